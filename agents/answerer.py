@@ -1,0 +1,163 @@
+"""Answerer: answers each question from its source passage only, citing the sentence it
+relies on (decoded against the passage's sentences, or "NONE"), and says so when the
+source does not answer. Models that can call tools may first look up more passages
+with `search_documents`; whatever they consult becomes part of the critic's source."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Literal
+
+from autogen_core import CancellationToken, FunctionCall
+from autogen_core.models import AssistantMessage, FunctionExecutionResult, FunctionExecutionResultMessage, LLMMessage, SystemMessage, UserMessage
+from pydantic import BaseModel, Field, create_model
+
+from ..errors import StructuredOutputError
+from ..tools.lookup import search_documents_tool
+from ..tools.text import sentences
+from .base import RoleAgent, render_prompt
+from .context import MAX_EVIDENCE_SENTENCES, QAContext
+from .question_writer import Question, WriterOutput
+
+NO_EVIDENCE = "NONE"
+_PARTIAL_ANSWER = re.compile(r'"answer"\s*:\s*"(.*)', re.DOTALL)
+MAX_TOOL_ROUNDS = 2
+
+ANSWER_STYLE = {
+    "short_fact": "Answer in one sentence.",
+    "long_answer": "Answer in two to four sentences.",
+    "yes_no": "Start with Yes or No, then justify it in one sentence.",
+    "summary": "Summarise in two to four sentences.",
+}
+
+
+class Answer(BaseModel):
+    slot: int
+    evidence: str | None
+    answerable: bool
+    answer: str
+    finish_reason: str | None = None
+    consulted: list[str] = []  # chunk ids returned by search_documents
+    error: str | None = None  # the reply could not be used (kept so the critic can say why)
+
+
+class AnswererOutput(BaseModel):
+    round: int
+    answers: list[Answer]
+
+
+def reply_model(evidence_sentences: list[str]) -> type[BaseModel]:
+    evidence_type = Literal[tuple([*evidence_sentences, NO_EVIDENCE])]  # type: ignore[valid-type]
+    return create_model(
+        "AnswerReply",
+        evidence=(evidence_type, ...),
+        answerable=(bool, ...),
+        # No maxLength: llama.cpp unrolls it into a grammar too large to compile; the
+        # role's max_tokens bounds the answer instead.
+        answer=(str, Field(min_length=1)),
+    )
+
+
+class AnswererAgent(RoleAgent):
+    role = "answerer"
+    output_model = AnswererOutput
+    max_tokens = 300
+
+    def __init__(self, model_client, context: QAContext, **kwargs) -> None:
+        super().__init__(model_client, context, **kwargs)
+        self._pending: WriterOutput | None = None
+        self._round = 0
+        can_call_tools = bool(model_client.model_info.get("function_calling")) and context.index is not None
+        self._tool = search_documents_tool(context.index) if can_call_tools else None
+
+    def system_fields(self) -> dict:
+        return {"language_name": self.context.language_name}
+
+    def observe(self, content: BaseModel) -> None:
+        if isinstance(content, WriterOutput):
+            self._pending = content
+
+    async def act(self, cancellation_token: CancellationToken) -> AnswererOutput:
+        questions = self._pending.questions if self._pending else []
+        answers = [await self._answer(q, cancellation_token) for q in questions]
+        output = AnswererOutput(round=self._round, answers=answers)
+        self._round += 1
+        return output
+
+    def _prompt(self, question: Question, lookups: str = "") -> str:
+        ctx = self.context
+        return render_prompt(
+            "answerer.user", title=ctx.title, pages=ctx.pages_label, passage=ctx.passage, lookups=lookups,
+            question_type=question.type.replace("_", " "), question=question.question,
+            style=ANSWER_STYLE.get(question.type, ""),
+        )
+
+    async def _answer(self, question: Question, cancellation_token: CancellationToken) -> Answer:
+        history: list[LLMMessage] = []
+        consulted: list[str] = []
+        if self._tool is not None:
+            history, consulted = await self._look_up(question, cancellation_token)
+        evidence = list(self.context.passage_sentences)
+        for chunk_id in consulted:
+            chunk = self.context.index.get(chunk_id) if self.context.index else None
+            if chunk is not None:
+                evidence += [s for s in sentences(chunk.text) if s not in evidence]
+        prompt = self._prompt(question) if not history else "Now give your final answer."
+        try:
+            reply, result = await self.ask(
+                reply_model(evidence[: MAX_EVIDENCE_SENTENCES * 2]), prompt, cancellation_token, history=history
+            )
+        except StructuredOutputError as exc:
+            # One unusable answer costs one pair, not the work item: the critic rejects
+            # it (or sends the question back) with this reason.
+            partial = _PARTIAL_ANSWER.search(exc.raw)
+            return Answer(
+                slot=question.slot, evidence=None, answerable=False,
+                answer=partial.group(1)[:500] if partial else exc.raw[:500],
+                finish_reason="length" if "token limit" in exc.error else None,
+                consulted=consulted, error=exc.error,
+            )
+        cited = None if reply.evidence == NO_EVIDENCE else reply.evidence  # type: ignore[attr-defined]
+        return Answer(
+            slot=question.slot,
+            evidence=cited,
+            answerable=bool(reply.answerable) and cited is not None,  # type: ignore[attr-defined]
+            answer=reply.answer.strip(),  # type: ignore[attr-defined]
+            finish_reason=result.finish_reason,
+            consulted=consulted,
+        )
+
+    async def _look_up(self, question: Question, cancellation_token: CancellationToken) -> tuple[list[LLMMessage], list[str]]:
+        """Let a tool-calling model search the documents before it answers."""
+        assert self._tool is not None
+        system = SystemMessage(content=render_prompt("answerer.system", **self.system_fields()))
+        user = UserMessage(
+            content=self._prompt(question, lookups="\nYou may call search_documents to find more context first."),
+            source="user",
+        )
+        history: list[LLMMessage] = [user]
+        consulted: list[str] = []
+        for _ in range(MAX_TOOL_ROUNDS):
+            result = await self.complete([system, *history], cancellation_token, tools=[self._tool])
+            calls = result.content if isinstance(result.content, list) else []
+            if not calls:
+                break
+            history.append(AssistantMessage(content=calls, source=self.name))
+            outputs = []
+            for call in calls:
+                outputs.append(await self._run_tool(call, consulted, cancellation_token))
+            history.append(FunctionExecutionResultMessage(content=outputs))
+        return (history if consulted else []), consulted
+
+    async def _run_tool(self, call: FunctionCall, consulted: list[str], cancellation_token: CancellationToken) -> FunctionExecutionResult:
+        assert self._tool is not None
+        try:
+            if call.name != self._tool.name:
+                raise ValueError(f"unknown tool {call.name!r}")
+            hits = await self._tool.run_json(json.loads(call.arguments), cancellation_token)
+            consulted += [h.chunk_id for h in hits if h.chunk_id not in consulted]
+            content, is_error = self._tool.return_value_as_string(hits), False
+        except Exception as exc:  # a bad call is reported back to the model, not raised
+            content, is_error = f"error: {exc}", True
+        return FunctionExecutionResult(call_id=call.id, content=content, name=call.name, is_error=is_error)

@@ -1,0 +1,182 @@
+"""The base of every role agent: an AutoGen chat agent that renders its prompt from a
+file, asks the model for JSON matching a pydantic schema, and repairs invalid replies.
+
+AutoGen's `AssistantAgent(output_content_type=...)` raises on the first invalid reply and
+kills the team; here an invalid reply is sent back with the validation error (up to
+`max_repairs` times) and only then fails the work item, keeping the raw reply.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from string import Template
+from typing import Any, ClassVar, TypeVar
+
+from autogen_agentchat.agents import BaseChatAgent
+from autogen_agentchat.base import Response
+from autogen_agentchat.messages import BaseChatMessage, StructuredMessage
+from autogen_core import CancellationToken
+from autogen_core.models import (
+    AssistantMessage,
+    ChatCompletionClient,
+    CreateResult,
+    LLMMessage,
+    RequestUsage,
+    SystemMessage,
+    UserMessage,
+)
+from pydantic import BaseModel, ValidationError
+
+from ..errors import StructuredOutputError
+
+T = TypeVar("T", bound=BaseModel)
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+@cache
+def load_prompt(name: str) -> Template:
+    """`agents/prompts/<name>.md` as a `string.Template` ($field placeholders)."""
+    text = resources.files(__package__).joinpath("prompts", f"{name}.md").read_text(encoding="utf-8")
+    return Template(text)
+
+
+def render_prompt(name: str, **fields: Any) -> str:
+    return load_prompt(name).substitute(**{k: str(v) for k, v in fields.items()})
+
+
+def parse_reply(raw: str, model: type[T]) -> T:
+    """Validate a JSON reply; tolerate prose or code fences around the object."""
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as first_error:
+        match = _JSON_OBJECT.search(raw)
+        if match and match.group() != raw:
+            try:
+                return model.model_validate_json(match.group())
+            except ValidationError:
+                pass
+        raise first_error
+
+
+def _short_errors(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors()[:5]:
+        location = ".".join(str(p) for p in item["loc"]) or "reply"
+        parts.append(f"{location}: {item['msg']}")
+    return "; ".join(parts)
+
+
+class RoleAgent(BaseChatAgent):
+    """An agent playing one role in a team; subclasses implement `observe` and `act`."""
+
+    role: ClassVar[str]
+    output_model: ClassVar[type[BaseModel]]
+    max_tokens: ClassVar[int] = 800
+
+    def __init__(
+        self,
+        model_client: ChatCompletionClient,
+        context: Any,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        max_repairs: int = 2,
+    ) -> None:
+        super().__init__(name or self.role, description or f"The {self.role.replace('_', ' ')}.")
+        self.model_client = model_client
+        self.context = context  # shared by the item's agents; has a `failure` slot
+        self.max_repairs = max_repairs
+        self._turn_usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
+
+    @property
+    def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
+        return (StructuredMessage[self.output_model],)  # type: ignore[name-defined]
+
+    async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
+        for message in messages:
+            content = getattr(message, "content", None)
+            if isinstance(content, BaseModel):
+                self.observe(content)
+        self._turn_usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
+        try:
+            output = await self.act(cancellation_token)
+        except StructuredOutputError as exc:
+            # AutoGen re-raises agent errors as a plain RuntimeError string; keep the typed
+            # error (with the raw reply) where the scenario can find it.
+            self.context.failure = exc
+            raise
+        message = StructuredMessage[self.output_model](  # type: ignore[name-defined]
+            content=output, source=self.name, models_usage=self._turn_usage
+        )
+        return Response(chat_message=message)
+
+    async def on_reset(self, cancellation_token: CancellationToken) -> None:
+        raise RuntimeError("role agents are built fresh per work item; do not reset and reuse them")
+
+    def system_fields(self) -> dict[str, Any]:
+        """Placeholders of this role's system prompt file."""
+        return {}
+
+    def observe(self, content: BaseModel) -> None:
+        """Take what this role needs from a structured message another agent sent."""
+
+    async def act(self, cancellation_token: CancellationToken) -> BaseModel:
+        raise NotImplementedError
+
+    async def complete(
+        self, messages: list[LLMMessage], cancellation_token: CancellationToken, **kwargs: Any
+    ) -> CreateResult:
+        """One model call, with its usage counted on this turn's message."""
+        result = await self.model_client.create(messages, cancellation_token=cancellation_token, **kwargs)
+        self._turn_usage = RequestUsage(
+            prompt_tokens=self._turn_usage.prompt_tokens + result.usage.prompt_tokens,
+            completion_tokens=self._turn_usage.completion_tokens + result.usage.completion_tokens,
+        )
+        return result
+
+    async def ask(
+        self,
+        reply_model: type[T],
+        prompt: str,
+        cancellation_token: CancellationToken,
+        *,
+        history: Sequence[LLMMessage] = (),
+        max_tokens: int | None = None,
+    ) -> tuple[T, CreateResult]:
+        """Ask for a reply matching `reply_model`; repair invalid replies; raise
+        `StructuredOutputError` (with the raw reply) when repairs run out."""
+        messages: list[LLMMessage] = [
+            SystemMessage(content=render_prompt(f"{self.role}.system", **self.system_fields())),
+            *history,
+            UserMessage(content=prompt, source="user"),
+        ]
+        extra = {"max_tokens": max_tokens or self.max_tokens}
+        raw, error = "", ""
+        for _ in range(self.max_repairs + 1):
+            result = await self.complete(
+                messages, cancellation_token, json_output=reply_model, extra_create_args=extra
+            )
+            raw = result.content if isinstance(result.content, str) else json.dumps(
+                [c.model_dump() for c in result.content]
+            )
+            try:
+                return parse_reply(raw, reply_model), result
+            except ValidationError as exc:
+                error = _short_errors(exc)
+                if result.finish_reason == "length":
+                    # A reply cut off at max_tokens is a runaway generation, not a format
+                    # slip: asking again only buys the same loop.
+                    raise StructuredOutputError(self.role, raw, "reply cut off at the token limit") from None
+                messages += [
+                    AssistantMessage(content=raw, source=self.name),
+                    UserMessage(
+                        content=render_prompt("repair", error=error, schema=json.dumps(reply_model.model_json_schema())),
+                        source="user",
+                    ),
+                ]
+        raise StructuredOutputError(self.role, raw, error)

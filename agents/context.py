@@ -1,0 +1,58 @@
+"""What the agents of one QA work item share: the source passage and the run's settings.
+
+Agents exchange their results as structured messages; this holds only what every agent
+is given up front (the passage, its sentences, the question plan, limits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..tools.language import UNKNOWN
+from ..tools.lookup import DocumentIndex
+from ..tools.text import sentences
+from .critic_checks import QuestionRegistry
+
+QUESTION_TYPES = ("short_fact", "long_answer", "yes_no", "summary")
+
+LANGUAGE_NAMES = {
+    "en": "English", "ja": "Japanese", "ko": "Korean", "zh": "Chinese", "fr": "French",
+    "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
+}
+
+MAX_EVIDENCE_SENTENCES = 80  # bounds the evidence enum the model decodes against
+
+
+def plan_question_types(count: int, offset: int) -> list[str]:
+    """Rotate through the lab's question types so every run mixes them evenly."""
+    return [QUESTION_TYPES[(offset + i) % len(QUESTION_TYPES)] for i in range(count)]
+
+
+@dataclass
+class QAContext:
+    item_id: str
+    passage: str
+    title: str
+    pages: list[int]
+    domain: str
+    language: str  # expected ISO code of questions and answers, or "unknown"
+    question_types: list[str]
+    max_revisions: int
+    registry: QuestionRegistry
+    index: DocumentIndex | None = None
+    passage_sentences: list[str] = field(default_factory=list)
+    failure: Exception | None = None  # set by an agent whose replies could not be repaired
+
+    def __post_init__(self) -> None:
+        if not self.passage_sentences:
+            self.passage_sentences = sentences(self.passage)[:MAX_EVIDENCE_SENTENCES]
+
+    @property
+    def language_name(self) -> str:
+        if self.language == UNKNOWN:
+            return "the language of the passage"
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    @property
+    def pages_label(self) -> str:
+        return ", ".join(str(p) for p in self.pages)

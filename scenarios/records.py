@@ -1,0 +1,100 @@
+"""Dataset records: pydantic end to end, JSON only at the writers.
+
+A record is the OpenAI/Azure chat fine-tuning shape (`messages`) plus `metadata` that
+lets a user audit it: where it came from, which team and model made it, what the critic
+decided and why, and what it cost.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from ..agents.base import render_prompt
+from ..agents.critic import JudgedPair
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class CriticSummary(BaseModel):
+    decision: str
+    reasons: list[str]
+    scores: dict[str, int] | None  # the model's 1-5 scores, when it was asked
+    model_decision: str | None
+    model_reason: str | None
+    model_overruled: bool
+    failed_checks: list[str]
+
+
+class ItemUsage(BaseModel):
+    """Tokens spent on the whole work item (all agents, all rounds) that produced the record."""
+
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class RecordMetadata(BaseModel):
+    scenario: str
+    item_id: str
+    team: str | None
+    model: str
+    source_file: str | None
+    pages: list[int]
+    chunk_id: str | None
+    input_id: str | None = None  # curate: the input line's own id
+    question_type: str | None
+    language: str
+    evidence: str | None
+    consulted_chunks: list[str] = []
+    revision: int
+    critic: CriticSummary
+    usage: ItemUsage
+
+
+class Record(BaseModel):
+    id: str
+    messages: list[ChatMessage]
+    metadata: RecordMetadata
+
+
+class RejectedRecord(Record):
+    reasons: list[str]
+
+
+def sme_messages(domain: str, question: str, answer: str) -> list[ChatMessage]:
+    return [
+        ChatMessage(role="system", content=render_prompt("sme_system", domain=domain).strip()),
+        ChatMessage(role="user", content=question),
+        ChatMessage(role="assistant", content=answer),
+    ]
+
+
+def critic_summary(pair: JudgedPair) -> CriticSummary:
+    llm = pair.llm
+    return CriticSummary(
+        decision=pair.decision,
+        reasons=pair.reasons,
+        scores={"groundedness": llm.groundedness, "relevance": llm.relevance, "clarity": llm.clarity} if llm else None,
+        model_decision=llm.decision if llm else None,
+        model_reason=llm.reason if llm else None,
+        model_overruled=pair.llm_overruled,
+        failed_checks=[c.name for c in pair.checks if not c.passed],
+    )
+
+
+def split_records(pairs: list[JudgedPair], make: "callable") -> tuple[list[Record], list[RejectedRecord]]:
+    """Turn judged pairs into accepted and rejected records with `make(pair) -> (id, messages, metadata)`."""
+    accepted: list[Record] = []
+    rejected: list[RejectedRecord] = []
+    for pair in pairs:
+        record_id, messages, metadata = make(pair)
+        if pair.decision == "accept":
+            accepted.append(Record(id=record_id, messages=messages, metadata=metadata))
+        else:
+            rejected.append(RejectedRecord(id=record_id, messages=messages, metadata=metadata, reasons=pair.reasons))
+    return accepted, rejected

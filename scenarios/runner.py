@@ -1,0 +1,310 @@
+"""The runner every scenario shares: bounded concurrency, one fresh team per work item,
+per-item durable output, resume, progress, usage accounting and the manifest.
+
+Output directory:
+  data.jsonl          accepted records
+  rejected.jsonl      rejected records with the critic's reasons
+  failed.jsonl        work items that raised (error, raw model reply when there is one)
+  train.openai.jsonl  only `messages` of accepted records, ready to upload
+  progress.jsonl      one line per finished work item (what `--resume` skips)
+  manifest.json       arguments, model, counts, usage per role, documents, skipped inputs
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar
+
+from autogen_core.models import ChatCompletionClient
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .. import __version__
+from ..agents.metering import MeteredClient, UsageLedger
+from ..errors import AgentsynthError, StructuredOutputError
+from ..tools.writers import JsonlAppender, read_records, rewrite_records, write_json
+from .records import Record, RejectedRecord
+
+DATA, REJECTED, FAILED, TRAIN, PROGRESS, MANIFEST = (
+    "data.jsonl", "rejected.jsonl", "failed.jsonl", "train.openai.jsonl", "progress.jsonl", "manifest.json",
+)
+
+
+@dataclass
+class WorkItem:
+    item_id: str
+    label: str
+    payload: Any
+
+
+class SkippedInput(BaseModel):
+    path: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    items: list[WorkItem]
+    skipped: list[SkippedInput] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)  # scenario facts for the manifest
+
+
+@dataclass
+class ItemResult:
+    accepted: list[Record]
+    rejected: list[RejectedRecord]
+
+
+class Scenario(ABC):
+    name: ClassVar[str]
+    roles: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def plan(self) -> Plan: ...
+
+    @abstractmethod
+    async def run_item(
+        self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger
+    ) -> ItemResult: ...
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Settings that must not change between a run and its resumption."""
+        return {}
+
+    def restore(self, accepted: list[dict]) -> None:
+        """On resume, re-seed run-wide state (e.g. the duplicate registry) from kept records."""
+
+
+@dataclass
+class RunSettings:
+    out_dir: Path
+    model_label: str
+    concurrency: int = 1
+    limit: int | None = None
+    resume: bool = False
+    arguments: dict[str, Any] = field(default_factory=dict)
+    show_progress: bool = True
+
+
+class RunSummary(BaseModel):
+    out_dir: str
+    status: str
+    items: int
+    items_done: int
+    accepted: int
+    rejected: int
+    failed: int
+    skipped_inputs: int
+    prompt_tokens: int
+    completion_tokens: int
+    wall_seconds: float
+
+
+def _count_lines(path: Path) -> int:
+    return sum(1 for _ in read_records(path))
+
+
+def _fingerprint_hash(scenario: Scenario, settings: RunSettings, item_ids: list[str]) -> str:
+    payload = {
+        "scenario": scenario.name,
+        "model": settings.model_label,
+        "settings": scenario.fingerprint(),
+        "items": item_ids,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class _Outputs:
+    """The run's output files, opened for appending."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = out_dir
+        self.data = JsonlAppender(out_dir / DATA)
+        self.rejected = JsonlAppender(out_dir / REJECTED)
+        self.failed = JsonlAppender(out_dir / FAILED)
+        self.train = JsonlAppender(out_dir / TRAIN)
+        self.progress = JsonlAppender(out_dir / PROGRESS)
+
+    def write_item(self, item: WorkItem, result: ItemResult, usage: UsageLedger) -> None:
+        # Records first, the progress line last: an item is "done" only once all of its
+        # records are on disk, and resume drops records of items that are not done.
+        self.data.write_many(result.accepted)
+        self.train.write_many([{"messages": [m.model_dump() for m in r.messages]} for r in result.accepted])
+        self.rejected.write_many(result.rejected)
+        self.progress.write_many([{
+            "item_id": item.item_id, "status": "ok", "accepted": len(result.accepted),
+            "rejected": len(result.rejected), "usage": usage.as_dict(),
+        }])
+
+    def write_failure(self, item: WorkItem, error: BaseException, usage: UsageLedger) -> None:
+        failure = {"item_id": item.item_id, "label": item.label, "error": f"{type(error).__name__}: {error}"}
+        if isinstance(error, StructuredOutputError):
+            failure["raw_reply"] = error.raw
+        self.failed.write_many([failure])
+        self.progress.write_many([{"item_id": item.item_id, "status": "failed", "usage": usage.as_dict()}])
+
+    def close(self) -> None:
+        for appender in (self.data, self.rejected, self.failed, self.train, self.progress):
+            appender.close()
+
+
+def _prepare_resume(out_dir: Path, fingerprint: str, scenario: Scenario) -> set[str]:
+    """Keep what finished items wrote; drop partial output of items in flight at the crash."""
+    manifest_path = out_dir / MANIFEST
+    if not manifest_path.exists():
+        raise AgentsynthError(f"{out_dir}: nothing to resume (no {MANIFEST})")
+    previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if previous.get("fingerprint") != fingerprint:
+        raise AgentsynthError(
+            f"{out_dir}: was made with a different scenario, model, settings or inputs; "
+            "use a new --out directory instead of --resume"
+        )
+    finished = {p["item_id"]: p["status"] for p in read_records(out_dir / PROGRESS)}
+    done = {item_id for item_id, status in finished.items() if status == "ok"}  # failed items are retried
+    for name, keep in ((DATA, done), (REJECTED, done), (FAILED, set())):
+        path = out_dir / name
+        if path.exists():
+            rewrite_records(path, [r for r in read_records(path) if _item_id(r) in keep])
+    kept = list(read_records(out_dir / DATA))
+    rewrite_records(out_dir / TRAIN, [{"messages": r["messages"]} for r in kept])
+    rewrite_records(out_dir / PROGRESS, [p for p in read_records(out_dir / PROGRESS) if p["item_id"] in done])
+    scenario.restore(kept)
+    return done
+
+
+def _item_id(record: dict) -> str | None:
+    return record.get("item_id") or record.get("metadata", {}).get("item_id")
+
+
+class _Progress:
+    """A rich progress bar showing items, accepted, rejected, failed and tokens."""
+
+    def __init__(self, total: int, enabled: bool, console: Console) -> None:
+        self.bar = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[green]✓ {task.fields[accepted]}"), TextColumn("[yellow]✗ {task.fields[rejected]}"),
+            TextColumn("[red]! {task.fields[failed]}"), TextColumn("{task.fields[tokens]} tok"),
+            TimeElapsedColumn(), console=console, disable=not enabled, transient=False,
+        )
+        self.task = self.bar.add_task("items", total=total, accepted=0, rejected=0, failed=0, tokens=0)
+
+    def update(self, **fields: Any) -> None:
+        self.bar.update(self.task, **fields)
+
+
+async def run_scenario(
+    scenario: Scenario,
+    settings: RunSettings,
+    client_for_role: Callable[[str], ChatCompletionClient],
+    console: Console | None = None,
+) -> RunSummary:
+    console = console or Console(stderr=True)
+    started = time.monotonic()
+    plan = scenario.plan()
+    items = plan.items[: settings.limit] if settings.limit else plan.items
+    fingerprint = _fingerprint_hash(scenario, settings, [i.item_id for i in items])
+    out_dir = settings.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done: set[str] = set()
+    if settings.resume:
+        done = _prepare_resume(out_dir, fingerprint, scenario)
+    elif any((out_dir / name).exists() for name in (DATA, PROGRESS)):
+        raise AgentsynthError(f"{out_dir}: already holds a run; pass --resume to continue it or choose another --out")
+
+    run_usage = UsageLedger()
+    for line in read_records(out_dir / PROGRESS):  # usage of items finished before a resume
+        for role, usage in line.get("usage", {}).items():
+            entry = run_usage.by_role[role]
+            entry.calls += usage["calls"]
+            entry.prompt_tokens += usage["prompt_tokens"]
+            entry.completion_tokens += usage["completion_tokens"]
+
+    manifest: dict[str, Any] = {
+        "tool": f"agentsynth {__version__}",
+        "scenario": scenario.name,
+        "model": settings.model_label,
+        "arguments": settings.arguments,
+        "fingerprint": fingerprint,
+        "status": "running",
+        "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "skipped_inputs": [s.model_dump() for s in plan.skipped],
+        **plan.info,
+    }
+    write_json(out_dir / MANIFEST, manifest)
+
+    todo = [item for item in items if item.item_id not in done]
+    outputs = _Outputs(out_dir)
+    progress = _Progress(len(items), settings.show_progress, console)
+    counts = {"accepted": _count_lines(out_dir / DATA), "rejected": _count_lines(out_dir / REJECTED), "failed": 0}
+    progress.update(completed=len(items) - len(todo), tokens=run_usage.total.total_tokens, **counts)
+    semaphore = asyncio.Semaphore(max(1, settings.concurrency))
+    # Clients are built once per role and shared by all teams (AutoGen's clients are
+    # safe to share across concurrent teams; agents are not, and are built per item).
+    base_clients = {role: client_for_role(role) for role in scenario.roles}
+
+    async def run_one(item: WorkItem) -> None:
+        async with semaphore:
+            item_usage = UsageLedger()
+            clients = {role: MeteredClient(base_clients[role], role, item_usage) for role in scenario.roles}
+            try:
+                result = await scenario.run_item(item, clients, item_usage)
+            except (AgentsynthError, RuntimeError, ValueError) as exc:
+                outputs.write_failure(item, exc, item_usage)
+                counts["failed"] += 1
+            else:
+                outputs.write_item(item, result, item_usage)
+                counts["accepted"] += len(result.accepted)
+                counts["rejected"] += len(result.rejected)
+            run_usage.merge(item_usage)
+            progress.update(advance=1, tokens=run_usage.total.total_tokens, **counts)
+
+    status = "complete"
+    try:
+        with progress.bar:
+            await asyncio.gather(*(run_one(item) for item in todo))
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        status = "interrupted"
+        raise
+    finally:
+        outputs.close()
+        summary = _finish(manifest, out_dir, items, run_usage, plan, started, status)
+    return summary
+
+
+def _finish(
+    manifest: dict[str, Any], out_dir: Path, items: list[WorkItem], usage: UsageLedger, plan: Plan,
+    started: float, status: str,
+) -> RunSummary:
+    # Counts are read back from the files, so the manifest matches them line for line.
+    progress_lines = list(read_records(out_dir / PROGRESS))
+    counts = {
+        "items": len(items),
+        "items_done": sum(1 for p in progress_lines if p["status"] == "ok"),
+        "accepted": _count_lines(out_dir / DATA),
+        "rejected": _count_lines(out_dir / REJECTED),
+        "failed": _count_lines(out_dir / FAILED),
+    }
+    wall = round(time.monotonic() - started, 2)
+    manifest.update(
+        status=status,
+        finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        wall_seconds=wall,
+        counts=counts,
+        usage={"per_role": usage.as_dict(), "total": usage.total.model_dump()},
+        files={name: name for name in (DATA, REJECTED, FAILED, TRAIN, PROGRESS)},
+    )
+    write_json(out_dir / MANIFEST, manifest)
+    return RunSummary(
+        out_dir=str(out_dir), status=status, skipped_inputs=len(plan.skipped),
+        prompt_tokens=usage.total.prompt_tokens, completion_tokens=usage.total.completion_tokens,
+        wall_seconds=wall, **counts,
+    )

@@ -1,0 +1,110 @@
+"""Language-neutral text helpers shared by the lookup index and the critic's checks.
+
+Words are split on Unicode word boundaries; runs of CJK characters (which have no
+spaces) become character bigrams, so Japanese and Korean text tokenises sensibly
+without a language-specific tokenizer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK_RANGES = (
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs
+    "\uac00-\ud7af\u1100-\u11ff"  # Hangul
+)
+_CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
+_WORD = re.compile(rf"[^\W_]+(?:[.'’-][^\W_]+)*|[{_CJK_RANGES}]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+_BLOCK_SPLIT = re.compile(r"\n\s*\n")
+_LIST_ITEM = re.compile(r"^([-*+•◦]|\d+[.)])\s")
+# Leading heading/quote/list markers, code backticks, and emphasis markers that are not
+# inside a word (so identifiers such as ILSVRC2012_img_val keep their underscores).
+_MARKDOWN_NOISE = re.compile(r"^[#>*\-+\s]+|`+|(?<!\w)[*_]+|[*_]+(?!\w)")
+
+# Small, deliberately conservative English function-word list: the checks only use it
+# to ignore words that carry no claim ("the", "is", ...).
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves also may might must
+    shall upon via per yes use uses used using one two three based according within without""".split()
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower-case, collapse whitespace: the form all comparisons use."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; CJK runs are returned whole (see `tokens`)."""
+    return _WORD.findall(normalize(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Index/comparison tokens: words, with CJK runs turned into character bigrams."""
+    out: list[str] = []
+    for word in words(text):
+        if _CJK_RUN.fullmatch(word):
+            out.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+        else:
+            out.append(word)
+    return out
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens that carry meaning: no stopwords, no single Latin letters."""
+    return [t for t in tokens(text) if t not in STOPWORDS and (len(t) > 1 or _CJK_RUN.match(t))]
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RUN.search(text))
+
+
+def sentences(text: str, min_chars: int = 12, max_chars: int = 400) -> list[str]:
+    """Split markdown into sentence-like units: sentences, table rows, list items.
+
+    Soft-wrapped lines of a paragraph (PDF line breaks) are joined before splitting;
+    headings are dropped (they name a topic and state no fact). Units keep the source's
+    words in order, so `normalize(unit)` occurs in `normalize(plain(text))`.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    for block in _BLOCK_SPLIT.split(text):
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        pieces: list[str] = []
+        paragraph: list[str] = []
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            if line.startswith("|") or _LIST_ITEM.match(line):
+                pieces.extend(_SENTENCE_END.split(" ".join(paragraph)))
+                paragraph = []
+                if line.startswith("|"):
+                    pieces.append(line)
+                    continue
+            paragraph.append(line)
+        pieces.extend(_SENTENCE_END.split(" ".join(paragraph)))
+        for piece in pieces:
+            piece = " ".join(_MARKDOWN_NOISE.sub("", piece).split())
+            if len(piece) < min_chars or set(piece) <= set("|-: "):
+                continue
+            piece = piece[:max_chars]
+            if piece not in seen:
+                seen.add(piece)
+                out.append(piece)
+    return out
+
+
+def plain(text: str) -> str:
+    """Text with markdown emphasis/heading markers removed, for substring checks."""
+    lines = (_MARKDOWN_NOISE.sub("", line).strip() for line in text.splitlines())
+    return normalize(" ".join(line for line in lines if line))

@@ -1,0 +1,75 @@
+"""Dataset writers: UTF-8 without BOM, one JSON object per line, `ensure_ascii=False`.
+
+Lines are appended and flushed per item, so a crash loses at most the items in flight;
+`read_records` skips a torn last line left by a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonlines
+from pydantic import BaseModel
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+class JsonlAppender:
+    """Appends records to a JSONL file, durable after each `write_many`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(path, "a", encoding="utf-8", newline="\n")
+        self._writer = jsonlines.Writer(self._file, dumps=_dumps, flush=False)
+
+    def write_many(self, records: Iterable[BaseModel | dict]) -> None:
+        for record in records:
+            self._writer.write(record.model_dump(mode="json") if isinstance(record, BaseModel) else record)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self._writer.close()
+        self._file.close()
+
+
+def read_records(path: Path) -> Iterator[dict]:
+    """Records of a JSONL file; a torn (unparseable) final line is ignored."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError:
+            if number == len(lines):
+                return  # torn by a crash mid-write
+            raise
+
+
+def rewrite_records(path: Path, records: Iterable[dict]) -> None:
+    """Atomically replace a JSONL file (used when resuming drops unfinished items)."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        for record in records:
+            f.write(_dumps(record) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Atomic JSON file write (manifest)."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
