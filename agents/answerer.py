@@ -24,6 +24,19 @@ NO_EVIDENCE = "NONE"
 _PARTIAL_ANSWER = re.compile(r'"answer"\s*:\s*"(.*)', re.DOTALL)
 MAX_TOOL_ROUNDS = 2
 
+# Answers are bounded by sentences in the grammar itself: small models otherwise repeat
+# their last sentence until max_tokens. A "sentence" may contain "12.5" or "e.g." but
+# no raw control characters (invalid inside a JSON string).
+_SENTENCE = r'([^.!?"\\\x00-\x1f]|[.!?][^ "\\\x00-\x1f])+[.!?]'
+ONE_SENTENCE = f"^{_SENTENCE}$"
+UP_TO_FOUR_SENTENCES = f"^{_SENTENCE}( {_SENTENCE}( {_SENTENCE}( {_SENTENCE})?)?)?$"
+ANSWER_PATTERN = {
+    "short_fact": ONE_SENTENCE,
+    "yes_no": f"^{_SENTENCE}( {_SENTENCE})?$",
+    "long_answer": UP_TO_FOUR_SENTENCES,
+    "summary": UP_TO_FOUR_SENTENCES,
+}
+
 ANSWER_STYLE = {
     "short_fact": "Answer in one sentence.",
     "long_answer": "Answer in two to four sentences.",
@@ -47,15 +60,15 @@ class AnswererOutput(BaseModel):
     answers: list[Answer]
 
 
-def reply_model(evidence_sentences: list[str]) -> type[BaseModel]:
+def reply_model(evidence_sentences: list[str], question_type: str) -> type[BaseModel]:
     evidence_type = Literal[tuple([*evidence_sentences, NO_EVIDENCE])]  # type: ignore[valid-type]
     return create_model(
         "AnswerReply",
         evidence=(evidence_type, ...),
         answerable=(bool, ...),
-        # No maxLength: llama.cpp unrolls it into a grammar too large to compile; the
-        # role's max_tokens bounds the answer instead.
-        answer=(str, Field(min_length=1)),
+        # Bounded by sentence count, not maxLength: llama.cpp unrolls a large maxLength
+        # into a grammar too big to compile.
+        answer=(str, Field(min_length=1, pattern=ANSWER_PATTERN.get(question_type, UP_TO_FOUR_SENTENCES))),
     )
 
 
@@ -106,7 +119,8 @@ class AnswererAgent(RoleAgent):
         prompt = self._prompt(question) if not history else "Now give your final answer."
         try:
             reply, result = await self.ask(
-                reply_model(evidence[: MAX_EVIDENCE_SENTENCES * 2]), prompt, cancellation_token, history=history
+                reply_model(evidence[: MAX_EVIDENCE_SENTENCES * 2], question.type), prompt, cancellation_token,
+                history=history,
             )
         except StructuredOutputError as exc:
             # One unusable answer costs one pair, not the work item: the critic rejects

@@ -49,6 +49,20 @@ def render_prompt(name: str, **fields: Any) -> str:
     return load_prompt(name).substitute(**{k: str(v) for k, v in fields.items()})
 
 
+@cache
+def load_examples(role: str) -> tuple[tuple[str, str], ...]:
+    """Few-shot turns from `agents/prompts/<role>.examples.json` ([{user, assistant}]), if any.
+
+    Small models follow a format and a task far better from two or three worked
+    examples than from instructions alone.
+    """
+    path = resources.files(__package__).joinpath("prompts", f"{role}.examples.json")
+    if not path.is_file():
+        return ()
+    examples = json.loads(path.read_text(encoding="utf-8"))
+    return tuple((e["user"], json.dumps(e["assistant"], ensure_ascii=False)) for e in examples)
+
+
 def parse_reply(raw: str, model: type[T]) -> T:
     """Validate a JSON reply; tolerate prose or code fences around the object."""
     try:
@@ -150,8 +164,12 @@ class RoleAgent(BaseChatAgent):
     ) -> tuple[T, CreateResult]:
         """Ask for a reply matching `reply_model`; repair invalid replies; raise
         `StructuredOutputError` (with the raw reply) when repairs run out."""
+        shots: list[LLMMessage] = []
+        for user, assistant in load_examples(self.role):
+            shots += [UserMessage(content=user, source="example"), AssistantMessage(content=assistant, source="example")]
         messages: list[LLMMessage] = [
             SystemMessage(content=render_prompt(f"{self.role}.system", **self.system_fields())),
+            *shots,
             *history,
             UserMessage(content=prompt, source="user"),
         ]

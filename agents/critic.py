@@ -23,12 +23,12 @@ from ..errors import StructuredOutputError
 from .answerer import Answer, AnswererOutput
 from .base import RoleAgent, render_prompt
 from .context import QAContext
-from .critic_checks import CheckResult, answer_relevance, run_checks
+from .critic_checks import CheckResult, run_checks
 from .question_writer import Question, WriterOutput
 
 Decision = Literal["accept", "revise", "reject"]
 STRONG_SUPPORT = 0.85  # answer words found in the source, needed to overrule the model
-STRONG_RELEVANCE = 0.6  # question words covered by answer + evidence, needed to overrule
+STRONG_RELEVANCE = 0.7  # question words covered by answer + evidence, needed to overrule
 
 
 class LLMVerdict(BaseModel):
@@ -66,7 +66,7 @@ class CriticOutput(BaseModel):
 
 
 def combine(
-    checks: list[CheckResult], verdict: LLMVerdict | None, *, can_revise: bool, cites_source: bool, relevance: float
+    checks: list[CheckResult], verdict: LLMVerdict | None, *, can_revise: bool, cites_source: bool
 ) -> tuple[Decision, list[str], bool]:
     """(decision, reasons, model_overruled) — see the module docstring."""
     fallback: Decision = "revise" if can_revise else "reject"
@@ -76,7 +76,9 @@ def combine(
     if verdict is not None and not verdict.objects:
         return "accept", [], False
     said = f"critic model: {verdict.decision} ({verdict.reason})" if verdict else "critic model gave no valid verdict"
-    support = next((c.score for c in checks if c.name == "content_supported"), None) or 0.0
+    scores = {c.name: c.score for c in checks}
+    support = scores.get("content_supported") or 0.0
+    relevance = scores.get("answers_question") or 0.0
     if cites_source and support >= STRONG_SUPPORT and relevance >= STRONG_RELEVANCE:
         reason = f"{said}; overruled: {support:.0%} of the answer's words are in the source and it covers {relevance:.0%} of the question"
         return "accept", [reason], True
@@ -118,14 +120,13 @@ class CriticAgent(RoleAgent):
             checks = run_checks(
                 question=question.question, answer=answer.answer, source=source, language=ctx.language,
                 registry=ctx.registry, answerable=answer.answerable, finish_reason=answer.finish_reason,
-                answer_error=answer.error,
+                answer_error=answer.error, evidence=answer.evidence,
             )
             verdict = None
             if all(c.passed for c in checks):
                 verdict = await self._judge(question.question, answer.answer, source, cancellation_token)
             decision, reasons, overruled = combine(
-                checks, verdict, can_revise=can_revise, cites_source=answer.answerable,
-                relevance=answer_relevance(question.question, answer.answer, answer.evidence),
+                checks, verdict, can_revise=can_revise, cites_source=answer.answerable
             )
             if decision == "accept":
                 ctx.registry.add(question.question)

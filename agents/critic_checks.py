@@ -8,14 +8,17 @@ compare against the *source* (the chunk plus any passage the answerer looked up)
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+import snowballstemmer
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from ..tools.language import UNKNOWN, detect_language
-from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain
+from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences
 
 SUPPORT_THRESHOLD = 0.6  # share of the answer's content words that must occur in the source
+RELEVANCE_THRESHOLD = 0.4  # weighted share of the question's words the answer must cover
 MIN_WORDS_FOR_SUPPORT = 4  # shorter answers are judged by the number/term checks alone
 DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
 
@@ -183,13 +186,14 @@ def check_terms_grounded(answer: str, source: str) -> CheckResult:
 
 # --- lexical support and topic ----------------------------------------------------------
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
 def _stem(token: str) -> str:
+    """English Snowball stem ("charges", "charged", "charging" → "charg"); CJK bigrams as-is."""
     if has_cjk(token) or len(token) <= 3:
         return token
-    for suffix in ("ing", "ed", "es", "ly", "s"):
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-            return token[: -len(suffix)]
-    return token
+    return _STEMMER.stemWord(token)
 
 
 def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
@@ -210,11 +214,39 @@ def check_content_supported(answer: str, source: str) -> CheckResult:
     return _ok("content_supported", round(ratio, 3))
 
 
-def answer_relevance(question: str, answer: str, evidence: str | None = None) -> float:
-    """Share of the question's content words that the answer (or the source sentence it
-    cites) covers: a deterministic sign that the question was actually answered."""
-    ratio, count, _ = support_ratio(question, f"{answer}\n{evidence or ''}")
-    return ratio if count else 1.0
+def _stems(text: str) -> list[str]:
+    return [_stem(t) for t in content_tokens(text) if not t.isdigit()]
+
+
+def best_supporting_sentence(answer: str, source: str) -> str:
+    """The source sentence sharing the most content words with the answer."""
+    answer_stems = set(_stems(answer))
+    return max(sentences(source) or [""], key=lambda s: len(answer_stems & set(_stems(s))))
+
+
+def answer_relevance(question: str, answer: str, source: str, evidence: str | None = None) -> float:
+    """How much of the question the answer (with its supporting source sentence) covers.
+
+    Question words are weighted by how rare they are among the source's sentences, so a
+    product name that appears everywhere counts less than "colour" or "warranty": an
+    answer about the product that ignores what was asked scores low.
+    """
+    question_stems = _stems(question)
+    if not question_stems:
+        return 1.0
+    units = sentences(source) or [source]
+    frequency = Counter(stem for unit in units for stem in set(_stems(unit)))
+    weight = {stem: len(units) / (1 + frequency[stem]) for stem in question_stems}
+    covered = set(_stems(f"{answer}\n{evidence or ''}\n{best_supporting_sentence(answer, source)}"))
+    total = sum(weight.values())
+    return sum(w for stem, w in weight.items() if stem in covered) / total if total else 1.0
+
+
+def check_answers_question(question: str, answer: str, source: str, evidence: str | None = None) -> CheckResult:
+    score = answer_relevance(question, answer, source, evidence)
+    if score < RELEVANCE_THRESHOLD:
+        return _fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
+    return _ok("answers_question", round(score, 3))
 
 
 _QUESTION_WORDS = re.compile(
@@ -298,6 +330,7 @@ def run_checks(
     answerable: bool = True,
     finish_reason: str | None = None,
     answer_error: str | None = None,
+    evidence: str | None = None,
 ) -> list[CheckResult]:
     """All deterministic checks, in the order a reader would want the reasons."""
     return [
@@ -309,6 +342,7 @@ def run_checks(
         check_content_supported(answer, source),
         check_question_well_formed(question),
         check_question_on_topic(question, source),
+        check_answers_question(question, answer, source, evidence),
         check_language(question, answer, language),
         check_not_duplicate(question, registry),
     ]

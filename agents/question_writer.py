@@ -35,8 +35,13 @@ class WriterOutput(BaseModel):
     questions: list[Question]  # the slots written this round
 
 
+# One question or request, ending at its first "?" (or a final "."): small models
+# otherwise repeat the question until max_tokens.
+QUESTION_PATTERN = r'^[^?!"\\|\x00-\x1f]+[?.]$'
+
+
 class QuestionReply(BaseModel):
-    question: str = Field(min_length=10, max_length=300)
+    question: str = Field(min_length=10, pattern=QUESTION_PATTERN)
 
 
 # JSON debris small models leave in a string ("...Aurora X2?},{"), and surrounding quotes.

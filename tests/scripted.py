@@ -24,7 +24,11 @@ Handler = Callable[[Sequence[LLMMessage], dict], Any]
 
 
 def prompt_text(messages: Sequence[LLMMessage]) -> str:
-    return "\n".join(m.content for m in messages if isinstance(getattr(m, "content", None), str))
+    """The final user turn (few-shot examples come before it)."""
+    for message in reversed(messages):
+        if type(message).__name__ == "UserMessage" and isinstance(message.content, str):
+            return message.content
+    return ""
 
 
 def passage_of(messages: Sequence[LLMMessage]) -> str:

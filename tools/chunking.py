@@ -46,13 +46,19 @@ class _Block:
     table: bool = False
 
 
+_MAX_RUNNING_LINE_CHARS = 100  # headers and footers are short lines
+
+
 def _running_lines(doc: Document) -> set[str]:
-    """Lines (digits masked) that appear on at least half of the pages (min. 3)."""
+    """Short lines (digits masked) that appear on at least half of the pages (min. 3)."""
     if len(doc.pages) < 3:
         return set()
     counts: Counter[str] = Counter()
     for page in doc.pages:
-        counts.update({_DIGITS.sub("#", line.strip()) for line in page.markdown.splitlines() if line.strip()})
+        counts.update({
+            _DIGITS.sub("#", line.strip()) for line in page.markdown.splitlines()
+            if line.strip() and len(line.strip()) <= _MAX_RUNNING_LINE_CHARS
+        })
     threshold = max(3, len(doc.pages) // 2)
     return {line for line, n in counts.items() if n >= threshold}
 

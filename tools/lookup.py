@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from autogen_core.tools import FunctionTool
 from pydantic import BaseModel
-from rank_bm25 import BM25Okapi
+from rank_bm25 import BM25Plus
 
 from .chunking import Chunk
 from .text import tokens
@@ -26,8 +26,10 @@ class DocumentIndex:
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         self.chunks = list(chunks)
         self._by_id = {c.chunk_id: c for c in self.chunks}
+        self._tokens = [set(tokens(c.text)) for c in self.chunks]
         corpus = [tokens(c.text) or ["\0"] for c in self.chunks]
-        self._bm25 = BM25Okapi(corpus) if corpus else None
+        # BM25Plus: Okapi's IDF is zero for a term in half of a small corpus (2 chunks).
+        self._bm25 = BM25Plus(corpus) if corpus else None
 
     def get(self, chunk_id: str) -> Chunk | None:
         return self._by_id.get(chunk_id)
@@ -37,11 +39,11 @@ class DocumentIndex:
         if self._bm25 is None or not query_tokens:
             return []
         scores = self._bm25.get_scores(query_tokens)
-        ranked = sorted(range(len(self.chunks)), key=lambda i: scores[i], reverse=True)
+        wanted = set(query_tokens)
+        matching = [i for i in range(len(self.chunks)) if self._tokens[i] & wanted]
+        ranked = sorted(matching, key=lambda i: scores[i], reverse=True)
         hits = []
         for i in ranked[: max(1, k)]:
-            if scores[i] <= 0:
-                break
             chunk = self.chunks[i]
             hits.append(
                 SearchHit(

@@ -34,7 +34,8 @@ STOPWORDS = frozenset(
     ourselves out over own same she should so some such than that the their theirs them themselves
     then there these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours yourself yourselves also may might must
-    shall upon via per yes use uses used using one two three based according within without""".split()
+    shall upon via per yes use uses used using one two three based according within without
+    long much many often take takes taken get gets make makes""".split()
 )
 
 

@@ -1,0 +1,159 @@
+"""The critic's deterministic checks and how they combine with the model's verdict."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PASSAGE
+
+from agentsynth.agents.critic import LLMVerdict, combine
+from agentsynth.agents.critic_checks import (
+    QuestionRegistry,
+    answer_relevance,
+    check_answers_question,
+    check_content_supported,
+    check_language,
+    check_not_duplicate,
+    check_not_empty,
+    check_not_refusal,
+    check_not_truncated,
+    check_numbers_grounded,
+    check_question_on_topic,
+    check_question_well_formed,
+    check_terms_grounded,
+    named_terms,
+    run_checks,
+)
+
+
+@pytest.mark.parametrize("answer", [
+    "The Aurora X2 stores 1,024 Wh.", "It stores 1024 Wh.", "The unit weighs 12.5 kg.",
+    "It charges to 80% in 45 minutes.", "Solar input accepts 12-60 V DC.",
+])
+def test_grounded_numbers_pass(answer):
+    assert check_numbers_grounded(answer, PASSAGE).passed
+
+
+@pytest.mark.parametrize(("answer", "detail"), [
+    ("The Aurora X2 stores 2,048 Wh.", "2048"),
+    ("The unit weighs 12.5 lbs.", "lbs"),
+    ("It charges to 80% in 30 minutes.", "30"),
+    ("The AC outlets deliver 1,800 kW.", "kW"),
+])
+def test_hallucinated_numbers_and_units_fail(answer, detail):
+    result = check_numbers_grounded(answer, PASSAGE)
+    assert not result.passed and detail in result.detail
+
+
+def test_named_terms():
+    assert named_terms("Yes, the Aurora X2 uses LiFePO4 cells and `t2.large` with ImageNet.") == [
+        "Aurora", "X2", "LiFePO4", "t2.large", "ImageNet"]
+    assert check_terms_grounded("The Aurora X2 uses a LiFePO4 battery.", PASSAGE).passed
+    failed = check_terms_grounded("The Aurora X2 charges with the TurboCharge adapter from Tesla.", PASSAGE)
+    assert not failed.passed and "TurboCharge" in failed.detail and "Tesla" in failed.detail
+
+
+@pytest.mark.parametrize("answer", ["I don't know.", "I'm sorry, I cannot answer that.",
+                                    "The information is not provided in the text.", "DO NOT KNOW", "N/A",
+                                    "The source does not specify the warranty."])
+def test_refusals_fail(answer):
+    assert not check_not_refusal(answer).passed
+
+
+def test_refusal_check_spares_real_answers_and_flags_answerer_errors():
+    assert check_not_refusal("No. The pump must not run dry for more than 30 seconds.").passed
+    assert not check_not_refusal("Some text", answerable=False).passed
+    assert "token limit" in check_not_refusal("x", error="reply cut off at the token limit").detail
+
+
+@pytest.mark.parametrize(("answer", "ok"), [
+    ("The unit weighs 12.5 kg.", True), ("12.5 kg", True), ("The unit weighs 12.5 kg and", False),
+    ("The outlets deliver power to the", False), ("Charging takes (about 45 minutes.", False), ("It lists:", False),
+])
+def test_truncation(answer, ok):
+    assert check_not_truncated(answer).passed is ok
+    assert not check_not_truncated("Complete sentence.", finish_reason="length").passed
+
+
+def test_empty():
+    for answer in ("", "   ", "...", "?!"):
+        assert not check_not_empty(answer).passed
+    assert check_not_empty("Yes.").passed
+
+
+def test_unsupported_content_fails_and_paraphrase_passes():
+    assert check_content_supported("The Aurora X2 battery stores 1,024 Wh and weighs 12.5 kg.", PASSAGE).passed
+    bad = check_content_supported("Clean the battery with vinegar and store it in the freezer overnight.", PASSAGE)
+    assert not bad.passed and "vinegar" in bad.detail
+
+
+def test_question_form_and_topic():
+    assert check_question_well_formed("How much does the Aurora X2 weigh?").passed
+    assert check_question_well_formed("Summarise the charging options of the Aurora X2.").passed
+    assert not check_question_well_formed("Aurora X2 Portable Power Station - User Manual").passed
+    assert check_question_on_topic("How much does the Aurora X2 weigh?", PASSAGE).passed
+    assert not check_question_on_topic("Who won the football world cup in 1998?", PASSAGE).passed
+
+
+def test_answer_must_address_the_question():
+    assert answer_relevance("How long does the battery take to charge to 80%?",
+                            "The battery charges from 0 to 80% in 45 minutes.", PASSAGE) >= 0.5
+    off_target = check_answers_question("What is the solar input voltage range?", "The unit weighs 12.5 kg.", PASSAGE)
+    assert not off_target.passed
+
+
+def test_language():
+    assert check_language("How heavy is it?", "The Aurora X2 weighs 12.5 kg, which is light for its class.", "en").passed
+    assert not check_language("重さはどれくらいですか？", "重さは12.5 kgです。", "en").passed
+    assert check_language("Wie schwer ist es?", "Es wiegt 12,5 kg.", "unknown").passed
+    assert not check_language("How heavy is the Aurora X2 power station?",
+                              "Die Aurora X2 wiegt 12,5 kg und ist damit sehr leicht zu tragen.", "en").passed
+
+
+def test_duplicates_and_near_duplicates():
+    registry = QuestionRegistry()
+    registry.add("How much does the Aurora X2 weigh?")
+    assert not check_not_duplicate("how much does the aurora x2 weigh?", registry).passed
+    assert not check_not_duplicate("How much does the Aurora X2 weigh ?", registry).passed
+    assert not check_not_duplicate("How much does Aurora X2 weigh?", registry).passed
+    assert check_not_duplicate("How long does the Aurora X2 take to charge?", registry).passed
+
+
+def test_run_checks_on_a_good_pair_all_pass():
+    checks = run_checks(question="How much does the Aurora X2 weigh?", answer="The Aurora X2 unit weighs 12.5 kg.",
+                        source=PASSAGE, language="en", registry=QuestionRegistry())
+    assert [c.name for c in checks if not c.passed] == []
+
+
+# --- calibration: deterministic checks x model verdict ---------------------------------
+
+GOOD = run_checks(question="How much does the Aurora X2 unit weigh?", answer="The Aurora X2 unit weighs 12.5 kg.",
+                  source=PASSAGE, language="en", registry=QuestionRegistry())
+HALLUCINATED = run_checks(question="How much does the Aurora X2 weigh?", answer="The Aurora X2 weighs 15 kg.",
+                          source=PASSAGE, language="en", registry=QuestionRegistry())
+ACCEPT = LLMVerdict(groundedness=5, relevance=5, clarity=5, decision="accept", reason="fine")
+REJECT = LLMVerdict(groundedness=2, relevance=2, clarity=3, decision="reject", reason="I do not like it")
+
+
+def test_model_cannot_wave_a_hallucinated_number_through():
+    decision, reasons, overruled = combine(HALLUCINATED, ACCEPT, can_revise=False, cites_source=True)
+    assert decision == "reject" and not overruled and "15" in reasons[0]
+    assert combine(HALLUCINATED, ACCEPT, can_revise=True, cites_source=True)[0] == "revise"
+
+
+def test_model_cannot_reject_a_grounded_on_point_pair_on_a_whim():
+    decision, reasons, overruled = combine(GOOD, REJECT, can_revise=False, cites_source=True)
+    assert decision == "accept" and overruled and "overruled" in reasons[0]
+
+
+def test_model_objection_stands_when_evidence_is_not_strong():
+    # Grounded words, but the pair does not cite a source sentence: the model's doubt decides.
+    assert combine(GOOD, REJECT, can_revise=False, cites_source=False)[0] == "reject"
+    off_target = run_checks(question="What surge power do the AC outlets of the Aurora X2 deliver?",
+                            answer="The Aurora X2 stores 1,024 Wh in a LiFePO4 battery.",
+                            source=PASSAGE, language="en", registry=QuestionRegistry())
+    assert combine(off_target, REJECT, can_revise=False, cites_source=True)[0] == "reject"
+
+
+def test_no_verdict_falls_back_to_deterministic_evidence():
+    assert combine(GOOD, None, can_revise=False, cites_source=True)[0] == "accept"
+    assert combine(GOOD, ACCEPT, can_revise=False, cites_source=True) == ("accept", [], False)
