@@ -71,32 +71,34 @@ def _out_dir(args: argparse.Namespace) -> Path:
     return base / datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def build_scenario(args: argparse.Namespace, model_label: str):
+def build_scenario(args: argparse.Namespace):
     if args.scenario == "seed_from_pdf":
         from .scenarios.seed_from_pdf import SAMPLE_PDF, SeedFromPdf, SeedOptions
 
         return SeedFromPdf(SeedOptions(
             inputs=args.input or [SAMPLE_PDF], team=args.team, questions_per_chunk=args.questions_per_chunk,
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
-            chunk_chars=args.chunk_chars, chunk_overlap=args.chunk_overlap, model_label=model_label,
+            chunk_chars=args.chunk_chars, chunk_overlap=args.chunk_overlap,
         ))
     from .scenarios.curate import Curate, CurateOptions
 
     if not args.input or len(args.input) != 1:
         raise AgentsynthError("--scenario curate needs exactly one --input pairs.jsonl")
-    return Curate(CurateOptions(input=args.input[0], language=args.language, domain=args.domain, model_label=model_label))
+    return Curate(CurateOptions(input=args.input[0], language=args.language, domain=args.domain))
 
 
 def print_summary(summary: RunSummary, console: Console) -> None:
     out = Path(summary.out_dir)
-    console.print(f"[bold]Dataset:[/bold] {out / 'data.jsonl'}  (rejected: rejected.jsonl, manifest: manifest.json)")
+    console.print(f"[bold]Dataset:[/bold] {out / 'data.jsonl'}  (rejected: rejected.jsonl, manifest: manifest.json)",
+                  soft_wrap=True)
     minutes, seconds = divmod(summary.wall_seconds, 60)
     console.print(
         f"items {summary.items_done}/{summary.items} · accepted {summary.accepted} · rejected {summary.rejected} · "
         f"failed {summary.failed} · skipped inputs {summary.skipped_inputs} · "
         f"tokens {summary.prompt_tokens + summary.completion_tokens:,} "
         f"(prompt {summary.prompt_tokens:,}, completion {summary.completion_tokens:,}) · "
-        f"time {int(minutes)}m {seconds:.1f}s"
+        f"time {int(minutes)}m {seconds:.1f}s",
+        soft_wrap=True,
     )
 
 
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         spec = parse_model_spec(args.model)
-        scenario = build_scenario(args, spec.label)
+        scenario = build_scenario(args)
         settings = RunSettings(
             out_dir=_out_dir(args), model_label=spec.label,
             concurrency=args.concurrency or default_concurrency(spec), limit=args.limit, resume=args.resume,
@@ -127,14 +129,14 @@ def main(argv: list[str] | None = None) -> int:
 
         summary = asyncio.run(run_scenario(scenario, settings, client_for_role, console))
     except AgentsynthError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/yellow]: finished items are saved; continue with --resume")
         return 130
     print_summary(summary, Console())
     for skipped in _skipped(summary):
-        console.print(f"[yellow]skipped[/yellow] {skipped}", highlight=False)
+        console.print(f"[yellow]skipped[/yellow] {skipped}", highlight=False, soft_wrap=True)
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
 
 

@@ -57,12 +57,14 @@ class UsageLedger:
 
 
 class MeteredClient(ChatCompletionClient):
-    """Delegates to `inner` and records each call's usage under `role` in `ledger`."""
+    """Delegates to `inner` and records each call's usage under `role` in `ledger`.
+    `label` names the model (its spec) in records and the manifest."""
 
-    def __init__(self, inner: ChatCompletionClient, role: str, ledger: UsageLedger) -> None:
+    def __init__(self, inner: ChatCompletionClient, role: str, ledger: UsageLedger, label: str = "") -> None:
         self.inner = inner
         self.role = role
         self.ledger = ledger
+        self.label = label
 
     async def create(
         self,
@@ -129,3 +131,11 @@ class MeteredClient(ChatCompletionClient):
     @property
     def model_info(self) -> ModelInfo:
         return self.inner.model_info
+
+
+def models_label(clients: dict[str, ChatCompletionClient]) -> str:
+    """The model that made a record: one spec, or "role=spec" pairs when roles differ."""
+    labels = {role: getattr(client, "label", "") or type(client).__name__ for role, client in clients.items()}
+    if len(set(labels.values())) == 1:
+        return next(iter(labels.values()))
+    return ",".join(f"{role}={label}" for role, label in sorted(labels.items()))

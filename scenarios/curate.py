@@ -19,7 +19,7 @@ from ..agents.answerer import Answer, AnswererOutput
 from ..agents.context import QAContext
 from ..agents.critic import CriticAgent, CriticOutput, JudgedPair
 from ..agents.critic_checks import QuestionRegistry
-from ..agents.metering import UsageLedger
+from ..agents.metering import UsageLedger, models_label
 from ..agents.question_writer import Question, WriterOutput
 from ..errors import InputError
 from ..tools.language import UNKNOWN, detect_language
@@ -41,7 +41,6 @@ class CurateOptions:
     input: Path
     language: str | None = None
     domain: str | None = None
-    model_label: str = "local"
 
 
 def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInput]]:
@@ -128,7 +127,7 @@ class Curate(Scenario):
 
         def make(judged: JudgedPair):
             metadata = RecordMetadata(
-                scenario=self.name, item_id=item.item_id, team=None, model=self.options.model_label,
+                scenario=self.name, item_id=item.item_id, team=None, model=models_label(clients),
                 source_file=str(self.options.input), pages=[], chunk_id=None, input_id=item.item_id,
                 question_type=None, language=language if language != UNKNOWN else "unknown", evidence=None,
                 revision=0, critic=critic_summary(judged),

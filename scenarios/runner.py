@@ -254,7 +254,9 @@ async def run_scenario(
     async def run_one(item: WorkItem) -> None:
         async with semaphore:
             item_usage = UsageLedger()
-            clients = {role: MeteredClient(base_clients[role], role, item_usage) for role in scenario.roles}
+            clients = {
+                role: MeteredClient(base_clients[role], role, item_usage, settings.model_label) for role in scenario.roles
+            }
             try:
                 result = await scenario.run_item(item, clients, item_usage)
             except (AgentsynthError, RuntimeError, ValueError) as exc:

@@ -12,7 +12,7 @@ from autogen_core.models import ChatCompletionClient
 from ..agents.context import QAContext, plan_question_types
 from ..agents.critic import JudgedPair
 from ..agents.critic_checks import QuestionRegistry
-from ..agents.metering import UsageLedger
+from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError
 from ..teams.qa import ROLES, build_qa_team, final_verdict
 from ..tools.chunking import Chunk, chunk_document
@@ -36,7 +36,6 @@ class SeedOptions:
     domain: str | None = None  # None: each document's title
     chunk_chars: int = 2000
     chunk_overlap: int = 200
-    model_label: str = "local"
 
 
 @dataclass
@@ -142,7 +141,7 @@ class SeedFromPdf(Scenario):
 
         def make(pair: JudgedPair):
             metadata = RecordMetadata(
-                scenario=self.name, item_id=item.item_id, team=o.team, model=o.model_label,
+                scenario=self.name, item_id=item.item_id, team=o.team, model=models_label(clients),
                 source_file=chunk.source, pages=chunk.pages, chunk_id=chunk.chunk_id, question_type=pair.question_type,
                 language=work.language if work.language != UNKNOWN else "unknown", evidence=pair.evidence,
                 consulted_chunks=pair.consulted, revision=pair.revision, critic=critic_summary(pair),

@@ -55,7 +55,7 @@ def default_writer(messages, schema):
     text = prompt_text(messages)
     fact = re.search(r"Fact: (.+)", text)
     topic = fact.group(1) if fact else passage_of(messages)
-    words = [w.strip(".,;:()") for w in topic.split()][:8]
+    words = [w.strip(".,;:()|\"?") for w in topic.replace("|", " ").split()][:8]
     return {"question": f"What does the manual state about {' '.join(words)}?"}
 
 

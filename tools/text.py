@@ -16,6 +16,7 @@ _CJK_RANGES = (
     "\uac00-\ud7af\u1100-\u11ff"  # Hangul
 )
 _CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
+_CJK_SPLIT = re.compile(f"([{_CJK_RANGES}]+)")
 _WORD = re.compile(rf"[^\W_]+(?:[.'’-][^\W_]+)*|[{_CJK_RANGES}]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 _BLOCK_SPLIT = re.compile(r"\n\s*\n")
@@ -54,10 +55,14 @@ def tokens(text: str) -> list[str]:
     """Index/comparison tokens: words, with CJK runs turned into character bigrams."""
     out: list[str] = []
     for word in words(text):
-        if _CJK_RUN.fullmatch(word):
-            out.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
-        else:
-            out.append(word)
+        # "保証期間は5年です" mixes scripts: CJK runs become bigrams, the rest stays whole.
+        for piece in _CJK_SPLIT.split(word):
+            if not piece:
+                continue
+            if _CJK_RUN.fullmatch(piece):
+                out.extend(piece[i : i + 2] for i in range(max(1, len(piece) - 1)))
+            else:
+                out.append(piece)
     return out
 
 

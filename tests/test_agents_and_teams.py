@@ -1,0 +1,184 @@
+"""Each role agent's parsing, the repair loop, tool use, and the teams' revise loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+import pytest
+from autogen_agentchat.messages import StructuredMessage
+from autogen_core import FunctionCall
+from conftest import PASSAGE, SAMPLE_PDF, make_context
+from scripted import ScriptedClient, default_answer
+
+from agentsynth.agents.answerer import AnswererAgent, AnswererOutput
+from agentsynth.agents.critic import CriticAgent, CriticOutput
+from agentsynth.agents.question_writer import QuestionWriterAgent, WriterOutput, clean_question
+from agentsynth.agents.reader import ReaderAgent, ReaderOutput
+from agentsynth.errors import StructuredOutputError
+from agentsynth.teams.qa import build_qa_team, final_verdict
+from agentsynth.tools.chunking import chunk_document
+from agentsynth.tools.lookup import DocumentIndex
+from agentsynth.tools.pdf_reader import read_pdf
+
+ROLES = ("reader", "question_writer", "answerer", "critic")
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def message(model):
+    return StructuredMessage[type(model)](content=model, source="test")
+
+
+def test_reader_keeps_cited_sentences_and_drops_repeats():
+    reply = {"facts": [
+        {"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."},
+        {"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."},
+        {"fact": "It stores 1,024 Wh.", "source_sentence": "The Aurora X2 stores 1,024 Wh in a lithium iron phosphate (LiFePO4) battery."},
+    ]}
+    client = ScriptedClient({"ReaderReply": reply})
+    result = run(ReaderAgent(client, make_context()).run(task="read"))
+    facts = result.messages[-1].content.facts
+    assert [f.fact for f in facts] == ["The unit weighs 12.5 kg.", "It stores 1,024 Wh."]
+    # The schema sent to the model only allows the passage's own sentences.
+    schema = client.calls[0]["reply_model"]
+    assert schema == "ReaderReply"
+
+
+def test_reader_rejects_a_sentence_not_in_the_passage():
+    bad = {"facts": [{"fact": "It is blue.", "source_sentence": "The Aurora X2 is blue."}]}
+    client = ScriptedClient({"ReaderReply": bad})
+    context = make_context()
+    with pytest.raises(Exception):
+        run(ReaderAgent(client, context).run(task="read"))
+    assert isinstance(context.failure, StructuredOutputError)
+    assert "Aurora X2 is blue" in context.failure.raw
+    assert len(client.calls) == 3  # first try + 2 repairs, each with the validation error
+
+
+def test_repair_loop_recovers_from_an_invalid_reply():
+    replies = iter(['{"question": ', '{"question": "How much does the Aurora X2 weigh?"}'])
+    client = ScriptedClient({"QuestionReply": lambda m, s: next(replies)})
+    context = make_context(questions=1)
+    writer = QuestionWriterAgent(client, context)
+    result = run(writer.run(task=[message(ReaderOutput(facts=[]))]))
+    assert result.messages[-1].content.questions[0].question == "How much does the Aurora X2 weigh?"
+    repair_prompt = client.calls[1]["messages"][-1].content
+    assert "did not match the required JSON format" in repair_prompt
+
+
+def test_writer_plans_types_and_cleans_debris():
+    client = ScriptedClient()
+    context = make_context(questions=4)
+    facts = ReaderOutput(facts=[{"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."}])
+    output = run(QuestionWriterAgent(client, context).run(task=[message(facts)])).messages[-1].content
+    assert [q.type for q in output.questions] == ["short_fact", "long_answer", "yes_no", "summary"]
+    assert output.questions[3].fact is None  # summaries work from the whole passage
+    assert len(client.calls_for("QuestionReply")) == 4
+    assert clean_question('What is the battery capacity?},{') == "What is the battery capacity?"
+    assert clean_question('  "How much\n does it weigh?"  ') == "How much does it weigh?"
+
+
+def test_answerer_turns_a_runaway_reply_into_a_rejectable_answer():
+    client = ScriptedClient({"AnswerReply": '{"evidence": "NONE", "answerable": true, "answer": "loop loop loop'})
+
+    async def cut_off(messages, **kwargs):
+        result = await ScriptedClient.create(client, messages, **kwargs)
+        return result.model_copy(update={"finish_reason": "length"})
+
+    client.create = cut_off  # type: ignore[method-assign]
+    context = make_context(questions=1)
+    questions = WriterOutput(round=0, questions=[{"slot": 0, "type": "short_fact", "question": "How heavy is it?"}])
+    answer = run(AnswererAgent(client, context).run(task=[message(questions)])).messages[-1].content.answers[0]
+    assert answer.error and "token limit" in answer.error and answer.answer == "loop loop loop"
+    assert not answer.answerable and len(client.calls) == 1  # no pointless repairs of a runaway loop
+
+
+def test_answerer_uses_search_documents_when_the_model_can_call_tools():
+    chunks = chunk_document(read_pdf(SAMPLE_PDF))
+    index = DocumentIndex(chunks)
+    warranty_chunk = next(c for c in chunks if "warranty" in c.text)
+    calls = iter([[FunctionCall(id="1", name="search_documents", arguments=json.dumps({"query": "warranty years", "k": 1}))], "done"])
+    client = ScriptedClient(function_calling=True, tool_handler=lambda messages, tools: next(calls))
+    context = make_context(questions=1, index=index)
+    questions = WriterOutput(round=0, questions=[{"slot": 0, "type": "short_fact", "question": "How long is the Aurora X2 warranty?"}])
+    answer = run(AnswererAgent(client, context).run(task=[message(questions)])).messages[-1].content.answers[0]
+    assert answer.consulted == [warranty_chunk.chunk_id]
+    tool_calls = [c for c in client.calls if c["tools"]]
+    assert tool_calls and tool_calls[0]["tools"][0].name == "search_documents"
+    final = client.calls_for("AnswerReply")[0]
+    assert any("warranty" in str(getattr(m, "content", "")) for m in final["messages"])
+
+
+def test_critic_skips_the_model_when_a_check_fails():
+    client = ScriptedClient()
+    context = make_context(questions=2, max_revisions=0)
+    questions = WriterOutput(round=0, questions=[
+        {"slot": 0, "type": "short_fact", "question": "How much does the Aurora X2 unit weigh?"},
+        {"slot": 1, "type": "short_fact", "question": "How much energy does the Aurora X2 store?"},
+    ])
+    answers = AnswererOutput(round=0, answers=[
+        {"slot": 0, "evidence": "The unit weighs 12.5 kg.", "answerable": True, "answer": "The Aurora X2 unit weighs 12.5 kg."},
+        {"slot": 1, "evidence": None, "answerable": True, "answer": "It stores 9,999 Wh."},
+    ])
+    verdict: CriticOutput = run(CriticAgent(client, context).run(task=[message(questions), message(answers)])).messages[-1].content
+    assert [p.decision for p in verdict.pairs] == ["accept", "reject"]
+    assert "9999" in verdict.pairs[1].reasons[0]
+    assert len(client.calls_for("LLMVerdict")) == 1  # only the pair that passed the checks
+    assert not verdict.needs_revision
+    assert len(context.registry) == 1
+
+
+def hallucinate_first_round():
+    """Answers with an invented number until the question has been revised once."""
+    def handler(messages, schema):
+        reply = default_answer(messages, schema)
+        question = re.search(r"Question \([^)]*\): (.+)", messages[-1].content).group(1)
+        if "weigh" not in question:  # first-draft questions: invent a number
+            reply["answer"] = "It stores 7,777 Wh."
+        return reply
+    return handler
+
+
+@pytest.mark.parametrize("topology", ["graph", "round_robin"])
+def test_revise_loop_sends_failed_pairs_back_to_the_writer(topology):
+    drafts = iter(["How much energy does the Aurora X2 store?", "How much does the Aurora X2 unit weigh?"])
+    client = ScriptedClient({
+        "QuestionReply": lambda m, s: {"question": next(drafts)},
+        "AnswerReply": hallucinate_first_round(),
+    })
+    context = make_context(questions=1, max_revisions=1)
+    team = build_qa_team(topology, {r: client for r in ROLES}, context)
+    result = run(team.run(task="chunk"))
+    verdict = final_verdict(result.messages)
+    pair = verdict.pairs[0]
+    assert pair.decision == "accept" and pair.revision == 1
+    assert pair.question == "How much does the Aurora X2 unit weigh?"
+    writer_calls = client.calls_for("QuestionReply")
+    assert len(writer_calls) == 2
+    assert "7777" in writer_calls[1]["messages"][-1].content  # the critic's reason reached the writer
+    sources = [m.source for m in result.messages]
+    assert sources.count("critic") == 2 and sources.count("reader") in (1, 2)
+
+
+@pytest.mark.parametrize("topology", ["graph", "round_robin"])
+def test_revisions_are_bounded(topology):
+    client = ScriptedClient({"AnswerReply": {"evidence": "NONE", "answerable": True, "answer": "It stores 7,777 Wh."}})
+    context = make_context(questions=2, max_revisions=2)
+    result = run(build_qa_team(topology, {r: client for r in ROLES}, context).run(task="chunk"))
+    verdict = final_verdict(result.messages)
+    assert [p.decision for p in verdict.pairs] == ["reject", "reject"]
+    assert [p.revision for p in verdict.pairs] == [2, 2]
+    assert len(client.calls_for("QuestionReply")) == 2 * 3  # first draft + 2 revisions per slot
+
+
+def test_unknown_topology_is_refused():
+    with pytest.raises(ValueError, match="unknown team topology"):
+        build_qa_team("swarm", {r: ScriptedClient() for r in ROLES}, make_context())
+
+
+def test_passage_sentences_exclude_headings():
+    assert all("Specifications" != s for s in make_context(PASSAGE).passage_sentences)

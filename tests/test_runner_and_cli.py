@@ -1,0 +1,192 @@
+"""The runner's outputs, manifest, failures and resume; the CLI's errors; the curate scenario."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_PDF, run_with_client
+from scripted import ScriptedClient
+
+from agentsynth.errors import AgentsynthError, InputError
+from agentsynth.run import main
+from agentsynth.scenarios.curate import Curate, CurateOptions
+from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
+from agentsynth.tools.pdf_reader import read_pdf
+from agentsynth.tools.text import normalize, plain
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def lines(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf"), f"{path.name} has a BOM"
+    return [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+
+
+def seed(inputs, **options) -> SeedFromPdf:
+    return SeedFromPdf(SeedOptions(inputs=[Path(p) for p in inputs], **options))
+
+
+def test_seed_from_pdf_writes_dataset_manifest_and_upload_file(tmp_path):
+    summary = run_with_client(seed([SAMPLE_PDF], domain="portable power stations"), ScriptedClient(), tmp_path)
+    data, rejected = lines(tmp_path / "data.jsonl"), lines(tmp_path / "rejected.jsonl")
+    train, manifest = lines(tmp_path / "train.openai.jsonl"), json.loads((tmp_path / "manifest.json").read_text())
+    assert data, "the scripted models give grounded pairs; some must be accepted"
+    assert manifest["counts"] == {
+        "items": summary.items, "items_done": summary.items, "accepted": len(data), "rejected": len(rejected), "failed": 0,
+    }
+    assert [t["messages"] for t in train] == [d["messages"] for d in data]
+    assert set(manifest["usage"]["per_role"]) == {"reader", "question_writer", "answerer", "critic"}
+    assert manifest["documents"][0]["page_triage"]["2"] == "mixed"
+    doc = read_pdf(SAMPLE_PDF)
+    for record in data:
+        system, user, assistant = record["messages"]
+        assert system["role"] == "system" and "portable power stations" in system["content"]
+        assert user["role"] == "user" and assistant["role"] == "assistant"
+        meta = record["metadata"]
+        assert meta["scenario"] == "seed_from_pdf" and meta["model"] == "scripted" and meta["team"] == "graph"
+        assert meta["critic"]["decision"] == "accept" and meta["usage"]["calls"] > 0
+        # pages are right: the cited source sentence is on one of the record's pages
+        assert any(normalize(meta["evidence"])[:50] in plain(doc.pages[n - 1].markdown) for n in meta["pages"])
+    assert {d["metadata"]["question_type"] for d in data} >= {"short_fact", "yes_no"}
+    for record in rejected:
+        assert record["reasons"] and record["metadata"]["critic"]["decision"] == "reject"
+
+
+def test_round_robin_team_gives_the_same_shape(tmp_path):
+    run_with_client(seed([SAMPLE_PDF], team="round_robin"), ScriptedClient(), tmp_path)
+    data = lines(tmp_path / "data.jsonl")
+    assert data and all(d["metadata"]["team"] == "round_robin" for d in data)
+
+
+def test_folder_skips_bad_files_and_lists_them(tmp_path, bad_pdfs):
+    folder = bad_pdfs["empty"].parent
+    (folder / "manual.pdf").write_bytes(SAMPLE_PDF.read_bytes())
+    summary = run_with_client(seed([folder]), ScriptedClient(), tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    skipped = {Path(s["path"]).name: s["reason"] for s in manifest["skipped_inputs"]}
+    assert set(skipped) == {"empty.pdf", "notes.pdf", "corrupt.pdf", "encrypted.pdf", "scanned.pdf"}
+    assert "encrypted" in skipped["encrypted.pdf"] and "no text layer" in skipped["scanned.pdf"]
+    assert summary.items_done == summary.items > 0 and summary.skipped_inputs == 5
+
+
+def test_only_bad_input_is_an_error(tmp_path, bad_pdfs):
+    with pytest.raises(InputError, match="encrypted"):
+        run_with_client(seed([bad_pdfs["encrypted"]]), ScriptedClient(), tmp_path / "a")
+    folder = tmp_path / "all-bad"
+    folder.mkdir()
+    (folder / "x.pdf").write_bytes(b"")
+    (folder / "y.pdf").write_bytes(b"%PDF-1.4 broken")
+    with pytest.raises(InputError, match="no readable PDF"):
+        run_with_client(seed([folder]), ScriptedClient(), tmp_path / "b")
+
+
+def test_a_failing_item_is_recorded_and_the_run_goes_on(tmp_path):
+    def reader(messages, schema):
+        if "warranty" in messages[-1].content:
+            return "this is not JSON"
+        from scripted import default_reader
+        return default_reader(messages, schema)
+
+    summary = run_with_client(seed([SAMPLE_PDF]), ScriptedClient({"ReaderReply": reader}), tmp_path)
+    failed = lines(tmp_path / "failed.jsonl")
+    assert summary.failed == len(failed) == 1 and summary.items_done == summary.items - 1
+    assert failed[0]["raw_reply"] == "this is not JSON" and "reader" in failed[0]["error"]
+    assert lines(tmp_path / "data.jsonl")
+
+
+def test_resume_skips_finished_items_and_repairs_a_torn_line(tmp_path):
+    run_with_client(seed([SAMPLE_PDF]), ScriptedClient(), tmp_path)
+    progress = lines(tmp_path / "progress.jsonl")
+    assert len(progress) >= 2
+    first_item = progress[0]["item_id"]
+    # Simulate a crash after the first item: later items' progress lost, a torn last line.
+    (tmp_path / "progress.jsonl").write_text(json.dumps(progress[0]) + "\n", encoding="utf-8")
+    with open(tmp_path / "data.jsonl", "a", encoding="utf-8") as f:
+        f.write('{"id": "torn", "messa')
+    client = ScriptedClient()
+    summary = run_with_client(seed([SAMPLE_PDF]), client, tmp_path, resume=True)
+    assert summary.items_done == summary.items
+    data = lines(tmp_path / "data.jsonl")
+    ids = [d["id"] for d in data]
+    assert len(ids) == len(set(ids)), "nothing written twice"
+    assert all(d["metadata"]["item_id"] != first_item for d in [*data] if d["id"].startswith("x"))
+    prompts = [c["messages"][-1].content for c in client.calls_for("ReaderReply")]
+    assert len(prompts) == summary.items - 1, "the finished item was not redone"
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["counts"]["accepted"] == len(data) and manifest["status"] == "complete"
+    assert len(lines(tmp_path / "train.openai.jsonl")) == len(data)
+
+
+def test_resume_refuses_a_different_configuration(tmp_path):
+    run_with_client(seed([SAMPLE_PDF]), ScriptedClient(), tmp_path)
+    with pytest.raises(AgentsynthError, match="different scenario, model, settings or inputs"):
+        run_with_client(seed([SAMPLE_PDF], questions_per_chunk=5), ScriptedClient(), tmp_path, resume=True)
+    with pytest.raises(AgentsynthError, match="already holds a run"):
+        run_with_client(seed([SAMPLE_PDF]), ScriptedClient(), tmp_path)
+
+
+# --- curate ------------------------------------------------------------------------------
+
+CONTEXT = "The Aurora X2 stores 1,024 Wh in a LiFePO4 battery. The unit weighs 12.5 kg. 保証期間は5年です。"
+
+
+def test_curate_keeps_ids_and_sorts_good_from_flawed(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [
+        {"id": "good", "question": "How much does the Aurora X2 unit weigh?", "answer": "The Aurora X2 unit weighs 12.5 kg.", "context": CONTEXT},
+        {"id": "wrong-number", "question": "How much energy does the Aurora X2 store?", "answer": "It stores 2,048 Wh.", "context": CONTEXT},
+        {"id": "refusal", "question": "What battery does the Aurora X2 use?", "answer": "I don't know.", "context": CONTEXT},
+        {"id": "empty", "question": "What battery chemistry does the Aurora X2 use?", "answer": "", "context": CONTEXT},
+        {"id": "dup", "question": "How much does the Aurora X2 unit weigh?", "answer": "The Aurora X2 unit weighs 12.5 kg.", "context": CONTEXT},
+        {"id": 7, "question": "保証期間は何年ですか？", "answer": "保証期間は5年です。", "context": CONTEXT},
+    ]
+    pairs.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{not json\n" + '{"question": "q"}\n', encoding="utf-8")
+    run_with_client(Curate(CurateOptions(input=pairs, language="unknown")), ScriptedClient(), tmp_path / "out")
+    accepted = {d["id"]: d for d in lines(tmp_path / "out" / "data.jsonl")}
+    rejected = {d["id"]: d for d in lines(tmp_path / "out" / "rejected.jsonl")}
+    assert set(accepted) == {"good", "7"}
+    assert set(rejected) == {"wrong-number", "refusal", "empty", "dup"}
+    assert "not_duplicate" in rejected["dup"]["reasons"][0]
+    assert accepted["7"]["metadata"]["input_id"] == "7"
+    assert "保証期間" in (tmp_path / "out" / "data.jsonl").read_text(encoding="utf-8"), "written without \\u escapes"
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [s["path"].rsplit(":", 1)[1] for s in manifest["skipped_inputs"]] == ["7", "8"]
+
+
+def test_curate_rejects_unusable_files(tmp_path):
+    with pytest.raises(InputError, match="file is empty"):
+        (tmp_path / "e.jsonl").write_text("")
+        Curate(CurateOptions(input=tmp_path / "e.jsonl")).plan()
+    with pytest.raises(InputError, match="no valid pairs"):
+        (tmp_path / "b.jsonl").write_text('{"q": 1}\n')
+        Curate(CurateOptions(input=tmp_path / "b.jsonl")).plan()
+
+
+# --- CLI ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["--input", "{tmp}/missing.pdf"],
+    ["--input", "{encrypted}"],
+    ["--input", "{not_pdf}"],
+    ["--input", "{empty}"],
+    ["--input", "{corrupt}"],
+    ["--input", "{scanned}"],
+    ["--model", "bogus:thing"],
+    ["--scenario", "curate"],
+])
+def test_cli_bad_input_is_one_clear_line(args, tmp_path, bad_pdfs, capsys):
+    values = {"tmp": tmp_path, **{k: str(v) for k, v in bad_pdfs.items()}}
+    code = main([a.format(**values) for a in args] + ["--out", str(tmp_path / "out"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.startswith("error:") and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_run_py_works_as_a_script_from_the_checkout():
+    result = subprocess.run([sys.executable, "run.py", "--help"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "--questions-per-chunk" in result.stdout
