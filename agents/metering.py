@@ -36,6 +36,14 @@ class UsageLedger:
         entry.prompt_tokens += usage.prompt_tokens
         entry.completion_tokens += usage.completion_tokens
 
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, int]]) -> "UsageLedger":
+        """Inverse of `as_dict` (usage of items finished before a resume)."""
+        ledger = cls()
+        for role, usage in data.items():
+            ledger.by_role[role] = RoleUsage(**usage)
+        return ledger
+
     def merge(self, other: "UsageLedger") -> None:
         for role, usage in other.by_role.items():
             entry = self.by_role[role]

@@ -4,13 +4,18 @@ sentences, so even a tiny model cannot cite a sentence that is not there."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from autogen_core import CancellationToken
 from pydantic import BaseModel, Field, create_model
 
+from ..errors import StructuredOutputError
+from ..tools.text import content_tokens
 from .base import RoleAgent, render_prompt
 from .context import QAContext
+
+_DIGIT = re.compile(r"\d")
 
 
 class Fact(BaseModel):
@@ -20,6 +25,7 @@ class Fact(BaseModel):
 
 class ReaderOutput(BaseModel):
     facts: list[Fact]
+    fallback: str | None = None  # why the facts are the passage's own sentences, if they are
 
 
 def reply_model(passage_sentences: list[str], max_facts: int) -> type[BaseModel]:
@@ -51,7 +57,13 @@ class ReaderAgent(RoleAgent):
         prompt = render_prompt(
             "reader.user", title=ctx.title, pages=ctx.pages_label, passage=ctx.passage, max_facts=max_facts
         )
-        reply, _ = await self.ask(reply_model(ctx.passage_sentences, max_facts), prompt, cancellation_token)
+        try:
+            reply, _ = await self.ask(reply_model(ctx.passage_sentences, max_facts), prompt, cancellation_token)
+        except StructuredOutputError as exc:
+            # The writer can still work from the passage's own sentences; losing the
+            # whole chunk to one unusable reader reply would waste the other roles' work.
+            self._facts = ReaderOutput(facts=sentence_facts(ctx.passage_sentences, max_facts), fallback=exc.error)
+            return self._facts
         facts: dict[str, Fact] = {}
         for item in reply.facts:  # type: ignore[attr-defined]
             key = item.fact.strip().lower()
@@ -59,3 +71,13 @@ class ReaderAgent(RoleAgent):
                 facts[key] = Fact(fact=item.fact.strip(), source_sentence=item.source_sentence)
         self._facts = ReaderOutput(facts=list(facts.values()))
         return self._facts
+
+
+def sentence_facts(passage_sentences: list[str], count: int) -> list[Fact]:
+    """The most informative sentences (numbers first, then the most content words) as facts."""
+    ranked = sorted(
+        passage_sentences,
+        key=lambda s: (bool(_DIGIT.search(s)), len(content_tokens(s))),
+        reverse=True,
+    )
+    return [Fact(fact=s, source_sentence=s) for s in ranked[:count]]

@@ -22,8 +22,9 @@ from ..agents.critic_checks import QuestionRegistry
 from ..agents.metering import UsageLedger, models_label
 from ..agents.question_writer import Question, WriterOutput
 from ..errors import InputError
+from ..teams.qa import run_unwrapped
 from ..tools.language import UNKNOWN, detect_language
-from .records import ItemUsage, RecordMetadata, critic_summary, sme_messages, split_records
+from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
 from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
 
 DEFAULT_DOMAIN = "the source documents"
@@ -88,8 +89,7 @@ class Curate(Scenario):
         return {"language": self.options.language, "domain": self.options.domain}
 
     def restore(self, accepted: list[dict]) -> None:
-        for record in accepted:
-            self.registry.add(next(m["content"] for m in record["messages"] if m["role"] == "user"))
+        restore_registry(self.registry, accepted)
 
     def plan(self) -> Plan:
         pairs, skipped = read_pairs(self.options.input)
@@ -115,12 +115,7 @@ class Curate(Scenario):
                 source="input",
             ),
         ]
-        try:
-            result = await critic.run(task=task)
-        except Exception:
-            if context.failure is not None:
-                raise context.failure from None
-            raise
+        result = await run_unwrapped(critic, task, context)
         verdict = result.messages[-1].content
         assert isinstance(verdict, CriticOutput)
         total = usage.total

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from ..agents.base import render_prompt
 from ..agents.critic import JudgedPair
+from ..agents.critic_checks import QuestionRegistry
 
 
 class ChatMessage(BaseModel):
@@ -98,3 +99,9 @@ def split_records(pairs: list[JudgedPair], make: "callable") -> tuple[list[Recor
         else:
             rejected.append(RejectedRecord(id=record_id, messages=messages, metadata=metadata, reasons=pair.reasons))
     return accepted, rejected
+
+
+def restore_registry(registry: QuestionRegistry, accepted: list[dict]) -> None:
+    """On resume, accepted questions of finished items count again for duplicate checks."""
+    for record in accepted:
+        registry.add(next(m["content"] for m in record["messages"] if m["role"] == "user"))

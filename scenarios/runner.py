@@ -222,11 +222,7 @@ async def run_scenario(
 
     run_usage = UsageLedger()
     for line in read_records(out_dir / PROGRESS):  # usage of items finished before a resume
-        for role, usage in line.get("usage", {}).items():
-            entry = run_usage.by_role[role]
-            entry.calls += usage["calls"]
-            entry.prompt_tokens += usage["prompt_tokens"]
-            entry.completion_tokens += usage["completion_tokens"]
+        run_usage.merge(UsageLedger.from_dict(line.get("usage", {})))
 
     manifest: dict[str, Any] = {
         "tool": f"agentsynth {__version__}",

@@ -14,12 +14,12 @@ from ..agents.critic import JudgedPair
 from ..agents.critic_checks import QuestionRegistry
 from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError
-from ..teams.qa import ROLES, build_qa_team, final_verdict
+from ..teams.qa import ROLES, build_qa_team, final_verdict, run_unwrapped
 from ..tools.chunking import Chunk, chunk_document
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.pdf_reader import Document, find_pdfs, read_pdf
-from .records import ItemUsage, RecordMetadata, critic_summary, sme_messages, split_records
+from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
 from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
 
 SAMPLE_PDF = Path(__file__).resolve().parent.parent / "samples" / "aurora-x2-power-station-manual.pdf"
@@ -67,8 +67,7 @@ class SeedFromPdf(Scenario):
         }
 
     def restore(self, accepted: list[dict]) -> None:
-        for record in accepted:
-            self.registry.add(next(m["content"] for m in record["messages"] if m["role"] == "user"))
+        restore_registry(self.registry, accepted)
 
     def _read_all(self) -> tuple[list[Document], list[SkippedInput]]:
         documents, skipped = [], []
@@ -128,12 +127,7 @@ class SeedFromPdf(Scenario):
                     f"of {Path(chunk.source).name}, pages {context.pages_label}.",
             source="user",
         )
-        try:
-            result = await team.run(task=task)
-        except Exception:
-            if context.failure is not None:
-                raise context.failure from None
-            raise
+        result = await run_unwrapped(team, task, context)
         verdict = final_verdict(result.messages)
         if verdict is None:
             raise RuntimeError(f"team ended without a critic verdict ({result.stop_reason})")

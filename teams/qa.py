@@ -14,8 +14,9 @@ revision.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from autogen_agentchat.base import Team
+from autogen_agentchat.base import TaskResult, Team
 from autogen_agentchat.conditions import FunctionalTermination, MaxMessageTermination
 from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage, StructuredMessage
 from autogen_agentchat.teams import DiGraphBuilder, GraphFlow, RoundRobinGroupChat
@@ -79,6 +80,17 @@ def build_qa_team(topology: str, clients: dict[str, ChatCompletionClient], conte
             [reader, writer, answerer, critic], termination_condition=FunctionalTermination(_critic_done) | safety
         )
     raise ValueError(f"unknown team topology {topology!r} (choose from {', '.join(TOPOLOGIES)})")
+
+
+async def run_unwrapped(runnable: Any, task: Any, context: QAContext) -> TaskResult:
+    """Run a team or agent; if an agent failed with a typed error (with the raw model
+    reply), raise that instead of AutoGen's plain RuntimeError string."""
+    try:
+        return await runnable.run(task=task)
+    except Exception:
+        if context.failure is not None:
+            raise context.failure from None
+        raise
 
 
 def final_verdict(messages: Sequence[BaseAgentEvent | BaseChatMessage]) -> CriticOutput | None:
