@@ -15,12 +15,13 @@ from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
-from ..tools.text import sentences
+from ..tools.text import sentences, stems
 from .base import RoleAgent, render_prompt
-from .context import MAX_EVIDENCE_SENTENCES, QAContext
+from .context import QAContext, enum_safe
 from .question_writer import Question, WriterOutput
 
 NO_EVIDENCE = "NONE"
+EVIDENCE_CANDIDATES = 5  # sentences offered as evidence: the ones most relevant to the question
 _PARTIAL_ANSWER = re.compile(r'"answer"\s*:\s*"(.*)', re.DOTALL)
 MAX_TOOL_ROUNDS = 2
 
@@ -98,12 +99,12 @@ class AnswererAgent(RoleAgent):
         self._round += 1
         return output
 
-    def _prompt(self, question: Question, lookups: str = "") -> str:
+    def _prompt(self, question: Question, candidates: list[str], lookups: str = "") -> str:
         ctx = self.context
         return render_prompt(
             "answerer.user", title=ctx.title, pages=ctx.pages_label, passage=ctx.passage, lookups=lookups,
-            question_type=question.type.replace("_", " "), question=question.question,
-            style=ANSWER_STYLE.get(question.type, ""),
+            relevant="\n".join(f"- {s}" for s in candidates), question_type=question.type.replace("_", " "),
+            question=question.question, style=ANSWER_STYLE.get(question.type, ""),
         )
 
     async def _answer(self, question: Question, cancellation_token: CancellationToken) -> Answer:
@@ -115,12 +116,12 @@ class AnswererAgent(RoleAgent):
         for chunk_id in consulted:
             chunk = self.context.index.get(chunk_id) if self.context.index else None
             if chunk is not None:
-                evidence += [s for s in sentences(chunk.text) if s not in evidence]
-        prompt = self._prompt(question) if not history else "Now give your final answer."
+                evidence += [s for s in enum_safe(sentences(chunk.text)) if s not in evidence]
+        candidates = rank_sentences(question.question, evidence)[:EVIDENCE_CANDIDATES]
+        prompt = self._prompt(question, candidates) if not history else "Now give your final answer."
         try:
             reply, result = await self.ask(
-                reply_model(evidence[: MAX_EVIDENCE_SENTENCES * 2], question.type), prompt, cancellation_token,
-                history=history,
+                reply_model(candidates, question.type), prompt, cancellation_token, history=history
             )
         except StructuredOutputError as exc:
             # One unusable answer costs one pair, not the work item: the critic rejects
@@ -146,8 +147,9 @@ class AnswererAgent(RoleAgent):
         """Let a tool-calling model search the documents before it answers."""
         assert self._tool is not None
         system = SystemMessage(content=render_prompt("answerer.system", **self.system_fields()))
+        candidates = rank_sentences(question.question, self.context.passage_sentences)[:EVIDENCE_CANDIDATES]
         user = UserMessage(
-            content=self._prompt(question, lookups="\nYou may call search_documents to find more context first."),
+            content=self._prompt(question, candidates, lookups="\nYou may call search_documents to find more context first."),
             source="user",
         )
         history: list[LLMMessage] = [user]
@@ -175,3 +177,11 @@ class AnswererAgent(RoleAgent):
         except Exception as exc:  # a bad call is reported back to the model, not raised
             content, is_error = f"error: {exc}", True
         return FunctionExecutionResult(call_id=call.id, content=content, name=call.name, is_error=is_error)
+
+
+def rank_sentences(question: str, candidates: list[str]) -> list[str]:
+    """Candidates ordered by how many of the question's content words they share
+    (ties keep passage order): sentence-level retrieval inside the chunk."""
+    wanted = set(stems(question))
+    scored = [(-len(wanted & set(stems(s))), i, s) for i, s in enumerate(candidates)]
+    return [s for _, _, s in sorted(scored)]

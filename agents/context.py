@@ -23,6 +23,12 @@ LANGUAGE_NAMES = {
 MAX_EVIDENCE_SENTENCES = 80  # bounds the evidence enum the model decodes against
 
 
+def enum_safe(units: list[str]) -> list[str]:
+    """Sentences usable as JSON-schema enum values for llama.cpp: its schema-to-grammar
+    converter mis-escapes quotes and backslashes (the grammar then fails to compile)."""
+    return [u for u in units if '"' not in u and "\\" not in u]
+
+
 def plan_question_types(count: int, offset: int) -> list[str]:
     """Rotate through the lab's question types so every run mixes them evenly."""
     return [QUESTION_TYPES[(offset + i) % len(QUESTION_TYPES)] for i in range(count)]
@@ -45,7 +51,7 @@ class QAContext:
 
     def __post_init__(self) -> None:
         if not self.passage_sentences:
-            self.passage_sentences = sentences(self.passage)[:MAX_EVIDENCE_SENTENCES]
+            self.passage_sentences = enum_safe(sentences(self.passage))[:MAX_EVIDENCE_SENTENCES]
 
     @property
     def language_name(self) -> str:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import snowballstemmer
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from ..tools.language import UNKNOWN, detect_language
-from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences
+from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems
 
 SUPPORT_THRESHOLD = 0.6  # share of the answer's content words that must occur in the source
 RELEVANCE_THRESHOLD = 0.4  # weighted share of the question's words the answer must cover
@@ -186,23 +185,13 @@ def check_terms_grounded(answer: str, source: str) -> CheckResult:
 
 # --- lexical support and topic ----------------------------------------------------------
 
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-def _stem(token: str) -> str:
-    """English Snowball stem ("charges", "charged", "charging" → "charg"); CJK bigrams as-is."""
-    if has_cjk(token) or len(token) <= 3:
-        return token
-    return _STEMMER.stemWord(token)
-
-
 def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
     """Share of `text`'s content tokens (stemmed) that occur in `source`."""
-    source_stems = {_stem(t) for t in content_tokens(plain(source))}
+    source_stems = {stem(t) for t in content_tokens(plain(source))}
     tokens = [t for t in content_tokens(text) if not t.isdigit()]
     if not tokens:
         return 1.0, 0, []
-    unsupported = [t for t in tokens if _stem(t) not in source_stems]
+    unsupported = [t for t in tokens if stem(t) not in source_stems]
     return 1 - len(unsupported) / len(tokens), len(tokens), unsupported
 
 
@@ -214,14 +203,10 @@ def check_content_supported(answer: str, source: str) -> CheckResult:
     return _ok("content_supported", round(ratio, 3))
 
 
-def _stems(text: str) -> list[str]:
-    return [_stem(t) for t in content_tokens(text) if not t.isdigit()]
-
-
 def best_supporting_sentence(answer: str, source: str) -> str:
     """The source sentence sharing the most content words with the answer."""
-    answer_stems = set(_stems(answer))
-    return max(sentences(source) or [""], key=lambda s: len(answer_stems & set(_stems(s))))
+    answer_stems = set(stems(answer))
+    return max(sentences(source) or [""], key=lambda s: len(answer_stems & set(stems(s))))
 
 
 def answer_relevance(question: str, answer: str, source: str, evidence: str | None = None) -> float:
@@ -231,15 +216,15 @@ def answer_relevance(question: str, answer: str, source: str, evidence: str | No
     product name that appears everywhere counts less than "colour" or "warranty": an
     answer about the product that ignores what was asked scores low.
     """
-    question_stems = _stems(question)
+    question_stems = stems(question)
     if not question_stems:
         return 1.0
     units = sentences(source) or [source]
-    frequency = Counter(stem for unit in units for stem in set(_stems(unit)))
-    weight = {stem: len(units) / (1 + frequency[stem]) for stem in question_stems}
-    covered = set(_stems(f"{answer}\n{evidence or ''}\n{best_supporting_sentence(answer, source)}"))
+    frequency = Counter(word for unit in units for word in set(stems(unit)))
+    weight = {word: len(units) / (1 + frequency[word]) for word in question_stems}
+    covered = set(stems(f"{answer}\n{evidence or ''}\n{best_supporting_sentence(answer, source)}"))
     total = sum(weight.values())
-    return sum(w for stem, w in weight.items() if stem in covered) / total if total else 1.0
+    return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0
 
 
 def check_answers_question(question: str, answer: str, source: str, evidence: str | None = None) -> CheckResult:

@@ -185,3 +185,16 @@ def test_unknown_topology_is_refused():
 
 def test_passage_sentences_exclude_headings():
     assert all("Specifications" != s for s in make_context(PASSAGE).passage_sentences)
+
+
+def test_evidence_candidates_are_the_sentences_most_relevant_to_the_question():
+    from agentsynth.agents.answerer import rank_sentences
+    from agentsynth.agents.context import enum_safe
+
+    units = ["The unit weighs 12.5 kg.", "Its battery lasts 3 hours.", "Charging takes 45 minutes."]
+    assert rank_sentences("How long does the battery last?", units)[0] == "Its battery lasts 3 hours."
+    assert rank_sentences("unrelated words", units) == units  # ties keep passage order
+    # llama.cpp's schema converter mis-escapes quotes and backslashes in enum values.
+    assert enum_safe(['find . -name "*.tar"', "C:\\data", "plain sentence."]) == ["plain sentence."]
+    context = make_context('Run find . -name "*.tar" first. Then extract every archive carefully.')
+    assert context.passage_sentences == ["Then extract every archive carefully."]

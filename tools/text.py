@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import snowballstemmer
+
 _CJK_RANGES = (
     "\u3040-\u30ff"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs
@@ -69,6 +71,21 @@ def tokens(text: str) -> list[str]:
 def content_tokens(text: str) -> list[str]:
     """Tokens that carry meaning: no stopwords, no single Latin letters."""
     return [t for t in tokens(text) if t not in STOPWORDS and (len(t) > 1 or _CJK_RUN.match(t))]
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def stem(token: str) -> str:
+    """English Snowball stem ("charges", "charged", "charging" → "charg"); CJK bigrams as-is."""
+    if has_cjk(token) or len(token) <= 3:
+        return token
+    return _STEMMER.stemWord(token)
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed content tokens, numbers left out (they are checked on their own)."""
+    return [stem(t) for t in content_tokens(text) if not t.isdigit()]
 
 
 def has_cjk(text: str) -> bool:
