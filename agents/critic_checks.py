@@ -234,6 +234,16 @@ def check_answers_question(question: str, answer: str, source: str, evidence: st
     return _ok("answers_question", round(score, 3))
 
 
+def check_adds_information(question: str, answer: str) -> CheckResult:
+    """The answer must say something the question did not: an answer that only restates
+    the question ("X is the maker of X") looks grounded and on point, and teaches nothing."""
+    new_words = set(stems(answer)) - set(stems(question))
+    new_numbers = _numbers(answer) - _numbers(question)
+    if not new_words and not new_numbers and answer.strip():
+        return _fail("adds_information", "the answer only restates the question")
+    return _ok("adds_information")
+
+
 _QUESTION_WORDS = re.compile(
     r"^(what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|"
     r"has|have|had|may|summari[sz]e|explain|describe|list|outline|compare|name|give|state|identify)\b",
@@ -328,6 +338,7 @@ def run_checks(
         check_question_well_formed(question),
         check_question_on_topic(question, source),
         check_answers_question(question, answer, source, evidence),
+        check_adds_information(question, answer),
         check_language(question, answer, language),
         check_not_duplicate(question, registry),
     ]

@@ -255,7 +255,7 @@ async def run_scenario(
             }
             try:
                 result = await scenario.run_item(item, clients, item_usage)
-            except (AgentsynthError, RuntimeError, ValueError) as exc:
+            except Exception as exc:  # one item's failure is recorded, never the end of the run
                 outputs.write_failure(item, exc, item_usage)
                 counts["failed"] += 1
             else:

@@ -101,6 +101,17 @@ def test_answer_must_address_the_question():
     assert not off_target.passed
 
 
+def test_an_answer_that_only_restates_the_question_fails():
+    from agentsynth.agents.critic_checks import check_adds_information
+
+    echo = check_adds_information("Who is the Aurora X2 power station manufacturer?",
+                                  "Aurora X2 Power Station is a manufacturer of the Aurora X2 power station.")
+    assert not echo.passed and "restates" in echo.detail
+    assert check_adds_information("Who wrote the guide?", "Daekeun Kim wrote the guide.").passed
+    assert check_adds_information("Can it run dry?", "No, not for more than 30 seconds.").passed
+    assert check_adds_information("Is the unit heavy?", "Yes.").passed is False
+
+
 def test_language():
     assert check_language("How heavy is it?", "The Aurora X2 weighs 12.5 kg, which is light for its class.", "en").passed
     assert not check_language("重さはどれくらいですか？", "重さは12.5 kgです。", "en").passed
