@@ -51,6 +51,7 @@ class RecordMetadata(BaseModel):
     question_type: str | None
     language: str
     evidence: str | None
+    evidence_pages: list[int] = []  # pages on which the cited source sentence occurs
     consulted_chunks: list[str] = []
     revision: int
     critic: CriticSummary

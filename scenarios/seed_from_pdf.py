@@ -19,6 +19,7 @@ from ..tools.chunking import Chunk, chunk_document
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.pdf_reader import Document, find_pdfs, read_pdf
+from ..tools.text import normalize, plain
 from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
 from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
 
@@ -44,6 +45,18 @@ class ChunkWork:
     language: str
     domain: str
     question_offset: int
+    page_texts: dict[int, str]  # plain text of each of the chunk's pages, to locate evidence
+
+    def evidence_pages(self, evidence: str | None) -> list[int]:
+        """The chunk's pages on which the cited sentence occurs (a sentence may straddle two)."""
+        if not evidence:
+            return []
+        wanted = normalize(evidence)
+        pages = [n for n, text in self.page_texts.items() if wanted in text]
+        if pages:
+            return pages
+        head, tail = wanted[:40], wanted[-40:]
+        return [n for n, text in self.page_texts.items() if head in text or tail in text]
 
 
 class SeedFromPdf(Scenario):
@@ -99,8 +112,12 @@ class SeedFromPdf(Scenario):
             text = "\n".join(p.markdown for p in doc.pages)[:LANGUAGE_SAMPLE_CHARS]
             language = o.language or detect_language(text)
             domain = o.domain or doc.title
+            page_texts = {p.number: plain(p.markdown) for p in doc.pages}
             for chunk in chunks:
-                work = ChunkWork(chunk, language, domain, question_offset=len(items) * o.questions_per_chunk)
+                work = ChunkWork(
+                    chunk, language, domain, question_offset=len(items) * o.questions_per_chunk,
+                    page_texts={n: page_texts[n] for n in chunk.pages},
+                )
                 items.append(WorkItem(item_id=chunk.chunk_id, label=f"{Path(doc.path).name} p.{chunk.pages}", payload=work))
             all_chunks.extend(chunks)
             skipped_pages = [p.number for p in doc.pages if p.kind in ("image", "empty")]
@@ -138,6 +155,7 @@ class SeedFromPdf(Scenario):
                 scenario=self.name, item_id=item.item_id, team=o.team, model=models_label(clients),
                 source_file=chunk.source, pages=chunk.pages, chunk_id=chunk.chunk_id, question_type=pair.question_type,
                 language=work.language if work.language != UNKNOWN else "unknown", evidence=pair.evidence,
+                evidence_pages=work.evidence_pages(pair.evidence),
                 consulted_chunks=pair.consulted, revision=pair.revision, critic=critic_summary(pair),
                 usage=ItemUsage(calls=total.calls, prompt_tokens=total.prompt_tokens, completion_tokens=total.completion_tokens),
             )
