@@ -22,7 +22,7 @@ if __package__ in (None, ""):  # `python run.py` in a checkout: run the installe
 
 from rich.console import Console
 
-from .agents.models import build_client, default_concurrency, parse_model_spec
+from .agents.models import build_client, default_concurrency, default_critic_trust, parse_model_spec
 from .errors import AgentsynthError
 from .scenarios import SCENARIOS
 from .scenarios.runner import RunSettings, RunSummary, run_scenario
@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="critic → writer revision rounds per chunk (default: 1)")
     p.add_argument("--language", metavar="CODE", help="language of questions and answers, e.g. en, ja, ko (default: each document's)")
     p.add_argument("--domain", metavar="TEXT", help="subject named in the SME system prompt (default: each document's title)")
+    p.add_argument("--critic-trust", choices=("verify", "full"),
+                   help="'verify': the critic model's objections count only when the deterministic checks confirm them; "
+                        "'full': they always count (default: verify for in-process models)")
     p.add_argument("--chunk-chars", type=int, default=2000, metavar="N", help="chunk size in characters (default: 2000)")
     p.add_argument("--chunk-overlap", type=int, default=200, metavar="N", help="chunk overlap in characters (default: 200)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
@@ -71,20 +74,20 @@ def _out_dir(args: argparse.Namespace) -> Path:
     return base / datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def build_scenario(args: argparse.Namespace):
+def build_scenario(args: argparse.Namespace, critic_trust: str):
     if args.scenario == "seed_from_pdf":
         from .scenarios.seed_from_pdf import SAMPLE_PDF, SeedFromPdf, SeedOptions
 
         return SeedFromPdf(SeedOptions(
             inputs=args.input or [SAMPLE_PDF], team=args.team, questions_per_chunk=args.questions_per_chunk,
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
-            chunk_chars=args.chunk_chars, chunk_overlap=args.chunk_overlap,
+            chunk_chars=args.chunk_chars, chunk_overlap=args.chunk_overlap, critic_trust=critic_trust,
         ))
     from .scenarios.curate import Curate, CurateOptions
 
     if not args.input or len(args.input) != 1:
         raise AgentsynthError("--scenario curate needs exactly one --input pairs.jsonl")
-    return Curate(CurateOptions(input=args.input[0], language=args.language, domain=args.domain))
+    return Curate(CurateOptions(input=args.input[0], language=args.language, domain=args.domain, critic_trust=critic_trust))
 
 
 def print_summary(summary: RunSummary, console: Console) -> None:
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         spec = parse_model_spec(args.model)
-        scenario = build_scenario(args)
+        scenario = build_scenario(args, args.critic_trust or default_critic_trust(spec))
         settings = RunSettings(
             out_dir=_out_dir(args), model_label=spec.label,
             concurrency=args.concurrency or default_concurrency(spec), limit=args.limit, resume=args.resume,

@@ -117,7 +117,7 @@ class AnswererAgent(RoleAgent):
             chunk = self.context.index.get(chunk_id) if self.context.index else None
             if chunk is not None:
                 evidence += [s for s in enum_safe(sentences(chunk.text)) if s not in evidence]
-        candidates = rank_sentences(question.question, evidence)[:EVIDENCE_CANDIDATES]
+        candidates = rank_sentences(question.question, evidence, self.context.subject)[:EVIDENCE_CANDIDATES]
         prompt = self._prompt(question, candidates) if not history else "Now give your final answer."
         try:
             reply, result = await self.ask(
@@ -147,7 +147,7 @@ class AnswererAgent(RoleAgent):
         """Let a tool-calling model search the documents before it answers."""
         assert self._tool is not None
         system = SystemMessage(content=render_prompt("answerer.system", **self.system_fields()))
-        candidates = rank_sentences(question.question, self.context.passage_sentences)[:EVIDENCE_CANDIDATES]
+        candidates = rank_sentences(question.question, self.context.passage_sentences, self.context.subject)[:EVIDENCE_CANDIDATES]
         user = UserMessage(
             content=self._prompt(question, candidates, lookups="\nYou may call search_documents to find more context first."),
             source="user",
@@ -179,9 +179,10 @@ class AnswererAgent(RoleAgent):
         return FunctionExecutionResult(call_id=call.id, content=content, name=call.name, is_error=is_error)
 
 
-def rank_sentences(question: str, candidates: list[str]) -> list[str]:
-    """Candidates ordered by how many of the question's content words they share
-    (ties keep passage order): sentence-level retrieval inside the chunk."""
-    wanted = set(stems(question))
+def rank_sentences(question: str, candidates: list[str], subject: str = "") -> list[str]:
+    """Candidates ordered by how many of the question's content words they share, not
+    counting the document's subject (every sentence is about it); ties keep passage
+    order. Sentence-level retrieval inside the chunk."""
+    wanted = set(stems(question)) - set(stems(subject))
     scored = [(-len(wanted & set(stems(s))), i, s) for i, s in enumerate(candidates)]
     return [s for _, _, s in sorted(scored)]

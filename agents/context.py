@@ -47,6 +47,7 @@ class QAContext:
     registry: QuestionRegistry
     index: DocumentIndex | None = None
     passage_sentences: list[str] = field(default_factory=list)
+    critic_trust: str = "verify"  # how far the critic trusts its model's objections (see agents/critic.py)
     failure: Exception | None = None  # set by an agent whose replies could not be repaired
 
     def __post_init__(self) -> None:
@@ -58,6 +59,11 @@ class QAContext:
         if self.language == UNKNOWN:
             return "the language of the passage"
         return LANGUAGE_NAMES.get(self.language, self.language)
+
+    @property
+    def subject(self) -> str:
+        """What every question here is about (title and domain); answers may leave it implicit."""
+        return f"{self.title} {self.domain}"
 
     @property
     def pages_label(self) -> str:

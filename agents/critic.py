@@ -3,13 +3,17 @@
 How the two combine (`combine`):
 1. Any deterministic check fails → revise (if a revision round is left) or reject.
    The model is not asked: no verdict can wave a hallucinated number through.
-2. Checks pass and the model accepts (groundedness and relevance above 2) → accept.
-3. Checks pass but the model objects → revise/reject, UNLESS deterministic evidence
-   shows the pair is both grounded and on point: nearly all of the answer's words occur
-   in the source, it cites a source sentence, and the answer with that sentence covers
-   most of the question's content words. Then the pair is accepted and the overruled
-   verdict is recorded, so a weak model cannot reject a correct, grounded pair on a
-   whim — while an answer that is grounded but answers something else stays rejected.
+2. Checks pass and the model accepts → accept.
+3. Checks pass and the model objects. The model must name the problem and quote the words
+   at fault. How much that objection counts is the critic's trust policy:
+   - "full" (models strong enough to judge): the objection stands → revise/reject.
+   - "verify" (the default for small in-process models): the objection stands only when
+     the deterministic side confirms it; otherwise it is overruled and recorded, so a weak
+     model cannot reject a correct, grounded pair on a whim:
+       unsupported_claim → the quoted words are in the answer and not in the source;
+       does_not_answer   → the answer covers under half of what the question asks;
+       unclear_question  → the question leans on "the passage" / "the text" it cannot show;
+       none              → nothing to confirm: a whim.
 """
 
 from __future__ import annotations
@@ -20,15 +24,17 @@ from autogen_core import CancellationToken
 from pydantic import BaseModel, Field
 
 from ..errors import StructuredOutputError
+from ..tools.text import normalize, plain
 from .answerer import Answer, AnswererOutput
 from .base import RoleAgent, render_prompt
 from .context import QAContext
-from .critic_checks import CheckResult, run_checks
+from .critic_checks import CheckResult, answer_relevance, refers_to_unseen_source, run_checks
 from .question_writer import Question, WriterOutput
 
 Decision = Literal["accept", "revise", "reject"]
-STRONG_SUPPORT = 0.85  # answer words found in the source, needed to overrule the model
-STRONG_RELEVANCE = 0.7  # question words covered by answer + evidence, needed to overrule
+Problem = Literal["none", "unsupported_claim", "does_not_answer", "unclear_question"]
+TrustPolicy = Literal["full", "verify"]
+CONFIRMED_OFF_TARGET = 0.5  # relevance below which "does not answer" is confirmed
 
 
 class LLMVerdict(BaseModel):
@@ -36,6 +42,8 @@ class LLMVerdict(BaseModel):
     relevance: int = Field(ge=1, le=5)
     clarity: int = Field(ge=1, le=5)
     decision: Decision
+    problem: Problem
+    quote: str = Field(max_length=200)  # the words of the answer at fault ("" when none)
     reason: str = Field(max_length=300)
 
     @property
@@ -65,24 +73,49 @@ class CriticOutput(BaseModel):
     needs_revision: bool
 
 
+def confirm_objection(
+    verdict: LLMVerdict, question: str, answer: str, source: str, subject: str = ""
+) -> tuple[bool, str]:
+    """(confirmed, why): can the deterministic side confirm the model's objection?"""
+    if verdict.problem == "unsupported_claim":
+        quote = normalize(verdict.quote)
+        if len(quote.split()) < 2 or quote not in normalize(answer):
+            return False, "the quoted words are not in the answer"
+        if quote in plain(source):
+            return False, "the quoted words are in the source"
+        return True, "the quoted words are not in the source"
+    if verdict.problem == "does_not_answer":
+        relevance = answer_relevance(question, answer, source, subject=subject)
+        if relevance < CONFIRMED_OFF_TARGET:
+            return True, f"the answer covers {relevance:.0%} of the question"
+        return False, f"the answer covers {relevance:.0%} of the question"
+    if verdict.problem == "unclear_question":
+        if refers_to_unseen_source(question):
+            return True, "the question refers to a source the reader cannot see"
+        return False, "the question stands on its own"
+    return False, "no problem named"
+
+
 def combine(
-    checks: list[CheckResult], verdict: LLMVerdict | None, *, can_revise: bool, cites_source: bool
+    checks: list[CheckResult], verdict: LLMVerdict | None, *, can_revise: bool,
+    trust: TrustPolicy = "verify", question: str = "", answer: str = "", source: str = "", subject: str = "",
 ) -> tuple[Decision, list[str], bool]:
     """(decision, reasons, model_overruled) — see the module docstring."""
     fallback: Decision = "revise" if can_revise else "reject"
     failed = [c for c in checks if not c.passed]
     if failed:
         return fallback, [f"{c.name}: {c.detail}" for c in failed], False
-    if verdict is not None and not verdict.objects:
+    if verdict is None:
+        return "accept", ["critic model gave no valid verdict; deterministic checks passed"], False
+    if not verdict.objects:
         return "accept", [], False
-    said = f"critic model: {verdict.decision} ({verdict.reason})" if verdict else "critic model gave no valid verdict"
-    scores = {c.name: c.score for c in checks}
-    support = scores.get("content_supported") or 0.0
-    relevance = scores.get("answers_question") or 0.0
-    if cites_source and support >= STRONG_SUPPORT and relevance >= STRONG_RELEVANCE:
-        reason = f"{said}; overruled: {support:.0%} of the answer's words are in the source and it covers {relevance:.0%} of the question"
-        return "accept", [reason], True
-    return fallback, [said], False
+    said = f"critic model: {verdict.decision}, {verdict.problem} ({verdict.reason})"
+    if trust == "full":
+        return fallback, [said], False
+    confirmed, why = confirm_objection(verdict, question, answer, source, subject)
+    if confirmed:
+        return fallback, [f"{said}; confirmed: {why}"], False
+    return "accept", [f"{said}; overruled: {why}"], True
 
 
 class CriticAgent(RoleAgent):
@@ -120,13 +153,14 @@ class CriticAgent(RoleAgent):
             checks = run_checks(
                 question=question.question, answer=answer.answer, source=source, language=ctx.language,
                 registry=ctx.registry, answerable=answer.answerable, finish_reason=answer.finish_reason,
-                answer_error=answer.error, evidence=answer.evidence,
+                answer_error=answer.error, evidence=answer.evidence, subject=ctx.subject,
             )
             verdict = None
             if all(c.passed for c in checks):
                 verdict = await self._judge(question.question, answer.answer, source, cancellation_token)
             decision, reasons, overruled = combine(
-                checks, verdict, can_revise=can_revise, cites_source=answer.answerable
+                checks, verdict, can_revise=can_revise, trust=ctx.critic_trust,  # type: ignore[arg-type]
+                question=question.question, answer=answer.answer, source=source, subject=ctx.subject,
             )
             if decision == "accept":
                 ctx.registry.add(question.question)

@@ -17,7 +17,7 @@ from ..tools.language import UNKNOWN, detect_language
 from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems
 
 SUPPORT_THRESHOLD = 0.6  # share of the answer's content words that must occur in the source
-RELEVANCE_THRESHOLD = 0.4  # weighted share of the question's words the answer must cover
+RELEVANCE_THRESHOLD = 0.15  # below this the answer is about something else entirely
 MIN_WORDS_FOR_SUPPORT = 4  # shorter answers are judged by the number/term checks alone
 DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
 
@@ -85,7 +85,8 @@ def check_not_truncated(answer: str, finish_reason: str | None = None) -> CheckR
     text = answer.strip()
     if finish_reason == "length":
         return _fail("not_truncated", "model hit its token limit")
-    if text.endswith((",", ":", ";", "-", "(", "...", "…")) or _DANGLING.search(text):
+    ends_cleanly = text.endswith((".", "!", "?", "。", "！", "？")) and not text.endswith(("...", "…"))
+    if text.endswith((",", ":", ";", "-", "(", "...", "…")) or (not ends_cleanly and _DANGLING.search(text)):
         return _fail("not_truncated", f"answer ends mid-sentence: {text[-30:]!r}")
     if len(text) >= 80 and not text.endswith(_TERMINAL) and not re.search(r"[\w)]$", text[-1:]):
         return _fail("not_truncated", f"answer ends abruptly: {text[-30:]!r}")
@@ -209,14 +210,18 @@ def best_supporting_sentence(answer: str, source: str) -> str:
     return max(sentences(source) or [""], key=lambda s: len(answer_stems & set(stems(s))))
 
 
-def answer_relevance(question: str, answer: str, source: str, evidence: str | None = None) -> float:
+def answer_relevance(
+    question: str, answer: str, source: str, evidence: str | None = None, subject: str = ""
+) -> float:
     """How much of the question the answer (with its supporting source sentence) covers.
 
     Question words are weighted by how rare they are among the source's sentences, so a
     product name that appears everywhere counts less than "colour" or "warranty": an
-    answer about the product that ignores what was asked scores low.
+    answer about the product that ignores what was asked scores low. Words of `subject`
+    (the document's title or domain) count as covered: answers often leave it implicit.
     """
-    question_stems = stems(question)
+    implicit = set(stems(subject))
+    question_stems = [w for w in stems(question) if w not in implicit]
     if not question_stems:
         return 1.0
     units = sentences(source) or [source]
@@ -227,11 +232,23 @@ def answer_relevance(question: str, answer: str, source: str, evidence: str | No
     return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0
 
 
-def check_answers_question(question: str, answer: str, source: str, evidence: str | None = None) -> CheckResult:
-    score = answer_relevance(question, answer, source, evidence)
+def check_answers_question(
+    question: str, answer: str, source: str, evidence: str | None = None, subject: str = ""
+) -> CheckResult:
+    score = answer_relevance(question, answer, source, evidence, subject)
     if score < RELEVANCE_THRESHOLD:
         return _fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
     return _ok("answers_question", round(score, 3))
+
+
+_DEICTIC = re.compile(
+    r"\b(the|this|that|above|given|provided) (passage|text|document|source|section|excerpt|paragraph|context)\b", re.I
+)
+
+
+def refers_to_unseen_source(question: str) -> bool:
+    """A question that leans on "the passage" / "the text" makes no sense on its own."""
+    return bool(_DEICTIC.search(question))
 
 
 def check_adds_information(question: str, answer: str) -> CheckResult:
@@ -326,6 +343,7 @@ def run_checks(
     finish_reason: str | None = None,
     answer_error: str | None = None,
     evidence: str | None = None,
+    subject: str = "",
 ) -> list[CheckResult]:
     """All deterministic checks, in the order a reader would want the reasons."""
     return [
@@ -337,7 +355,7 @@ def run_checks(
         check_content_supported(answer, source),
         check_question_well_formed(question),
         check_question_on_topic(question, source),
-        check_answers_question(question, answer, source, evidence),
+        check_answers_question(question, answer, source, evidence, subject),
         check_adds_information(question, answer),
         check_language(question, answer, language),
         check_not_duplicate(question, registry),

@@ -46,3 +46,8 @@ def build_client(spec: ModelSpec, *, temperature: float = 0.0, seed: int = 0) ->
 def default_concurrency(spec: ModelSpec) -> int:
     # In-process models serialise their calls; more concurrency would only queue.
     return 1 if spec.provider in ("local", "gguf") else 8
+
+
+def default_critic_trust(spec: ModelSpec) -> str:
+    """Small in-process models may only object in ways the checks can confirm."""
+    return "verify" if spec.provider in ("local", "gguf") else "full"

@@ -42,6 +42,7 @@ class CurateOptions:
     input: Path
     language: str | None = None
     domain: str | None = None
+    critic_trust: str = "verify"
 
 
 def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInput]]:
@@ -86,7 +87,7 @@ class Curate(Scenario):
         self.registry = QuestionRegistry()
 
     def fingerprint(self) -> dict[str, Any]:
-        return {"language": self.options.language, "domain": self.options.domain}
+        return {"language": self.options.language, "domain": self.options.domain, "critic_trust": self.options.critic_trust}
 
     def restore(self, accepted: list[dict]) -> None:
         restore_registry(self.registry, accepted)
@@ -103,6 +104,7 @@ class Curate(Scenario):
         context = QAContext(
             item_id=item.item_id, passage=pair.context, title="", pages=[], domain=domain, language=language,
             question_types=["unknown"], max_revisions=0, registry=self.registry,
+            critic_trust=self.options.critic_trust,
         )
         critic = CriticAgent(clients["critic"], context)
         task = [

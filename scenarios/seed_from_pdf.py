@@ -37,6 +37,7 @@ class SeedOptions:
     domain: str | None = None  # None: each document's title
     chunk_chars: int = 2000
     chunk_overlap: int = 200
+    critic_trust: str = "verify"
 
 
 @dataclass
@@ -77,6 +78,7 @@ class SeedFromPdf(Scenario):
         return {
             "team": o.team, "questions_per_chunk": o.questions_per_chunk, "max_revisions": o.max_revisions,
             "language": o.language, "domain": o.domain, "chunk_chars": o.chunk_chars, "chunk_overlap": o.chunk_overlap,
+            "critic_trust": o.critic_trust,
         }
 
     def restore(self, accepted: list[dict]) -> None:
@@ -136,7 +138,7 @@ class SeedFromPdf(Scenario):
         context = QAContext(
             item_id=item.item_id, passage=chunk.text, title=chunk.title, pages=chunk.pages, domain=work.domain,
             language=work.language, question_types=plan_question_types(o.questions_per_chunk, work.question_offset),
-            max_revisions=o.max_revisions, registry=self.registry, index=self.index,
+            max_revisions=o.max_revisions, registry=self.registry, index=self.index, critic_trust=o.critic_trust,
         )
         team = build_qa_team(o.team, clients, context)
         task = TextMessage(

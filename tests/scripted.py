@@ -60,16 +60,20 @@ def default_writer(messages, schema):
 
 
 def default_answer(messages, schema):
+    from agentsynth.agents.answerer import rank_sentences
+
     sentences = [s for s in _enum(schema, "properties", "evidence") if s != "NONE"]
     question = re.search(r"Question \([^)]*\): (.+)", prompt_text(messages))
-    # Answer with the evidence sentence whose words best match the question.
-    words = set(question.group(1).lower().split()) if question else set()
-    best = max(sentences, key=lambda s: len(words & set(s.lower().split()))) if sentences else "NONE"
+    # Answer with the evidence sentence that best matches the question.
+    title = re.search(r'Source \(from "([^"]*)"', prompt_text(messages))
+    subject = title.group(1) if title else ""
+    best = rank_sentences(question.group(1) if question else "", sentences, subject)[0] if sentences else "NONE"
     return {"evidence": best, "answerable": best != "NONE", "answer": best if best != "NONE" else "Not in source."}
 
 
 def default_verdict(messages, schema):
-    return {"groundedness": 5, "relevance": 5, "clarity": 4, "decision": "accept", "reason": "Grounded and clear."}
+    return {"groundedness": 5, "relevance": 5, "clarity": 4, "decision": "accept", "problem": "none", "quote": "",
+            "reason": "Grounded and clear."}
 
 
 DEFAULT_HANDLERS: dict[str, Handler] = {

@@ -137,34 +137,63 @@ def test_run_checks_on_a_good_pair_all_pass():
 
 # --- calibration: deterministic checks x model verdict ---------------------------------
 
-GOOD = run_checks(question="How much does the Aurora X2 unit weigh?", answer="The Aurora X2 unit weighs 12.5 kg.",
-                  source=PASSAGE, language="en", registry=QuestionRegistry())
+Q, A = "How much does the Aurora X2 unit weigh?", "The Aurora X2 unit weighs 12.5 kg."
+GOOD = run_checks(question=Q, answer=A, source=PASSAGE, language="en", registry=QuestionRegistry())
 HALLUCINATED = run_checks(question="How much does the Aurora X2 weigh?", answer="The Aurora X2 weighs 15 kg.",
                           source=PASSAGE, language="en", registry=QuestionRegistry())
-ACCEPT = LLMVerdict(groundedness=5, relevance=5, clarity=5, decision="accept", reason="fine")
-REJECT = LLMVerdict(groundedness=2, relevance=2, clarity=3, decision="reject", reason="I do not like it")
+
+
+def verdict(decision="reject", problem="none", quote="", scores=2):
+    return LLMVerdict(groundedness=scores, relevance=scores, clarity=3, decision=decision, problem=problem,
+                      quote=quote, reason="because")
+
+
+ACCEPT = verdict("accept", scores=5)
+
+
+def judge(checks, v, trust="verify", question=Q, answer=A):
+    return combine(checks, v, can_revise=False, trust=trust, question=question, answer=answer, source=PASSAGE)
 
 
 def test_model_cannot_wave_a_hallucinated_number_through():
-    decision, reasons, overruled = combine(HALLUCINATED, ACCEPT, can_revise=False, cites_source=True)
+    decision, reasons, overruled = judge(HALLUCINATED, ACCEPT)
     assert decision == "reject" and not overruled and "15" in reasons[0]
-    assert combine(HALLUCINATED, ACCEPT, can_revise=True, cites_source=True)[0] == "revise"
+    assert combine(HALLUCINATED, ACCEPT, can_revise=True)[0] == "revise"
 
 
-def test_model_cannot_reject_a_grounded_on_point_pair_on_a_whim():
-    decision, reasons, overruled = combine(GOOD, REJECT, can_revise=False, cites_source=True)
-    assert decision == "accept" and overruled and "overruled" in reasons[0]
+def test_a_whim_is_overruled_under_verify():
+    decision, reasons, overruled = judge(GOOD, verdict("reject", "none"))
+    assert decision == "accept" and overruled and "overruled: no problem named" in reasons[0]
+    # quoting words that are in the source refutes "unsupported claim"
+    assert judge(GOOD, verdict("reject", "unsupported_claim", "weighs 12.5 kg"))[0] == "accept"
+    # quoting words that are not even in the answer refutes it too
+    assert judge(GOOD, verdict("reject", "unsupported_claim", "made of titanium"))[0] == "accept"
+    # a grounded, on-point answer refutes "does not answer"
+    assert judge(GOOD, verdict("reject", "does_not_answer"))[0] == "accept"
+    assert judge(GOOD, verdict("reject", "unclear_question"))[0] == "accept"
 
 
-def test_model_objection_stands_when_evidence_is_not_strong():
-    # Grounded words, but the pair does not cite a source sentence: the model's doubt decides.
-    assert combine(GOOD, REJECT, can_revise=False, cites_source=False)[0] == "reject"
-    off_target = run_checks(question="What surge power do the AC outlets of the Aurora X2 deliver?",
-                            answer="The Aurora X2 stores 1,024 Wh in a LiFePO4 battery.",
-                            source=PASSAGE, language="en", registry=QuestionRegistry())
-    assert combine(off_target, REJECT, can_revise=False, cites_source=True)[0] == "reject"
+def test_confirmed_objections_stand():
+    # a recombination error: every word is in the source, the claim is not
+    wrong = "The battery charges from 0 to 80% in 1,800 W."
+    checks = run_checks(question="How fast does the Aurora X2 battery charge?", answer=wrong, source=PASSAGE,
+                        language="en", registry=QuestionRegistry())
+    decision, reasons, _ = judge(checks, verdict("reject", "unsupported_claim", "80% in 1,800 W"),
+                                 question="How fast does the Aurora X2 battery charge?", answer=wrong)
+    assert decision == "reject" and "confirmed" in reasons[0]
+    off_q, off_a = "What surge power do the AC outlets of the Aurora X2 deliver?", "The Aurora X2 unit weighs 12.5 kg."
+    off = run_checks(question=off_q, answer=off_a, source=PASSAGE, language="en", registry=QuestionRegistry())
+    assert judge(off, verdict("reject", "does_not_answer"), question=off_q, answer=off_a)[0] == "reject"
+    vague = "What does the passage say about the unit's weight?"
+    vague_checks = run_checks(question=vague, answer=A, source=PASSAGE, language="en", registry=QuestionRegistry())
+    assert judge(vague_checks, verdict("revise", "unclear_question"), question=vague)[0] == "reject"
 
 
-def test_no_verdict_falls_back_to_deterministic_evidence():
-    assert combine(GOOD, None, can_revise=False, cites_source=True)[0] == "accept"
-    assert combine(GOOD, ACCEPT, can_revise=False, cites_source=True) == ("accept", [], False)
+def test_full_trust_lets_every_objection_stand():
+    assert judge(GOOD, verdict("reject", "none"), trust="full")[0] == "reject"
+    assert judge(GOOD, ACCEPT, trust="full") == ("accept", [], False)
+
+
+def test_no_verdict_falls_back_to_deterministic_checks():
+    decision, reasons, _ = judge(GOOD, None)
+    assert decision == "accept" and "no valid verdict" in reasons[0]

@@ -69,8 +69,13 @@ def tokens(text: str) -> list[str]:
 
 
 def content_tokens(text: str) -> list[str]:
-    """Tokens that carry meaning: no stopwords, no single Latin letters."""
-    return [t for t in tokens(text) if t not in STOPWORDS and (len(t) > 1 or _CJK_RUN.match(t))]
+    """Tokens that carry meaning: no stopwords, no single Latin letters. A hyphenated
+    compound also yields its parts ("long-term" → "long-term", "term")."""
+    out = []
+    for token in tokens(text):
+        parts = [token, *token.split("-")] if "-" in token else [token]
+        out.extend(p for p in parts if p not in STOPWORDS and (len(p) > 1 or _CJK_RUN.match(p)))
+    return out
 
 
 _STEMMER = snowballstemmer.stemmer("english")
