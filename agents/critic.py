@@ -11,7 +11,8 @@ How the two combine (`combine`):
      the deterministic side confirms it; otherwise it is overruled and recorded, so a weak
      model cannot reject a correct, grounded pair on a whim:
        unsupported_claim → the quoted words are in the answer and not in the source;
-       does_not_answer   → the answer covers under half of what the question asks;
+       does_not_answer   → the answer covers under half of what the question asks (or
+                           overlap cannot tell: the question's words are not in the source);
        unclear_question  → the question leans on "the passage" / "the text" it cannot show;
        none              → nothing to confirm: a whim.
 """
@@ -86,6 +87,8 @@ def confirm_objection(
         return True, "the quoted words are not in the source"
     if verdict.problem == "does_not_answer":
         relevance = answer_relevance(question, answer, source, subject=subject)
+        if relevance is None:
+            return True, "word overlap cannot show that the answer addresses the question"
         if relevance < CONFIRMED_OFF_TARGET:
             return True, f"the answer covers {relevance:.0%} of the question"
         return False, f"the answer covers {relevance:.0%} of the question"

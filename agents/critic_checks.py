@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems
 
-SUPPORT_THRESHOLD = 0.6  # share of the answer's content words that must occur in the source
+SUPPORT_THRESHOLD = 0.75  # share of each answer sentence's distinct content words found in the source
 RELEVANCE_THRESHOLD = 0.15  # below this the answer is about something else entirely
 MIN_WORDS_FOR_SUPPORT = 4  # shorter answers are judged by the number/term checks alone
 DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
@@ -173,35 +173,56 @@ def named_terms(answer: str) -> list[str]:
     return terms
 
 
-def check_terms_grounded(answer: str, source: str) -> CheckResult:
+def _missing_terms(text: str, source: str) -> list[str]:
     source_plain = plain(source)
-    missing = []
-    for term in named_terms(answer):
-        if normalize(term) not in source_plain:
-            missing.append(term)
+    return list(dict.fromkeys(t for t in named_terms(text) if normalize(t) not in source_plain))
+
+
+def check_terms_grounded(answer: str, source: str) -> CheckResult:
+    missing = _missing_terms(answer, source)
     if missing:
-        return _fail("terms_grounded", f"terms not in source: {', '.join(dict.fromkeys(missing[:5]))}")
+        return _fail("terms_grounded", f"terms not in source: {', '.join(missing[:5])}")
     return _ok("terms_grounded")
+
+
+def check_question_terms_grounded(question: str, source: str, subject: str = "") -> CheckResult:
+    """A question about a product, person or code the source never names has a false premise.
+    The document's subject (title, domain) counts as named."""
+    missing = _missing_terms(question, f"{source}\n{subject}")
+    if missing:
+        return _fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")
+    return _ok("question_terms_grounded")
 
 
 # --- lexical support and topic ----------------------------------------------------------
 
 def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
-    """Share of `text`'s content tokens (stemmed) that occur in `source`."""
+    """Share of `text`'s distinct content words (stemmed) that occur in `source`.
+    Distinct, so repeating grounded words cannot dilute an invented one."""
     source_stems = {stem(t) for t in content_tokens(plain(source))}
-    tokens = [t for t in content_tokens(text) if not t.isdigit()]
+    tokens = list(dict.fromkeys(t for t in content_tokens(text) if not t.isdigit()))
     if not tokens:
         return 1.0, 0, []
     unsupported = [t for t in tokens if stem(t) not in source_stems]
     return 1 - len(unsupported) / len(tokens), len(tokens), unsupported
 
 
+_ANSWER_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
+
+
 def check_content_supported(answer: str, source: str) -> CheckResult:
-    ratio, count, unsupported = support_ratio(answer, source)
-    if count >= MIN_WORDS_FOR_SUPPORT and ratio < SUPPORT_THRESHOLD:
-        shown = ", ".join(dict.fromkeys(unsupported[:6]))
-        return _fail("content_supported", f"{ratio:.0%} of the answer's words are in the source (not: {shown})", ratio)
-    return _ok("content_supported", round(ratio, 3))
+    """Every sentence of the answer must stand on the source: a grounded first sentence
+    cannot carry an invented second one."""
+    worst: tuple[float, int, list[str]] = (1.0, 0, [])
+    for sentence in _ANSWER_SENTENCE.split(answer.strip()) or [answer]:
+        ratio, count, unsupported = support_ratio(sentence, source)
+        if count >= MIN_WORDS_FOR_SUPPORT and ratio < worst[0]:
+            worst = (ratio, count, unsupported)
+    ratio, _, unsupported = worst
+    if ratio < SUPPORT_THRESHOLD:
+        shown = ", ".join(unsupported[:6])
+        return _fail("content_supported", f"{ratio:.0%} of a sentence's words are in the source (not: {shown})", ratio)
+    return _ok("content_supported", round(support_ratio(answer, source)[0], 3))
 
 
 def best_supporting_sentence(answer: str, source: str) -> str:
@@ -212,7 +233,7 @@ def best_supporting_sentence(answer: str, source: str) -> str:
 
 def answer_relevance(
     question: str, answer: str, source: str, evidence: str | None = None, subject: str = ""
-) -> float:
+) -> float | None:
     """How much of the question the answer (with its supporting source sentence) covers.
 
     Question words are weighted by how rare they are among the source's sentences, so a
@@ -222,10 +243,10 @@ def answer_relevance(
     """
     implicit = set(stems(subject))
     question_stems = [w for w in stems(question) if w not in implicit]
-    if not question_stems:
-        return 1.0
     units = sentences(source) or [source]
     frequency = Counter(word for unit in units for word in set(stems(unit)))
+    if not any(frequency[w] for w in question_stems):
+        return None  # nothing asked that the source words could show: overlap cannot tell
     weight = {word: len(units) / (1 + frequency[word]) for word in question_stems}
     covered = set(stems(f"{answer}\n{evidence or ''}\n{best_supporting_sentence(answer, source)}"))
     total = sum(weight.values())
@@ -236,6 +257,8 @@ def check_answers_question(
     question: str, answer: str, source: str, evidence: str | None = None, subject: str = ""
 ) -> CheckResult:
     score = answer_relevance(question, answer, source, evidence, subject)
+    if score is None:
+        return _ok("answers_question")
     if score < RELEVANCE_THRESHOLD:
         return _fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
     return _ok("answers_question", round(score, 3))
@@ -355,6 +378,7 @@ def run_checks(
         check_content_supported(answer, source),
         check_question_well_formed(question),
         check_question_on_topic(question, source),
+        check_question_terms_grounded(question, source, subject),
         check_answers_question(question, answer, source, evidence, subject),
         check_adds_information(question, answer),
         check_language(question, answer, language),

@@ -1,4 +1,5 @@
-"""curate: the critic alone over existing pairs (`question`, `answer`, `context`, optional `id`).
+"""curate: the critic alone over existing pairs (`question`, `answer`, `context`, optional `id`
+and `source`, the document's title).
 
 Each line is one work item judged by a fresh critic agent; accepted and rejected pairs
 keep the input's `id`. Bad lines are reported and skipped; the rest still run.
@@ -35,6 +36,7 @@ class InputPair(BaseModel):
     answer: str
     context: str
     id: str | int | None = None
+    source: str | None = None  # the document's title or name: its subject may stay implicit
 
 
 @dataclass
@@ -102,7 +104,7 @@ class Curate(Scenario):
         language = self.options.language or detect_language(pair.context)
         domain = self.options.domain or DEFAULT_DOMAIN
         context = QAContext(
-            item_id=item.item_id, passage=pair.context, title="", pages=[], domain=domain, language=language,
+            item_id=item.item_id, passage=pair.context, title=pair.source or "", pages=[], domain=domain, language=language,
             question_types=["unknown"], max_revisions=0, registry=self.registry,
             critic_trust=self.options.critic_trust,
         )
