@@ -22,7 +22,13 @@ if __package__ in (None, ""):  # `python run.py` in a checkout: run the installe
 
 from rich.console import Console
 
-from .agents.models import build_client, default_concurrency, default_critic_trust, parse_model_spec
+from .agents.models import (
+    build_client,
+    default_answer_style,
+    default_concurrency,
+    default_critic_trust,
+    parse_model_spec,
+)
 from .errors import AgentsynthError
 from .scenarios import SCENARIOS
 from .scenarios.runner import RunSettings, RunSummary, run_scenario
@@ -49,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--critic-trust", choices=("verify", "full"),
                    help="'verify': the critic model's objections count only when the deterministic checks confirm them; "
                         "'full': they always count (default: verify for in-process models)")
+    p.add_argument("--answer-style", choices=("free", "extractive"),
+                   help="'extractive': answers are picked from the source's sentences most relevant to the question; "
+                        "'free': written by the model (default: extractive for in-process models)")
     p.add_argument("--chunk-chars", type=int, default=2000, metavar="N", help="chunk size in characters (default: 2000)")
     p.add_argument("--chunk-overlap", type=int, default=200, metavar="N", help="chunk overlap in characters (default: 200)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
@@ -74,7 +83,7 @@ def _out_dir(args: argparse.Namespace) -> Path:
     return base / datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def build_scenario(args: argparse.Namespace, critic_trust: str):
+def build_scenario(args: argparse.Namespace, critic_trust: str, answer_style: str):
     if args.scenario == "seed_from_pdf":
         from .scenarios.seed_from_pdf import SAMPLE_PDF, SeedFromPdf, SeedOptions
 
@@ -82,6 +91,7 @@ def build_scenario(args: argparse.Namespace, critic_trust: str):
             inputs=args.input or [SAMPLE_PDF], team=args.team, questions_per_chunk=args.questions_per_chunk,
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
             chunk_chars=args.chunk_chars, chunk_overlap=args.chunk_overlap, critic_trust=critic_trust,
+            answer_style=answer_style,
         ))
     from .scenarios.curate import Curate, CurateOptions
 
@@ -114,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         spec = parse_model_spec(args.model)
-        scenario = build_scenario(args, args.critic_trust or default_critic_trust(spec))
+        scenario = build_scenario(
+            args, args.critic_trust or default_critic_trust(spec), args.answer_style or default_answer_style(spec)
+        )
         settings = RunSettings(
             out_dir=_out_dir(args), model_label=spec.label,
             concurrency=args.concurrency or default_concurrency(spec), limit=args.limit, resume=args.resume,

@@ -1,6 +1,7 @@
 """Answerer: answers each question from its source passage only, citing the sentence it
 relies on (decoded against the passage's sentences, or "NONE"), and says so when the
-source does not answer. Models that can call tools may first look up more passages
+source does not answer. In the extractive style (for small models) the answer itself is
+picked from the passage sentences most relevant to the question. Models that can call tools may first look up more passages
 with `search_documents`; whatever they consult becomes part of the critic's source."""
 
 from __future__ import annotations
@@ -61,6 +62,29 @@ class AnswererOutput(BaseModel):
     answers: list[Answer]
 
 
+def extractive_reply_model(candidates: list[str], question_type: str) -> type[BaseModel]:
+    """Answers picked from the source's own sentences (for small models): grounded by
+    construction; the critic still checks that they answer the question."""
+    sentence = Literal[tuple([*candidates, NO_EVIDENCE])]  # type: ignore[valid-type]
+    if question_type == "yes_no":
+        return create_model("ExtractiveReply", answer=(sentence, ...), yes_or_no=(Literal["Yes", "No"], ...))
+    if question_type in ("long_answer", "summary"):
+        return create_model("ExtractiveReply", answer=(list[sentence], Field(min_length=1, max_length=3)))  # type: ignore[valid-type]
+    return create_model("ExtractiveReply", answer=(sentence, ...))
+
+
+def from_extractive(reply: BaseModel) -> tuple[str | None, str]:
+    """(evidence, answer text) of an extractive reply."""
+    picked = reply.answer if isinstance(reply.answer, list) else [reply.answer]  # type: ignore[attr-defined]
+    picked = [s for s in dict.fromkeys(picked) if s != NO_EVIDENCE]
+    if not picked:
+        return None, "The source does not answer this question."
+    text = " ".join(picked)
+    if hasattr(reply, "yes_or_no"):
+        text = f"{reply.yes_or_no}. {text}"
+    return picked[0], text
+
+
 def reply_model(evidence_sentences: list[str], question_type: str) -> type[BaseModel]:
     evidence_type = Literal[tuple([*evidence_sentences, NO_EVIDENCE])]  # type: ignore[valid-type]
     return create_model(
@@ -80,6 +104,7 @@ class AnswererAgent(RoleAgent):
 
     def __init__(self, model_client, context: QAContext, **kwargs) -> None:
         super().__init__(model_client, context, **kwargs)
+        self.extractive = context.answer_style == "extractive"
         self._pending: WriterOutput | None = None
         self._round = 0
         can_call_tools = bool(model_client.model_info.get("function_calling")) and context.index is not None
@@ -119,9 +144,10 @@ class AnswererAgent(RoleAgent):
                 evidence += [s for s in enum_safe(sentences(chunk.text)) if s not in evidence]
         candidates = rank_sentences(question.question, evidence, self.context.subject)[:EVIDENCE_CANDIDATES]
         prompt = self._prompt(question, candidates) if not history else "Now give your final answer."
+        model = extractive_reply_model(candidates, question.type) if self.extractive else reply_model(candidates, question.type)
         try:
             reply, result = await self.ask(
-                reply_model(candidates, question.type), prompt, cancellation_token, history=history
+                model, prompt, cancellation_token, history=history, examples=not self.extractive
             )
         except StructuredOutputError as exc:
             # One unusable answer costs one pair, not the work item: the critic rejects
@@ -133,14 +159,16 @@ class AnswererAgent(RoleAgent):
                 finish_reason="length" if "token limit" in exc.error else None,
                 consulted=consulted, error=exc.error,
             )
-        cited = None if reply.evidence == NO_EVIDENCE else reply.evidence  # type: ignore[attr-defined]
+        if self.extractive:
+            cited, text = from_extractive(reply)
+            answerable = cited is not None
+        else:
+            cited = None if reply.evidence == NO_EVIDENCE else reply.evidence  # type: ignore[attr-defined]
+            answerable = bool(reply.answerable) and cited is not None  # type: ignore[attr-defined]
+            text = reply.answer.strip()  # type: ignore[attr-defined]
         return Answer(
-            slot=question.slot,
-            evidence=cited,
-            answerable=bool(reply.answerable) and cited is not None,  # type: ignore[attr-defined]
-            answer=reply.answer.strip(),  # type: ignore[attr-defined]
-            finish_reason=result.finish_reason,
-            consulted=consulted,
+            slot=question.slot, evidence=cited, answerable=answerable, answer=text,
+            finish_reason=result.finish_reason, consulted=consulted,
         )
 
     async def _look_up(self, question: Question, cancellation_token: CancellationToken) -> tuple[list[LLMMessage], list[str]]:

@@ -161,11 +161,12 @@ class RoleAgent(BaseChatAgent):
         *,
         history: Sequence[LLMMessage] = (),
         max_tokens: int | None = None,
+        examples: bool = True,
     ) -> tuple[T, CreateResult]:
         """Ask for a reply matching `reply_model`; repair invalid replies; raise
         `StructuredOutputError` (with the raw reply) when repairs run out."""
         shots: list[LLMMessage] = []
-        for user, assistant in load_examples(self.role):
+        for user, assistant in load_examples(self.role) if examples else ():
             shots += [UserMessage(content=user, source="example"), AssistantMessage(content=assistant, source="example")]
         messages: list[LLMMessage] = [
             SystemMessage(content=render_prompt(f"{self.role}.system", **self.system_fields())),

@@ -48,6 +48,7 @@ class QAContext:
     index: DocumentIndex | None = None
     passage_sentences: list[str] = field(default_factory=list)
     critic_trust: str = "verify"  # how far the critic trusts its model's objections (see agents/critic.py)
+    answer_style: str = "free"  # "extractive": answers are picked from the passage's sentences
     failure: Exception | None = None  # set by an agent whose replies could not be repaired
 
     def __post_init__(self) -> None:

@@ -51,3 +51,8 @@ def default_concurrency(spec: ModelSpec) -> int:
 def default_critic_trust(spec: ModelSpec) -> str:
     """Small in-process models may only object in ways the checks can confirm."""
     return "verify" if spec.provider in ("local", "gguf") else "full"
+
+
+def default_answer_style(spec: ModelSpec) -> str:
+    """Small in-process models answer by picking source sentences; others write freely."""
+    return "extractive" if spec.provider in ("local", "gguf") else "free"

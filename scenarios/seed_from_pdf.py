@@ -38,6 +38,7 @@ class SeedOptions:
     chunk_chars: int = 2000
     chunk_overlap: int = 200
     critic_trust: str = "verify"
+    answer_style: str = "free"
 
 
 @dataclass
@@ -78,7 +79,7 @@ class SeedFromPdf(Scenario):
         return {
             "team": o.team, "questions_per_chunk": o.questions_per_chunk, "max_revisions": o.max_revisions,
             "language": o.language, "domain": o.domain, "chunk_chars": o.chunk_chars, "chunk_overlap": o.chunk_overlap,
-            "critic_trust": o.critic_trust,
+            "critic_trust": o.critic_trust, "answer_style": o.answer_style,
         }
 
     def restore(self, accepted: list[dict]) -> None:
@@ -139,6 +140,7 @@ class SeedFromPdf(Scenario):
             item_id=item.item_id, passage=chunk.text, title=chunk.title, pages=chunk.pages, domain=work.domain,
             language=work.language, question_types=plan_question_types(o.questions_per_chunk, work.question_offset),
             max_revisions=o.max_revisions, registry=self.registry, index=self.index, critic_trust=o.critic_trust,
+            answer_style=o.answer_style,
         )
         team = build_qa_team(o.team, clients, context)
         task = TextMessage(

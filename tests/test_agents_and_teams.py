@@ -198,3 +198,21 @@ def test_evidence_candidates_are_the_sentences_most_relevant_to_the_question():
     assert enum_safe(['find . -name "*.tar"', "C:\\data", "plain sentence."]) == ["plain sentence."]
     context = make_context('Run find . -name "*.tar" first. Then extract every archive carefully.')
     assert context.passage_sentences == ["Then extract every archive carefully."]
+
+
+@pytest.mark.parametrize(("qtype", "reply", "answer"), [
+    ("short_fact", {"answer": "The unit weighs 12.5 kg."}, "The unit weighs 12.5 kg."),
+    ("yes_no", {"answer": "The unit weighs 12.5 kg.", "yes_or_no": "No"}, "No. The unit weighs 12.5 kg."),
+    ("summary", {"answer": ["The unit weighs 12.5 kg.", "The unit weighs 12.5 kg."]}, "The unit weighs 12.5 kg."),
+    ("short_fact", {"answer": "NONE"}, "The source does not answer this question."),
+])
+def test_extractive_answers_are_source_sentences(qtype, reply, answer):
+    client = ScriptedClient({"ExtractiveReply": reply})
+    context = make_context(questions=1)
+    context.answer_style = "extractive"
+    questions = WriterOutput(round=0, questions=[{"slot": 0, "type": qtype, "question": "How heavy is the unit?"}])
+    result = run(AnswererAgent(client, context).run(task=[message(questions)])).messages[-1].content.answers[0]
+    assert result.answer == answer
+    assert result.answerable is (reply["answer"] != "NONE")
+    call = client.calls_for("ExtractiveReply")[0]
+    assert not any(getattr(m, "source", "") == "example" for m in call["messages"])  # free-style examples left out
