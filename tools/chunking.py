@@ -46,7 +46,7 @@ class _Block:
     table: bool = False
 
 
-_MAX_RUNNING_LINE_CHARS = 100  # headers and footers are short lines
+_MAX_RUNNING_LINE_CHARS = 200  # headers and footers are single lines (browser prints carry long URLs)
 
 
 def _running_lines(doc: Document) -> set[str]:
