@@ -133,6 +133,9 @@ class AnswererAgent(RoleAgent):
         )
 
     async def _answer(self, question: Question, cancellation_token: CancellationToken) -> Answer:
+        if question.error:
+            return Answer(slot=question.slot, evidence=None, answerable=False, answer="",
+                          error=f"no usable question ({question.error})")
         history: list[LLMMessage] = []
         consulted: list[str] = []
         if self._tool is not None:

@@ -10,6 +10,7 @@ import re
 from autogen_core import CancellationToken
 from pydantic import BaseModel, Field
 
+from ..errors import StructuredOutputError
 from .base import RoleAgent, render_prompt
 from .context import QAContext
 from .reader import Fact, ReaderOutput
@@ -28,6 +29,7 @@ class Question(BaseModel):
     question: str
     fact: str | None = None
     revision: int = 0
+    error: str | None = None  # the writer's reply for this slot could not be used
 
 
 class WriterOutput(BaseModel):
@@ -43,6 +45,8 @@ QUESTION_PATTERN = r'^[^?!"\\|\x00-\x1f]+[?.]$'
 class QuestionReply(BaseModel):
     question: str = Field(min_length=10, pattern=QUESTION_PATTERN)
 
+
+_PARTIAL_QUESTION = re.compile(r'"question"\s*:\s*"(.*)', re.DOTALL)
 
 # JSON debris small models leave in a string ("...Aurora X2?},{"), and surrounding quotes.
 _TRAILING_DEBRIS = re.compile(r"[\s\"'}{\],\[]+$")
@@ -108,10 +112,17 @@ class QuestionWriterAgent(RoleAgent):
                 "question_writer.user", title=ctx.title, pages=ctx.pages_label, material=material,
                 guidance=TYPE_GUIDANCE[ctx.question_types[slot]], avoid=avoid, revision=revision,
             )
-            reply, _ = await self.ask(QuestionReply, prompt, cancellation_token)
+            try:
+                reply, _ = await self.ask(QuestionReply, prompt, cancellation_token)
+                text, error = clean_question(reply.question), None
+            except StructuredOutputError as exc:
+                # One unusable reply costs its slot, not the chunk: the pair is rejected
+                # (or sent back for revision) with this reason.
+                partial = _PARTIAL_QUESTION.search(exc.raw)
+                text, error = clean_question(partial.group(1) if partial else exc.raw)[:300], exc.error
             question = Question(
-                slot=slot, type=ctx.question_types[slot], question=clean_question(reply.question),
-                fact=fact.fact if fact else None, revision=self._round,
+                slot=slot, type=ctx.question_types[slot], question=text,
+                fact=fact.fact if fact else None, revision=self._round, error=error,
             )
             self._written[slot] = question
             questions.append(question)

@@ -216,3 +216,24 @@ def test_extractive_answers_are_source_sentences(qtype, reply, answer):
     assert result.answerable is (reply["answer"] != "NONE")
     call = client.calls_for("ExtractiveReply")[0]
     assert not any(getattr(m, "source", "") == "example" for m in call["messages"])  # free-style examples left out
+
+
+def test_a_runaway_question_costs_its_slot_not_the_chunk():
+    def writer(messages, schema):
+        if "Fact:" not in messages[-1].content and "Passage:" not in messages[-1].content:
+            return '{"question": "What is 1.1.1.1.1.1'  # repairs of slot 0 run away too
+        if "12.5 kg" in messages[-1].content:
+            return '{"question": "What is 1.1.1.1.1.1'
+        from scripted import default_writer
+        return default_writer(messages, schema)
+
+    facts = {"facts": [{"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."},
+                       {"fact": "It stores 1,024 Wh.", "source_sentence": "The Aurora X2 stores 1,024 Wh in a lithium iron phosphate (LiFePO4) battery."}]}
+    client = ScriptedClient({"ReaderReply": facts, "QuestionReply": writer})
+    context = make_context(questions=2, max_revisions=0)
+    result = run(build_qa_team("graph", {r: client for r in ROLES}, context).run(task="chunk"))
+    pairs = final_verdict(result.messages).pairs
+    assert len(pairs) == 2 and context.failure is None
+    broken = pairs[0]
+    assert broken.decision == "reject" and broken.question.startswith("What is 1.1")
+    assert any("no usable question" in r for r in broken.reasons)

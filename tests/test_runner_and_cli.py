@@ -89,17 +89,16 @@ def test_only_bad_input_is_an_error(tmp_path, bad_pdfs):
 
 
 def test_a_failing_item_is_recorded_and_the_run_goes_on(tmp_path):
-    def writer(messages, schema):
-        asked = " ".join(str(m.content) for m in messages if getattr(m, "source", "") == "user")
-        if "warranty" in asked:  # the summary slot of the chunk about warranty, and its repairs
-            return "this is not JSON"
-        from scripted import default_writer
-        return default_writer(messages, schema)
+    def reader(messages, schema):
+        if "warranty" in messages[-1].content:  # the backend fails on one chunk
+            raise ConnectionError("model server went away")
+        from scripted import default_reader
+        return default_reader(messages, schema)
 
-    summary = run_with_client(seed([SAMPLE_PDF]), ScriptedClient({"QuestionReply": writer}), tmp_path)
+    summary = run_with_client(seed([SAMPLE_PDF]), ScriptedClient({"ReaderReply": reader}), tmp_path)
     failed = lines(tmp_path / "failed.jsonl")
     assert summary.failed == len(failed) == 1 and summary.items_done == summary.items - 1
-    assert failed[0]["raw_reply"] == "this is not JSON" and "question_writer" in failed[0]["error"]
+    assert "model server went away" in failed[0]["error"] and failed[0]["label"].endswith("[2, 3]")
     assert lines(tmp_path / "data.jsonl")
 
 
