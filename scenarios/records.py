@@ -7,6 +7,7 @@ decided and why, and what it cost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel
@@ -89,7 +90,9 @@ def critic_summary(pair: JudgedPair) -> CriticSummary:
     )
 
 
-def split_records(pairs: list[JudgedPair], make: "callable") -> tuple[list[Record], list[RejectedRecord]]:
+def split_records(
+    pairs: list[JudgedPair], make: Callable[[JudgedPair], tuple[str, list[ChatMessage], RecordMetadata]]
+) -> tuple[list[Record], list[RejectedRecord]]:
     """Turn judged pairs into accepted and rejected records with `make(pair) -> (id, messages, metadata)`."""
     accepted: list[Record] = []
     rejected: list[RejectedRecord] = []

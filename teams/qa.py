@@ -42,12 +42,7 @@ def critic_is_done(message: BaseChatMessage) -> bool:
 
 
 def _critic_done(messages: Sequence[BaseAgentEvent | BaseChatMessage]) -> bool:
-    last = messages[-1] if messages else None
-    return (
-        isinstance(last, StructuredMessage)
-        and isinstance(last.content, CriticOutput)
-        and not last.content.needs_revision
-    )
+    return bool(messages) and isinstance(messages[-1], BaseChatMessage) and critic_is_done(messages[-1])
 
 
 def max_messages(context: QAContext) -> int:

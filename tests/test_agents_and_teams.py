@@ -237,3 +237,27 @@ def test_a_runaway_question_costs_its_slot_not_the_chunk():
     broken = pairs[0]
     assert broken.decision == "reject" and broken.question.startswith("What is 1.1")
     assert any("no usable question" in r for r in broken.reasons)
+
+
+def test_a_role_that_cannot_degrade_fails_the_item_with_its_raw_reply():
+    """The base contract: a role whose reply stays invalid raises a typed error that the
+    scenario gets back from the team (not AutoGen's plain RuntimeError string)."""
+    from agentsynth.agents.base import RoleAgent
+    from agentsynth.agents.reader import ReaderOutput
+    from agentsynth.teams.qa import run_unwrapped
+    from autogen_agentchat.teams import RoundRobinGroupChat
+    from autogen_agentchat.conditions import MaxMessageTermination
+
+    class Strict(RoleAgent):
+        role = "reader"
+        output_model = ReaderOutput
+
+        async def act(self, cancellation_token):
+            await self.ask(ReaderOutput, "read", cancellation_token)
+
+    context = make_context()
+    team = RoundRobinGroupChat([Strict(ScriptedClient({"ReaderOutput": "not json"}), context)],
+                               termination_condition=MaxMessageTermination(2))
+    with pytest.raises(StructuredOutputError) as info:
+        run(run_unwrapped(team, "go", context))
+    assert info.value.raw == "not json" and info.value.role == "reader"
