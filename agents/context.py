@@ -7,11 +7,14 @@ is given up front (the passage, its sentences, the question plan, limits).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..tools.language import UNKNOWN
 from ..tools.lookup import DocumentIndex
 from ..tools.text import sentences
 from .critic_checks import QuestionRegistry
+
+TrustPolicy = Literal["full", "verify"]  # how far the critic trusts its model (agents/critic.py)
 
 QUESTION_TYPES = ("short_fact", "long_answer", "yes_no", "summary")
 
@@ -47,7 +50,7 @@ class QAContext:
     registry: QuestionRegistry
     index: DocumentIndex | None = None
     passage_sentences: list[str] = field(default_factory=list)
-    critic_trust: str = "verify"  # how far the critic trusts its model's objections (see agents/critic.py)
+    critic_trust: TrustPolicy = "verify"
     answer_style: str = "free"  # "extractive": answers are picked from the passage's sentences
     failure: Exception | None = None  # set by an agent whose replies could not be repaired
 

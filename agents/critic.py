@@ -13,7 +13,8 @@ How the two combine (`combine`):
        unsupported_claim → the quoted words are in the answer and not in the source;
        does_not_answer   → the answer covers under half of what the question asks (or
                            overlap cannot tell: the question's words are not in the source);
-       unclear_question  → the question leans on "the passage" / "the text" it cannot show;
+       unclear_question  → never: the checks already reject questions that are not
+                           standalone, and clarity beyond that is taste;
        none              → nothing to confirm: a whim.
 """
 
@@ -28,13 +29,12 @@ from ..errors import StructuredOutputError
 from ..tools.text import normalize, plain
 from .answerer import Answer, AnswererOutput
 from .base import RoleAgent, render_prompt
-from .context import QAContext
-from .critic_checks import CheckResult, answer_relevance, refers_to_unseen_source, run_checks
+from .context import QAContext, TrustPolicy
+from .critic_checks import CheckResult, answer_relevance, run_checks
 from .question_writer import Question, WriterOutput
 
 Decision = Literal["accept", "revise", "reject"]
 Problem = Literal["none", "unsupported_claim", "does_not_answer", "unclear_question"]
-TrustPolicy = Literal["full", "verify"]
 CONFIRMED_OFF_TARGET = 0.5  # relevance below which "does not answer" is confirmed
 
 
@@ -93,9 +93,7 @@ def confirm_objection(
             return True, f"the answer covers {relevance:.0%} of the question"
         return False, f"the answer covers {relevance:.0%} of the question"
     if verdict.problem == "unclear_question":
-        if refers_to_unseen_source(question):
-            return True, "the question refers to a source the reader cannot see"
-        return False, "the question stands on its own"
+        return False, "the question passed the standalone and well-formedness checks"
     return False, "no problem named"
 
 
@@ -162,7 +160,7 @@ class CriticAgent(RoleAgent):
             if all(c.passed for c in checks):
                 verdict = await self._judge(question.question, answer.answer, source, cancellation_token)
             decision, reasons, overruled = combine(
-                checks, verdict, can_revise=can_revise, trust=ctx.critic_trust,  # type: ignore[arg-type]
+                checks, verdict, can_revise=can_revise, trust=ctx.critic_trust,
                 question=question.question, answer=answer.answer, source=source, subject=ctx.subject,
             )
             if decision == "accept":

@@ -269,9 +269,13 @@ _DEICTIC = re.compile(
 )
 
 
-def refers_to_unseen_source(question: str) -> bool:
-    """A question that leans on "the passage" / "the text" makes no sense on its own."""
-    return bool(_DEICTIC.search(question))
+def check_question_standalone(question: str) -> CheckResult:
+    """A question that leans on "the passage" / "the text" makes no sense to a reader of
+    the dataset, who never sees the source."""
+    match = _DEICTIC.search(question)
+    if match:
+        return _fail("question_standalone", f"the question refers to {match.group()!r}, which a reader cannot see")
+    return _ok("question_standalone")
 
 
 def check_adds_information(question: str, answer: str) -> CheckResult:
@@ -377,6 +381,7 @@ def run_checks(
         check_terms_grounded(answer, source),
         check_content_supported(answer, source),
         check_question_well_formed(question),
+        check_question_standalone(question),
         check_question_on_topic(question, source),
         check_question_terms_grounded(question, source, subject),
         check_answers_question(question, answer, source, evidence, subject),

@@ -17,7 +17,7 @@ from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel, ValidationError
 
 from ..agents.answerer import Answer, AnswererOutput
-from ..agents.context import QAContext
+from ..agents.context import QAContext, TrustPolicy
 from ..agents.critic import CriticAgent, CriticOutput, JudgedPair
 from ..agents.critic_checks import QuestionRegistry
 from ..agents.metering import UsageLedger, models_label
@@ -44,7 +44,7 @@ class CurateOptions:
     input: Path
     language: str | None = None
     domain: str | None = None
-    critic_trust: str = "verify"
+    critic_trust: TrustPolicy = "verify"
 
 
 def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInput]]:

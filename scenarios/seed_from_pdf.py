@@ -9,7 +9,7 @@ from typing import Any
 from autogen_agentchat.messages import TextMessage
 from autogen_core.models import ChatCompletionClient
 
-from ..agents.context import QAContext, plan_question_types
+from ..agents.context import QAContext, TrustPolicy, plan_question_types
 from ..agents.critic import JudgedPair
 from ..agents.critic_checks import QuestionRegistry
 from ..agents.metering import UsageLedger, models_label
@@ -37,7 +37,7 @@ class SeedOptions:
     domain: str | None = None  # None: each document's title
     chunk_chars: int = 2000
     chunk_overlap: int = 200
-    critic_trust: str = "verify"
+    critic_trust: TrustPolicy = "verify"
     answer_style: str = "free"
 
 

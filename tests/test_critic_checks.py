@@ -86,6 +86,14 @@ def test_unsupported_content_fails_and_paraphrase_passes():
     assert not bad.passed and "vinegar" in bad.detail
 
 
+def test_questions_must_stand_alone():
+    from agentsynth.agents.critic_checks import check_question_standalone
+
+    assert not check_question_standalone("What does the passage say about the unit's weight?").passed
+    assert not check_question_standalone("Who is the author of the document?").passed
+    assert check_question_standalone("How much does the Aurora X2 weigh?").passed
+
+
 def test_question_form_and_topic():
     assert check_question_well_formed("How much does the Aurora X2 weigh?").passed
     assert check_question_well_formed("Summarise the charging options of the Aurora X2.").passed

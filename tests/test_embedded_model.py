@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
 import pytest
 from autogen_core.models import SystemMessage, UserMessage
-from conftest import write_text_pdf
 from pydantic import BaseModel, Field
 
 from agentsynth.agents.critic_checks import check_numbers_grounded, check_terms_grounded
