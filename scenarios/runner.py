@@ -298,7 +298,7 @@ def _finish(
         wall_seconds=wall,
         counts=counts,
         usage={"per_role": usage.as_dict(), "total": usage.total.model_dump()},
-        files={name: name for name in (DATA, REJECTED, FAILED, TRAIN, PROGRESS)},
+        files=[DATA, REJECTED, FAILED, TRAIN, PROGRESS],
     )
     write_json(out_dir / MANIFEST, manifest)
     return RunSummary(
