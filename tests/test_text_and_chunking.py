@@ -98,3 +98,16 @@ def test_search_documents_tool_returns_ids_pages_and_snippets():
     assert "warranty" in hits[0].snippet.lower() or "warranty" in DocumentIndex(chunks).get(hits[0].chunk_id).text.lower()
     assert hits[0].pages and hits[0].chunk_id.startswith(chunks[0].doc_id)
     assert DocumentIndex(chunks).search("zzzz qqqq") == []
+
+
+def test_stemming_is_safe_from_many_threads_at_once():
+    """AutoGen runs sync tools (search_documents) in a thread pool while the critic stems."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from agentsynth.tools.text import stems
+
+    text = "The technicians were inspecting the generators and recharging the batteries continuously " * 20
+    expected = stems(text)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: stems(text), range(400)))
+    assert all(r == expected for r in results)

@@ -8,6 +8,7 @@ without a language-specific tokenizer.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 import snowballstemmer
@@ -78,14 +79,19 @@ def content_tokens(text: str) -> list[str]:
     return out
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps its word in instance state, so one shared instance breaks when
+# two threads stem at once (AutoGen runs sync tools such as search_documents in a thread pool).
+_STEMMERS = threading.local()
 
 
 def stem(token: str) -> str:
     """English Snowball stem ("charges", "charged", "charging" → "charg"); CJK bigrams as-is."""
     if has_cjk(token) or len(token) <= 3:
         return token
-    return _STEMMER.stemWord(token)
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(token)
 
 
 def stems(text: str) -> list[str]:
