@@ -22,3 +22,16 @@ class StructuredOutputError(AgentsynthError):
         self.raw = raw
         self.error = error
         super().__init__(f"{role}: reply failed validation after repairs: {error}")
+
+
+class BackendError(AgentsynthError):
+    """A model call that failed for good (after retries, or at once when retrying cannot help)."""
+
+    def __init__(self, backend: str, message: str, *, fatal: bool = False) -> None:
+        super().__init__(f"{backend}: {message}")
+        self.backend = backend
+        self.fatal = fatal  # the backend cannot serve any item (bad key, unreachable): stop the run
+
+
+class BudgetExhausted(AgentsynthError):
+    """`--max-cost` / `--max-tokens` is spent: no further model calls."""

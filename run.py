@@ -21,16 +21,20 @@ if __package__ in (None, ""):  # `python run.py` in a checkout: run the installe
 
 from rich.console import Console
 
+from .agents.cache import ResponseCache
+from .agents.metering import Budget, roles_label
 from .agents.models import (
-    build_client,
+    Backends,
+    ModelSettings,
     default_answer_style,
     default_concurrency,
     default_critic_trust,
     parse_model_spec,
 )
+from .config import RunConfig, load_run_config
 from .errors import AgentsynthError
 from .scenarios import SCENARIOS
-from .scenarios.runner import RunSettings, RunSummary, run_scenario
+from .scenarios.runner import RoleModel, RunSettings, RunSummary, run_scenario
 from .teams.qa import TOPOLOGIES
 
 
@@ -43,8 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seed_from_pdf: a PDF or a folder of PDFs (repeatable; default: the bundled sample manual); "
                         "curate: a JSONL file of question/answer/context pairs")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output/<scenario>/<timestamp>/)")
-    p.add_argument("--model", default="local", metavar="SPEC",
-                   help="model: 'local' (embedded SmolLM2-135M-Instruct, default) or 'gguf:<path>'")
+    models = p.add_argument_group("models (flags override --config)")
+    models.add_argument("--config", type=Path, metavar="RUN.YAML",
+                        help="run config: models per agent role, budget, retries, cache (see README)")
+    models.add_argument("--model", metavar="SPEC",
+                        help="model for every role: local (embedded SmolLM2-135M-Instruct, default), gguf:<path>, "
+                             "openai:<model>, azure:<deployment>, ollama:<model>, openai-compatible:<model>")
+    models.add_argument("--base-url", metavar="URL", help="server URL for openai-compatible (e.g. http://localhost:8000/v1)")
+    models.add_argument("--role-model", action="append", default=[], metavar="ROLE=SPEC",
+                        help="model for one role, e.g. critic=openai:gpt-4o (repeatable)")
+    models.add_argument("--structured-output", choices=("auto", "json_schema", "json_object_schema", "json_object"),
+                        help="how to ask an OpenAI-protocol server for JSON (default: auto, the first it accepts)")
+    models.add_argument("--max-cost", type=float, metavar="USD", help="stop cleanly once the estimated cost reaches this")
+    models.add_argument("--max-tokens", type=int, metavar="N", help="stop cleanly once this many tokens are spent")
+    models.add_argument("--timeout", type=float, metavar="SECONDS", help="per model call (default: 120)")
+    models.add_argument("--no-cache", action="store_true", help="do not read or write the response cache")
+    models.add_argument("--cache-dir", type=Path, metavar="DIR",
+                        help="response cache (default: $AGENTSYNTH_CACHE_DIR or ~/.cache/agentsynth/responses)")
+    models.add_argument("--check-model", action="store_true",
+                        help="make one tiny call to each configured model, say whether it works, and exit")
     p.add_argument("--team", choices=TOPOLOGIES, default="graph", help="team topology for seed_from_pdf (default: graph)")
     p.add_argument("--questions-per-chunk", type=int, default=3, metavar="N", help="questions per chunk (default: 3)")
     p.add_argument("--max-revisions", type=int, default=1, metavar="N",
@@ -61,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-overlap", type=int, default=200, metavar="N", help="chunk overlap in characters (default: 200)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
-    p.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
-    p.add_argument("--temperature", type=float, default=0.0, help="sampling temperature (default: 0)")
+    p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
+    p.add_argument("--temperature", type=float,
+                   help="sampling temperature (default: 0 for in-process models, else the backend's)")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted run in --out (default: the latest run of the scenario)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -107,11 +129,62 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     console.print(
         f"items {summary.items_done}/{summary.items} · accepted {summary.accepted} · rejected {summary.rejected} · "
         f"failed {summary.failed} · skipped inputs {summary.skipped_inputs} · "
+        f"model calls {summary.model_calls:,} (+{summary.cached_calls:,} from cache) · "
         f"tokens {summary.prompt_tokens + summary.completion_tokens:,} "
         f"(prompt {summary.prompt_tokens:,}, completion {summary.completion_tokens:,}) · "
-        f"time {int(minutes)}m {seconds:.1f}s",
+        + (f"est. cost ${summary.cost_usd:.4f} · " if summary.cost_usd else "")
+        + f"time {int(minutes)}m {seconds:.1f}s",
         soft_wrap=True,
     )
+
+
+def run_config(args: argparse.Namespace) -> RunConfig:
+    """The run config file (if any) with the command line's flags applied over it."""
+    config = load_run_config(args.config) if args.config else RunConfig()
+    default = config.default
+    if args.model:  # a new model for every role: the file's endpoint and capabilities no longer apply
+        parse_model_spec(args.model)  # a bad spec is one clear line
+        default = ModelSettings(model=args.model, **default.model_dump(include={"temperature", "max_tokens", "seed", "timeout"}))
+    overrides = {"base_url": args.base_url, "temperature": args.temperature, "seed": args.seed,
+                 "structured_output": args.structured_output, "timeout": args.timeout}
+    default = ModelSettings(**{**default.model_dump(exclude_unset=True), **{k: v for k, v in overrides.items() if v is not None}})
+    roles = dict(config.roles)
+    for item in args.role_model:
+        role, sep, spec = item.partition("=")
+        if not sep or not role or not spec:
+            raise AgentsynthError(f"--role-model {item!r}: expected ROLE=SPEC, e.g. critic=openai:gpt-4o")
+        roles[role.strip()] = ModelSettings(model=parse_model_spec(spec).label if spec.strip() != "local" else "local")
+    budget = config.budget.model_copy(update={k: v for k, v in (("max_cost", args.max_cost), ("max_tokens", args.max_tokens))
+                                              if v is not None})
+    update: dict = {"default": default, "roles": roles, "budget": budget}
+    if args.concurrency:
+        update["concurrency"] = args.concurrency
+    if args.no_cache:
+        update["cache"] = False
+    if args.cache_dir:
+        update["cache_dir"] = args.cache_dir
+    if args.timeout:
+        update["retries"] = config.retries.model_copy(update={"timeout": args.timeout})
+    return config.model_copy(update=update)
+
+
+def _check_models(settings: dict[str, ModelSettings], console: Console) -> int:
+    from .agents.check import check_model
+
+    by_model: dict[str, tuple[ModelSettings, list[str]]] = {}
+    for role, s in settings.items():
+        by_model.setdefault(s.model_dump_json(), (s, []))[1].append(role)
+
+    async def check_all():
+        return [await check_model(s, roles) for s, roles in by_model.values()]
+
+    results = asyncio.run(check_all())
+    for r in results:
+        mark = "[green]ok[/green]" if r.ok else "[red]FAILED[/red]"
+        console.print(f"{mark} {r.label} ({', '.join(r.roles)}): {r.detail}", highlight=False, soft_wrap=True)
+        if r.fix:
+            console.print(f"   fix: {r.fix}", highlight=False, soft_wrap=True)
+    return 0 if all(r.ok for r in results) else 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,38 +192,65 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     if not args.verbose:
         # AutoGen logs every agent error with a traceback; the runner reports them itself.
-        for name in ("autogen_core", "autogen_agentchat"):
+        for name in ("autogen_core", "autogen_agentchat", "httpx"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
+    cache = None
     try:
-        spec = parse_model_spec(args.model)
+        config = run_config(args)
+        critic_spec, answerer_spec = config.for_role("critic").spec, config.for_role("answerer").spec
         scenario = build_scenario(
-            args, args.critic_trust or default_critic_trust(spec), args.answer_style or default_answer_style(spec)
+            args, args.critic_trust or default_critic_trust(critic_spec),
+            args.answer_style or default_answer_style(answerer_spec),
         )
+        config.check_roles(scenario.roles, str(args.config or "--role-model"))
+        role_settings = {role: config.for_role(role) for role in scenario.roles}
+        if args.check_model:
+            return _check_models(role_settings, Console())
+        concurrency = config.concurrency or default_concurrency([s.spec for s in role_settings.values()])
+        cache = ResponseCache(config.cache_dir) if config.cache else None
+        backends = Backends(cache=cache, retry=config.retries.policy(), concurrency=concurrency)
+
+        def model_for_role(role: str) -> RoleModel:
+            s = role_settings[role]
+            return RoleModel(backends.client(s), s.label, s.resolved_price())
+
+        reports = {"backends": backends.report}
+        if cache is not None:
+            reports["cache"] = lambda: {"dir": str(cache.directory), "hits": cache.hits, "misses": cache.misses}
         settings = RunSettings(
-            out_dir=_out_dir(args), model_label=spec.label,
-            concurrency=args.concurrency or default_concurrency(spec), limit=args.limit, resume=args.resume,
+            out_dir=_out_dir(args), model_label=roles_label({role: s.label for role, s in role_settings.items()}),
+            concurrency=concurrency, limit=args.limit, resume=args.resume,
             arguments={k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if isinstance(v, list) else v)
                        for k, v in vars(args).items()},
             show_progress=not args.no_progress,
+            budget=Budget(config.budget.max_cost, config.budget.max_tokens),
+            stop_reason=lambda: str(backends.fatal) if backends.fatal else None,
+            reports=reports,
         )
-        client = None
 
-        def client_for_role(role: str):
-            nonlocal client  # one model for every role (per-role models come with run configs)
-            if client is None:
-                client = build_client(spec, temperature=args.temperature, seed=args.seed)
-            return client
+        async def execute() -> RunSummary:
+            try:
+                return await run_scenario(scenario, settings, model_for_role, console)
+            finally:
+                await backends.close()
 
-        summary = asyncio.run(run_scenario(scenario, settings, client_for_role, console))
+        summary = asyncio.run(execute())
     except AgentsynthError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/yellow]: finished items are saved; continue with --resume")
         return 130
+    finally:
+        if cache is not None:
+            cache.close()
     print_summary(summary, Console())
     for skipped in _skipped(summary):
         console.print(f"[yellow]skipped[/yellow] {skipped}", highlight=False, soft_wrap=True)
+    if summary.stop_reason:
+        console.print(f"[yellow]stopped early[/yellow]: {summary.stop_reason}; finished items are saved; "
+                      "continue with --resume", highlight=False, soft_wrap=True)
+        return 0 if "budget" in summary.stop_reason else 1
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
 
 

@@ -31,7 +31,7 @@ from autogen_core.models import (
 )
 from pydantic import BaseModel, ValidationError
 
-from ..errors import StructuredOutputError
+from ..errors import AgentsynthError, StructuredOutputError
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -119,9 +119,9 @@ class RoleAgent(BaseChatAgent):
         self._turn_usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
         try:
             output = await self.act(cancellation_token)
-        except StructuredOutputError as exc:
+        except AgentsynthError as exc:
             # AutoGen re-raises agent errors as a plain RuntimeError string; keep the typed
-            # error (with the raw reply) where the scenario can find it.
+            # error (a raw reply, a backend failure) where the scenario can find it.
             self.context.failure = exc
             raise
         message = StructuredMessage[self.output_model](  # type: ignore[name-defined]

@@ -130,7 +130,7 @@ class Curate(Scenario):
                 source_file=str(self.options.input), pages=[], chunk_id=None, input_id=item.item_id,
                 question_type=None, language=language if language != UNKNOWN else "unknown", evidence=None,
                 revision=0, critic=critic_summary(judged),
-                usage=ItemUsage(calls=total.calls, prompt_tokens=total.prompt_tokens, completion_tokens=total.completion_tokens),
+                usage=ItemUsage.of(total),
             )
             return item.item_id, sme_messages(domain, pair.question, pair.answer), metadata
 

@@ -8,7 +8,7 @@ decided and why, and what it cost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -38,6 +38,14 @@ class ItemUsage(BaseModel):
     calls: int
     prompt_tokens: int
     completion_tokens: int
+    cached_calls: int = 0
+    cost_usd: float | None = None
+
+    @classmethod
+    def of(cls, usage: Any) -> "ItemUsage":
+        """From a `RoleUsage` total."""
+        return cls(calls=usage.calls, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                   cached_calls=usage.cached_calls, cost_usd=usage.cost_usd)
 
 
 class RecordMetadata(BaseModel):

@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import __version__
-from ..agents.metering import MeteredClient, UsageLedger
+from ..agents.metering import Budget, MeteredClient, Price, UsageLedger
 from ..errors import AgentsynthError, StructuredOutputError
 from ..tools.writers import JsonlAppender, read_records, rewrite_records, write_json
 from .records import Record, RejectedRecord
@@ -85,6 +85,15 @@ class Scenario(ABC):
 
 
 @dataclass
+class RoleModel:
+    """The model a role runs on: its (shared) client, its label in records, its price."""
+
+    client: ChatCompletionClient
+    label: str
+    price: Price | None = None
+
+
+@dataclass
 class RunSettings:
     out_dir: Path
     model_label: str
@@ -93,6 +102,16 @@ class RunSettings:
     resume: bool = False
     arguments: dict[str, Any] = field(default_factory=dict)
     show_progress: bool = True
+    budget: Budget | None = None
+    # Why the run must stop early (e.g. a backend refused the key), checked between items.
+    stop_reason: Callable[[], str | None] | None = None
+    # Extra manifest sections computed at the end (backends, cache).
+    reports: dict[str, Callable[[], Any]] = field(default_factory=dict)
+
+    def must_stop(self) -> str | None:
+        if self.budget is not None and (reason := self.budget.exhausted):
+            return reason
+        return self.stop_reason() if self.stop_reason is not None else None
 
 
 class RunSummary(BaseModel):
@@ -106,7 +125,11 @@ class RunSummary(BaseModel):
     skipped_inputs: int
     prompt_tokens: int
     completion_tokens: int
+    model_calls: int
+    cached_calls: int
+    cost_usd: float | None
     wall_seconds: float
+    stop_reason: str | None = None
 
 
 def _count_lines(path: Path) -> int:
@@ -192,10 +215,10 @@ class _Progress:
         self.bar = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("[green]✓ {task.fields[accepted]}"), TextColumn("[yellow]✗ {task.fields[rejected]}"),
-            TextColumn("[red]! {task.fields[failed]}"), TextColumn("{task.fields[tokens]} tok"),
-            TimeElapsedColumn(), console=console, disable=not enabled, transient=False,
+            TextColumn("[red]! {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("[dim]{task.fields[usage]}"),
+            console=console, disable=not enabled, transient=False,
         )
-        self.task = self.bar.add_task("items", total=total, accepted=0, rejected=0, failed=0, tokens=0)
+        self.task = self.bar.add_task("items", total=total, accepted=0, rejected=0, failed=0, usage="")
 
     def update(self, **fields: Any) -> None:
         self.bar.update(self.task, **fields)
@@ -204,7 +227,7 @@ class _Progress:
 async def run_scenario(
     scenario: Scenario,
     settings: RunSettings,
-    client_for_role: Callable[[str], ChatCompletionClient],
+    client_for_role: Callable[[str], ChatCompletionClient | RoleModel],
     console: Console | None = None,
 ) -> RunSummary:
     console = console or Console(stderr=True)
@@ -241,29 +264,38 @@ async def run_scenario(
     outputs = _Outputs(out_dir)
     progress = _Progress(len(items), settings.show_progress, console)
     counts = {"accepted": _count_lines(out_dir / DATA), "rejected": _count_lines(out_dir / REJECTED), "failed": 0}
-    progress.update(completed=len(items) - len(todo), tokens=run_usage.total.total_tokens, **counts)
+    progress.update(completed=len(items) - len(todo), usage=run_usage.short(), **counts)
     semaphore = asyncio.Semaphore(max(1, settings.concurrency))
     # Clients are built once per role and shared by all teams (AutoGen's clients are
     # safe to share across concurrent teams; agents are not, and are built per item).
-    base_clients = {role: client_for_role(role) for role in scenario.roles}
+    role_models = {role: _role_model(client_for_role(role), settings) for role in scenario.roles}
+    stop_reasons: list[str] = []
 
     async def run_one(item: WorkItem) -> None:
         async with semaphore:
+            if reason := settings.must_stop():  # budget spent or backend unusable: leave it for a resume
+                stop_reasons.append(reason)
+                return
             item_usage = UsageLedger()
             clients = {
-                role: MeteredClient(base_clients[role], role, item_usage, settings.model_label) for role in scenario.roles
+                role: MeteredClient(m.client, role, item_usage, m.label, price=m.price, budget=settings.budget)
+                for role, m in role_models.items()
             }
             try:
                 result = await scenario.run_item(item, clients, item_usage)
             except Exception as exc:  # one item's failure is recorded, never the end of the run
-                outputs.write_failure(item, exc, item_usage)
-                counts["failed"] += 1
+                if not item_usage.interrupted:
+                    outputs.write_failure(item, exc, item_usage)
+                    counts["failed"] += 1
             else:
-                outputs.write_item(item, result, item_usage)
-                counts["accepted"] += len(result.accepted)
-                counts["rejected"] += len(result.rejected)
+                if not item_usage.interrupted:  # a refused call leaves the item half done: redo it on resume
+                    outputs.write_item(item, result, item_usage)
+                    counts["accepted"] += len(result.accepted)
+                    counts["rejected"] += len(result.rejected)
+            if item_usage.interrupted:
+                stop_reasons.append(item_usage.interrupted)
             run_usage.merge(item_usage)
-            progress.update(advance=1, tokens=run_usage.total.total_tokens, **counts)
+            progress.update(advance=0 if item_usage.interrupted else 1, usage=run_usage.short(), **counts)
 
     status = "complete"
     try:
@@ -274,8 +306,18 @@ async def run_scenario(
         raise
     finally:
         outputs.close()
+        stop_reason = stop_reasons[0] if stop_reasons else None
+        if stop_reason and status == "complete":
+            status = "stopped"
+        manifest["stop_reason"] = stop_reason
+        for name, report in settings.reports.items():
+            manifest[name] = report()
         summary = _finish(manifest, out_dir, items, run_usage, plan, started, status)
     return summary
+
+
+def _role_model(model: ChatCompletionClient | RoleModel, settings: RunSettings) -> RoleModel:
+    return model if isinstance(model, RoleModel) else RoleModel(model, settings.model_label)
 
 
 def _finish(
@@ -297,12 +339,18 @@ def _finish(
         finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         wall_seconds=wall,
         counts=counts,
-        usage={"per_role": usage.as_dict(), "total": usage.total.model_dump()},
+        usage={
+            "per_role": usage.as_dict(),
+            "per_model": {model: u.model_dump(exclude={"model"}) for model, u in usage.by_model().items()},
+            "total": usage.total.model_dump(exclude={"model"}),
+        },
         files=[DATA, REJECTED, FAILED, TRAIN, PROGRESS],
     )
     write_json(out_dir / MANIFEST, manifest)
+    total = usage.total
     return RunSummary(
         out_dir=str(out_dir), status=status, skipped_inputs=len(plan.skipped),
-        prompt_tokens=usage.total.prompt_tokens, completion_tokens=usage.total.completion_tokens,
-        wall_seconds=wall, **counts,
+        prompt_tokens=total.prompt_tokens, completion_tokens=total.completion_tokens, model_calls=total.calls,
+        cached_calls=total.cached_calls, cost_usd=total.cost_usd, wall_seconds=wall,
+        stop_reason=manifest.get("stop_reason"), **counts,
     )

@@ -161,7 +161,7 @@ class SeedFromPdf(Scenario):
                 language=work.language if work.language != UNKNOWN else "unknown", evidence=pair.evidence,
                 evidence_pages=work.evidence_pages(pair.evidence),
                 consulted_chunks=pair.consulted, revision=pair.revision, critic=critic_summary(pair),
-                usage=ItemUsage(calls=total.calls, prompt_tokens=total.prompt_tokens, completion_tokens=total.completion_tokens),
+                usage=ItemUsage.of(total),
             )
             return f"{item.item_id}-q{pair.slot}", sme_messages(work.domain, pair.question, pair.answer), metadata
 

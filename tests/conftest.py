@@ -41,6 +41,14 @@ def write_text_pdf(path: Path, pages: list[str]) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def private_response_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own response cache, so no test is answered from another's."""
+    directory = tmp_path_factory.mktemp("response-cache")
+    monkeypatch.setenv("AGENTSYNTH_CACHE_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture
 def one_page_pdf(tmp_path: Path) -> Path:
     return write_text_pdf(tmp_path / "one-page.pdf", [PASSAGE.replace("## ", "").replace("|", " ")])

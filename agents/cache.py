@@ -1,0 +1,107 @@
+"""An on-disk cache of model responses, so that re-running a command costs no model calls.
+
+The key is the model's identity (spec, endpoint, sampling settings) plus the full
+request (messages, tools, output schema, extra arguments), unlike AutoGen's
+`ChatCompletionCache`, whose key leaves out the model. Identical requests within one
+run are told apart by their occurrence number: at a temperature above zero the
+second identical request should get its own sample, and a re-run replays the same
+sequence of replies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage
+from autogen_core.tools import Tool, ToolSchema
+from pydantic import BaseModel
+
+from .client_base import DelegatingClient
+
+
+def default_cache_dir() -> Path:
+    if env := os.environ.get("AGENTSYNTH_CACHE_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "agentsynth" / "responses"
+
+
+class ResponseCache:
+    """diskcache store (safe across threads and processes) plus the run's occurrence counts."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        import diskcache
+
+        self.directory = Path(directory or default_cache_dir())
+        self.store = diskcache.Cache(str(self.directory))
+        self._occurrences: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def next_key(self, digest: str) -> str:
+        with self._lock:
+            n = self._occurrences[digest]
+            self._occurrences[digest] += 1
+        return f"{digest}:{n}"
+
+    def get(self, key: str) -> CreateResult | None:
+        raw = self.store.get(key)
+        if raw is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return CreateResult.model_validate_json(raw).model_copy(update={"cached": True})
+
+    def put(self, key: str, result: CreateResult) -> None:
+        self.store.set(key, result.model_dump_json())
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _tool_schema(tool: Tool | ToolSchema) -> Any:
+    return tool.schema if isinstance(tool, Tool) else tool
+
+
+def request_digest(identity: Mapping[str, Any], messages: Sequence[LLMMessage], request: Mapping[str, Any]) -> str:
+    """sha256 of everything that shapes the reply (not the cancellation token)."""
+    json_output, tool_choice = request["json_output"], request["tool_choice"]
+    if isinstance(json_output, type) and issubclass(json_output, BaseModel):
+        output: Any = {"schema": json_output.model_json_schema()}
+    else:
+        output = json_output
+    request = {
+        "model": dict(identity),
+        "messages": [m.model_dump(mode="json") for m in messages],
+        "tools": [_tool_schema(t) for t in request["tools"]],
+        "tool_choice": tool_choice if isinstance(tool_choice, str) else getattr(tool_choice, "name", str(tool_choice)),
+        "output": output,
+        "extra": dict(request["extra_create_args"]),
+    }
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+class CachingClient(DelegatingClient):
+    """Serves a repeated request from `cache`; `identity` names the model and its settings."""
+
+    def __init__(self, inner: ChatCompletionClient, cache: ResponseCache, identity: Mapping[str, Any]) -> None:
+        super().__init__(inner)
+        self.cache = cache
+        self.identity = dict(identity)
+
+    async def forward(self, messages: list[LLMMessage], request: dict[str, Any]) -> CreateResult:
+        key = self.cache.next_key(request_digest(self.identity, messages, request))
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        result = await self.inner.create(messages, **request)
+        self.cache.put(key, result)
+        return result

@@ -1,0 +1,224 @@
+"""Retries with backoff, and a per-backend concurrency limit that adapts to rate limits.
+
+Transient failures (429, 5xx, 408/409, timeouts, dropped connections) are retried with
+exponential backoff and jitter, waiting at least what `Retry-After` asks. The SDKs'
+own retries are switched off so that this is the one policy, and every 429 also halves
+the backend's concurrency limit (AIMD), which climbs back one step per run of successes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage
+
+from ..errors import BackendError
+from .client_base import DelegatingClient
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6  # per call, counting failures other than rate limits
+    max_rate_limited: int = 20  # 429s per call: a request to wait, not an error
+    base_delay: float = 1.0  # seconds; doubles per attempt
+    max_delay: float = 60.0
+    timeout: float = 120.0  # per model call
+
+
+@dataclass
+class Failure:
+    kind: str  # "rate_limited" | "server_error" | "timeout" | "connection" | "client_error"
+    retryable: bool
+    status: int | None = None
+    retry_after: float | None = None
+
+
+def _retry_after(error: BaseException) -> float | None:
+    response = getattr(error, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)  # an HTTP date
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def classify(error: BaseException) -> Failure:
+    """What kind of failure this is, across the OpenAI SDK, Ollama and httpx."""
+    if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
+        return Failure("timeout", True)
+    name = type(error).__name__
+    if "Timeout" in name:
+        return Failure("timeout", True)
+    status = getattr(error, "status_code", None)
+    if isinstance(status, int):
+        if status == 429:
+            return Failure("rate_limited", True, status, _retry_after(error))
+        if status in (408, 409) or status >= 500:
+            return Failure("server_error", True, status, _retry_after(error))
+        return Failure("client_error", False, status)
+    cause = error.__cause__ or error.__context__
+    if name == "ConnectError" or type(cause).__name__ == "ConnectError" or isinstance(error, ConnectionRefusedError):
+        return Failure("unreachable", True)  # nothing listening, or no route: not a dropped reply
+    connection_errors = ("APIConnectionError", "ConnectionError", "RemoteProtocolError", "ReadError", "WriteError",
+                         "NetworkError", "ConnectionResetError", "ServerDisconnectedError")
+    if name in connection_errors or isinstance(error, ConnectionError):
+        return Failure("connection", True)
+    return Failure("client_error", False)
+
+
+_FIXES = {
+    401: "the API key was refused: check the key variable in your environment",
+    403: "access denied: check the key's permissions or your Entra ID role",
+    404: "not found: check the model or deployment name and the endpoint / --base-url",
+}
+
+
+class AdaptiveLimiter:
+    """At most `limit` calls in flight to one backend; AIMD on rate limits."""
+
+    def __init__(self, max_limit: int, *, cooldown: float = 0.25) -> None:
+        self.max_limit = max(1, max_limit)
+        self.limit = self.max_limit
+        self.lowest = self.limit
+        self.in_flight = 0
+        self.cooldown = cooldown
+        self._streak = 0
+        self._last_cut = float("-inf")
+        self._condition: asyncio.Condition | None = None
+
+    def _cond(self) -> asyncio.Condition:
+        if self._condition is None:
+            self._condition = asyncio.Condition()
+        return self._condition
+
+    async def __aenter__(self) -> "AdaptiveLimiter":
+        async with self._cond():
+            await self._cond().wait_for(lambda: self.in_flight < self.limit)
+            self.in_flight += 1
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        async with self._cond():
+            self.in_flight -= 1
+            self._cond().notify_all()
+
+    def rate_limited(self) -> None:
+        # One cut per cooldown: a burst of 429s from calls already in flight is one signal.
+        now = time.monotonic()
+        if now - self._last_cut >= self.cooldown:
+            self.limit = max(1, self.limit // 2)
+            self.lowest = min(self.lowest, self.limit)
+            self._last_cut = now
+        self._streak = 0
+
+    async def succeeded(self) -> None:
+        self._streak += 1
+        if self.limit < self.max_limit and self._streak >= self.limit:
+            self.limit += 1
+            self._streak = 0
+            async with self._cond():
+                self._cond().notify_all()
+
+
+@dataclass
+class BackendStats:
+    calls: int = 0
+    attempts: int = 0
+    retries: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+    gave_up: int = 0
+
+
+class ResilientClient(DelegatingClient):
+    """Retries transient failures of `inner` and shares `limiter` with the other roles
+    that call the same backend."""
+
+    def __init__(
+        self, inner: ChatCompletionClient, *, backend: str, policy: RetryPolicy, limiter: AdaptiveLimiter,
+        stats: BackendStats, on_fatal: Any = None,
+    ) -> None:
+        super().__init__(inner)
+        self.backend = backend
+        self.policy = policy
+        self.limiter = limiter
+        self.stats = stats
+        self.on_fatal = on_fatal  # called with the BackendError when the backend cannot serve at all
+
+    async def forward(self, messages: list[LLMMessage], request: dict[str, Any]) -> CreateResult:
+        self.stats.calls += 1
+        policy = self.policy
+        errors = rate_limited = 0
+        while True:
+            self.stats.attempts += 1
+            try:
+                async with self.limiter:
+                    result = await asyncio.wait_for(self.inner.create(messages, **request), timeout=policy.timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failure = classify(exc)
+                self.stats.failures[failure.kind] = self.stats.failures.get(failure.kind, 0) + 1
+                if failure.kind == "rate_limited":
+                    self.limiter.rate_limited()
+                    rate_limited += 1
+                else:
+                    errors += 1
+                attempts = errors + rate_limited
+                if not failure.retryable or errors >= policy.max_attempts or rate_limited >= policy.max_rate_limited:
+                    raise self._give_up(exc, failure, attempts) from exc
+                self.stats.retries += 1
+                await asyncio.sleep(self._delay(attempts - 1, failure.retry_after))
+                continue
+            await self.limiter.succeeded()
+            return result
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        backoff = min(self.policy.max_delay, self.policy.base_delay * 2**attempt)
+        delay = random.uniform(backoff / 2, backoff)  # jitter: concurrent callers do not retry in step
+        if retry_after is not None:
+            delay = max(delay, retry_after)  # the server's wish is the floor
+        return delay
+
+    def _give_up(self, error: BaseException, failure: Failure, attempts: int) -> BackendError:
+        self.stats.gave_up += 1
+        detail = _describe(error, failure)
+        if not failure.retryable:
+            fix = _FIXES.get(failure.status or 0)
+            fatal = fix is not None
+            backend_error = BackendError(self.backend, f"{detail}" + (f" ({fix})" if fix else ""), fatal=fatal)
+            if fatal and self.on_fatal is not None:
+                self.on_fatal(backend_error)
+            return backend_error
+        # A backend that cannot be reached at all after every retry will not serve the next item either.
+        fatal = failure.kind == "unreachable"
+        backend_error = BackendError(self.backend, f"{detail}, still failing after {attempts} attempts", fatal=fatal)
+        if fatal and self.on_fatal is not None:
+            self.on_fatal(backend_error)
+        return backend_error
+
+
+def _describe(error: BaseException, failure: Failure) -> str:
+    if failure.kind == "timeout":
+        return "timed out"
+    if failure.kind == "unreachable":
+        return f"cannot connect ({type(error).__name__})"
+    if failure.kind == "connection":
+        return f"connection dropped ({type(error).__name__})"
+    message = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    return f"HTTP {failure.status}: {message}" if failure.status else message
