@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     if not args.verbose:
         # AutoGen logs every agent error with a traceback; the runner reports them itself.
-        for name in ("autogen_core", "autogen_agentchat", "httpx"):
+        for name in ("autogen_core", "autogen_agentchat", "httpx", "azure"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     cache = None
     try:

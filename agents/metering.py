@@ -112,6 +112,8 @@ class UsageLedger:
         """One line for the progress bar: tokens per role (prompt+completion), and cost."""
         parts = [f"{role} {_k(u.prompt_tokens)}+{_k(u.completion_tokens)}" for role, u in sorted(self.by_role.items())]
         total = self.total
+        if total.cached_calls:
+            parts.append(f"{total.cached_calls} cached")
         if total.cost_usd is not None:
             parts.append(f"${total.cost_usd:.4f}")
         return " · ".join(parts)

@@ -63,6 +63,8 @@ def classify(error: BaseException) -> Failure:
     if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
         return Failure("timeout", True)
     name = type(error).__name__
+    if name in ("ClientAuthenticationError", "CredentialUnavailableError"):  # azure-identity
+        return Failure("auth", False)
     if "Timeout" in name:
         return Failure("timeout", True)
     status = getattr(error, "status_code", None)
@@ -87,6 +89,9 @@ _FIXES = {
     403: "access denied: check the key's permissions or your Entra ID role",
     404: "not found: check the model or deployment name and the endpoint / --base-url",
 }
+
+
+ENTRA_FIX = "no Entra ID token: sign in with `az login` (or use a managed identity), or set AZURE_OPENAI_API_KEY"
 
 
 class AdaptiveLimiter:
@@ -199,7 +204,7 @@ class ResilientClient(DelegatingClient):
         self.stats.gave_up += 1
         detail = _describe(error, failure)
         if not failure.retryable:
-            fix = _FIXES.get(failure.status or 0)
+            fix = ENTRA_FIX if failure.kind == "auth" else _FIXES.get(failure.status or 0)
             fatal = fix is not None
             backend_error = BackendError(self.backend, f"{detail}" + (f" ({fix})" if fix else ""), fatal=fatal)
             if fatal and self.on_fatal is not None:
@@ -220,5 +225,5 @@ def _describe(error: BaseException, failure: Failure) -> str:
         return f"cannot connect ({type(error).__name__})"
     if failure.kind == "connection":
         return f"connection dropped ({type(error).__name__})"
-    message = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    message = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
     return f"HTTP {failure.status}: {message}" if failure.status else message

@@ -213,7 +213,7 @@ class _Progress:
 
     def __init__(self, total: int, enabled: bool, console: Console) -> None:
         self.bar = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
             TextColumn("[green]✓ {task.fields[accepted]}"), TextColumn("[yellow]✗ {task.fields[rejected]}"),
             TextColumn("[red]! {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("[dim]{task.fields[usage]}"),
             console=console, disable=not enabled, transient=False,

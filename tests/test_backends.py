@@ -157,6 +157,20 @@ def test_azure_wrong_key_stops_the_run_cleanly_without_recording_failures(tmp_pa
     assert files["failed"] == [] and files["progress"] == []  # left for --resume once the key is fixed
 
 
+def test_azure_without_a_key_uses_entra_id_and_says_how_to_sign_in(tmp_path, one_page_pdf, monkeypatch, capsys):
+    """No AZURE_OPENAI_API_KEY: DefaultAzureCredential is asked for a token; with no identity
+    on this machine the run stops at once with the fix, instead of failing every item."""
+    for name in ("AZURE_OPENAI_API_KEY", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeBackend() as server:
+        monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.url)
+        monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-10-21")
+        rc, manifest, files = run_cli(tmp_path, "out", "--model", "azure:gpt4o-prod", "--input", str(one_page_pdf))
+        assert server.requests == []  # no request leaves without a token
+    assert rc == 1 and manifest["status"] == "stopped" and "az login" in manifest["stop_reason"]
+    assert files["failed"] == [] and "az login" in capsys.readouterr().err
+
+
 def test_ollama_shape_api_chat_with_native_schema_and_options(tmp_path, one_page_pdf, monkeypatch):
     with FakeBackend() as server:
         monkeypatch.setenv("OLLAMA_HOST", server.url)
@@ -425,3 +439,57 @@ def test_check_model_says_plainly_whether_a_backend_works(capsys):
     assert "cannot connect" in out and "fix: start the server" in out
 
 
+
+
+def test_cost_budget_stops_cleanly(tmp_path, fifty_chunk_pdf, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    with FakeBackend() as server:
+        rc, manifest, files = run_cli(
+            tmp_path, "out", "--model", "openai:gpt-4o-mini", "--base-url", f"{server.url}/v1", "--max-cost", "0.001",
+            "--input", str(fifty_chunk_pdf), "--chunk-chars", "400", "--chunk-overlap", "0", "--questions-per-chunk", "1",
+            "--limit", "10", "--concurrency", "1",
+        )
+    cost = manifest["usage"]["total"]["cost_usd"]
+    assert rc == 0 and manifest["status"] == "stopped" and "cost budget reached" in manifest["stop_reason"]
+    assert cost >= 0.001 and 0 < manifest["counts"]["items_done"] < 10 and not files["failed"]
+
+
+def test_speaker_selection_calls_are_counted_by_the_wrapped_client():
+    """SelectorGroupChat's own model calls never appear in message usage; the metered
+    client counts them anyway."""
+    from autogen_agentchat.agents import BaseChatAgent
+    from autogen_agentchat.base import Response
+    from autogen_agentchat.conditions import MaxMessageTermination
+    from autogen_agentchat.messages import TextMessage
+    from autogen_agentchat.teams import SelectorGroupChat
+
+    from agentsynth.agents.metering import MeteredClient, UsageLedger
+
+    class Echo(BaseChatAgent):
+        produced_message_types = (TextMessage,)
+
+        async def on_messages(self, messages, cancellation_token):
+            return Response(chat_message=TextMessage(content=f"{self.name} here", source=self.name))
+
+        async def on_reset(self, cancellation_token):
+            pass
+
+    class Picker:
+        model_info = {"vision": False, "function_calling": False, "json_output": False, "family": "x",
+                      "structured_output": False}
+
+        async def create(self, messages, **kwargs):
+            return CreateResult(finish_reason="stop", content="writer", cached=False,
+                                usage=RequestUsage(prompt_tokens=50, completion_tokens=1))
+
+        async def close(self):
+            pass
+
+    ledger = UsageLedger()
+    selector = MeteredClient(Picker(), "speaker_selection", ledger, "scripted")
+    team = SelectorGroupChat([Echo("writer", "writes"), Echo("editor", "edits")], model_client=selector,
+                             termination_condition=MaxMessageTermination(4), allow_repeated_speaker=True)
+    result = asyncio.run(team.run(task="go"))
+    assert all(getattr(m, "models_usage", None) is None for m in result.messages)
+    assert ledger.by_role["speaker_selection"].calls >= 2
+    assert ledger.by_role["speaker_selection"].prompt_tokens == 50 * ledger.by_role["speaker_selection"].calls

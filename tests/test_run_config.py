@@ -75,3 +75,10 @@ def test_unknown_role_is_refused_before_any_work(tmp_path, capsys, one_page_pdf)
     rc = main(["--config", str(path), "--input", str(one_page_pdf), "--out", str(tmp_path / "o"), "--no-progress"])
     err = capsys.readouterr().err
     assert rc == 2 and "roles.judge: unknown role (this scenario's roles: reader, question_writer, answerer, critic)" in err
+
+
+def test_the_shipped_example_config_is_valid():
+    example = Path(__file__).resolve().parents[1] / "samples" / "run.example.yaml"
+    config = load_run_config(example)
+    assert config.for_role("critic").model == "openai:gpt-4o-mini"
+    assert config.for_role("reader").base_url == "http://localhost:8000/v1"
