@@ -224,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
                        for k, v in vars(args).items()},
             show_progress=not args.no_progress,
             budget=Budget(config.budget.max_cost, config.budget.max_tokens),
+            model_settings={role: s.model_dump(exclude={"timeout", "max_concurrency"}, exclude_none=True)
+                            for role, s in role_settings.items()},
             stop_reason=lambda: str(backends.fatal) if backends.fatal else None,
             reports=reports,
         )

@@ -136,6 +136,11 @@ class Budget:
         self.tokens += usage.prompt_tokens + usage.completion_tokens
         self.cost += cost or 0.0
 
+    def charge_spent(self, tokens: int, cost: float | None) -> None:
+        """What finished items spent before a resume."""
+        self.tokens += tokens
+        self.cost += cost or 0.0
+
     @property
     def exhausted(self) -> str | None:
         if self.max_cost is not None and self.cost >= self.max_cost:

@@ -102,7 +102,9 @@ class RunSettings:
     resume: bool = False
     arguments: dict[str, Any] = field(default_factory=dict)
     show_progress: bool = True
-    budget: Budget | None = None
+    budget: Budget | None = None  # for the whole run, including the part before a resume
+    # What shapes the models' replies (per-role model settings): part of the run's fingerprint.
+    model_settings: dict[str, Any] = field(default_factory=dict)
     # Why the run must stop early (e.g. a backend refused the key), checked between items.
     stop_reason: Callable[[], str | None] | None = None
     # Extra manifest sections computed at the end (backends, cache).
@@ -140,6 +142,7 @@ def _fingerprint_hash(scenario: Scenario, settings: RunSettings, item_ids: list[
     payload = {
         "scenario": scenario.name,
         "model": settings.model_label,
+        "model_settings": settings.model_settings,
         "settings": scenario.fingerprint(),
         "items": item_ids,
     }
@@ -246,6 +249,8 @@ async def run_scenario(
     run_usage = UsageLedger()
     for line in read_records(out_dir / PROGRESS):  # usage of items finished before a resume
         run_usage.merge(UsageLedger.from_dict(line.get("usage", {})))
+    if settings.budget is not None:
+        settings.budget.charge_spent(run_usage.total.total_tokens, run_usage.total.cost_usd)
 
     manifest: dict[str, Any] = {
         "tool": f"agentsynth {__version__}",

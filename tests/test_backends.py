@@ -281,6 +281,12 @@ def test_token_budget_stops_cleanly_and_resume_finishes_without_duplicates(tmp_p
         done = [p["item_id"] for p in files["progress"]]
         assert 0 < len(done) < 12 and not files["failed"]
         assert manifest["usage"]["total"]["prompt_tokens"] + manifest["usage"]["total"]["completion_tokens"] >= 8000
+        # The budget covers the whole run: resuming under the same one stops again at once (the item
+        # cut off mid-way may finish first: its replies so far come from the cache).
+        rc, manifest, _ = run_cli(tmp_path, "out", *args, "--max-tokens", "8000", "--resume")
+        assert rc == 0 and manifest["status"] == "stopped" and manifest["counts"]["items_done"] <= len(done) + 1
+        # A resume at another temperature would mix two configurations in one dataset.
+        assert run_cli(tmp_path, "out", *args, "--temperature", "0.9", "--resume")[0] == 2
         rc, manifest, files = run_cli(tmp_path, "out", *args, "--resume")
     assert rc == 0 and manifest["status"] == "complete" and manifest["counts"]["items_done"] == 12
     ids = [r["id"] for r in files["data"] + files["rejected"]]
