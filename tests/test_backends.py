@@ -299,6 +299,8 @@ def test_token_budget_stops_cleanly_and_resume_finishes_without_duplicates(tmp_p
 def fault_plan(request) -> Fault | None:
     """Deterministic trouble by request number (retries get new numbers, so they can succeed)."""
     n = request.number
+    if "Section 7:" in json.dumps(request.body):
+        return Fault(status=500)  # this item's backend never recovers: the item fails, with that cause
     if n % 7 == 0:
         return Fault(status=429, headers={"retry-after": "0"})
     if n % 11 == 0:
@@ -313,8 +315,6 @@ def fault_plan(request) -> Fault | None:
         return Fault(content='{"facts": [ {"fact": "unterminated')  # invalid JSON
     if n % 29 == 0:
         return Fault(content='{"something": "else"}')  # valid JSON, wrong schema
-    if "Section 7:" in json.dumps(request.body):
-        return Fault(status=500)  # this item's backend never recovers: the item fails, with that cause
     if "Section 9:" in json.dumps(request.body) and request.schema_title == "ReaderReply":
         return Fault(content="I cannot help with that.")  # never complies: repairs run out, the reader degrades
     return None
