@@ -165,6 +165,10 @@ class LocalLlamaClient(ChatCompletionClient):
         return self._path.name
 
     @property
+    def model_path(self) -> Path:
+        return self._path
+
+    @property
     def llama(self) -> Any:
         return self._model.llama
 

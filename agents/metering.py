@@ -132,12 +132,7 @@ class Budget:
         self.cost = 0.0
         self.tokens = 0
 
-    def charge(self, usage: RequestUsage, cost: float | None) -> None:
-        self.tokens += usage.prompt_tokens + usage.completion_tokens
-        self.cost += cost or 0.0
-
-    def charge_spent(self, tokens: int, cost: float | None) -> None:
-        """What finished items spent before a resume."""
+    def charge(self, tokens: int, cost: float | None) -> None:
         self.tokens += tokens
         self.cost += cost or 0.0
 
@@ -179,7 +174,7 @@ class MeteredClient(DelegatingClient):
         cost = self.price.cost(result.usage) if self.price is not None and not result.cached else None
         self.ledger.add(self.role, self.label, result.usage, cached=result.cached, cost=cost)
         if self.budget is not None and not result.cached:
-            self.budget.charge(result.usage, cost)
+            self.budget.charge(result.usage.prompt_tokens + result.usage.completion_tokens, cost)
         return result
 
 

@@ -176,6 +176,7 @@ class Backends:
         self._stats: dict[str, BackendStats] = {}
         self._adapters: dict[str, Any] = {}
         self._endpoints: dict[str, str] = {}
+        self._backend_of: dict[str, str] = {}  # spec label → backend key (provider@endpoint) of its limiter
 
     def client(self, settings: ModelSettings) -> ChatCompletionClient:
         key = settings.model_dump_json()
@@ -189,17 +190,15 @@ class Backends:
             from .local_llama import LocalLlamaClient
 
             path = None if spec.provider == "local" else Path(spec.name).expanduser()
-            client: ChatCompletionClient = LocalLlamaClient(
-                path, temperature=settings.temperature or 0.0, seed=settings.seed or 0,
-            )
-            identity = {"spec": spec.label, "file": str(getattr(client, "model_name", spec.name)),
-                        "size": _file_size(path or getattr(client, "_path", None))}
+            local = LocalLlamaClient(path, temperature=settings.temperature or 0.0, seed=settings.seed or 0)
+            identity = {"spec": spec.label, "file": local.model_name, "size": local.model_path.stat().st_size}
+            client: ChatCompletionClient = local
         else:
             inner, endpoint = _remote_client(settings)
             adapter = _adapter(settings, inner)
             self._adapters[spec.label] = adapter
             self._endpoints[spec.label] = endpoint
-            backend = f"{spec.provider}@{endpoint}"
+            backend = self._backend_of[spec.label] = f"{spec.provider}@{endpoint}"
             limiter = self._limiters.setdefault(backend, AdaptiveLimiter(settings.max_concurrency or self.concurrency))
             stats = self._stats.setdefault(spec.label, BackendStats())
             policy = replace(self.retry, timeout=settings.timeout or self.retry.timeout)
@@ -227,23 +226,15 @@ class Backends:
         """Per backend: endpoint, structured-output mode in use, retries, failures, concurrency."""
         out: dict[str, Any] = {}
         for label, stats in self._stats.items():
-            endpoint = self._endpoints.get(label, "")
-            limiter = self._limiters.get(f"{label.split(':')[0]}@{endpoint}")
+            limiter = self._limiters.get(self._backend_of.get(label, ""))
             out[label] = {
-                "endpoint": endpoint,
+                "endpoint": self._endpoints.get(label, ""),
                 "structured_output": getattr(self._adapters.get(label), "mode", None),
                 "calls": stats.calls, "attempts": stats.attempts, "retries": stats.retries,
                 "failures": dict(stats.failures), "gave_up": stats.gave_up,
                 "concurrency": {"max": limiter.max_limit, "lowest": limiter.lowest, "final": limiter.limit} if limiter else None,
             }
         return out
-
-
-def _file_size(path: Any) -> int | None:
-    try:
-        return Path(path).stat().st_size if path else None
-    except OSError:
-        return None
 
 
 def _remote_client(settings: ModelSettings) -> tuple[ChatCompletionClient, str]:

@@ -249,8 +249,8 @@ async def run_scenario(
     run_usage = UsageLedger()
     for line in read_records(out_dir / PROGRESS):  # usage of items finished before a resume
         run_usage.merge(UsageLedger.from_dict(line.get("usage", {})))
-    if settings.budget is not None:
-        settings.budget.charge_spent(run_usage.total.total_tokens, run_usage.total.cost_usd)
+    if settings.budget is not None:  # what finished items spent before a resume
+        settings.budget.charge(run_usage.total.total_tokens, run_usage.total.cost_usd)
 
     manifest: dict[str, Any] = {
         "tool": f"agentsynth {__version__}",
