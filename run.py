@@ -153,7 +153,7 @@ def run_config(args: argparse.Namespace) -> RunConfig:
         role, sep, spec = item.partition("=")
         if not sep or not role or not spec:
             raise AgentsynthError(f"--role-model {item!r}: expected ROLE=SPEC, e.g. critic=openai:gpt-4o")
-        roles[role.strip()] = ModelSettings(model=parse_model_spec(spec).label if spec.strip() != "local" else "local")
+        roles[role.strip()] = ModelSettings(model=parse_model_spec(spec).label)
     budget = config.budget.model_copy(update={k: v for k, v in (("max_cost", args.max_cost), ("max_tokens", args.max_tokens))
                                               if v is not None})
     update: dict = {"default": default, "roles": roles, "budget": budget}
@@ -163,8 +163,6 @@ def run_config(args: argparse.Namespace) -> RunConfig:
         update["cache"] = False
     if args.cache_dir:
         update["cache_dir"] = args.cache_dir
-    if args.timeout:
-        update["retries"] = config.retries.model_copy(update={"timeout": args.timeout})
     return config.model_copy(update=update)
 
 
@@ -252,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     if summary.stop_reason:
         console.print(f"[yellow]stopped early[/yellow]: {summary.stop_reason}; finished items are saved; "
                       "continue with --resume", highlight=False, soft_wrap=True)
-        return 0 if "budget" in summary.stop_reason else 1
+        return 0 if settings.budget.exhausted else 1  # a budget stop is what was asked for
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
 
 

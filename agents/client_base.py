@@ -15,7 +15,30 @@ from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
 
 
-class DelegatingClient(ChatCompletionClient):
+class WholeReplyStream:
+    """`create_stream` as one whole reply: every layer here (retry, cache, metering) and the
+    embedded model work on whole replies, and the project's agents never stream."""
+
+    async def create_stream(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = [],
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> AsyncGenerator[str | CreateResult, None]:
+        result = await self.create(  # type: ignore[attr-defined]
+            messages, tools=tools, tool_choice=tool_choice, json_output=json_output,
+            extra_create_args=extra_create_args, cancellation_token=cancellation_token,
+        )
+        if isinstance(result.content, str):
+            yield result.content
+        yield result
+
+
+class DelegatingClient(WholeReplyStream, ChatCompletionClient):
     def __init__(self, inner: ChatCompletionClient) -> None:
         self.inner = inner
 
@@ -36,26 +59,6 @@ class DelegatingClient(ChatCompletionClient):
     async def forward(self, messages: list[LLMMessage], request: dict[str, Any]) -> CreateResult:
         """What a layer does with a call; `request` holds `create`'s keyword arguments."""
         return await self.inner.create(messages, **request)
-
-    async def create_stream(
-        self,
-        messages: Sequence[LLMMessage],
-        *,
-        tools: Sequence[Tool | ToolSchema] = [],
-        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
-        json_output: bool | type[BaseModel] | None = None,
-        extra_create_args: Mapping[str, Any] = {},
-        cancellation_token: CancellationToken | None = None,
-    ) -> AsyncGenerator[str | CreateResult, None]:
-        # Whole-reply "stream": every layer (retry, cache, metering) works on whole replies,
-        # and the project's agents never stream.
-        result = await self.create(
-            messages, tools=tools, tool_choice=tool_choice, json_output=json_output,
-            extra_create_args=extra_create_args, cancellation_token=cancellation_token,
-        )
-        if isinstance(result.content, str):
-            yield result.content
-        yield result
 
     async def close(self) -> None:
         await self.inner.close()

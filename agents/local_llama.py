@@ -20,7 +20,7 @@ import importlib.util
 import json
 import os
 import threading
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -42,6 +42,7 @@ from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
 
 from ..errors import AgentsynthError
+from .client_base import WholeReplyStream
 
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -141,7 +142,7 @@ def _finish_reason(reason: str | None) -> Literal["stop", "length", "unknown"]:
     return reason if reason in ("stop", "length") else "unknown"  # type: ignore[return-value]
 
 
-class LocalLlamaClient(ChatCompletionClient):
+class LocalLlamaClient(WholeReplyStream, ChatCompletionClient):
     """AutoGen model client for a local GGUF model (the embedded SmolLM2 by default)."""
 
     def __init__(
@@ -211,28 +212,6 @@ class LocalLlamaClient(ChatCompletionClient):
             usage=usage,
             cached=False,
         )
-
-    async def create_stream(
-        self,
-        messages: Sequence[LLMMessage],
-        *,
-        tools: Sequence[Tool | ToolSchema] = [],
-        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
-        json_output: bool | type[BaseModel] | None = None,
-        extra_create_args: Mapping[str, Any] = {},
-        cancellation_token: CancellationToken | None = None,
-    ) -> AsyncGenerator[str | CreateResult, None]:
-        # Whole-reply "stream": the agents here never stream, but the interface requires it.
-        result = await self.create(
-            messages,
-            tools=tools,
-            json_output=json_output,
-            extra_create_args=extra_create_args,
-            cancellation_token=cancellation_token,
-        )
-        if isinstance(result.content, str):
-            yield result.content
-        yield result
 
     async def close(self) -> None:
         """The loaded model is shared by the process; nothing to release per client."""
