@@ -44,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scenario", choices=SCENARIOS, default="seed_from_pdf", help="what to run (default: seed_from_pdf)")
     p.add_argument("--input", action="append", type=Path, metavar="PATH",
-                   help="seed_from_pdf: a PDF or a folder of PDFs (repeatable; default: the bundled sample manual); "
-                        "curate: a JSONL file of question/answer/context pairs")
+                   help="seed_from_pdf: a PDF, CSV, .txt, .md or .docx file, or a folder of them (repeatable; default: "
+                        "the bundled sample manual); curate: a JSONL file of question/answer/context pairs")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output/<scenario>/<timestamp>/)")
     models = p.add_argument_group("models (flags override --config)")
     models.add_argument("--config", type=Path, metavar="RUN.YAML",
@@ -78,8 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answer-style", choices=("free", "extractive"),
                    help="'extractive': answers are picked from the source's sentences most relevant to the question; "
                         "'free': written by the model (default: extractive for in-process models)")
-    p.add_argument("--chunk-chars", type=int, default=2000, metavar="N", help="chunk size in characters (default: 2000)")
-    p.add_argument("--chunk-overlap", type=int, default=200, metavar="N", help="chunk overlap in characters (default: 200)")
+    intake = p.add_argument_group("documents and chunking (seed_from_pdf)")
+    intake.add_argument("--reader", choices=("pymupdf", "docai"), default="pymupdf",
+                        help="PDF reader: pymupdf (local, default) or docai (Azure Document Intelligence prebuilt-layout; "
+                             "AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT and _KEY or Entra ID)")
+    intake.add_argument("--chunk-unit", choices=("auto", "tokens", "chars"), default="auto",
+                        help="what --chunk-size counts: tokens of the question writer's model (when its tokenizer is "
+                             "available offline) or characters (default: auto, tokens when possible)")
+    intake.add_argument("--chunk-size", type=int, metavar="N", help="chunk size (default: 500 tokens or 2000 characters)")
+    intake.add_argument("--chunk-overlap", type=int, metavar="N", help="chunk overlap (default: 50 tokens or 200 characters)")
+    intake.add_argument("--rows-per-chunk", type=int, default=1, metavar="N", help="CSV rows per chunk (default: 1)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
     p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
@@ -104,15 +112,30 @@ def _out_dir(args: argparse.Namespace) -> Path:
     return base / datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def build_scenario(args: argparse.Namespace, critic_trust: str, answer_style: str):
+def chunk_measure(unit: str, writer: ModelSettings, console: Console):
+    """What chunk sizes count: the question writer's tokens when its tokenizer is offline."""
+    from .tools.tokens import CHARACTERS, measure_for
+
+    if unit == "chars":
+        return CHARACTERS
+    spec = writer.spec
+    measure = measure_for(spec.provider, spec.name, model_name=writer.model_name)
+    if unit == "tokens" and measure.unit != "tokens":
+        console.print(f"[yellow]note[/yellow]: no offline tokenizer for {spec.label}; chunk sizes count characters",
+                      highlight=False, soft_wrap=True)
+    return measure
+
+
+def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: str, answer_style: str, console: Console):
     if args.scenario == "seed_from_pdf":
         from .scenarios.seed_from_pdf import SAMPLE_PDF, SeedFromPdf, SeedOptions
 
         return SeedFromPdf(SeedOptions(
             inputs=args.input or [SAMPLE_PDF], team=args.team, questions_per_chunk=args.questions_per_chunk,
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
-            chunk_chars=args.chunk_chars, chunk_overlap=args.chunk_overlap, critic_trust=critic_trust,
-            answer_style=answer_style,
+            chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
+            measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,
+            critic_trust=critic_trust, answer_style=answer_style,
         ))
     from .scenarios.curate import Curate, CurateOptions
 
@@ -197,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         config = run_config(args)
         critic_spec, answerer_spec = config.for_role("critic").spec, config.for_role("answerer").spec
         scenario = build_scenario(
-            args, args.critic_trust or default_critic_trust(critic_spec),
-            args.answer_style or default_answer_style(answerer_spec),
+            args, config, args.critic_trust or default_critic_trust(critic_spec),
+            args.answer_style or default_answer_style(answerer_spec), console,
         )
         config.check_roles(scenario.roles, str(args.config or "--role-model"))
         role_settings = {role: config.for_role(role) for role in scenario.roles}
@@ -245,8 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         if cache is not None:
             cache.close()
     print_summary(summary, Console())
-    for skipped in _skipped(summary):
-        console.print(f"[yellow]skipped[/yellow] {skipped}", highlight=False, soft_wrap=True)
+    skipped, warnings = _skipped_and_warnings(summary)
+    for line in skipped:
+        console.print(f"[yellow]skipped[/yellow] {line}", highlight=False, soft_wrap=True)
+    for line in warnings:
+        console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
     if summary.stop_reason:
         console.print(f"[yellow]stopped early[/yellow]: {summary.stop_reason}; finished items are saved; "
                       "continue with --resume", highlight=False, soft_wrap=True)
@@ -254,11 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
 
 
-def _skipped(summary: RunSummary) -> list[str]:
+def _skipped_and_warnings(summary: RunSummary) -> tuple[list[str], list[str]]:
     import json
 
     manifest = json.loads((Path(summary.out_dir) / "manifest.json").read_text(encoding="utf-8"))
-    return [f"{s['path']}: {s['reason']}" for s in manifest.get("skipped_inputs", [])]
+    return [f"{s['path']}: {s['reason']}" for s in manifest.get("skipped_inputs", [])], manifest.get("warnings", [])
 
 
 if __name__ == "__main__":

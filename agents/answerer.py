@@ -29,12 +29,13 @@ MAX_TOOL_ROUNDS = 2
 # Answers are bounded by sentences in the grammar itself: small models otherwise repeat
 # their last sentence until max_tokens. A "sentence" may contain "12.5" or "e.g." but
 # no raw control characters (invalid inside a JSON string).
-_SENTENCE = r'([^.!?"\\\x00-\x1f]|[.!?][^ "\\\x00-\x1f])+[.!?]'
+# Japanese and Korean sentences end in "。", "！" or "？" and need no space after them.
+_SENTENCE = r'([^.!?。！？"\\\x00-\x1f]|[.!?][^ "\\\x00-\x1f])+[.!?。！？]'
 ONE_SENTENCE = f"^{_SENTENCE}$"
-UP_TO_FOUR_SENTENCES = f"^{_SENTENCE}( {_SENTENCE}( {_SENTENCE}( {_SENTENCE})?)?)?$"
+UP_TO_FOUR_SENTENCES = f"^{_SENTENCE}( ?{_SENTENCE}( ?{_SENTENCE}( ?{_SENTENCE})?)?)?$"
 ANSWER_PATTERN = {
     "short_fact": ONE_SENTENCE,
-    "yes_no": f"^{_SENTENCE}( {_SENTENCE})?$",
+    "yes_no": f"^{_SENTENCE}( ?{_SENTENCE})?$",
     "long_answer": UP_TO_FOUR_SENTENCES,
     "summary": UP_TO_FOUR_SENTENCES,
 }

@@ -52,6 +52,7 @@ class QAContext:
     passage_sentences: list[str] = field(default_factory=list)
     critic_trust: TrustPolicy = "verify"
     answer_style: str = "free"  # "extractive": answers are picked from the passage's sentences
+    rows: list[int] = field(default_factory=list)  # CSV rows the passage comes from
     failure: Exception | None = None  # set by an agent whose replies could not be repaired
 
     def __post_init__(self) -> None:
@@ -71,4 +72,8 @@ class QAContext:
 
     @property
     def pages_label(self) -> str:
-        return ", ".join(str(p) for p in self.pages)
+        """Where the passage is, for prompts: ", pages 3, 4", ", row 7", or nothing."""
+        for name, numbers in (("page", self.pages), ("row", self.rows)):
+            if numbers:
+                return f", {name}{'s' if len(numbers) > 1 else ''} {', '.join(str(n) for n in numbers)}"
+        return ""

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from ..tools.language import UNKNOWN, detect_language
-from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems
+from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems, words
 
 SUPPORT_THRESHOLD = 0.75  # share of each answer sentence's distinct content words found in the source
 RELEVANCE_THRESHOLD = 0.15  # below this the answer is about something else entirely
@@ -278,10 +278,14 @@ def check_question_standalone(question: str) -> CheckResult:
     return _ok("question_standalone")
 
 
+# Japanese and Korean sentence endings that state nothing ("Xです。" = "It is X.").
+_CJK_COPULA = re.compile(r"(です|でした|である|だ|ます|ました|입니다|이다|예요|이에요|습니다|합니다)[。.!！]?\s*$")
+
+
 def check_adds_information(question: str, answer: str) -> CheckResult:
     """The answer must say something the question did not: an answer that only restates
     the question ("X is the maker of X") looks grounded and on point, and teaches nothing."""
-    new_words = set(stems(answer)) - set(stems(question))
+    new_words = set(stems(_CJK_COPULA.sub("", answer))) - set(stems(question))
     new_numbers = _numbers(answer) - _numbers(question)
     if not new_words and not new_numbers and answer.strip():
         return _fail("adds_information", "the answer only restates the question")
@@ -321,7 +325,15 @@ def check_language(question: str, answer: str, expected: str) -> CheckResult:
         found = detect_language(text)
         if found not in (UNKNOWN, expected):
             return _fail("language", f"{field} is in {found!r}, expected {expected!r}")
+        # Too short for statistics, but a Japanese/Korean/Chinese sentence of several
+        # words without a single CJK character is not in that language.
+        if expected in _CJK_LANGUAGES and not has_cjk(text) and len(words(text)) >= _MIN_WORDS_FOR_SCRIPT_CHECK:
+            return _fail("language", f"{field} has no {_CJK_LANGUAGES[expected]} script, expected {expected!r}")
     return _ok("language")
+
+
+_CJK_LANGUAGES = {"ja": "Japanese", "ko": "Korean", "zh": "Chinese"}
+_MIN_WORDS_FOR_SCRIPT_CHECK = 4
 
 
 class QuestionRegistry:

@@ -37,9 +37,9 @@ class WriterOutput(BaseModel):
     questions: list[Question]  # the slots written this round
 
 
-# One question or request, ending at its first "?" (or a final "."): small models
-# otherwise repeat the question until max_tokens.
-QUESTION_PATTERN = r'^[^?!"\\|\x00-\x1f]+[?.]$'
+# One question or request, ending at its first "?" (or a final "."; Japanese and Korean
+# "？" and "。" too): small models otherwise repeat the question until max_tokens.
+QUESTION_PATTERN = r'^[^?!？"\\|\x00-\x1f]+[?.？。]$'
 
 
 class QuestionReply(BaseModel):

@@ -55,6 +55,7 @@ class RecordMetadata(BaseModel):
     model: str
     source_file: str | None
     pages: list[int]
+    rows: list[int] | None = None  # CSV inputs: the data rows (1 = first after the header)
     chunk_id: str | None
     input_id: str | None = None  # curate: the input line's own id
     question_type: str | None

@@ -17,7 +17,8 @@ import hashlib
 import json
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +57,27 @@ class Plan:
     items: list[WorkItem]
     skipped: list[SkippedInput] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)  # scenario facts for the manifest
+    warnings: list[str] = field(default_factory=list)  # shown at the end and kept in the manifest
+
+
+@dataclass
+class PlanContext:
+    """What a scenario may use while planning: metered clients per role (e.g. a vision
+    model describing figures before chunking) and a progress bar."""
+
+    clients: dict[str, ChatCompletionClient]
+    console: Console
+    show_progress: bool = True
+    concurrency: int = 1
+
+    @contextmanager
+    def progress(self, description: str, total: int) -> Iterator[Callable[[], None]]:
+        """A progress bar for `total` steps (none when total is 0); yields `advance()`."""
+        bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
+                       TimeElapsedColumn(), console=self.console, disable=not self.show_progress or total == 0)
+        task = bar.add_task(description, total=total)
+        with bar:
+            yield lambda: bar.advance(task)
 
 
 @dataclass
@@ -68,8 +90,12 @@ class Scenario(ABC):
     name: ClassVar[str]
     roles: ClassVar[tuple[str, ...]]
 
-    @abstractmethod
-    def plan(self) -> Plan: ...
+    def plan(self) -> Plan:
+        raise NotImplementedError
+
+    async def aplan(self, context: PlanContext) -> Plan:
+        """The work items; override this instead of `plan` to call models while planning."""
+        return self.plan()
 
     @abstractmethod
     async def run_item(
@@ -235,7 +261,15 @@ async def run_scenario(
 ) -> RunSummary:
     console = console or Console(stderr=True)
     started = time.monotonic()
-    plan = scenario.plan()
+    # Clients are built once per role and shared by all teams (AutoGen's clients are
+    # safe to share across concurrent teams; agents are not, and are built per item).
+    role_models = {role: _role_model(client_for_role(role), settings) for role in scenario.roles}
+    plan_usage = UsageLedger()
+    plan = await scenario.aplan(PlanContext(
+        clients={role: MeteredClient(m.client, role, plan_usage, m.label, price=m.price, budget=settings.budget)
+                 for role, m in role_models.items()},
+        console=console, show_progress=settings.show_progress, concurrency=max(1, settings.concurrency),
+    ))
     items = plan.items[: settings.limit] if settings.limit else plan.items
     fingerprint = _fingerprint_hash(scenario, settings, [i.item_id for i in items])
     out_dir = settings.out_dir
@@ -251,6 +285,7 @@ async def run_scenario(
         run_usage.merge(UsageLedger.from_dict(line.get("usage", {})))
     if settings.budget is not None:  # what finished items spent before a resume
         settings.budget.charge(run_usage.total.total_tokens, run_usage.total.cost_usd)
+    run_usage.merge(plan_usage)  # planning's own calls (already charged as they were made)
 
     manifest: dict[str, Any] = {
         "tool": f"agentsynth {__version__}",
@@ -261,6 +296,7 @@ async def run_scenario(
         "status": "running",
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "skipped_inputs": [s.model_dump() for s in plan.skipped],
+        "warnings": plan.warnings,
         **plan.info,
     }
     write_json(out_dir / MANIFEST, manifest)
@@ -271,9 +307,6 @@ async def run_scenario(
     counts = {"accepted": _count_lines(out_dir / DATA), "rejected": _count_lines(out_dir / REJECTED), "failed": 0}
     progress.update(completed=len(items) - len(todo), usage=run_usage.short(), **counts)
     semaphore = asyncio.Semaphore(max(1, settings.concurrency))
-    # Clients are built once per role and shared by all teams (AutoGen's clients are
-    # safe to share across concurrent teams; agents are not, and are built per item).
-    role_models = {role: _role_model(client_for_role(role), settings) for role in scenario.roles}
     stop_reasons: list[str] = []
 
     async def run_one(item: WorkItem) -> None:

@@ -1,4 +1,10 @@
-"""seed_from_pdf: PDFs → chunks → one QA team per chunk → critic-vetted QA records."""
+"""seed_from_pdf: documents → chunks → one QA team per chunk → critic-vetted QA records.
+
+Despite the lab's name it reads every supported kind (PDF, CSV, text, markdown, Word,
+and folders of them): one scenario, one set of options, one output format. Figures and
+image-only pages are described by the `vision` role's model before chunking, when that
+model can see images.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +21,15 @@ from ..agents.critic_checks import QuestionRegistry
 from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError
 from ..teams.qa import ROLES, build_qa_team, final_verdict, run_unwrapped
+from ..agents.figure_describer import FigureReport, can_see, describe_document
 from ..tools.chunking import Chunk, chunk_document
+from ..tools.documents import Document, IntakeOptions, ReaderName, find_inputs, read_document
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
-from ..tools.pdf_reader import Document, find_pdfs, read_pdf
 from ..tools.text import normalize, plain
+from ..tools.tokens import CHARACTERS, DEFAULT_OVERLAP, DEFAULT_SIZE, ChunkMeasure
 from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
-from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
+from .runner import ItemResult, Plan, PlanContext, Scenario, SkippedInput, WorkItem
 
 SAMPLE_PDF = Path(__file__).resolve().parent.parent / "samples" / "aurora-x2-power-station-manual.pdf"
 LANGUAGE_SAMPLE_CHARS = 5000
@@ -35,10 +43,23 @@ class SeedOptions:
     max_revisions: int = 1
     language: str | None = None  # None: each document's own language
     domain: str | None = None  # None: each document's title
-    chunk_chars: int = 2000
-    chunk_overlap: int = 200
+    chunk_size: int | None = None  # None: the measure's default (500 tokens or 2000 characters)
+    chunk_overlap: int | None = None
+    measure: ChunkMeasure = CHARACTERS  # tokens of the writer's model, or characters
+    rows_per_chunk: int = 1  # CSV rows packed into one chunk
+    reader: ReaderName = "pymupdf"
     critic_trust: TrustPolicy = "verify"
     answer_style: str = "free"
+
+    @property
+    def size(self) -> int:
+        return self.chunk_size or DEFAULT_SIZE[self.measure.unit]
+
+    @property
+    def overlap(self) -> int:
+        if self.chunk_overlap is not None:
+            return self.chunk_overlap
+        return min(DEFAULT_OVERLAP[self.measure.unit], self.size // 4)
 
 
 @dataclass
@@ -51,7 +72,7 @@ class ChunkWork:
 
     def evidence_pages(self, evidence: str | None) -> list[int]:
         """The chunk's pages on which the cited sentence occurs (a sentence may straddle two)."""
-        if not evidence:
+        if not evidence or self.chunk.unit != "page":
             return []
         wanted = normalize(evidence)
         pages = [n for n, text in self.page_texts.items() if wanted in text]
@@ -63,13 +84,19 @@ class ChunkWork:
 
 class SeedFromPdf(Scenario):
     name = "seed_from_pdf"
-    roles = ROLES
+    roles = (*ROLES, "vision")
 
     def __init__(self, options: SeedOptions) -> None:
         if options.questions_per_chunk < 1:
             raise InputError("--questions-per-chunk", "must be at least 1")
         if options.max_revisions < 0:
             raise InputError("--max-revisions", "must be 0 or more")
+        if options.size < 50 if options.measure.unit == "chars" else options.size < 16:
+            raise InputError("--chunk-size", f"{options.size} {options.measure.unit} is too small for a passage")
+        if not 0 <= options.overlap < options.size:
+            raise InputError("--chunk-overlap", f"must be at least 0 and smaller than the chunk size ({options.size})")
+        if options.rows_per_chunk < 1:
+            raise InputError("--rows-per-chunk", "must be at least 1")
         self.options = options
         self.registry = QuestionRegistry()
         self.index: DocumentIndex | None = None
@@ -78,21 +105,22 @@ class SeedFromPdf(Scenario):
         o = self.options
         return {
             "team": o.team, "questions_per_chunk": o.questions_per_chunk, "max_revisions": o.max_revisions,
-            "language": o.language, "domain": o.domain, "chunk_chars": o.chunk_chars, "chunk_overlap": o.chunk_overlap,
+            "language": o.language, "domain": o.domain, "chunk_size": o.size, "chunk_overlap": o.overlap,
+            "chunk_measure": o.measure.tokenizer, "rows_per_chunk": o.rows_per_chunk, "reader": o.reader,
             "critic_trust": o.critic_trust, "answer_style": o.answer_style,
         }
 
     def restore(self, accepted: list[dict]) -> None:
         restore_registry(self.registry, accepted)
 
-    def _read_all(self) -> tuple[list[Document], list[SkippedInput]]:
+    def _read_all(self, intake: IntakeOptions) -> tuple[list[Document], list[SkippedInput]]:
         documents, skipped = [], []
         paths: list[Path] = []
         for given in self.options.inputs:
-            paths.extend(find_pdfs(given))  # a missing path is fatal: nothing sensible to run
+            paths.extend(find_inputs(given))  # a missing path is fatal: nothing sensible to run
         for path in paths:
             try:
-                documents.append(read_pdf(path))
+                documents.append(read_document(path, intake))
             except InputError as exc:
                 skipped.append(SkippedInput(path=str(path), reason=exc.cause))
         if not documents:
@@ -100,20 +128,43 @@ class SeedFromPdf(Scenario):
                 raise InputError(paths[0], skipped[0].reason)
             raise InputError(
                 ", ".join(str(p) for p in self.options.inputs),
-                "no readable PDF (" + "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) + ")",
+                "no readable document (" + "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) + ")",
             )
         return documents, skipped
 
-    def plan(self) -> Plan:
+    async def _describe(self, documents: list[Document], context: PlanContext) -> tuple[list[Document], list[FigureReport]]:
+        """Figures → text, with a progress bar; without a vision model, count what is lost."""
+        vision = context.clients.get("vision")
+        seeing = vision is not None and can_see(vision)
+        total = sum(len(d.figures) for d in documents)
+        described, reports = [], []
+        with context.progress("describing figures", total if seeing else 0) as advance:
+            for doc in documents:
+                language = self.options.language or _document_language(doc)
+                new_doc, report = await describe_document(
+                    doc, vision if seeing else None, language=language, concurrency=context.concurrency,
+                    on_figure=advance,
+                )
+                if not seeing and doc.reader == "pymupdf":
+                    report.not_described = sum(p.images for p in doc.pages)  # not even located
+                described.append(new_doc)
+                reports.append(report)
+        return described, reports
+
+    async def aplan(self, context: PlanContext) -> Plan:
         o = self.options
-        documents, skipped = self._read_all()
+        vision = context.clients.get("vision")
+        intake = IntakeOptions(reader=o.reader, figures=vision is not None and can_see(vision))
+        documents, skipped = self._read_all(intake)
+        documents, figure_reports = await self._describe(documents, context)
         items: list[WorkItem] = []
         all_chunks: list[Chunk] = []
         doc_info = []
-        for doc in documents:
-            chunks = chunk_document(doc, max_chars=o.chunk_chars, overlap_chars=o.chunk_overlap)
-            text = "\n".join(p.markdown for p in doc.pages)[:LANGUAGE_SAMPLE_CHARS]
-            language = o.language or detect_language(text)
+        warnings = []
+        for doc, figures in zip(documents, figure_reports):
+            chunks = chunk_document(doc, size=o.size, overlap=o.overlap, measure=o.measure.count,
+                                    rows_per_chunk=o.rows_per_chunk)
+            language = o.language or _document_language(doc)
             domain = o.domain or doc.title
             page_texts = {p.number: plain(p.markdown) for p in doc.pages}
             for chunk in chunks:
@@ -121,23 +172,43 @@ class SeedFromPdf(Scenario):
                     chunk, language, domain, question_offset=len(items) * o.questions_per_chunk,
                     page_texts={n: page_texts[n] for n in chunk.pages},
                 )
-                items.append(WorkItem(item_id=chunk.chunk_id, label=f"{Path(doc.path).name} p.{chunk.pages}", payload=work))
+                items.append(WorkItem(item_id=chunk.chunk_id, label=f"{Path(doc.path).name} {chunk.locator}", payload=work))
             all_chunks.extend(chunks)
-            skipped_pages = [p.number for p in doc.pages if p.kind in ("image", "empty")]
-            doc_info.append({
-                "path": doc.path, "doc_id": doc.doc_id, "title": doc.title, "pages": len(doc.pages),
-                "page_triage": {str(p.number): p.kind for p in doc.pages}, "triage_counts": doc.triage,
-                "images_not_described": sum(p.images for p in doc.pages),
-                "pages_without_text": skipped_pages, "language": language, "chunks": len(chunks),
-            })
+            info = {
+                "path": doc.path, "doc_id": doc.doc_id, "title": doc.title, "reader": doc.reader, "unit": doc.unit,
+                f"{doc.unit}s": len(doc.pages), "language": language, "chunks": len(chunks),
+            }
+            if doc.encoding:
+                info["encoding"] = doc.encoding
+            if doc.unit == "page":
+                info.update({
+                    "page_triage": {str(p.number): p.kind for p in doc.pages}, "triage_counts": doc.triage,
+                    "pages_without_text": [p.number for p in doc.pages if p.kind == "empty"
+                                           or (p.kind == "image" and figures.pages_described == 0)],
+                    "figures": figures.as_dict(),
+                })
+                if figures.not_described:
+                    warnings.append(f"{doc.path}: {figures.not_described} image(s) not described: the model for role "
+                                    "'vision' cannot see images (e.g. --role-model vision=openai:gpt-4o)")
+                if figures.failed:
+                    warnings.append(f"{doc.path}: {len(figures.failed)} figure(s) could not be described "
+                                    f"({figures.failed[0]})")
+            doc_info.append(info)
         self.index = DocumentIndex(all_chunks)
-        return Plan(items=items, skipped=skipped, info={"documents": doc_info, "team": o.team})
+        counts = {key: sum(getattr(r, key) for r in figure_reports) for key in ("found", "described", "pages_described",
+                                                                                "not_described")}
+        return Plan(items=items, skipped=skipped, warnings=warnings, info={
+            "documents": doc_info, "team": o.team, "figures": counts,
+            "chunking": {"unit": o.measure.unit, "measure": o.measure.tokenizer, "size": o.size, "overlap": o.overlap,
+                         "rows_per_chunk": o.rows_per_chunk},
+        })
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         work: ChunkWork = item.payload
         chunk, o = work.chunk, self.options
         context = QAContext(
-            item_id=item.item_id, passage=chunk.text, title=chunk.title, pages=chunk.pages, domain=work.domain,
+            item_id=item.item_id, passage=chunk.text, title=chunk.title, pages=chunk.pages, rows=chunk.rows,
+            domain=work.domain,
             language=work.language, question_types=plan_question_types(o.questions_per_chunk, work.question_offset),
             max_revisions=o.max_revisions, registry=self.registry, index=self.index, critic_trust=o.critic_trust,
             answer_style=o.answer_style,
@@ -145,7 +216,7 @@ class SeedFromPdf(Scenario):
         team = build_qa_team(o.team, clients, context)
         task = TextMessage(
             content=f"Write {o.questions_per_chunk} question-answer pairs from chunk {chunk.chunk_id} "
-                    f"of {Path(chunk.source).name}, pages {context.pages_label}.",
+                    f"of {Path(chunk.source).name}, {chunk.locator}.",
             source="user",
         )
         result = await run_unwrapped(team, task, context)
@@ -157,7 +228,8 @@ class SeedFromPdf(Scenario):
         def make(pair: JudgedPair):
             metadata = RecordMetadata(
                 scenario=self.name, item_id=item.item_id, team=o.team, model=models_label(clients),
-                source_file=chunk.source, pages=chunk.pages, chunk_id=chunk.chunk_id, question_type=pair.question_type,
+                source_file=chunk.source, pages=chunk.pages, rows=chunk.rows or None, chunk_id=chunk.chunk_id,
+                question_type=pair.question_type,
                 language=work.language if work.language != UNKNOWN else "unknown", evidence=pair.evidence,
                 evidence_pages=work.evidence_pages(pair.evidence),
                 consulted_chunks=pair.consulted, revision=pair.revision, critic=critic_summary(pair),
@@ -167,3 +239,7 @@ class SeedFromPdf(Scenario):
 
         accepted, rejected = split_records(verdict.pairs, make)
         return ItemResult(accepted=accepted, rejected=rejected)
+
+
+def _document_language(doc: Document) -> str:
+    return detect_language("\n".join(p.markdown for p in doc.pages)[:LANGUAGE_SAMPLE_CHARS])

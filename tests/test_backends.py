@@ -274,7 +274,7 @@ def test_the_cache_key_includes_the_model(tmp_path, one_page_pdf):
 def test_token_budget_stops_cleanly_and_resume_finishes_without_duplicates(tmp_path, fifty_chunk_pdf):
     with FakeBackend() as server:
         args = ("--model", "openai-compatible:m", "--base-url", f"{server.url}/v1", "--input", str(fifty_chunk_pdf),
-                "--chunk-chars", "400", "--chunk-overlap", "0", "--questions-per-chunk", "1", "--limit", "12",
+                "--chunk-size", "400", "--chunk-unit", "chars", "--chunk-overlap", "0", "--questions-per-chunk", "1", "--limit", "12",
                 "--concurrency", "1")
         rc, manifest, files = run_cli(tmp_path, "out", *args, "--max-tokens", "8000")
         assert rc == 0 and manifest["status"] == "stopped" and "token budget reached" in manifest["stop_reason"]
@@ -325,7 +325,7 @@ def test_fifty_items_through_a_faulty_server_none_lost_none_duplicated(tmp_path,
     with FakeBackend(faults=fault_plan) as server:
         rc, manifest, files = run_cli(
             tmp_path, "out", "--config", str(config), "--model", "openai-compatible:flaky", "--base-url", f"{server.url}/v1",
-            "--input", str(fifty_chunk_pdf), "--chunk-chars", "400", "--chunk-overlap", "0", "--questions-per-chunk", "1",
+            "--input", str(fifty_chunk_pdf), "--chunk-size", "400", "--chunk-unit", "chars", "--chunk-overlap", "0", "--questions-per-chunk", "1",
         )
     assert rc == 0 and manifest["status"] == "complete" and manifest["counts"]["items"] == 50
     progress = [p["item_id"] for p in files["progress"]]
@@ -338,7 +338,7 @@ def test_fifty_items_through_a_faulty_server_none_lost_none_duplicated(tmp_path,
     # Section 7's backend never recovers; with ~40% of requests faulty, an unlucky call elsewhere
     # may also run out of attempts. Either way each failure is recorded with its cause.
     causes = {f["label"]: f["error"] for f in files["failed"]}
-    assert "HTTP 500" in causes["fifty.pdf p.[8]"] and re.search(r"still failing after \d+ attempts", causes["fifty.pdf p.[8]"])
+    assert "HTTP 500" in causes["fifty.pdf page 8"] and re.search(r"still failing after \d+ attempts", causes["fifty.pdf page 8"])
     assert all(error.startswith("BackendError: openai-compatible:flaky: ") for error in causes.values())
     section_9 = [r for r in files["data"] + files["rejected"] if r["metadata"]["pages"] == [10]]
     assert section_9, "an item whose reader never complies still yields its pair"
@@ -352,7 +352,7 @@ def test_rate_limits_lower_the_backends_concurrency(tmp_path, fifty_chunk_pdf):
     with FakeBackend(max_concurrent=2, latency=0.05) as server:
         rc, manifest, files = run_cli(
             tmp_path, "out", "--config", str(config), "--model", "openai-compatible:busy", "--base-url", f"{server.url}/v1",
-            "--input", str(fifty_chunk_pdf), "--chunk-chars", "400", "--chunk-overlap", "0", "--questions-per-chunk", "1",
+            "--input", str(fifty_chunk_pdf), "--chunk-size", "400", "--chunk-unit", "chars", "--chunk-overlap", "0", "--questions-per-chunk", "1",
             "--limit", "24",
         )
     concurrency = manifest["backends"]["openai-compatible:busy"]["concurrency"]
@@ -452,7 +452,7 @@ def test_cost_budget_stops_cleanly(tmp_path, fifty_chunk_pdf, monkeypatch):
     with FakeBackend() as server:
         rc, manifest, files = run_cli(
             tmp_path, "out", "--model", "openai:gpt-4o-mini", "--base-url", f"{server.url}/v1", "--max-cost", "0.001",
-            "--input", str(fifty_chunk_pdf), "--chunk-chars", "400", "--chunk-overlap", "0", "--questions-per-chunk", "1",
+            "--input", str(fifty_chunk_pdf), "--chunk-size", "400", "--chunk-unit", "chars", "--chunk-overlap", "0", "--questions-per-chunk", "1",
             "--limit", "10", "--concurrency", "1",
         )
     cost = manifest["usage"]["total"]["cost_usd"]

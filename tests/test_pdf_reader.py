@@ -6,7 +6,8 @@ import pytest
 from conftest import LAB_PDF, SAMPLE_PDF
 
 from agentsynth.errors import InputError
-from agentsynth.tools.pdf_reader import find_pdfs, read_pdf, triage_page
+from agentsynth.tools.documents import find_inputs as find_pdfs
+from agentsynth.tools.pdf_reader import read_pdf, triage_page
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def test_unknown_role_is_refused_before_any_work(tmp_path, capsys, one_page_pdf)
     path = write(tmp_path, "roles:\n  judge: {model: local}\n")
     rc = main(["--config", str(path), "--input", str(one_page_pdf), "--out", str(tmp_path / "o"), "--no-progress"])
     err = capsys.readouterr().err
-    assert rc == 2 and "roles.judge: unknown role (this scenario's roles: reader, question_writer, answerer, critic)" in err
+    assert rc == 2 and "roles.judge: unknown role (this scenario's roles: reader, question_writer, answerer, critic, vision)" in err
 
 
 def test_the_shipped_example_config_is_valid():

@@ -84,7 +84,7 @@ def test_only_bad_input_is_an_error(tmp_path, bad_pdfs):
     folder.mkdir()
     (folder / "x.pdf").write_bytes(b"")
     (folder / "y.pdf").write_bytes(b"%PDF-1.4 broken")
-    with pytest.raises(InputError, match="no readable PDF"):
+    with pytest.raises(InputError, match="no readable document"):
         run_with_client(seed([folder]), ScriptedClient(), tmp_path / "b")
 
 
@@ -98,7 +98,7 @@ def test_a_failing_item_is_recorded_and_the_run_goes_on(tmp_path):
     summary = run_with_client(seed([SAMPLE_PDF]), ScriptedClient({"ReaderReply": reader}), tmp_path)
     failed = lines(tmp_path / "failed.jsonl")
     assert summary.failed == len(failed) == 1 and summary.items_done == summary.items - 1
-    assert "model server went away" in failed[0]["error"] and failed[0]["label"].endswith("[2, 3]")
+    assert "model server went away" in failed[0]["error"] and failed[0]["label"].endswith("page 3")
     assert lines(tmp_path / "data.jsonl")
 
 

@@ -9,7 +9,8 @@ from conftest import LAB_PDF, SAMPLE_PDF
 from agentsynth.tools.chunking import chunk_document
 from agentsynth.tools.language import detect_language
 from agentsynth.tools.lookup import DocumentIndex, search_documents_tool
-from agentsynth.tools.pdf_reader import Document, Page, read_pdf
+from agentsynth.tools.documents import Document, Page
+from agentsynth.tools.pdf_reader import read_pdf
 from agentsynth.tools.text import normalize, plain, sentences, tokens
 
 
@@ -39,7 +40,7 @@ def test_cjk_text_tokenises_into_bigrams():
 
 def test_chunks_keep_pages_and_respect_size():
     pages = [f"## Section {n}\n\n" + " ".join(f"Sentence {n}.{i} about topic {n}." for i in range(40)) for n in range(1, 5)]
-    chunks = chunk_document(_doc(pages), max_chars=800, overlap_chars=100)
+    chunks = chunk_document(_doc(pages), size=800, overlap=100)
     assert len(chunks) > 4
     for chunk in chunks:
         assert len(chunk.text) <= 800 + 100
@@ -51,7 +52,7 @@ def test_chunks_keep_pages_and_respect_size():
 
 def test_overlap_carries_trailing_paragraphs():
     paragraphs = [f"Paragraph {i} has some words in it to take space." for i in range(30)]
-    chunks = chunk_document(_doc(["\n\n".join(paragraphs)]), max_chars=400, overlap_chars=120)
+    chunks = chunk_document(_doc(["\n\n".join(paragraphs)]), size=400, overlap=120)
     first_tail = chunks[0].text.split("\n\n")[-1]
     head_of_next = chunks[1].text.split("\n\n")[:3]
     assert first_tail in head_of_next
@@ -60,7 +61,7 @@ def test_overlap_carries_trailing_paragraphs():
 
 def test_tables_split_between_rows_with_header_repeated():
     rows = "\n".join(f"|Row {i}|Value {i}|" for i in range(60))
-    chunks = chunk_document(_doc([f"Intro text for the table below.\n\n|Name|Value|\n|---|---|\n{rows}"]), max_chars=500, overlap_chars=50)
+    chunks = chunk_document(_doc([f"Intro text for the table below.\n\n|Name|Value|\n|---|---|\n{rows}"]), size=500, overlap=50)
     table_chunks = [c for c in chunks if "|Row" in c.text]
     assert len(table_chunks) > 1
     for chunk in table_chunks:

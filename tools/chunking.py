@@ -1,22 +1,27 @@
-"""Pages → chunks that never lose their page numbers.
+"""Documents → chunks that never lose their pages (or rows).
 
-Blocks (paragraphs, headings, whole tables) are packed greedily up to `max_chars`;
-a heading starts a new chunk once the current one is reasonably full, consecutive
-chunks overlap by whole trailing blocks, and a table larger than a chunk is split
-between rows with its header repeated. Lines that repeat on most pages (running
-headers and footers) are dropped first.
+Blocks (paragraphs, headings, whole tables) are packed greedily up to `size`, measured
+in the writer model's tokens when its tokenizer is available offline and in characters
+otherwise (`tools/tokens.py`); a heading or a page boundary starts a new chunk once the
+current one is reasonably full, consecutive chunks overlap by whole trailing blocks,
+and a table larger than a chunk is split between rows with its header repeated. Lines
+that repeat on most pages (running headers and footers) are dropped first. CSV rows are
+never split, never overlap, and are packed `rows_per_chunk` at a time.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from .pdf_reader import Document
-from .text import sentences
+from .documents import Document, Unit
+from .text import split_sentences
+
+Measure = Callable[[str], int]
 
 _DIGITS = re.compile(r"\d+")
 # pymupdf4llm marks some bullet lines in large fonts as headings ("#### • Create ...").
@@ -34,8 +39,18 @@ class Chunk(BaseModel):
     source: str  # file path as given
     title: str
     index: int
-    pages: list[int]
+    pages: list[int]  # PDF pages (empty for other formats)
     text: str
+    rows: list[int] = []  # CSV data rows, 1 = the first row after the header
+    unit: Unit = "page"
+
+    @property
+    def locator(self) -> str:
+        """Where the chunk is, for prompts and progress: "pages 3, 4", "row 7", "section"."""
+        numbers, name = (self.pages, "page") if self.unit == "page" else (self.rows, "row")
+        if self.unit == "section" or not numbers:
+            return f"part {self.index + 1}"
+        return f"{name}{'s' if len(numbers) > 1 else ''} {', '.join(str(n) for n in numbers)}"
 
 
 @dataclass
@@ -44,6 +59,7 @@ class _Block:
     page: int
     heading: bool = False
     table: bool = False
+    size: int = 0  # in the chunking measure's units
 
 
 _MAX_RUNNING_LINE_CHARS = 200  # headers and footers are single lines (browser prints carry long URLs)
@@ -64,7 +80,7 @@ def _running_lines(doc: Document) -> set[str]:
 
 
 def _blocks(doc: Document) -> list[_Block]:
-    running = _running_lines(doc)
+    running = _running_lines(doc) if doc.unit == "page" else set()
     blocks: list[_Block] = []
     for page in doc.pages:
         lines = [ln for ln in page.markdown.splitlines() if _DIGITS.sub("#", ln.strip()) not in running]
@@ -92,51 +108,84 @@ def _blocks(doc: Document) -> list[_Block]:
     return blocks
 
 
-def _split_oversized(block: _Block, max_chars: int) -> list[_Block]:
-    if len(block.text) <= max_chars:
+def _hard_split(text: str, size: int, measure: Measure) -> list[str]:
+    """A single sentence longer than a chunk: equal character slices that fit."""
+    parts = max(2, -(-measure(text) // size))
+    step = -(-len(text) // parts)
+    return [text[i : i + step] for i in range(0, len(text), step)]
+
+
+def _split_oversized(block: _Block, size: int, measure: Measure, row_unit: bool) -> list[_Block]:
+    if block.size <= size:
         return [block]
-    if block.table:
-        rows = block.text.splitlines()
-        header, body = rows[:2], rows[2:]  # markdown header row + separator
+    if block.table or row_unit:
+        # Between table rows (header repeated) or between a CSV row's fields.
+        lines = block.text.splitlines()
+        header = lines[:2] if block.table else []  # markdown header row + separator
+        body = lines[len(header):]
         parts, current = [], list(header)
-        for row in body:
-            if len("\n".join(current + [row])) > max_chars and len(current) > len(header):
+        for line in body:
+            if measure("\n".join(current + [line])) > size and len(current) > len(header):
                 parts.append(current)
                 current = list(header)
-            current.append(row)
+            current.append(line)
         parts.append(current)
-        return [_Block("\n".join(p), block.page, table=True) for p in parts]
+        return [_Block("\n".join(p), block.page, table=block.table, size=measure("\n".join(p))) for p in parts]
+    pieces: list[str] = []
+    for sentence in split_sentences(block.text):
+        pieces.extend(_hard_split(sentence, size, measure) if measure(sentence) > size else [sentence])
     parts, current = [], ""
-    for sentence in sentences(block.text, min_chars=1, max_chars=max_chars):
-        if current and len(current) + 1 + len(sentence) > max_chars:
+    for piece in pieces:
+        candidate = f"{current} {piece}".strip()
+        if current and measure(candidate) > size:
             parts.append(current)
-            current = ""
-        current = f"{current} {sentence}".strip()
+            candidate = piece
+        current = candidate
     if current:
         parts.append(current)
-    return [_Block(p, block.page) for p in parts]
+    return [_Block(p, block.page, size=measure(p)) for p in parts]
 
 
-def chunk_document(doc: Document, max_chars: int = 2000, overlap_chars: int = 200, min_chars: int = 80) -> list[Chunk]:
+def chunk_document(
+    doc: Document, size: int = 2000, overlap: int = 200, measure: Measure = len, min_chars: int = 80,
+    rows_per_chunk: int = 1,
+) -> list[Chunk]:
     """Chunk one document. Defaults follow the lab: 2000 characters, 200 overlap."""
-    if overlap_chars >= max_chars:
+    if overlap >= size:
         raise ValueError("overlap must be smaller than the chunk size")
-    blocks = [part for block in _blocks(doc) for part in _split_oversized(block, max_chars)]
+    rows = doc.unit == "row"
+    blocks = []
+    for block in _blocks(doc):
+        block.size = measure(block.text)
+        blocks.extend(_split_oversized(block, size, measure, rows))
     packed: list[list[_Block]] = []
     current: list[_Block] = []
     fresh = 0  # blocks in `current` that are not overlap carried from the previous chunk
 
-    def size(bs: list[_Block]) -> int:
-        return sum(len(b.text) + 2 for b in bs)
+    def total(bs: list[_Block]) -> int:
+        return sum(b.size for b in bs)
 
     for block in blocks:
-        starts_section = block.heading and size(current) >= max_chars // 2
-        if fresh and (size(current) + len(block.text) > max_chars or starts_section):
+        if rows:
+            new_row = not current or block.page != current[-1].page
+            full = new_row and len({b.page for b in current}) >= rows_per_chunk
+            if current and (full or (new_row and total(current) + block.size > size)):
+                packed.append(current)
+                current = []
+            current.append(block)
+            fresh = 1
+            continue
+        # Headings and page boundaries are the preferred places to cut, once the chunk
+        # is half full; a heading starts fresh, a page break keeps the overlap (its
+        # paragraph may run on from the page before).
+        new_page = bool(current) and block.page != current[-1].page
+        at_boundary = (block.heading or new_page) and total(current) >= size // 2
+        if fresh and (total(current) + block.size > size or at_boundary):
             packed.append(current)
             tail: list[_Block] = []
-            if not starts_section:
+            if not block.heading:
                 for prev in reversed(current):
-                    if prev.heading or size(tail) + len(prev.text) > overlap_chars:
+                    if prev.heading or total(tail) + prev.size > overlap:
                         break
                     tail.insert(0, prev)
             current, fresh = tail, 0
@@ -148,9 +197,10 @@ def chunk_document(doc: Document, max_chars: int = 2000, overlap_chars: int = 20
     chunks = []
     for group in packed:
         text = "\n\n".join(b.text for b in group)
-        if len(text.strip()) < min_chars or all(b.heading for b in group):
+        if len(text.strip()) < (1 if rows else min_chars) or all(b.heading for b in group):
             continue
         index = len(chunks)
+        numbers = sorted({b.page for b in group})
         chunks.append(
             Chunk(
                 chunk_id=f"{doc.doc_id}-c{index:03d}",
@@ -158,7 +208,9 @@ def chunk_document(doc: Document, max_chars: int = 2000, overlap_chars: int = 20
                 source=doc.path,
                 title=doc.title,
                 index=index,
-                pages=sorted({b.page for b in group}),
+                pages=numbers if doc.unit == "page" else [],
+                rows=numbers if rows else [],
+                unit=doc.unit,
                 text=text,
             )
         )

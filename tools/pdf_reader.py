@@ -1,23 +1,24 @@
 """PDF → pages of markdown with the lab's page triage, via PyMuPDF and pymupdf4llm.
 
-Every failure a user can cause (missing, not a PDF, empty, corrupt, encrypted, no text
-layer) becomes an `InputError` naming the file and the cause.
+With `figures=True` (a vision model is configured) each picture is cut from its page at
+300 DPI and a marker is put in the markdown before the first text below it (where it
+stood in reading order); image-only pages are rendered whole. The figure describer
+replaces the markers with descriptions. Vector drawings are not located as figures. Every failure a user can
+cause (missing, not a PDF, empty, corrupt, encrypted, no text layer) becomes an
+`InputError` naming the file and the cause.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
-from typing import Literal
 
 import pymupdf
 import pymupdf4llm
-from pydantic import BaseModel
 
 from ..errors import InputError
-
-PageKind = Literal["text", "image", "mixed", "empty"]
+from .documents import Document, Figure, Page, PageKind, content_id, figure_marker, read_bytes
+from .figures import crop, png_size, render_page
 
 # The lab's triage threshold: pages with more than this many characters of text layer
 # are treated as text pages (or mixed when they also hold images).
@@ -38,28 +39,6 @@ def clean_markdown(markdown: str) -> str:
     return _INLINE_HTML.sub("", _HTML_BREAK.sub(" ", markdown))
 
 
-class Page(BaseModel):
-    number: int  # 1-based, as printed in viewers
-    markdown: str
-    text_chars: int
-    images: int
-    kind: PageKind
-
-
-class Document(BaseModel):
-    path: str
-    doc_id: str  # content hash: stable across renames, changes when the file changes
-    title: str
-    pages: list[Page]
-
-    @property
-    def triage(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for page in self.pages:
-            counts[page.kind] = counts.get(page.kind, 0) + 1
-        return counts
-
-
 def triage_page(text_chars: int, images: int) -> PageKind:
     """The lab's rule, made total.
 
@@ -74,26 +53,72 @@ def triage_page(text_chars: int, images: int) -> PageKind:
     return "mixed"
 
 
-def read_pdf(path: str | Path) -> Document:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
-        raise InputError(path, "is a folder, expected a PDF file")
-    data = path.read_bytes()
-    if not data:
-        raise InputError(path, "file is empty")
+def open_pdf(path: Path) -> tuple[bytes, pymupdf.Document]:
+    data = read_bytes(path, "a PDF file")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise InputError(path, "not a PDF (no %PDF header)")
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises several types for damaged files
         raise InputError(path, f"corrupt PDF ({exc})") from None
+    if doc.needs_pass:
+        doc.close()
+        raise InputError(path, "encrypted PDF (password required)")
+    if doc.page_count == 0:
+        doc.close()
+        raise InputError(path, "PDF has no pages")
+    return data, doc
+
+
+MIN_FIGURE_FRACTION = 0.05  # of the page's width and height, as pymupdf4llm's image_size_limit
+
+
+def _figure_rects(page: pymupdf.Page) -> list[pymupdf.Rect]:
+    """Where the page's pictures are drawn, top to bottom, each large enough to matter."""
+    rects: list[pymupdf.Rect] = []
+    for info in page.get_image_info():
+        rect = pymupdf.Rect(info["bbox"]) & page.rect
+        if rect.is_empty or rect.width < page.rect.width * MIN_FIGURE_FRACTION \
+                or rect.height < page.rect.height * MIN_FIGURE_FRACTION:
+            continue
+        if not any(max(abs(a - b) for a, b in zip(rect, other)) < 1 for other in rects):  # placed twice
+            rects.append(rect)
+    return sorted(rects, key=lambda r: (r.y0, r.x0))
+
+
+def _anchor_words(text: str) -> str:
+    return " ".join(text.split()[:4]).lower()
+
+
+def _insert_marker(markdown: str, page: pymupdf.Page, rect: pymupdf.Rect, marker: str) -> str:
+    """Put `marker` before the first text block below the figure (or at the end)."""
+    below = sorted((b for b in page.get_text("blocks") if b[6] == 0 and b[1] >= rect.y1 - 2 and b[4].strip()),
+                   key=lambda b: (b[1], b[0]))
+    lines = markdown.split("\n")
+    for block in below[:3]:
+        words = _anchor_words(block[4])
+        for index, line in enumerate(lines):
+            if words and words in " ".join(clean_markdown(line).replace("*", "").split()).lower():
+                return "\n".join(lines[:index] + ["", marker, ""] + lines[index:])
+    return f"{markdown.rstrip()}\n\n{marker}\n"
+
+
+def _with_figures(markdown: str, page: pymupdf.Page, number: int) -> tuple[str, list[Figure]]:
+    """Crop each picture at 300 DPI and mark where it stood in the page's markdown."""
+    figures = []
+    for rect in _figure_rects(page):
+        png = crop(page, rect)
+        width, height = png_size(png)
+        figure = Figure(figure_id=f"p{number}-f{len(figures) + 1}", page=number, png=png, width=width, height=height)
+        figures.append(figure)
+        markdown = _insert_marker(markdown, page, rect, figure_marker(figure.figure_id))
+    return markdown, figures
+
+
+def read_pdf(path: str | Path, figures: bool = False) -> Document:
+    path = Path(path)
+    data, doc = open_pdf(path)
     with doc:
-        if doc.needs_pass:
-            raise InputError(path, "encrypted PDF (password required)")
-        if doc.page_count == 0:
-            raise InputError(path, "PDF has no pages")
         try:
             page_chunks = pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
         except Exception as exc:
@@ -101,43 +126,26 @@ def read_pdf(path: str | Path) -> Document:
         pages = []
         for index, chunk in enumerate(page_chunks):
             page = doc[index]
+            number = index + 1
             text_chars = len(page.get_text().strip())
             images = len(page.get_images(full=True))
-            pages.append(
-                Page(
-                    number=index + 1,
-                    markdown=clean_markdown(chunk["text"]),
-                    text_chars=text_chars,
-                    images=images,
-                    kind=triage_page(text_chars, images),
-                )
-            )
+            kind = triage_page(text_chars, images)
+            markdown, found = clean_markdown(chunk["text"]), []
+            if figures and kind == "image":
+                # Little text and a picture: the page is the figure. One look at the whole
+                # page beats several crops that each miss what ties them together.
+                png = render_page(page)
+                width, height = png_size(png)
+                found = [Figure(figure_id=f"p{number}-page", page=number, png=png, width=width, height=height,
+                                whole_page=True)]
+                markdown = f"{markdown.rstrip()}\n\n{figure_marker(found[0].figure_id)}\n"
+            elif figures and images:
+                markdown, found = _with_figures(markdown, page, number)
+            pages.append(Page(number=number, markdown=markdown, text_chars=text_chars, images=images, kind=kind,
+                              figures=found))
         title = (doc.metadata or {}).get("title") or ""
-    if not any(p.text_chars for p in pages):
-        raise InputError(path, "PDF has no text layer (scanned or image-only); OCR is not enabled")
-    return Document(
-        path=str(path),
-        doc_id=hashlib.sha1(data).hexdigest()[:10],
-        title=title.strip() or path.stem,
-        pages=pages,
-    )
+    if not any(p.text_chars for p in pages) and not figures:
+        raise InputError(path, "PDF has no text layer (scanned or image-only) and the model for role 'vision' "
+                               "cannot see images; configure a vision model (e.g. --role-model vision=openai:gpt-4o)")
+    return Document(path=str(path), doc_id=content_id(data), title=title.strip() or path.stem, pages=pages)
 
-
-def find_pdfs(path: str | Path) -> list[Path]:
-    """A file → [it]; a folder → every visible file in it (recursive, sorted).
-
-    Files in a folder that are not PDFs are returned too, so the run reports them as
-    skipped instead of ignoring them silently.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, "no such file or folder")
-    if path.is_dir():
-        files = sorted(
-            p for p in path.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
-        if not files:
-            raise InputError(path, "folder is empty")
-        return files
-    return [path]

@@ -21,7 +21,8 @@ _CJK_RANGES = (
 _CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
 _CJK_SPLIT = re.compile(f"([{_CJK_RANGES}]+)")
 _WORD = re.compile(rf"[^\W_]+(?:[.'’-][^\W_]+)*|[{_CJK_RANGES}]+", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+# CJK full stops end a sentence with no space after them.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 _BLOCK_SPLIT = re.compile(r"\n\s*\n")
 _LIST_ITEM = re.compile(r"^([-*+•◦]|\d+[.)])\s")
 # Leading heading/quote/list markers, code backticks, and emphasis markers that are not
@@ -136,6 +137,12 @@ def sentences(text: str, min_chars: int = 12, max_chars: int = 400) -> list[str]
                 seen.add(piece)
                 out.append(piece)
     return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """The text cut after each sentence end, nothing dropped, merged or rewritten (for
+    splitting a paragraph that is larger than a chunk)."""
+    return [piece.strip() for piece in _SENTENCE_END.split(text) if piece.strip()]
 
 
 def plain(text: str) -> str:
