@@ -163,7 +163,9 @@ def chunk_document(
     fresh = 0  # blocks in `current` that are not overlap carried from the previous chunk
 
     def total(bs: list[_Block]) -> int:
-        return sum(b.size for b in bs)
+        # Blocks are joined by a blank line, which costs up to two units (two characters,
+        # or a token or two): count it, so the chunk stays within `size`.
+        return sum(b.size + 2 for b in bs)
 
     for block in blocks:
         if rows:
@@ -188,6 +190,8 @@ def chunk_document(
                     if prev.heading or total(tail) + prev.size > overlap:
                         break
                     tail.insert(0, prev)
+            while tail and total(tail) + block.size + 2 > size:  # the overlap yields to the size limit
+                tail.pop(0)
             current, fresh = tail, 0
         current.append(block)
         fresh += 1
