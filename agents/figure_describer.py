@@ -34,13 +34,18 @@ class FigureReport:
 
     found: int = 0
     described: int = 0
-    pages_described: int = 0  # image-only pages described whole
+    described_pages: list[int] = field(default_factory=list)  # image-only pages described whole
     skipped: list[str] = field(default_factory=list)  # "p3-f1: too plain (...)"
     failed: list[str] = field(default_factory=list)
     not_described: int = 0  # no vision model: images left out of the text
 
+    @property
+    def pages_described(self) -> int:
+        return len(self.described_pages)
+
     def as_dict(self) -> dict:
         return {"found": self.found, "described": self.described, "pages_described": self.pages_described,
+                "described_pages": sorted(self.described_pages),
                 "skipped": self.skipped, "failed": self.failed, "not_described": self.not_described}
 
 
@@ -112,7 +117,7 @@ async def describe_document(
             async with semaphore:
                 texts[figure.figure_id] = _figure_block(figure, await describe_figure(client, document, figure, language))
             if figure.whole_page:
-                report.pages_described += 1
+                report.described_pages.append(figure.page)
             else:
                 report.described += 1
         except BudgetExhausted:

@@ -184,7 +184,7 @@ class SeedFromPdf(Scenario):
                 info.update({
                     "page_triage": {str(p.number): p.kind for p in doc.pages}, "triage_counts": doc.triage,
                     "pages_without_text": [p.number for p in doc.pages if p.kind == "empty"
-                                           or (p.kind == "image" and figures.pages_described == 0)],
+                                           or (p.kind == "image" and p.number not in figures.described_pages)],
                     "figures": figures.as_dict(),
                 })
                 if figures.not_described:
