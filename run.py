@@ -88,6 +88,22 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--chunk-size", type=int, metavar="N", help="chunk size (default: 500 tokens or 2000 characters)")
     intake.add_argument("--chunk-overlap", type=int, metavar="N", help="chunk overlap (default: 50 tokens or 200 characters)")
     intake.add_argument("--rows-per-chunk", type=int, default=1, metavar="N", help="CSV rows per chunk (default: 1)")
+    augment = p.add_argument_group("augmentation (evolve_instruct, glan, persona_qa)")
+    augment.add_argument("--rounds", type=int, default=3, metavar="N",
+                         help="evolve_instruct: evolution rounds; each evolves the survivors of the last (default: 3)")
+    augment.add_argument("--disciplines", type=Path, metavar="FILE", help="glan: disciplines, one per line")
+    augment.add_argument("--generate-taxonomy", action="store_true",
+                         help="glan: have the curriculum model build fields → sub-fields → disciplines first")
+    augment.add_argument("--subjects-per-discipline", type=int, default=2, metavar="N", help="glan (default: 2)")
+    augment.add_argument("--sessions-per-subject", type=int, default=2, metavar="N", help="glan (default: 2)")
+    augment.add_argument("--questions-per-session", type=int, default=2, metavar="N", help="glan (default: 2)")
+    augment.add_argument("--personas", type=Path, metavar="FILE",
+                         help="persona_qa: personas.jsonl from an earlier run instead of generating them")
+    augment.add_argument("--persona-count", type=int, default=3, metavar="N",
+                         help="persona_qa: personas to generate (default: 3)")
+    augment.add_argument("--audience", metavar="TEXT",
+                         help="persona_qa: describe the domain and its readers to generate personas from this "
+                              "instead of from the documents")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
     p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
@@ -132,6 +148,37 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
 
         return SeedFromPdf(SeedOptions(
             inputs=args.input or [SAMPLE_PDF], team=args.team, questions_per_chunk=args.questions_per_chunk,
+            max_revisions=args.max_revisions, language=args.language, domain=args.domain,
+            chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
+            measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,
+            critic_trust=critic_trust, answer_style=answer_style,
+        ))
+    bounded = config.for_role("answerer").spec.in_process  # grammar-bounded replies for in-process models
+    if args.scenario == "evolve_instruct":
+        from .scenarios.evolve_instruct import EvolveInstruct, EvolveOptions
+
+        if not args.input or len(args.input) != 1:
+            raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
+        return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
+                                            critic_trust=critic_trust, bounded=bounded))
+    if args.scenario == "glan":
+        from .scenarios.glan import Glan, GlanOptions
+
+        if not args.disciplines and not args.generate_taxonomy:
+            raise AgentsynthError("--scenario glan needs --disciplines FILE or --generate-taxonomy")
+        return Glan(GlanOptions(
+            disciplines=args.disciplines, generate_taxonomy=args.generate_taxonomy, domain=args.domain,
+            subjects_per_discipline=args.subjects_per_discipline, sessions_per_subject=args.sessions_per_subject,
+            questions_per_session=args.questions_per_session, language=args.language or "en",
+            critic_trust=critic_trust, bounded=bounded,
+        ))
+    if args.scenario == "persona_qa":
+        from .scenarios.persona_qa import PersonaOptions, PersonaQA
+        from .scenarios.seed_from_pdf import SAMPLE_PDF
+
+        return PersonaQA(PersonaOptions(
+            inputs=args.input or [SAMPLE_PDF], personas_file=args.personas, persona_count=args.persona_count,
+            audience=args.audience, team=args.team, questions_per_chunk=args.questions_per_chunk,
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
             chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
             measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,

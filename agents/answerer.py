@@ -11,6 +11,7 @@ import re
 from typing import Literal
 
 from autogen_core import CancellationToken, FunctionCall
+from autogen_core.tools import FunctionTool
 from autogen_core.models import AssistantMessage, FunctionExecutionResult, FunctionExecutionResultMessage, LLMMessage, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, create_model
 
@@ -31,6 +32,16 @@ MAX_TOOL_ROUNDS = 2
 # no raw control characters (invalid inside a JSON string).
 # Japanese and Korean sentences end in "。", "！" or "？" and need no space after them.
 _SENTENCE = r'([^.!?。！？"\\\x00-\x1f]|[.!?][^ "\\\x00-\x1f])+[.!?。！？]'
+
+
+def up_to_sentences(count: int) -> str:
+    """A JSON-schema pattern for 1 to `count` sentences (nested so each is optional)."""
+    inner = ""
+    for _ in range(count - 1):
+        inner = f"( ?{_SENTENCE}{inner})?"
+    return f"^{_SENTENCE}{inner}$"
+
+
 ONE_SENTENCE = f"^{_SENTENCE}$"
 UP_TO_FOUR_SENTENCES = f"^{_SENTENCE}( ?{_SENTENCE}( ?{_SENTENCE}( ?{_SENTENCE})?)?)?$"
 ANSWER_PATTERN = {
@@ -184,31 +195,41 @@ class AnswererAgent(RoleAgent):
             content=self._prompt(question, candidates, lookups="\nYou may call search_documents to find more context first."),
             source="user",
         )
-        history: list[LLMMessage] = [user]
-        consulted: list[str] = []
-        for _ in range(MAX_TOOL_ROUNDS):
-            result = await self.complete([system, *history], cancellation_token, tools=[self._tool])
-            calls = result.content if isinstance(result.content, list) else []
-            if not calls:
-                break
-            history.append(AssistantMessage(content=calls, source=self.name))
-            outputs = []
-            for call in calls:
-                outputs.append(await self._run_tool(call, consulted, cancellation_token))
-            history.append(FunctionExecutionResultMessage(content=outputs))
-        return (history if consulted else []), consulted
+        return await consult_documents(self, self._tool, system, user, cancellation_token)
 
-    async def _run_tool(self, call: FunctionCall, consulted: list[str], cancellation_token: CancellationToken) -> FunctionExecutionResult:
-        assert self._tool is not None
-        try:
-            if call.name != self._tool.name:
-                raise ValueError(f"unknown tool {call.name!r}")
-            hits = await self._tool.run_json(json.loads(call.arguments), cancellation_token)
-            consulted += [h.chunk_id for h in hits if h.chunk_id not in consulted]
-            content, is_error = self._tool.return_value_as_string(hits), False
-        except Exception as exc:  # a bad call is reported back to the model, not raised
-            content, is_error = f"error: {exc}", True
-        return FunctionExecutionResult(call_id=call.id, content=content, name=call.name, is_error=is_error)
+
+async def consult_documents(
+    agent: RoleAgent, tool: FunctionTool, system: SystemMessage, user: UserMessage, cancellation_token: CancellationToken
+) -> tuple[list[LLMMessage], list[str]]:
+    """Let a tool-calling model search the documents (up to MAX_TOOL_ROUNDS calls) before
+    it answers: (the conversation to answer after, chunk ids it was shown). The history is
+    empty when the model looked nothing up, so the caller asks afresh."""
+    history: list[LLMMessage] = [user]
+    consulted: list[str] = []
+    for _ in range(MAX_TOOL_ROUNDS):
+        result = await agent.complete([system, *history], cancellation_token, tools=[tool])
+        calls = result.content if isinstance(result.content, list) else []
+        if not calls:
+            break
+        history.append(AssistantMessage(content=calls, source=agent.name))
+        history.append(FunctionExecutionResultMessage(
+            content=[await _run_tool(tool, call, consulted, cancellation_token) for call in calls]
+        ))
+    return (history if consulted else []), consulted
+
+
+async def _run_tool(
+    tool: FunctionTool, call: FunctionCall, consulted: list[str], cancellation_token: CancellationToken
+) -> FunctionExecutionResult:
+    try:
+        if call.name != tool.name:
+            raise ValueError(f"unknown tool {call.name!r}")
+        hits = await tool.run_json(json.loads(call.arguments), cancellation_token)
+        consulted += [h.chunk_id for h in hits if h.chunk_id not in consulted]
+        content, is_error = tool.return_value_as_string(hits), False
+    except Exception as exc:  # a bad call is reported back to the model, not raised
+        content, is_error = f"error: {exc}", True
+    return FunctionExecutionResult(call_id=call.id, content=content, name=call.name, is_error=is_error)
 
 
 def rank_sentences(question: str, candidates: list[str], subject: str = "") -> list[str]:

@@ -53,6 +53,7 @@ class QAContext:
     critic_trust: TrustPolicy = "verify"
     answer_style: str = "free"  # "extractive": answers are picked from the passage's sentences
     rows: list[int] = field(default_factory=list)  # CSV rows the passage comes from
+    persona: str = ""  # persona_qa: the reader whose questions the writer writes
     failure: Exception | None = None  # set by an agent whose replies could not be repaired
 
     def __post_init__(self) -> None:

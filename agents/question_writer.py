@@ -111,6 +111,7 @@ class QuestionWriterAgent(RoleAgent):
             prompt = render_prompt(
                 "question_writer.user", title=ctx.title, pages=ctx.pages_label, material=material,
                 guidance=TYPE_GUIDANCE[ctx.question_types[slot]], avoid=avoid, revision=revision,
+                persona=f"Ask it as this reader would, about what they need: {ctx.persona}\n" if ctx.persona else "",
             )
             try:
                 reply, _ = await self.ask(QuestionReply, prompt, cancellation_token)

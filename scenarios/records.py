@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SerializeAsAny
 
 from ..agents.base import render_prompt
 from ..agents.critic import JudgedPair
@@ -48,30 +48,38 @@ class ItemUsage(BaseModel):
                    cached_calls=usage.cached_calls, cost_usd=usage.cost_usd)
 
 
-class RecordMetadata(BaseModel):
+class BaseMetadata(BaseModel):
+    """What every record says about itself; scenarios extend it with their provenance."""
+
     scenario: str
     item_id: str
     team: str | None
     model: str
+    language: str
+    critic: CriticSummary
+    usage: ItemUsage
+
+
+class RecordMetadata(BaseMetadata):
+    """Question-answer pairs from documents (seed_from_pdf, persona_qa, curate)."""
+
     source_file: str | None
     pages: list[int]
     rows: list[int] | None = None  # CSV inputs: the data rows (1 = first after the header)
     chunk_id: str | None
     input_id: str | None = None  # curate: the input line's own id
     question_type: str | None
-    language: str
     evidence: str | None
     evidence_pages: list[int] = []  # pages on which the cited source sentence occurs
     consulted_chunks: list[str] = []
     revision: int
-    critic: CriticSummary
-    usage: ItemUsage
+    persona: dict[str, str] | None = None  # persona_qa: the reader the question was written for
 
 
 class Record(BaseModel):
     id: str
     messages: list[ChatMessage]
-    metadata: RecordMetadata
+    metadata: SerializeAsAny[BaseMetadata]  # serialised with the scenario's own fields
 
 
 class RejectedRecord(Record):
@@ -99,8 +107,41 @@ def critic_summary(pair: JudgedPair) -> CriticSummary:
     )
 
 
+def instruction_critic_summary(judged: Any) -> CriticSummary:
+    """A `JudgedInstruction` (agents/instructions.py) as the records' critic summary."""
+    llm = judged.llm
+    return CriticSummary(
+        decision=judged.decision,
+        reasons=judged.reasons,
+        scores={"helpfulness": llm.helpfulness, "relevance": llm.relevance, "clarity": llm.clarity} if llm else None,
+        model_decision=llm.decision if llm else None,
+        model_reason=llm.reason if llm else None,
+        model_overruled=judged.llm_overruled,
+        failed_checks=[c.name for c in judged.checks if not c.passed],
+    )
+
+
+def instruction_messages(system: str | None, instruction: str, answer: str) -> list[ChatMessage]:
+    head = [ChatMessage(role="system", content=system)] if system else []
+    return [*head, ChatMessage(role="user", content=instruction), ChatMessage(role="assistant", content=answer)]
+
+
+def split_judged(judged: list[Any], make: Callable[[Any], Record]) -> tuple[list[Record], list[RejectedRecord]]:
+    """Judged instructions (agents/instructions.py) as accepted and rejected records."""
+    accepted: list[Record] = []
+    rejected: list[RejectedRecord] = []
+    for one in judged:
+        record = make(one)
+        if one.decision == "accept":
+            accepted.append(record)
+        else:
+            rejected.append(RejectedRecord(id=record.id, messages=record.messages, metadata=record.metadata,
+                                           reasons=one.reasons))
+    return accepted, rejected
+
+
 def split_records(
-    pairs: list[JudgedPair], make: Callable[[JudgedPair], tuple[str, list[ChatMessage], RecordMetadata]]
+    pairs: list[JudgedPair], make: Callable[[JudgedPair], tuple[str, list[ChatMessage], BaseMetadata]]
 ) -> tuple[list[Record], list[RejectedRecord]]:
     """Turn judged pairs into accepted and rejected records with `make(pair) -> (id, messages, metadata)`."""
     accepted: list[Record] = []

@@ -69,6 +69,15 @@ class PlanContext:
     console: Console
     show_progress: bool = True
     concurrency: int = 1
+    # Where planning keeps what it made (personas, a curriculum): a resumed run reads it back
+    # instead of asking the models again, so its work items stay the same.
+    out_dir: Path | None = None
+    resume: bool = False
+
+    def saved(self, name: str) -> Path | None:
+        """`out_dir/name` when resuming and planning saved it before, else None."""
+        path = self.out_dir / name if self.out_dir is not None else None
+        return path if self.resume and path is not None and path.exists() else None
 
     @contextmanager
     def progress(self, description: str, total: int) -> Iterator[Callable[[], None]]:
@@ -108,6 +117,10 @@ class Scenario(ABC):
 
     def restore(self, accepted: list[dict]) -> None:
         """On resume, re-seed run-wide state (e.g. the duplicate registry) from kept records."""
+
+    def report(self, out_dir: Path) -> dict[str, Any]:
+        """Manifest sections computed from the finished output (e.g. rejections per rule)."""
+        return {}
 
 
 @dataclass
@@ -264,21 +277,22 @@ async def run_scenario(
     # Clients are built once per role and shared by all teams (AutoGen's clients are
     # safe to share across concurrent teams; agents are not, and are built per item).
     role_models = {role: _role_model(client_for_role(role), settings) for role in scenario.roles}
+    out_dir = settings.out_dir
+    if not settings.resume and any((out_dir / name).exists() for name in (DATA, PROGRESS)):
+        raise AgentsynthError(f"{out_dir}: already holds a run; pass --resume to continue it or choose another --out")
+    out_dir.mkdir(parents=True, exist_ok=True)
     plan_usage = UsageLedger()
     plan = await scenario.aplan(PlanContext(
         clients={role: MeteredClient(m.client, role, plan_usage, m.label, price=m.price, budget=settings.budget)
                  for role, m in role_models.items()},
         console=console, show_progress=settings.show_progress, concurrency=max(1, settings.concurrency),
+        out_dir=out_dir, resume=settings.resume,
     ))
     items = plan.items[: settings.limit] if settings.limit else plan.items
     fingerprint = _fingerprint_hash(scenario, settings, [i.item_id for i in items])
-    out_dir = settings.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
     done: set[str] = set()
     if settings.resume:
         done = _prepare_resume(out_dir, fingerprint, scenario)
-    elif any((out_dir / name).exists() for name in (DATA, PROGRESS)):
-        raise AgentsynthError(f"{out_dir}: already holds a run; pass --resume to continue it or choose another --out")
 
     run_usage = UsageLedger()
     for line in read_records(out_dir / PROGRESS):  # usage of items finished before a resume
@@ -350,6 +364,7 @@ async def run_scenario(
         manifest["stop_reason"] = stop_reason
         for name, report in settings.reports.items():
             manifest[name] = report()
+        manifest.update(scenario.report(out_dir))
         summary = _finish(manifest, out_dir, items, run_usage, plan, started, status)
     return summary
 

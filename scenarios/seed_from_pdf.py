@@ -26,6 +26,7 @@ from ..tools.chunking import Chunk, chunk_document
 from ..tools.documents import Document, IntakeOptions, ReaderName, find_inputs, read_document
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
+from ..tools.personas import Persona
 from ..tools.text import normalize, plain
 from ..tools.tokens import CHARACTERS, DEFAULT_OVERLAP, DEFAULT_SIZE, ChunkMeasure
 from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
@@ -204,14 +205,18 @@ class SeedFromPdf(Scenario):
         })
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
-        work: ChunkWork = item.payload
+        return await self.run_chunk(item, item.payload, clients, usage)
+
+    async def run_chunk(self, item: WorkItem, work: ChunkWork, clients: dict[str, ChatCompletionClient],
+                        usage: UsageLedger, persona: Persona | None = None) -> ItemResult:
+        """One QA team over one chunk; with a persona, the questions are that reader's."""
         chunk, o = work.chunk, self.options
         context = QAContext(
             item_id=item.item_id, passage=chunk.text, title=chunk.title, pages=chunk.pages, rows=chunk.rows,
             domain=work.domain,
             language=work.language, question_types=plan_question_types(o.questions_per_chunk, work.question_offset),
             max_revisions=o.max_revisions, registry=self.registry, index=self.index, critic_trust=o.critic_trust,
-            answer_style=o.answer_style,
+            answer_style=o.answer_style, persona=persona.describe() if persona else "",
         )
         team = build_qa_team(o.team, clients, context)
         task = TextMessage(
@@ -233,7 +238,7 @@ class SeedFromPdf(Scenario):
                 language=work.language if work.language != UNKNOWN else "unknown", evidence=pair.evidence,
                 evidence_pages=work.evidence_pages(pair.evidence),
                 consulted_chunks=pair.consulted, revision=pair.revision, critic=critic_summary(pair),
-                usage=ItemUsage.of(total),
+                usage=ItemUsage.of(total), persona=persona.as_metadata() if persona else None,
             )
             return f"{item.item_id}-q{pair.slot}", sme_messages(work.domain, pair.question, pair.answer), metadata
 

@@ -56,6 +56,9 @@ def default_writer(messages, schema):
     fact = re.search(r"Fact: (.+)", text)
     topic = fact.group(1) if fact else passage_of(messages)
     words = [w.strip(".,;:()|\"?") for w in topic.replace("|", " ").split()][:8]
+    reader = re.search(r"as this reader would, about what they need: (.+?) \(", text)
+    if reader:  # persona_qa: the reader's role shapes the question
+        return {"question": f"As a {reader.group(1)}, what should I know about {' '.join(words[:5])}?"}
     return {"question": f"What does the manual state about {' '.join(words)}?"}
 
 
@@ -76,7 +79,113 @@ def default_verdict(messages, schema):
             "reason": "Grounded and clear."}
 
 
+_GIVEN = re.compile(r"#(?:The )?Given Prompt#:\n(.*?)\n\n#", re.DOTALL)
+_METHOD_TAILS = {
+    "constraint": "Answer in at most five numbered steps.",
+    "depth": "Also explain why each step matters and what can go wrong.",
+    "specific": "Use the ResNet-50 model on eight NVIDIA V100 GPUs as the concrete case.",
+    "reasoning": "Reason step by step and state the intermediate result of each step.",
+    "data": "Use this table of epochs and accuracy: | 10 | 71% | 20 | 75% |.",
+}
+
+
+def default_evolver(messages, schema):
+    """In depth: the parent plus a requirement named after the method; in breadth: a new question."""
+    text = prompt_text(messages)
+    given = _GIVEN.search(text)
+    parent = given.group(1).strip() if given else "How do I train a model?"
+    if "Prompt Creator" in text:
+        topic = " ".join(w.strip("?.,") for w in parent.split()[-4:])
+        return {"instruction": f"Which rarely used techniques help with {topic}, and when do they fail?"}
+    method = next((tail for key, tail in _METHOD_TAILS.items() if key in text.split("method:")[-1][:200].lower()),
+                  "Give one concrete example.")
+    return {"instruction": f"{parent} {method}"}
+
+
+def default_instruction_answer(messages, schema):
+    instruction = re.search(r"Instruction:\n(.*?)\n\nWrite the answer", prompt_text(messages), re.DOTALL)
+    words = [w.strip("?.,:|") for w in (instruction.group(1) if instruction else "the task").split()][:12]
+    return {"answer": f"To address {' '.join(words)}, start by preparing the data, then configure the training job, "
+                      "and finally verify the results against a held-out set."}
+
+
+def default_instruction_verdict(messages, schema):
+    return {"helpfulness": 5, "relevance": 5, "clarity": 4, "decision": "accept", "problem": "none",
+            "reason": "Follows the instruction."}
+
+
+def _quoted(text: str) -> str:
+    found = re.search(r'"([^"]+)"', text)
+    return found.group(1) if found else "General Studies"
+
+
+def default_names(messages, schema):
+    text = prompt_text(messages)
+    count = int(re.search(r"List (\d+)", text).group(1)) if re.search(r"List (\d+)", text) else 2
+    return {"names": [f"{_quoted(text)} Branch {chr(65 + i)}" for i in range(count)]}
+
+
+def default_subjects(messages, schema):
+    text = prompt_text(messages)
+    discipline = _quoted(text)
+    count = int(re.search(r"List (\d+)", text).group(1))
+    return {"subjects": [{"name": f"{discipline} {level}", "level": level,
+                          "subtopics": [f"{discipline} topic {level + k}" for k in range(3)]}
+                         for level in (100, 200, 300, 400)[:count]]}
+
+
+_CONCEPT_WORDS = ("gradient", "entropy", "lattice", "catalyst", "momentum", "spectrum", "kernel", "isomer", "torque",
+                  "photon", "enthalpy", "regression", "chirality", "inertia", "voltage", "diffraction")
+
+
+def default_syllabus(messages, schema):
+    text = prompt_text(messages)
+    subject = _quoted(text)
+    count = int(re.search(r"into (\d+) class sessions", text).group(1))
+    seed = sum(map(ord, subject))
+    return {"sessions": [{"title": f"{subject} session {n + 1}",
+                          "key_concepts": [_CONCEPT_WORDS[(seed + 3 * n + k) % len(_CONCEPT_WORDS)] + f" {subject.split()[-1]}"
+                                           for k in range(3)]} for n in range(count)]}
+
+
+def default_homework(messages, schema):
+    text = prompt_text(messages)
+    concepts = re.search(r"Key concepts to test together: (.+)", text).group(1)
+    style = re.search(r"Write (.+?) of (\w+) difficulty", text)
+    return {"question": f"For a {style.group(2)} exercise, {style.group(1).split(',')[0]}: how do {concepts} "
+                        "interact in a worked example?"}
+
+
+SCRIPTED_PERSONAS = (
+    {"role": "first-time owner camping off grid", "expertise": "novice", "goals": "learn how long the battery lasts",
+     "style": "short, plain questions"},
+    {"role": "field technician who services units", "expertise": "expert", "goals": "check charging limits and faults",
+     "style": "precise technical questions"},
+    {"role": "safety auditor for a rental fleet", "expertise": "intermediate", "goals": "verify warnings and ratings",
+     "style": "formal, checklist-like questions"},
+    {"role": "procurement officer comparing models", "expertise": "novice", "goals": "compare capacity and price",
+     "style": "direct questions about numbers"},
+)
+
+
+def default_persona(messages, schema):
+    """The next persona not yet named as taken in the prompt."""
+    text = prompt_text(messages)
+    return next((p for p in SCRIPTED_PERSONAS if p["role"] not in text), SCRIPTED_PERSONAS[0])
+
+
 DEFAULT_HANDLERS: dict[str, Handler] = {
+    "PersonaReply": default_persona,
+    "NamesReply": default_names,
+    "SubjectsReply": default_subjects,
+    "SyllabusReply": default_syllabus,
+    "HomeworkFree": default_homework,
+    "HomeworkBounded": default_homework,
+    "EvolvedFree": default_evolver,
+    "EvolvedBounded": default_evolver,
+    "FreeAnswer": default_instruction_answer,
+    "BoundedAnswer": default_instruction_answer,
+    "VerdictReply": default_instruction_verdict,
     "ReaderReply": default_reader,
     "QuestionReply": default_writer,
     "AnswerReply": default_answer,

@@ -1,0 +1,113 @@
+"""Curriculum builder for GLAN (Li et al. 2024, "Synthetic Data (Almost) from Scratch"):
+fields → sub-fields → disciplines (the taxonomy), discipline → subjects with a level and
+subtopics, subject → syllabus of class sessions with key concepts.
+
+Each step is one structured call (pydantic schemas, repaired on invalid replies). It runs
+while planning, outside any team, so the agent is used through `ask` directly; a step
+that cannot be repaired raises `StructuredOutputError` and the scenario skips that
+branch of the tree with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from autogen_core import CancellationToken
+from autogen_core.models import ChatCompletionClient
+from pydantic import BaseModel, Field, create_model
+
+from ..tools.text import normalize
+from .base import RoleAgent, render_prompt
+from .instructions import InstructionsOutput
+
+# Short names without quotes or control characters: bounded so llama.cpp's grammar stays small.
+NAME = r'^[^"\\\x00-\x1f ][^"\\\x00-\x1f]{1,79}$'
+Name = Annotated[str, Field(pattern=NAME)]
+
+
+class NamesReply(BaseModel):
+    names: list[Name] = Field(min_length=1, max_length=8)
+
+
+class SubjectReply(BaseModel):
+    name: str = Field(pattern=NAME)
+    level: int = Field(ge=100, le=400)  # 100 = introductory ... 400 = advanced, as in GLAN's prompts
+    subtopics: list[Name] = Field(min_length=1, max_length=5)
+
+
+class SubjectsReply(BaseModel):
+    subjects: list[SubjectReply] = Field(min_length=1, max_length=8)
+
+
+class SessionReply(BaseModel):
+    title: str = Field(pattern=NAME)
+    key_concepts: list[Name] = Field(min_length=2, max_length=5)
+
+
+class SyllabusReply(BaseModel):
+    sessions: list[SessionReply] = Field(min_length=1, max_length=10)
+
+
+def _names_model(count: int) -> type[BaseModel]:
+    """NamesReply with at most `count` names (the grammar stops the list there)."""
+    return create_model("NamesReply", __base__=NamesReply,
+                        names=(list[Name], Field(min_length=1, max_length=count)))
+
+
+def distinct(names: list[str], limit: int) -> list[str]:
+    """Names without repeats (case and spacing ignored), at most `limit`."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = normalize(name).strip(" .")
+        if key and key not in seen:
+            seen[key] = name.strip()
+    return list(seen.values())[:limit]
+
+
+@dataclass
+class _PlanningContext:
+    failure: Exception | None = None
+
+
+class CurriculumAgent(RoleAgent):
+    role = "curriculum"
+    output_model = InstructionsOutput  # never sent in a team; planning calls `ask` directly
+    max_tokens = 500
+
+    def __init__(self, model_client: ChatCompletionClient, *, language_name: str = "English", **kwargs: Any) -> None:
+        super().__init__(model_client, _PlanningContext(), **kwargs)
+        self.language_name = language_name
+
+    def system_fields(self) -> dict:
+        return {"language_name": self.language_name}
+
+    async def _names(self, prompt: str, count: int) -> list[str]:
+        reply, _ = await self.ask(_names_model(count), prompt, CancellationToken())
+        return distinct(reply.names, count)
+
+    async def fields(self, domain: str, count: int) -> list[str]:
+        return await self._names(render_prompt("curriculum.fields", domain=domain, count=count), count)
+
+    async def sub_fields(self, field_name: str, count: int) -> list[str]:
+        return await self._names(render_prompt("curriculum.sub_fields", field=field_name, count=count), count)
+
+    async def disciplines(self, field_name: str, sub_field: str, count: int) -> list[str]:
+        prompt = render_prompt("curriculum.disciplines", field=field_name, sub_field=sub_field, count=count)
+        return await self._names(prompt, count)
+
+    async def subjects(self, discipline: str, count: int) -> list[SubjectReply]:
+        prompt = render_prompt("curriculum.subjects", discipline=discipline, count=count)
+        reply, _ = await self.ask(SubjectsReply, prompt, CancellationToken())
+        kept = distinct([s.name for s in reply.subjects], count)
+        return [next(s for s in reply.subjects if s.name.strip() == name) for name in kept]
+
+    async def syllabus(self, discipline: str, subject: SubjectReply, count: int) -> list[SessionReply]:
+        prompt = render_prompt("curriculum.syllabus", discipline=discipline, subject=subject.name, level=subject.level,
+                               subtopics=", ".join(subject.subtopics), count=count)
+        reply, _ = await self.ask(SyllabusReply, prompt, CancellationToken())
+        kept = distinct([s.title for s in reply.sessions], count)
+        sessions = [next(s for s in reply.sessions if s.title.strip() == title) for title in kept]
+        for session in sessions:
+            session.key_concepts = distinct(session.key_concepts, 5)
+        return [s for s in sessions if len(s.key_concepts) >= 2]

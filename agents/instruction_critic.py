@@ -1,0 +1,123 @@
+"""Instruction critic: judges each instruction-answer pair of an instruction-data team.
+
+The deterministic checks (`instruction_checks.py`: for evolutions, WizardLM's elimination
+rules first) decide alone when one fails. When all pass, the critic model scores the pair;
+as in the document critic, under the "verify" trust policy its objection counts only when
+the text confirms it (a "does not answer" objection: the answer covers under half of the
+instruction's words), so a weak model cannot throw out a sound pair on a whim.
+"""
+
+from __future__ import annotations
+
+from autogen_core import CancellationToken
+from pydantic import BaseModel, Field
+
+from ..errors import StructuredOutputError
+from .base import RoleAgent, render_prompt
+from .critic import CONFIRMED_OFF_TARGET
+from .critic_checks import answer_relevance
+from .instruction_checks import instruction_checks
+from .instructions import (
+    AnswersOutput,
+    Instruction,
+    InstructionAnswer,
+    InstructionContext,
+    InstructionsOutput,
+    InstructionVerdict,
+    InstructionVerdicts,
+    JudgedInstruction,
+)
+
+
+class VerdictReply(InstructionVerdict):
+    helpfulness: int = Field(ge=1, le=5)
+    relevance: int = Field(ge=1, le=5)
+    clarity: int = Field(ge=1, le=5)
+    reason: str = Field(max_length=300)
+
+
+def objection_confirmed(verdict: InstructionVerdict, instruction: str, answer: str) -> tuple[bool, str]:
+    if verdict.problem == "does_not_answer":
+        relevance = answer_relevance(instruction, answer, answer)
+        if relevance is None:
+            return True, "the answer shares no word with the instruction"
+        if relevance < CONFIRMED_OFF_TARGET:
+            return True, f"the answer covers {relevance:.0%} of the instruction"
+        return False, f"the answer covers {relevance:.0%} of the instruction"
+    if verdict.problem == "unclear_instruction":
+        return False, "clarity beyond the checks is taste"
+    return False, "no problem named"
+
+
+class InstructionCriticAgent(RoleAgent):
+    role = "instruction_critic"
+    output_model = InstructionVerdicts
+    max_tokens = 300
+
+    def __init__(self, model_client, context: InstructionContext, *, rounds: int = 1, evolution: bool = False,
+                 **kwargs) -> None:
+        super().__init__(model_client, context, name="critic", description="Judges each instruction and answer.", **kwargs)
+        self.rounds = rounds
+        self.evolution = evolution  # apply the Evol-Instruct elimination rules against the parent
+        self._instructions: dict[int, Instruction] = {}
+        self._answers: list[InstructionAnswer] = []
+        self._history: list[JudgedInstruction] = []
+        self._round = 0
+
+    def observe(self, content: BaseModel) -> None:
+        if isinstance(content, InstructionsOutput):
+            self._instructions = {i.slot: i for i in content.instructions}
+        elif isinstance(content, AnswersOutput):
+            self._answers = content.answers
+
+    def _source(self, answer: InstructionAnswer) -> str | None:
+        index = self.context.index
+        if index is None or not answer.consulted:
+            return None
+        return "\n\n".join(c.text for c in (index.get(i) for i in answer.consulted) if c is not None)
+
+    async def act(self, cancellation_token: CancellationToken) -> InstructionVerdicts:
+        judged = [await self._judge_pair(self._instructions[a.slot], a, cancellation_token) for a in self._answers]
+        self._history += judged
+        self._round += 1
+        return InstructionVerdicts(round=self._round - 1, judged=judged, history=list(self._history),
+                                   more_rounds=self._round < self.rounds)
+
+    async def _judge_pair(self, instruction: Instruction, answer: InstructionAnswer,
+                          cancellation_token: CancellationToken) -> JudgedInstruction:
+        ctx = self.context
+        checks = instruction_checks(
+            instruction=instruction.text, answer=answer.text, language=ctx.language, registry=ctx.registry,
+            parent=instruction.parent_text if self.evolution else None, instruction_error=instruction.error,
+            answer_error=answer.error, finish_reason=answer.finish_reason, source=self._source(answer),
+            own_prefix=f"{ctx.item_id}:" if self.evolution else None,  # a lineage may resemble its ancestors
+        )
+        failed = [c for c in checks if not c.passed]
+        judged = JudgedInstruction(instruction=instruction, answer=answer, decision="reject", checks=checks)
+        if failed:
+            judged.rule, judged.reasons = failed[0].name, [f"{c.name}: {c.detail}" for c in failed]
+            return judged
+        verdict = await self._ask_model(instruction.text, answer.text, cancellation_token)
+        judged.llm = verdict
+        objects = verdict is not None and (verdict.decision != "accept" or min(verdict.helpfulness, verdict.relevance) <= 2)
+        if objects:
+            said = f"critic model: {verdict.decision}, {verdict.problem} ({verdict.reason})"
+            confirmed, why = (True, "trusted") if ctx.critic_trust == "full" else objection_confirmed(
+                verdict, instruction.text, answer.text)
+            if confirmed:
+                judged.rule, judged.reasons = "critic_model", [said if ctx.critic_trust == "full" else f"{said}; confirmed: {why}"]
+                return judged
+            judged.reasons, judged.llm_overruled = [f"{said}; overruled: {why}"], True
+        elif verdict is None:
+            judged.reasons = ["critic model gave no valid verdict; deterministic checks passed"]
+        judged.decision = "accept"
+        ctx.registry.add(f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text)
+        return judged
+
+    async def _ask_model(self, instruction: str, answer: str, cancellation_token: CancellationToken) -> InstructionVerdict | None:
+        prompt = render_prompt("instruction_critic.user", instruction=instruction, answer=answer)
+        try:
+            reply, _ = await self.ask(VerdictReply, prompt, cancellation_token)
+        except StructuredOutputError:
+            return None
+        return InstructionVerdict.model_validate(reply.model_dump())

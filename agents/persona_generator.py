@@ -1,0 +1,80 @@
+"""Persona generator: diverse readers of a document collection, each with a role, an
+expertise level, goals and a writing style.
+
+From documents it follows Persona Hub's text-to-persona (Ge et al. 2024): "who is likely
+to read this text, and why?", asked of passages spread over the collection; from a short
+audience description it asks for one reader at a time. Either way each new persona is
+told the roles already taken, and a near-copy of one (same role, by fuzzy match) is
+dropped, so the set stays diverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from autogen_core import CancellationToken
+from autogen_core.models import ChatCompletionClient
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+
+from ..errors import StructuredOutputError
+from ..tools.personas import Expertise, Persona
+from ..tools.text import normalize
+from .base import RoleAgent, render_prompt
+from .instructions import InstructionsOutput
+
+SAME_ROLE = 85  # rapidfuzz token_set_ratio at which two roles are the same reader
+_PHRASE = r'^[^"\\\x00-\x1f ][^"\\\x00-\x1f]{2,119}$'
+PASSAGE_CHARS = 1500
+
+
+class PersonaReply(BaseModel):
+    role: str = Field(pattern=_PHRASE)
+    expertise: Expertise
+    goals: str = Field(pattern=_PHRASE)
+    style: str = Field(pattern=_PHRASE)
+
+
+@dataclass
+class _PlanningContext:
+    failure: Exception | None = None
+
+
+class PersonaGeneratorAgent(RoleAgent):
+    role = "persona_generator"
+    output_model = InstructionsOutput  # used while planning through `ask`, never in a team
+    max_tokens = 200
+
+    def __init__(self, model_client: ChatCompletionClient, **kwargs: Any) -> None:
+        super().__init__(model_client, _PlanningContext(), **kwargs)
+        self.personas: list[Persona] = []
+        self.duplicates = 0
+        self.failures: list[str] = []
+
+    def is_new(self, role: str) -> bool:
+        return all(fuzz.token_set_ratio(normalize(role), normalize(p.role)) < SAME_ROLE for p in self.personas)
+
+    async def _one(self, prompt: str, source: str) -> Persona | None:
+        taken = "; ".join(p.role for p in self.personas)
+        if taken:
+            prompt += f"\nThese readers are already taken, describe a different one: {taken}."
+        try:
+            reply, _ = await self.ask(PersonaReply, prompt, CancellationToken())
+        except StructuredOutputError as exc:
+            self.failures.append(exc.error)
+            return None
+        if not self.is_new(reply.role):
+            self.duplicates += 1
+            return None
+        persona = Persona(persona_id=f"p{len(self.personas) + 1}", source=source, **reply.model_dump())
+        self.personas.append(persona)
+        return persona
+
+    async def from_text(self, text: str, title: str, source: str) -> Persona | None:
+        prompt = render_prompt("persona_generator.from_text", title=title, passage=text[:PASSAGE_CHARS])
+        return await self._one(prompt, source)
+
+    async def from_audience(self, audience: str, number: int) -> Persona | None:
+        return await self._one(render_prompt("persona_generator.from_audience", audience=audience, number=number),
+                               "audience")

@@ -1,0 +1,249 @@
+"""glan: GLAN (Li et al. 2024): a curriculum built by models, then homework questions
+and answers for every class session.
+
+Planning (saved as curriculum.json, reused by --resume): disciplines (a file, or fields →
+sub-fields → disciplines from the curriculum model) → subjects with level and subtopics →
+a syllabus of class sessions with key concepts. One work item is one class session: the
+homework writer writes one question per slot (a distinct combination of key concepts,
+style and difficulty, so no prompt is sent twice), the answerer answers, the critic vets,
+and near-duplicates of questions accepted anywhere in the run are removed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autogen_core.models import ChatCompletionClient
+
+from ..agents.context import LANGUAGE_NAMES, TrustPolicy
+from ..agents.curriculum import CurriculumAgent, SubjectReply
+from ..agents.homework_writer import DIFFICULTIES, STYLES, HomeworkWriterAgent, QuestionSlot, Session
+from ..agents.instructions import InstructionContext, JudgedInstruction
+from ..agents.metering import UsageLedger, models_label
+from ..errors import InputError, StructuredOutputError
+from ..teams.instruction import build_homework_team, run_for_verdicts
+from ..tools.dedup import NearDuplicateIndex
+from ..tools.writers import read_records, write_json
+from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
+from .runner import DATA, REJECTED, ItemResult, Plan, PlanContext, Scenario, SkippedInput, WorkItem
+
+CURRICULUM = "curriculum.json"
+TAXONOMY_SIZE = (2, 2, 2)  # fields, sub-fields per field, disciplines per sub-field
+DEFAULT_TAXONOMY_DOMAIN = "human knowledge and skills"
+
+
+class GlanMetadata(BaseMetadata):
+    discipline: str
+    subject: str
+    level: int
+    subtopics: list[str]
+    session: str
+    key_concepts: list[str]
+    question_style: str
+    difficulty: str
+    eliminated_by: str | None = None
+
+
+@dataclass
+class GlanOptions:
+    disciplines: Path | None = None
+    generate_taxonomy: bool = False
+    domain: str | None = None  # root of a generated taxonomy
+    subjects_per_discipline: int = 2
+    sessions_per_subject: int = 2
+    questions_per_session: int = 2
+    language: str = "en"
+    critic_trust: TrustPolicy = "verify"
+    bounded: bool = False
+
+
+def read_disciplines(path: Path) -> list[str]:
+    if not path.is_file():
+        raise InputError(path, "no such file" if not path.exists() else "is not a file")
+    names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    names = list(dict.fromkeys(n for n in names if n and not n.startswith("#")))
+    if not names:
+        raise InputError(path, "no disciplines (expected one per line)")
+    return names
+
+
+def plan_slots(item_id: str, concepts: list[str], count: int) -> list[QuestionSlot]:
+    """`count` slots with distinct (concept combination, style) pairs: every combination
+    once before any is reused, and a reused one gets another style. Shuffled by the item's
+    id, so a rerun plans the same; difficulty rotates."""
+    rng = random.Random(item_id)
+    combos = [list(c) for size in (2, 3, 1) for c in itertools.combinations(concepts, size)]
+    rng.shuffle(combos)
+    styles = list(STYLES)
+    rng.shuffle(styles)
+    start = rng.randrange(len(DIFFICULTIES))
+    slots = []
+    for i in range(min(count, len(combos) * len(styles))):
+        lap, c = divmod(i, len(combos))
+        slots.append(QuestionSlot(concepts=combos[c], style=styles[(c + lap) % len(styles)],
+                                  difficulty=DIFFICULTIES[(start + i) % len(DIFFICULTIES)]))
+    return slots
+
+
+class Glan(Scenario):
+    name = "glan"
+    roles = ("curriculum", "question_writer", "answerer", "critic")
+
+    def __init__(self, options: GlanOptions) -> None:
+        for flag, value in (("--subjects-per-discipline", options.subjects_per_discipline),
+                            ("--sessions-per-subject", options.sessions_per_subject),
+                            ("--questions-per-session", options.questions_per_session)):
+            if value < 1:
+                raise InputError(flag, "must be at least 1")
+        if options.disciplines is not None:
+            read_disciplines(options.disciplines)  # a bad file is one line before any model is loaded
+        self.options = options
+        self.registry = NearDuplicateIndex()
+
+    def fingerprint(self) -> dict[str, Any]:
+        o = self.options
+        return {"subjects": o.subjects_per_discipline, "sessions": o.sessions_per_subject,
+                "questions": o.questions_per_session, "language": o.language, "critic_trust": o.critic_trust,
+                "bounded": o.bounded, "taxonomy": o.generate_taxonomy, "domain": o.domain}
+
+    def restore(self, accepted: list[dict]) -> None:
+        for record in accepted:
+            self.registry.add(record["id"], next(m["content"] for m in record["messages"] if m["role"] == "user"))
+
+    async def aplan(self, context: PlanContext) -> Plan:
+        saved = context.saved(CURRICULUM)
+        if saved is not None:
+            curriculum = json.loads(saved.read_text(encoding="utf-8"))
+        else:
+            curriculum = await self._build_curriculum(context)
+            if context.out_dir is not None:
+                write_json(context.out_dir / CURRICULUM, curriculum)
+        items, sessions = [], 0
+        for d, discipline in enumerate(curriculum["disciplines"], 1):
+            for s, subject in enumerate(discipline["subjects"], 1):
+                for c, session in enumerate(subject["sessions"], 1):
+                    item_id = f"d{d}.s{s}.c{c}"
+                    work = Session(
+                        discipline=discipline["name"], subject=subject["name"], level=subject["level"],
+                        subtopics=subject["subtopics"], title=session["title"], key_concepts=session["key_concepts"],
+                        slots=plan_slots(item_id, session["key_concepts"], self.options.questions_per_session),
+                    )
+                    items.append(WorkItem(item_id=item_id, label=f"{work.subject}: {work.title}", payload=work))
+                    sessions += 1
+        skipped = [SkippedInput(**s) for s in curriculum["skipped"]]
+        if not items:
+            raise InputError(CURRICULUM, "no class sessions could be planned ("
+                             + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) + ")")
+        return Plan(items=items, skipped=skipped, info={
+            "team": "homework", "taxonomy": curriculum.get("taxonomy"),
+            "curriculum": {"disciplines": len(curriculum["disciplines"]),
+                           "subjects": sum(len(d["subjects"]) for d in curriculum["disciplines"]),
+                           "sessions": sessions, "question_slots": sessions * self.options.questions_per_session,
+                           "file": CURRICULUM},
+        })
+
+    async def _build_curriculum(self, context: PlanContext) -> dict[str, Any]:
+        o = self.options
+        agent = CurriculumAgent(context.clients["curriculum"], language_name=LANGUAGE_NAMES.get(o.language, o.language))
+        skipped: list[dict[str, str]] = []
+        taxonomy = None
+        if o.generate_taxonomy:
+            taxonomy = await self._taxonomy(agent, context, skipped)
+            names = [d for field in taxonomy["fields"] for sub in field["sub_fields"] for d in sub["disciplines"]]
+            names = list(dict.fromkeys(names))
+        else:
+            names = read_disciplines(o.disciplines)  # type: ignore[arg-type]
+        gate = asyncio.Semaphore(context.concurrency)
+        with context.progress("planning curriculum", len(names) * (1 + o.subjects_per_discipline)) as advance:
+            async def plan_subject(discipline: str, subject: SubjectReply) -> dict[str, Any] | None:
+                async with gate:
+                    try:
+                        sessions = await agent.syllabus(discipline, subject, o.sessions_per_subject)
+                    except StructuredOutputError as exc:
+                        skipped.append({"path": f"{discipline} / {subject.name}", "reason": f"no syllabus ({exc.error})"})
+                        return None
+                    finally:
+                        advance()
+                return {**subject.model_dump(), "sessions": [s.model_dump() for s in sessions]} if sessions else None
+
+            async def plan_discipline(name: str) -> dict[str, Any]:
+                async with gate:
+                    try:
+                        subjects = await agent.subjects(name, o.subjects_per_discipline)
+                    except StructuredOutputError as exc:
+                        skipped.append({"path": name, "reason": f"no subjects ({exc.error})"})
+                        subjects = []
+                    finally:
+                        advance()
+                planned = await asyncio.gather(*(plan_subject(name, s) for s in subjects))
+                return {"name": name, "subjects": [s for s in planned if s]}
+
+            disciplines = await asyncio.gather(*(plan_discipline(n) for n in names))
+        return {"disciplines": [d for d in disciplines if d["subjects"]], "skipped": skipped, "taxonomy": taxonomy}
+
+    async def _taxonomy(self, agent: CurriculumAgent, context: PlanContext, skipped: list) -> dict[str, Any]:
+        n_fields, n_sub, n_disc = TAXONOMY_SIZE
+        domain = self.options.domain or DEFAULT_TAXONOMY_DOMAIN
+        with context.progress("building taxonomy", 1 + n_fields * (1 + n_sub)) as advance:
+            fields = await agent.fields(domain, n_fields)
+            advance()
+            tree = []
+            for field_name in fields:
+                try:
+                    subs = await agent.sub_fields(field_name, n_sub)
+                except StructuredOutputError as exc:
+                    skipped.append({"path": field_name, "reason": f"no sub-fields ({exc.error})"})
+                    continue
+                finally:
+                    advance()
+                branch = []
+                for sub in subs:
+                    try:
+                        branch.append({"name": sub, "disciplines": await agent.disciplines(field_name, sub, n_disc)})
+                    except StructuredOutputError as exc:
+                        skipped.append({"path": f"{field_name} / {sub}", "reason": f"no disciplines ({exc.error})"})
+                    finally:
+                        advance()
+                tree.append({"name": field_name, "sub_fields": branch})
+        return {"domain": domain, "fields": tree}
+
+    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+        session: Session = item.payload
+        o = self.options
+        context = InstructionContext(item_id=item.item_id, language=o.language, registry=self.registry,
+                                     domain=session.discipline, bounded=o.bounded, critic_trust=o.critic_trust)
+        writer = HomeworkWriterAgent(clients["question_writer"], context, session)
+        team = build_homework_team(writer, clients, context)
+        task = f"Write {len(session.slots)} homework questions for {item.label}."
+        verdicts = await run_for_verdicts(team, task, context)
+        accepted, rejected = split_judged(
+            verdicts.judged, lambda judged: self._record(item, session, judged, clients, usage))
+        return ItemResult(accepted=accepted, rejected=rejected)
+
+    def _record(self, item: WorkItem, session: Session, judged: JudgedInstruction, clients, usage: UsageLedger) -> Record:
+        slot = session.slots[judged.instruction.slot]
+        metadata = GlanMetadata(
+            scenario=self.name, item_id=item.item_id, team="homework", model=models_label(clients),
+            language=self.options.language, critic=instruction_critic_summary(judged), usage=ItemUsage.of(usage.total),
+            discipline=session.discipline, subject=session.subject, level=session.level, subtopics=session.subtopics,
+            session=session.title, key_concepts=slot.concepts, question_style=slot.style, difficulty=slot.difficulty,
+            eliminated_by=judged.rule if judged.decision != "accept" else None,
+        )
+        return Record(id=f"{item.item_id}-q{judged.instruction.slot + 1}",
+                      messages=instruction_messages(None, judged.instruction.text, judged.answer.text), metadata=metadata)
+
+    def report(self, out_dir: Path) -> dict[str, Any]:
+        accepted = list(read_records(out_dir / DATA))
+        rejected = list(read_records(out_dir / REJECTED))
+        return {"glan": {
+            "accepted_by_discipline": dict(Counter(r["metadata"]["discipline"] for r in accepted).most_common()),
+            "accepted_by_style": dict(Counter(r["metadata"]["question_style"] for r in accepted).most_common()),
+            "rejected_by_rule": dict(Counter(r["metadata"].get("eliminated_by") or "unknown" for r in rejected).most_common()),
+        }}

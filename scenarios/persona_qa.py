@@ -1,0 +1,103 @@
+"""persona_qa: seed_from_pdf's team with the question writer conditioned on a persona,
+so one document yields the questions a novice, an operator and an auditor would ask.
+
+Planning reads and chunks the documents as seed_from_pdf does, then takes personas from
+`--personas FILE`, or generates them (from passages spread over the documents, or from
+`--audience TEXT`) and saves them as personas.jsonl in the output folder, a dataset of its
+own that other scenarios take as input. One work item is one chunk for one persona;
+records keep the persona.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autogen_core.models import ChatCompletionClient
+
+from ..agents.metering import UsageLedger
+from ..agents.persona_generator import PersonaGeneratorAgent
+from ..errors import InputError
+from ..tools.personas import Persona, read_personas
+from ..tools.writers import rewrite_records
+from .runner import ItemResult, Plan, PlanContext, WorkItem
+from .seed_from_pdf import ChunkWork, SeedFromPdf, SeedOptions
+
+PERSONAS = "personas.jsonl"
+ATTEMPTS_PER_PERSONA = 3  # generation tries per wanted persona before settling for fewer
+
+
+@dataclass
+class PersonaOptions(SeedOptions):
+    personas_file: Path | None = None
+    persona_count: int = 3
+    audience: str | None = None
+
+
+class PersonaQA(SeedFromPdf):
+    name = "persona_qa"
+    roles = (*SeedFromPdf.roles, "persona_generator")
+
+    def __init__(self, options: PersonaOptions) -> None:
+        if options.persona_count < 1:
+            raise InputError("--persona-count", "must be at least 1")
+        super().__init__(options)
+        self.options: PersonaOptions = options
+        self.personas: list[Persona] = read_personas(options.personas_file) if options.personas_file else []
+
+    def fingerprint(self) -> dict[str, Any]:
+        o = self.options
+        return {**super().fingerprint(), "persona_count": o.persona_count, "audience": o.audience,
+                "personas_file": str(o.personas_file) if o.personas_file else None}
+
+    async def aplan(self, context: PlanContext) -> Plan:
+        plan = await super().aplan(context)
+        if not self.personas:
+            saved = context.saved(PERSONAS)
+            self.personas = read_personas(saved) if saved else await self._generate(plan, context)
+        if not self.personas:
+            raise InputError("--persona-count", "the persona generator produced no usable persona; "
+                                                "pass --personas FILE or --audience TEXT")
+        if context.out_dir is not None:
+            rewrite_records(context.out_dir / PERSONAS, [p.model_dump() for p in self.personas])
+        chunk_items = plan.items
+        plan.items = [
+            WorkItem(item_id=f"{item.item_id}~{persona.persona_id}", label=f"{item.label} · {persona.persona_id}",
+                     payload=(item.payload, persona))
+            for item in chunk_items for persona in self.personas
+        ]
+        plan.info["personas"] = {"count": len(self.personas), "file": PERSONAS,
+                                 "roles": {p.persona_id: p.role for p in self.personas}}
+        return plan
+
+    async def _generate(self, plan: Plan, context: PlanContext) -> list[Persona]:
+        o = self.options
+        generator = PersonaGeneratorAgent(context.clients["persona_generator"])
+        works: list[ChunkWork] = [item.payload for item in plan.items]
+        attempts = o.persona_count * ATTEMPTS_PER_PERSONA
+        with context.progress("generating personas", o.persona_count) as advance:
+            for attempt in range(attempts):
+                if len(generator.personas) >= o.persona_count:
+                    break
+                if o.audience:
+                    persona = await generator.from_audience(o.audience, len(generator.personas) + 1)
+                elif works:
+                    # Passages spread evenly over the collection, a different one each try.
+                    work = works[(attempt * len(works) // o.persona_count) % len(works)]
+                    persona = await generator.from_text(work.chunk.text, work.chunk.title, work.chunk.chunk_id)
+                else:
+                    break
+                if persona is not None:
+                    advance()
+        plan.info["persona_generation"] = {"wanted": o.persona_count, "made": len(generator.personas),
+                                           "duplicates_dropped": generator.duplicates,
+                                           "invalid_replies": len(generator.failures)}
+        if len(generator.personas) < o.persona_count:
+            plan.warnings.append(f"only {len(generator.personas)} of {o.persona_count} personas could be generated "
+                                 f"({generator.duplicates} near-copies dropped, {len(generator.failures)} invalid replies)")
+        return generator.personas
+
+    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+        work, persona = item.payload
+        return await self.run_chunk(item, work, clients, usage, persona=persona)

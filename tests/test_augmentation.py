@@ -1,0 +1,321 @@
+"""Augmentation scenarios with scripted models: evolve_instruct, glan, persona_qa."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_PDF, SHARED_DATA, run_with_client
+from scripted import SCRIPTED_PERSONAS, ScriptedClient, prompt_text
+
+from agentsynth.agents.evolver import OPERATIONS, choose_operation
+from agentsynth.agents.instruction_checks import (
+    check_answer_has_content,
+    check_answer_substantive,
+    check_information_gain,
+    check_no_rewriter_wording,
+)
+from agentsynth.errors import InputError
+from agentsynth.run import main
+from agentsynth.scenarios.evolve_instruct import EvolveInstruct, EvolveOptions
+from agentsynth.scenarios.glan import Glan, GlanOptions, plan_slots
+from agentsynth.scenarios.persona_qa import PersonaOptions, PersonaQA
+from agentsynth.tools.dedup import NearDuplicateIndex, near_duplicates
+from agentsynth.tools.seeds import read_seeds
+from agentsynth.tools.text import stems
+
+EVOLVE_SEEDS = SHARED_DATA / "reference" / "evolve" / "seed_data.jsonl"
+GLAN_SAMPLE = SHARED_DATA / "reference" / "glan" / "disciplines_sample.txt"
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+# --- seed formats ------------------------------------------------------------------------
+
+def test_seed_formats_are_detected(tmp_path):
+    fmt, seeds, skipped = read_seeds(EVOLVE_SEEDS)
+    assert fmt == "lab" and len(seeds) == 24 and not skipped
+    assert seeds[0].seed_id == "1" and seeds[0].extra["Skill"] == "Distributed training on Cloud"
+
+    alpaca = write_jsonl(tmp_path / "a.jsonl", [{"instruction": "Sort the list.", "input": "3, 1, 2", "output": "1, 2, 3"}])
+    fmt, seeds, _ = read_seeds(alpaca)
+    assert fmt == "alpaca" and seeds[0].instruction == "Sort the list.\n\n3, 1, 2"
+
+    chat = write_jsonl(tmp_path / "c.jsonl", [{"messages": [{"role": "system", "content": "Be brief."},
+                                                            {"role": "user", "content": "Name a prime."},
+                                                            {"role": "assistant", "content": "7"}]}])
+    fmt, seeds, _ = read_seeds(chat)
+    assert fmt == "chat" and seeds[0].system == "Be brief." and seeds[0].response == "7"
+
+    ours = write_jsonl(tmp_path / "d.jsonl", [{"id": "x-q0", "messages": [{"role": "user", "content": "Q?"}],
+                                               "metadata": {"scenario": "seed_from_pdf", "source_file": "m.pdf"}}])
+    fmt, seeds, _ = read_seeds(ours)
+    assert fmt == "agentsynth" and seeds[0].source_file == "m.pdf" and seeds[0].seed_id == "x-q0"
+
+
+def test_unknown_seed_format_names_the_file_and_fields(tmp_path):
+    path = write_jsonl(tmp_path / "weird.jsonl", [{"prompt": "hi", "completion": "there"}])
+    with pytest.raises(InputError) as error:
+        read_seeds(path)
+    assert "weird.jsonl" in str(error.value) and "completion, prompt" in str(error.value)
+    assert "Instruction" in str(error.value)
+
+
+def test_bad_seed_lines_are_skipped_with_their_line_numbers(tmp_path):
+    path = write_jsonl(tmp_path / "s.jsonl", [{"Instruction": "Explain RAID 5."}, "{not json", {"Instruction": ""},
+                                              {"Instruction": "Explain RAID 6."}])
+    _, seeds, skipped = read_seeds(path)
+    assert [s.instruction for s in seeds] == ["Explain RAID 5.", "Explain RAID 6."]
+    assert [where.rsplit(":", 1)[1] for where, _ in skipped] == ["2", "3"]
+
+
+# --- elimination rules -------------------------------------------------------------------
+
+def test_wizardlm_elimination_rules():
+    parent = "How do I resize TFRecord files for ImageNet training?"
+    assert not check_information_gain(parent, parent).passed
+    assert not check_information_gain("How do I resize the TFRecord files for ImageNet training", parent).passed
+    assert check_information_gain(parent + " Use at most three shell commands.", parent).passed
+    assert not check_no_rewriter_wording("#Rewritten Prompt#: How do I resize files?").passed
+    assert not check_no_rewriter_wording("Rewrite the given prompt so it mentions GPUs.").passed
+    assert check_no_rewriter_wording("How do I resize files on eight GPUs?").passed
+    assert not check_answer_substantive("Sorry, I cannot help with resizing those files today.").passed
+    assert not check_answer_substantive("Use a script.").passed
+    assert check_answer_substantive("Run the resize script on each shard, then verify the image sizes.").passed
+    assert not check_answer_has_content("It is what it is, and that is all.").passed
+    assert check_answer_has_content("Resize each shard with the script.").passed
+
+
+def test_operations_are_drawn_per_item_and_round_reproducibly():
+    drawn = [choose_operation(f"seed-{i}", r) for i in range(40) for r in range(3)]
+    assert set(drawn) == set(OPERATIONS)
+    assert drawn == [choose_operation(f"seed-{i}", r) for i in range(40) for r in range(3)]
+
+
+# --- evolve_instruct ---------------------------------------------------------------------
+
+def test_evolve_instruct_keeps_lineage_and_counts_eliminations(tmp_path):
+    client = ScriptedClient()
+    summary = run_with_client(EvolveInstruct(EvolveOptions(input=EVOLVE_SEEDS, rounds=3)), client, tmp_path, concurrency=4)
+    assert summary.failed == 0 and summary.items == 24
+    accepted, rejected = lines(tmp_path / "data.jsonl"), lines(tmp_path / "rejected.jsonl")
+    assert len(accepted) + len(rejected) == 24 * 3  # one evolution per seed per round
+    ids = {r["id"] for r in accepted}
+    for record in accepted + rejected:
+        meta = record["metadata"]
+        assert meta["operation"] in OPERATIONS and 1 <= meta["round"] <= 3
+        assert record["id"] == f"{meta['root_id']}-r{meta['round']}"
+        # The parent is the seed or an accepted evolution of the same lineage from an earlier round.
+        assert meta["parent_id"] == meta["root_id"] or (meta["parent_id"] in ids and meta["parent_id"].startswith(
+            meta["root_id"] + "-r") and int(meta["parent_id"].rsplit("r", 1)[1]) < meta["round"])
+        assert meta["seed_format"] == "lab" and meta["seed_extra"]["Skill"]
+        assert [m["role"] for m in record["messages"]] == ["user", "assistant"]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert sum(manifest["evolution"]["eliminated_by_rule"].values()) == len(rejected) > 0
+    assert all(r["metadata"]["eliminated_by"] for r in rejected)
+    assert sum(manifest["evolution"]["survivors_by_round"].values()) == len(accepted)
+
+
+def test_a_failed_evolution_returns_its_parent_to_the_pool(tmp_path):
+    seeds = write_jsonl(tmp_path / "seeds.jsonl", [{"instruction": "Explain how gradient descent updates weights."}])
+
+    def evolver(messages, schema):
+        text = prompt_text(messages)
+        given = text.split("Prompt#:\n", 1)[1].split("\n\n#", 1)[0].strip()
+        calls = len(client.calls_for("EvolvedFree"))
+        if calls == 2:  # round 2 copies its parent: eliminated for no information gain
+            return {"instruction": given}
+        if calls == 3:  # round 3 leaks the rewriter's scaffolding
+            return {"instruction": f"#Rewritten Prompt#: {given} Add momentum."}
+        if calls == 4:
+            return {"instruction": f"{given} Compare it with the Adam optimizer."}
+        return {"instruction": f"{given} Include the learning-rate schedule."}
+
+    client = ScriptedClient({"EvolvedFree": evolver})
+    run_with_client(EvolveInstruct(EvolveOptions(input=seeds, rounds=4)), client, tmp_path / "out")
+    accepted = {r["metadata"]["round"]: r for r in lines(tmp_path / "out" / "data.jsonl")}
+    rejected = {r["metadata"]["round"]: r for r in lines(tmp_path / "out" / "rejected.jsonl")}
+    assert sorted(accepted) == [1, 4] and sorted(rejected) == [2, 3]
+    assert rejected[2]["metadata"]["eliminated_by"] == "information_gain"
+    assert rejected[3]["metadata"]["eliminated_by"] == "no_rewriter_wording"
+    # Rounds 2, 3 and 4 all evolved the round-1 survivor: failures left it in the pool.
+    assert {r["metadata"]["parent_id"] for r in (rejected[2], rejected[3], accepted[4])} == {"line-1-r1"}
+    prompts = [prompt_text(c["messages"]) for c in client.calls_for("EvolvedFree")]
+    survivor = accepted[1]["messages"][0]["content"]
+    assert all(survivor in p for p in prompts[1:])
+
+
+def test_document_seeds_are_answered_from_their_source_and_checked_against_it(tmp_path, one_page_pdf):
+    seeds = write_jsonl(tmp_path / "data.jsonl", [{
+        "id": "c0-q0", "messages": [{"role": "user", "content": "How long does the Aurora X2 take to charge?"},
+                                    {"role": "assistant", "content": "45 minutes to 80%."}],
+        "metadata": {"scenario": "seed_from_pdf", "source_file": str(one_page_pdf)},
+    }])
+
+    def answer(messages, schema):
+        prompt = prompt_text(messages)
+        assert "Reference (page 1)" in prompt and "1,500 W" in prompt
+        if len(client.calls_for("FreeAnswer")) == 1:
+            return {"answer": "With the 1,500 W wall charger it reaches 80% in 45 minutes."}
+        return {"answer": "With the 1,500 W wall charger it reaches 80% in 25 minutes."}  # 25 is invented
+
+    client = ScriptedClient({"FreeAnswer": answer})
+    run_with_client(EvolveInstruct(EvolveOptions(input=seeds, rounds=2)), client, tmp_path / "out")
+    kept, dropped = lines(tmp_path / "out" / "data.jsonl"), lines(tmp_path / "out" / "rejected.jsonl")
+    assert len(kept) == 1 and kept[0]["metadata"]["source_file"] == str(one_page_pdf)
+    assert kept[0]["metadata"]["consulted_chunks"]
+    assert len(dropped) == 1 and dropped[0]["metadata"]["eliminated_by"] == "numbers_grounded"
+
+
+def test_cli_evolve_instruct_rejects_an_unknown_format_in_one_line(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "x.jsonl", [{"text": "hello"}])
+    code = main(["--scenario", "evolve_instruct", "--input", str(path), "--out", str(tmp_path / "o"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith("error:") and "x.jsonl" in err and len(err.splitlines()) == 1
+
+
+# --- glan ----------------------------------------------------------------------------------
+
+def test_question_slots_are_distinct_and_reproducible():
+    slots = plan_slots("d1.s1.c1", ["entropy", "enthalpy", "free energy"], 12)
+    keys = [(tuple(s.concepts), s.style) for s in slots]
+    assert len(set(keys)) == 12
+    assert len({k[0] for k in keys[:7]}) == 7  # every combination before any is reused
+    assert slots == plan_slots("d1.s1.c1", ["entropy", "enthalpy", "free energy"], 12)
+
+
+def test_glan_builds_the_curriculum_and_keeps_each_questions_path(tmp_path):
+    client = ScriptedClient()
+    options = GlanOptions(disciplines=GLAN_SAMPLE, subjects_per_discipline=2, sessions_per_subject=2,
+                          questions_per_session=3)
+    summary = run_with_client(Glan(options), client, tmp_path, concurrency=3)
+    assert summary.failed == 0 and summary.items == 2 * 2 * 2
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["curriculum"] == {"disciplines": 2, "subjects": 4, "sessions": 8, "question_slots": 24,
+                                      "file": "curriculum.json"}
+    curriculum = json.loads((tmp_path / "curriculum.json").read_text())
+    assert [d["name"] for d in curriculum["disciplines"]] == ["Machine Learning", "Organic Chemistry"]
+    records = lines(tmp_path / "data.jsonl") + lines(tmp_path / "rejected.jsonl")
+    assert len(records) == 24
+    for record in records:
+        meta = record["metadata"]
+        assert meta["discipline"] in ("Machine Learning", "Organic Chemistry") and meta["subject"] and meta["session"]
+        assert meta["level"] in (100, 200) and meta["key_concepts"] and meta["question_style"] and meta["difficulty"]
+    prompts = [prompt_text(c["messages"]) for c in client.calls_for("HomeworkFree")]
+    assert len(prompts) == 24 and len(set(prompts)) == 24  # never the same prompt twice
+
+
+def test_glan_removes_near_duplicates_across_the_run(tmp_path):
+    def same_question(messages, schema):
+        return {"question": "Explain how entropy and enthalpy decide whether a reaction is spontaneous."}
+
+    client = ScriptedClient({"HomeworkFree": same_question})
+    run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path, concurrency=4)
+    accepted, rejected = lines(tmp_path / "data.jsonl"), lines(tmp_path / "rejected.jsonl")
+    assert len(accepted) == 1 and len(rejected) == 15
+    assert {r["metadata"]["eliminated_by"] for r in rejected} == {"not_near_duplicate"}
+    assert json.loads((tmp_path / "manifest.json").read_text())["glan"]["rejected_by_rule"] == {"not_near_duplicate": 15}
+
+
+def test_glan_resume_reuses_the_saved_curriculum(tmp_path):
+    first = ScriptedClient()
+    run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), first, tmp_path, limit=3)
+    again = ScriptedClient()
+    run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), again, tmp_path, limit=3, resume=True)
+    assert not again.calls_for("SubjectsReply") and not again.calls_for("SyllabusReply")
+
+
+def test_glan_can_generate_its_taxonomy(tmp_path):
+    client = ScriptedClient()
+    run_with_client(Glan(GlanOptions(generate_taxonomy=True, domain="natural sciences", subjects_per_discipline=1,
+                                     sessions_per_subject=1, questions_per_session=1)), client, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    taxonomy = manifest["taxonomy"]
+    assert taxonomy["domain"] == "natural sciences" and len(taxonomy["fields"]) == 2
+    assert all(len(f["sub_fields"]) == 2 and all(len(s["disciplines"]) == 2 for s in f["sub_fields"])
+               for f in taxonomy["fields"])
+    assert manifest["curriculum"]["disciplines"] == 8
+
+
+def test_glan_bad_disciplines_file(tmp_path, capsys):
+    empty = tmp_path / "d.txt"
+    empty.write_text("# nothing yet\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no disciplines"):
+        Glan(GlanOptions(disciplines=empty))
+    code = main(["--scenario", "glan", "--out", str(tmp_path / "o"), "--no-progress"])
+    assert code == 2 and "--disciplines" in capsys.readouterr().err
+
+
+def test_near_duplicate_measure():
+    texts = ["Explain the role of entropy in spontaneous reactions.",
+             "Explain the role of entropy in spontaneous chemical reactions.",
+             "Compute the torque on a lever of 2 m under 10 N."]
+    assert near_duplicates(texts) == [(1, 0, 0.625)]
+    index = NearDuplicateIndex()
+    index.add("a:1", texts[0])
+    assert index.find(texts[1]) is not None and index.find(texts[1], ignore_prefix="a:") is None
+
+
+# --- persona_qa ------------------------------------------------------------------------------
+
+def question_overlap(records: list[dict]) -> float:
+    """Mean Jaccard overlap of content words between two personas' questions on one chunk."""
+    by_chunk: dict[str, dict[str, set[str]]] = {}
+    for r in records:
+        words = by_chunk.setdefault(r["metadata"]["chunk_id"], {}).setdefault(r["metadata"]["persona"]["persona_id"], set())
+        words |= set(stems(r["messages"][1]["content"]))
+    scores = []
+    for personas in by_chunk.values():
+        ids = sorted(personas)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                scores.append(len(personas[a] & personas[b]) / len(personas[a] | personas[b]))
+    return sum(scores) / len(scores)
+
+
+def test_persona_qa_writes_personas_and_conditions_questions_on_them(tmp_path):
+    client = ScriptedClient()
+    summary = run_with_client(PersonaQA(PersonaOptions(inputs=[SAMPLE_PDF], persona_count=3)), client, tmp_path,
+                              concurrency=3)
+    personas = lines(tmp_path / "personas.jsonl")
+    assert [p["role"] for p in personas] == [p["role"] for p in SCRIPTED_PERSONAS[:3]]
+    assert len({p["source"] for p in personas}) == 3  # drawn from passages spread over the document
+    assert summary.items == 3 * 3 and summary.failed == 0
+    records = lines(tmp_path / "data.jsonl") + lines(tmp_path / "rejected.jsonl")
+    assert {r["metadata"]["persona"]["persona_id"] for r in records} == {"p1", "p2", "p3"}
+    for call in client.calls_for("QuestionReply"):
+        assert "as this reader would" in prompt_text(call["messages"])
+    assert question_overlap(records) < 0.8
+    # Every generation after the first was told which readers were already taken.
+    asked = [prompt_text(c["messages"]) for c in client.calls_for("PersonaReply")]
+    assert SCRIPTED_PERSONAS[0]["role"] in asked[1] and SCRIPTED_PERSONAS[1]["role"] in asked[2]
+
+
+def test_persona_qa_reuses_a_personas_file_and_drops_near_copies(tmp_path):
+    personas = write_jsonl(tmp_path / "p.jsonl", [{"persona_id": "auditor", **SCRIPTED_PERSONAS[2]}])
+    client = ScriptedClient()
+    run_with_client(PersonaQA(PersonaOptions(inputs=[SAMPLE_PDF], personas_file=personas)), client, tmp_path / "a")
+    assert not client.calls_for("PersonaReply")
+    assert {r["metadata"]["persona"]["persona_id"] for r in lines(tmp_path / "a" / "data.jsonl")} == {"auditor"}
+
+    same = ScriptedClient({"PersonaReply": SCRIPTED_PERSONAS[0]})
+    run_with_client(PersonaQA(PersonaOptions(inputs=[SAMPLE_PDF], persona_count=2)), same, tmp_path / "b")
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["persona_generation"] == {"wanted": 2, "made": 1, "duplicates_dropped": 5, "invalid_replies": 0}
+    assert any("only 1 of 2 personas" in w for w in manifest["warnings"])
+
+
+def test_bad_personas_file_is_one_clear_line(tmp_path, capsys):
+    bad = write_jsonl(tmp_path / "p.jsonl", [{"persona_id": "x", "role": "nurse", "expertise": "guru", "goals": "g",
+                                              "style": "s"}])
+    code = main(["--scenario", "persona_qa", "--personas", str(bad), "--out", str(tmp_path / "o"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "p.jsonl" in err and "line 1: expertise" in err and len(err.splitlines()) == 1

@@ -1,0 +1,61 @@
+"""evolve_instruct, glan and persona_qa end to end on the real embedded model, at the
+smallest sizes that still exercise every step. Whatever the small model writes, every
+item must end as records (accepted or rejected with reasons) with their provenance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SHARED_DATA
+
+from agentsynth.agents.evolver import OPERATIONS
+from agentsynth.run import main
+
+pytestmark = pytest.mark.e2e
+
+
+def read(out: Path, name: str) -> list[dict]:
+    return [json.loads(line) for line in (out / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run(out: Path, *args: str) -> tuple[list[dict], list[dict], dict]:
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["failed"] == 0
+    return read(out, "data.jsonl"), read(out, "rejected.jsonl"), manifest
+
+
+def test_evolve_instruct_on_the_embedded_model(tmp_path):
+    seeds = SHARED_DATA / "reference" / "evolve" / "seed_data.jsonl"
+    data, rejected, manifest = run(tmp_path, "--scenario", "evolve_instruct", "--input", str(seeds), "--rounds", "2",
+                                   "--limit", "2")
+    assert len(data) + len(rejected) == 2 * 2
+    for record in data + rejected:
+        meta = record["metadata"]
+        assert meta["operation"] in OPERATIONS and meta["root_id"] in ("1", "2") and meta["parent_id"]
+    assert sum(manifest["evolution"]["eliminated_by_rule"].values()) == len(rejected)
+    assert all(r["reasons"] and r["metadata"]["eliminated_by"] for r in rejected)
+
+
+def test_glan_on_the_embedded_model(tmp_path):
+    disciplines = tmp_path / "d.txt"
+    disciplines.write_text("Thermodynamics\n", encoding="utf-8")
+    data, rejected, manifest = run(tmp_path / "out", "--scenario", "glan", "--disciplines", str(disciplines),
+                                   "--subjects-per-discipline", "1", "--sessions-per-subject", "1",
+                                   "--questions-per-session", "2")
+    assert manifest["curriculum"]["sessions"] == 1
+    assert len(data) + len(rejected) == 2
+    for record in data + rejected:
+        meta = record["metadata"]
+        assert meta["discipline"] == "Thermodynamics" and meta["subject"] and meta["session"] and meta["key_concepts"]
+
+
+def test_persona_qa_on_the_embedded_model(tmp_path, one_page_pdf):
+    data, rejected, manifest = run(tmp_path, "--scenario", "persona_qa", "--input", str(one_page_pdf),
+                                   "--persona-count", "2", "--questions-per-chunk", "1")
+    personas = read(tmp_path, "personas.jsonl")
+    assert 1 <= len(personas) <= 2 and manifest["personas"]["count"] == len(personas)
+    assert len(data) + len(rejected) == len(personas)
+    assert {r["metadata"]["persona"]["persona_id"] for r in data + rejected} == {p["persona_id"] for p in personas}

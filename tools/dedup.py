@@ -1,0 +1,98 @@
+"""Near-duplicate detection across a whole run: MinHash LSH over word shingles.
+
+LSH finds candidates in constant time per text (datasketch), and every candidate is
+confirmed by the exact Jaccard similarity of the shingle sets, so the verdict does not
+depend on hashing luck. The same measure scores a finished dataset (`near_duplicates`),
+which is how the lab's reference output and ours are compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from .text import tokens
+
+SHINGLE_WORDS = 3
+NEAR_DUPLICATE_JACCARD = 0.5  # share of word trigrams two texts have in common
+_PERMUTATIONS = 128
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
+    """Word n-grams of the normalised text (CJK runs count as character bigrams);
+    a text shorter than `size` words is its own single shingle."""
+    words = tokens(text)
+    if len(words) < size:
+        return frozenset([" ".join(words)]) if words else frozenset()
+    return frozenset(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+@dataclass
+class Match:
+    key: str
+    text: str
+    similarity: float
+
+
+class NearDuplicateIndex:
+    """Texts kept so far; `find` returns the most similar one at or above the threshold.
+
+    Teams share one index on one event loop, so check-then-add needs no lock.
+    """
+
+    def __init__(self, threshold: float = NEAR_DUPLICATE_JACCARD) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=_PERMUTATIONS)
+        self._entries: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @staticmethod
+    def _minhash(items: frozenset[str]) -> MinHash:
+        minhash = MinHash(num_perm=_PERMUTATIONS, seed=1)
+        minhash.update_batch([s.encode("utf-8") for s in items])
+        return minhash
+
+    def find(self, text: str, ignore_prefix: str | None = None) -> Match | None:
+        """The closest kept text, skipping keys that start with `ignore_prefix` (e.g. a
+        lineage's own ancestors, which an evolution is meant to resemble)."""
+        items = shingles(text)
+        if not items or not self._entries:
+            return None
+        best: Match | None = None
+        for key in self._lsh.query(self._minhash(items)):
+            if ignore_prefix is not None and key.startswith(ignore_prefix):
+                continue
+            other_text, other = self._entries[key]
+            similarity = jaccard(items, other)
+            if similarity >= self.threshold and (best is None or similarity > best.similarity):
+                best = Match(key, other_text, similarity)
+        return best
+
+    def add(self, key: str, text: str) -> None:
+        items = shingles(text)
+        if not items or key in self._entries:
+            return
+        self._entries[key] = (text, items)
+        self._lsh.insert(key, self._minhash(items))
+
+
+def near_duplicates(texts: Iterable[str], threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
+    """(index, index of the earlier text it nearly copies, similarity) for every text
+    that nearly duplicates an earlier one."""
+    index = NearDuplicateIndex(threshold)
+    found = []
+    for i, text in enumerate(texts):
+        match = index.find(text)
+        if match is not None:
+            found.append((i, int(match.key), round(match.similarity, 3)))
+        else:
+            index.add(str(i), text)
+    return found
