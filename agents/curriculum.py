@@ -21,8 +21,9 @@ from ..tools.text import normalize
 from .base import RoleAgent, render_prompt
 from .instructions import InstructionsOutput
 
-# Short names without quotes or control characters: bounded so llama.cpp's grammar stays small.
-NAME = r'^[^"\\\x00-\x1f ][^"\\\x00-\x1f]{1,79}$'
+# Short names without quotes, control characters or the prompt's <placeholders>: bounded so
+# llama.cpp's grammar stays small, and a small model cannot echo the reply template.
+NAME = r'^[^"\\<>\x00-\x1f ][^"\\<>\x00-\x1f]{1,79}$'
 Name = Annotated[str, Field(pattern=NAME)]
 
 
@@ -100,7 +101,10 @@ class CurriculumAgent(RoleAgent):
         prompt = render_prompt("curriculum.subjects", discipline=discipline, count=count)
         reply, _ = await self.ask(SubjectsReply, prompt, CancellationToken())
         kept = distinct([s.name for s in reply.subjects], count)
-        return [next(s for s in reply.subjects if s.name.strip() == name) for name in kept]
+        subjects = [next(s for s in reply.subjects if s.name.strip() == name) for name in kept]
+        for subject in subjects:
+            subject.subtopics = distinct(subject.subtopics, 5)
+        return subjects
 
     async def syllabus(self, discipline: str, subject: SubjectReply, count: int) -> list[SessionReply]:
         prompt = render_prompt("curriculum.syllabus", discipline=discipline, subject=subject.name, level=subject.level,

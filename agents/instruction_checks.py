@@ -85,6 +85,15 @@ def check_instruction_usable(instruction: str, error: str | None) -> CheckResult
     return _ok("instruction_usable")
 
 
+def check_covers_concepts(instruction: str, concepts: list[str]) -> CheckResult:
+    """A homework question must be about its session: it names at least one key concept
+    (by a content word of it), or it is off topic however good it is."""
+    wanted = {s for concept in concepts for s in stems(concept)}
+    if wanted and not wanted & set(stems(instruction)):
+        return _fail("covers_concepts", f"the question names none of its key concepts ({', '.join(concepts)[:100]})")
+    return _ok("covers_concepts")
+
+
 def check_not_near_duplicate(instruction: str, registry: NearDuplicateIndex, own_prefix: str | None = None) -> CheckResult:
     match = registry.find(instruction, ignore_prefix=own_prefix)
     if match is not None:
@@ -97,10 +106,12 @@ def check_not_near_duplicate(instruction: str, registry: NearDuplicateIndex, own
 def instruction_checks(
     *, instruction: str, answer: str, language: str, registry: NearDuplicateIndex, parent: str | None = None,
     instruction_error: str | None = None, answer_error: str | None = None, finish_reason: str | None = None,
-    source: str | None = None, own_prefix: str | None = None,
+    source: str | None = None, own_prefix: str | None = None, concepts: list[str] | None = None,
 ) -> list[CheckResult]:
     """Every check, elimination rules first (the first failure names the rule)."""
     checks = [check_instruction_usable(instruction, instruction_error)]
+    if concepts:
+        checks.append(check_covers_concepts(instruction, concepts))
     if parent is not None:
         checks += [check_information_gain(instruction, parent), check_no_rewriter_wording(instruction)]
     checks += [

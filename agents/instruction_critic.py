@@ -91,6 +91,7 @@ class InstructionCriticAgent(RoleAgent):
             parent=instruction.parent_text if self.evolution else None, instruction_error=instruction.error,
             answer_error=answer.error, finish_reason=answer.finish_reason, source=self._source(answer),
             own_prefix=f"{ctx.item_id}:" if self.evolution else None,  # a lineage may resemble its ancestors
+            concepts=instruction.path.get("key_concepts"),
         )
         failed = [c for c in checks if not c.passed]
         judged = JudgedInstruction(instruction=instruction, answer=answer, decision="reject", checks=checks)

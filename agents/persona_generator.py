@@ -3,14 +3,17 @@ expertise level, goals and a writing style.
 
 From documents it follows Persona Hub's text-to-persona (Ge et al. 2024): "who is likely
 to read this text, and why?", asked of passages spread over the collection; from a short
-audience description it asks for one reader at a time. Either way each new persona is
-told the roles already taken, and a near-copy of one (same role, by fuzzy match) is
-dropped, so the set stays diverse.
+audience description it asks for one reader at a time. Diversity is built in, not hoped
+for: each request names a different angle (a novice, an operator, an auditor, a buyer, …,
+from `prompts/persona_generator.angles.md`), each new persona is told the roles already
+taken, and a near-copy of one (same role, by fuzzy match) is dropped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from autogen_core import CancellationToken
@@ -36,6 +39,12 @@ class PersonaReply(BaseModel):
     style: str = Field(pattern=_PHRASE)
 
 
+@cache
+def angles() -> tuple[str, ...]:
+    text = resources.files(__package__).joinpath("prompts", "persona_generator.angles.md").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
 @dataclass
 class _PlanningContext:
     failure: Exception | None = None
@@ -49,7 +58,7 @@ class PersonaGeneratorAgent(RoleAgent):
     def __init__(self, model_client: ChatCompletionClient, **kwargs: Any) -> None:
         super().__init__(model_client, _PlanningContext(), **kwargs)
         self.personas: list[Persona] = []
-        self.duplicates = 0
+        self.dropped: list[str] = []  # roles that repeated one already taken
         self.failures: list[str] = []
 
     def is_new(self, role: str) -> bool:
@@ -65,16 +74,20 @@ class PersonaGeneratorAgent(RoleAgent):
             self.failures.append(exc.error)
             return None
         if not self.is_new(reply.role):
-            self.duplicates += 1
+            self.dropped.append(reply.role)
             return None
         persona = Persona(persona_id=f"p{len(self.personas) + 1}", source=source, **reply.model_dump())
         self.personas.append(persona)
         return persona
 
-    async def from_text(self, text: str, title: str, source: str) -> Persona | None:
-        prompt = render_prompt("persona_generator.from_text", title=title, passage=text[:PASSAGE_CHARS])
+    def _angle(self, attempt: int) -> str:
+        return angles()[attempt % len(angles())]
+
+    async def from_text(self, text: str, title: str, source: str, attempt: int) -> Persona | None:
+        prompt = render_prompt("persona_generator.from_text", title=title, passage=text[:PASSAGE_CHARS],
+                               angle=self._angle(attempt))
         return await self._one(prompt, source)
 
-    async def from_audience(self, audience: str, number: int) -> Persona | None:
-        return await self._one(render_prompt("persona_generator.from_audience", audience=audience, number=number),
-                               "audience")
+    async def from_audience(self, audience: str, attempt: int) -> Persona | None:
+        prompt = render_prompt("persona_generator.from_audience", audience=audience, angle=self._angle(attempt))
+        return await self._one(prompt, "audience")

@@ -171,7 +171,11 @@ class Glan(Scenario):
                         return None
                     finally:
                         advance()
-                return {**subject.model_dump(), "sessions": [s.model_dump() for s in sessions]} if sessions else None
+                if not sessions:
+                    skipped.append({"path": f"{discipline} / {subject.name}",
+                                    "reason": "no class session with two distinct key concepts"})
+                    return None
+                return {**subject.model_dump(), "sessions": [s.model_dump() for s in sessions]}
 
             async def plan_discipline(name: str) -> dict[str, Any]:
                 async with gate:
@@ -182,8 +186,10 @@ class Glan(Scenario):
                         subjects = []
                     finally:
                         advance()
-                planned = await asyncio.gather(*(plan_subject(name, s) for s in subjects))
-                return {"name": name, "subjects": [s for s in planned if s]}
+                planned = [s for s in await asyncio.gather(*(plan_subject(name, s) for s in subjects)) if s]
+                if subjects and not planned:
+                    skipped.append({"path": name, "reason": "no subject with a usable syllabus"})
+                return {"name": name, "subjects": planned}
 
             disciplines = await asyncio.gather(*(plan_discipline(n) for n in names))
         return {"disciplines": [d for d in disciplines if d["subjects"]], "skipped": skipped, "taxonomy": taxonomy}

@@ -81,21 +81,22 @@ class PersonaQA(SeedFromPdf):
                 if len(generator.personas) >= o.persona_count:
                     break
                 if o.audience:
-                    persona = await generator.from_audience(o.audience, len(generator.personas) + 1)
+                    persona = await generator.from_audience(o.audience, attempt)
                 elif works:
                     # Passages spread evenly over the collection, a different one each try.
                     work = works[(attempt * len(works) // o.persona_count) % len(works)]
-                    persona = await generator.from_text(work.chunk.text, work.chunk.title, work.chunk.chunk_id)
+                    persona = await generator.from_text(work.chunk.text, work.chunk.title, work.chunk.chunk_id, attempt)
                 else:
                     break
                 if persona is not None:
                     advance()
         plan.info["persona_generation"] = {"wanted": o.persona_count, "made": len(generator.personas),
-                                           "duplicates_dropped": generator.duplicates,
+                                           "duplicates_dropped": generator.dropped,
                                            "invalid_replies": len(generator.failures)}
         if len(generator.personas) < o.persona_count:
             plan.warnings.append(f"only {len(generator.personas)} of {o.persona_count} personas could be generated "
-                                 f"({generator.duplicates} near-copies dropped, {len(generator.failures)} invalid replies)")
+                                 f"({len(generator.dropped)} near-copies dropped, {len(generator.failures)} invalid "
+                                 "replies); pass --personas FILE or --audience TEXT")
         return generator.personas
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:

@@ -10,6 +10,7 @@ from conftest import SAMPLE_PDF, SHARED_DATA, run_with_client
 from scripted import SCRIPTED_PERSONAS, ScriptedClient, prompt_text
 
 from agentsynth.agents.evolver import OPERATIONS, choose_operation
+from agentsynth.agents.persona_generator import angles
 from agentsynth.agents.instruction_checks import (
     check_answer_has_content,
     check_answer_substantive,
@@ -215,14 +216,37 @@ def test_glan_builds_the_curriculum_and_keeps_each_questions_path(tmp_path):
 
 def test_glan_removes_near_duplicates_across_the_run(tmp_path):
     def same_question(messages, schema):
-        return {"question": "Explain how entropy and enthalpy decide whether a reaction is spontaneous."}
+        return {"question": "Explain how entropy, enthalpy and Gibbs energy decide whether a reaction is spontaneous."}
 
-    client = ScriptedClient({"HomeworkFree": same_question})
+    def thermo_syllabus(messages, schema):
+        return {"sessions": [{"title": f"Spontaneity {n}", "key_concepts": ["entropy", "enthalpy", "Gibbs energy"]}
+                             for n in (1, 2)]}
+
+    client = ScriptedClient({"HomeworkFree": same_question, "SyllabusReply": thermo_syllabus})
     run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path, concurrency=4)
     accepted, rejected = lines(tmp_path / "data.jsonl"), lines(tmp_path / "rejected.jsonl")
     assert len(accepted) == 1 and len(rejected) == 15
     assert {r["metadata"]["eliminated_by"] for r in rejected} == {"not_near_duplicate"}
     assert json.loads((tmp_path / "manifest.json").read_text())["glan"]["rejected_by_rule"] == {"not_near_duplicate": 15}
+
+
+def test_glan_rejects_questions_off_their_session_and_reports_unusable_syllabi(tmp_path):
+    def off_topic(messages, schema):
+        return {"question": "Which of the following is more efficient in reducing plastic waste?"}
+
+    def one_concept(messages, schema):  # Organic Chemistry's syllabi have no two distinct concepts
+        if "Organic Chemistry" in prompt_text(messages):
+            return {"sessions": [{"title": "Session 1", "key_concepts": ["Chemistry", "chemistry"]}]}
+        return {"sessions": [{"title": "Loss functions", "key_concepts": ["cross-entropy loss", "gradient"]}]}
+
+    client = ScriptedClient({"HomeworkFree": off_topic, "SyllabusReply": one_concept})
+    run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["curriculum"]["disciplines"] == 1
+    assert {s["path"] for s in manifest["skipped_inputs"]} == {
+        "Organic Chemistry", "Organic Chemistry / Organic Chemistry 100", "Organic Chemistry / Organic Chemistry 200"}
+    assert {r["metadata"]["eliminated_by"] for r in lines(tmp_path / "rejected.jsonl")} == {"covers_concepts"}
+    assert not lines(tmp_path / "data.jsonl")
 
 
 def test_glan_resume_reuses_the_saved_curriculum(tmp_path):
@@ -297,6 +321,8 @@ def test_persona_qa_writes_personas_and_conditions_questions_on_them(tmp_path):
     # Every generation after the first was told which readers were already taken.
     asked = [prompt_text(c["messages"]) for c in client.calls_for("PersonaReply")]
     assert SCRIPTED_PERSONAS[0]["role"] in asked[1] and SCRIPTED_PERSONAS[1]["role"] in asked[2]
+    # ... and asked for a reader from a different angle (diversity by construction).
+    assert [next(a for a in angles() if a in p) for p in asked] == list(angles()[:3])
 
 
 def test_persona_qa_reuses_a_personas_file_and_drops_near_copies(tmp_path):
@@ -309,7 +335,8 @@ def test_persona_qa_reuses_a_personas_file_and_drops_near_copies(tmp_path):
     same = ScriptedClient({"PersonaReply": SCRIPTED_PERSONAS[0]})
     run_with_client(PersonaQA(PersonaOptions(inputs=[SAMPLE_PDF], persona_count=2)), same, tmp_path / "b")
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    assert manifest["persona_generation"] == {"wanted": 2, "made": 1, "duplicates_dropped": 5, "invalid_replies": 0}
+    assert manifest["persona_generation"] == {"wanted": 2, "made": 1, "invalid_replies": 0,
+                                              "duplicates_dropped": [SCRIPTED_PERSONAS[0]["role"]] * 5}
     assert any("only 1 of 2 personas" in w for w in manifest["warnings"])
 
 
