@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     augment.add_argument("--rounds", type=int, default=3, metavar="N",
                          help="evolve_instruct: evolution rounds; each evolves the survivors of the last (default: 3)")
     augment.add_argument("--disciplines", type=Path, metavar="FILE", help="glan: disciplines, one per line")
+    augment.add_argument("--curriculum", type=Path, metavar="FILE",
+                         help="glan: a curriculum.json (from a run, or edited by hand) instead of planning one")
     augment.add_argument("--generate-taxonomy", action="store_true",
                          help="glan: have the curriculum model build fields → sub-fields → disciplines first")
     augment.add_argument("--subjects-per-discipline", type=int, default=2, metavar="N", help="glan (default: 2)")
@@ -164,10 +166,11 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
     if args.scenario == "glan":
         from .scenarios.glan import Glan, GlanOptions
 
-        if not args.disciplines and not args.generate_taxonomy:
-            raise AgentsynthError("--scenario glan needs --disciplines FILE or --generate-taxonomy")
+        if not args.disciplines and not args.generate_taxonomy and not args.curriculum:
+            raise AgentsynthError("--scenario glan needs --disciplines FILE, --generate-taxonomy or --curriculum FILE")
         return Glan(GlanOptions(
-            disciplines=args.disciplines, generate_taxonomy=args.generate_taxonomy, domain=args.domain,
+            disciplines=args.disciplines, curriculum=args.curriculum, generate_taxonomy=args.generate_taxonomy,
+            domain=args.domain,
             subjects_per_discipline=args.subjects_per_discipline, sessions_per_subject=args.sessions_per_subject,
             questions_per_session=args.questions_per_session, language=args.language or "en",
             critic_trust=critic_trust, bounded=bounded,

@@ -11,7 +11,7 @@ branch of the tree with its reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from autogen_core import CancellationToken
 from autogen_core.models import ChatCompletionClient
@@ -33,7 +33,7 @@ class NamesReply(BaseModel):
 
 class SubjectReply(BaseModel):
     name: str = Field(pattern=NAME)
-    level: int = Field(ge=100, le=400)  # 100 = introductory ... 400 = advanced, as in GLAN's prompts
+    level: Literal[100, 200, 300, 400]  # introductory ... advanced, as in GLAN's prompts (an enum: grammar-enforced)
     subtopics: list[Name] = Field(min_length=1, max_length=5)
 
 
@@ -51,9 +51,9 @@ class SyllabusReply(BaseModel):
 
 
 def _names_model(count: int) -> type[BaseModel]:
-    """NamesReply with at most `count` names (the grammar stops the list there)."""
+    """NamesReply with exactly `count` names (the grammar holds the model to it)."""
     return create_model("NamesReply", __base__=NamesReply,
-                        names=(list[Name], Field(min_length=1, max_length=count)))
+                        names=(list[Name], Field(min_length=count, max_length=count)))
 
 
 def distinct(names: list[str], limit: int) -> list[str]:
@@ -99,7 +99,9 @@ class CurriculumAgent(RoleAgent):
 
     async def subjects(self, discipline: str, count: int) -> list[SubjectReply]:
         prompt = render_prompt("curriculum.subjects", discipline=discipline, count=count)
-        reply, _ = await self.ask(SubjectsReply, prompt, CancellationToken())
+        reply_model = create_model("SubjectsReply", __base__=SubjectsReply,
+                                   subjects=(list[SubjectReply], Field(min_length=count, max_length=count)))
+        reply, _ = await self.ask(reply_model, prompt, CancellationToken())
         kept = distinct([s.name for s in reply.subjects], count)
         subjects = [next(s for s in reply.subjects if s.name.strip() == name) for name in kept]
         for subject in subjects:
@@ -109,7 +111,9 @@ class CurriculumAgent(RoleAgent):
     async def syllabus(self, discipline: str, subject: SubjectReply, count: int) -> list[SessionReply]:
         prompt = render_prompt("curriculum.syllabus", discipline=discipline, subject=subject.name, level=subject.level,
                                subtopics=", ".join(subject.subtopics), count=count)
-        reply, _ = await self.ask(SyllabusReply, prompt, CancellationToken())
+        reply_model = create_model("SyllabusReply", __base__=SyllabusReply,
+                                   sessions=(list[SessionReply], Field(min_length=count, max_length=count)))
+        reply, _ = await self.ask(reply_model, prompt, CancellationToken())
         kept = distinct([s.title for s in reply.sessions], count)
         sessions = [next(s for s in reply.sessions if s.title.strip() == title) for title in kept]
         for session in sessions:

@@ -1,7 +1,8 @@
 """glan: GLAN (Li et al. 2024): a curriculum built by models, then homework questions
 and answers for every class session.
 
-Planning (saved as curriculum.json, reused by --resume): disciplines (a file, or fields →
+Planning (saved as curriculum.json, reused by --resume; or `--curriculum FILE`, one written
+or edited by hand in the same shape): disciplines (a file, or fields →
 sub-fields → disciplines from the curriculum model) → subjects with level and subtopics →
 a syllabus of class sessions with key concepts. One work item is one class session: the
 homework writer writes one question per slot (a distinct combination of key concepts,
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from autogen_core.models import ChatCompletionClient
+from pydantic import BaseModel, Field, ValidationError
 
 from ..agents.context import LANGUAGE_NAMES, TrustPolicy
 from ..agents.curriculum import CurriculumAgent, SubjectReply
@@ -54,6 +55,7 @@ class GlanMetadata(BaseMetadata):
 @dataclass
 class GlanOptions:
     disciplines: Path | None = None
+    curriculum: Path | None = None  # a curriculum.json to use instead of planning one
     generate_taxonomy: bool = False
     domain: str | None = None  # root of a generated taxonomy
     subjects_per_discipline: int = 2
@@ -72,6 +74,42 @@ def read_disciplines(path: Path) -> list[str]:
     if not names:
         raise InputError(path, "no disciplines (expected one per line)")
     return names
+
+
+class _Session(BaseModel):
+    title: str
+    key_concepts: list[str] = Field(min_length=2)
+
+
+class _Subject(BaseModel):
+    name: str
+    level: int
+    subtopics: list[str] = []
+    sessions: list[_Session] = Field(min_length=1)
+
+
+class _Discipline(BaseModel):
+    name: str
+    subjects: list[_Subject] = Field(min_length=1)
+
+
+class Curriculum(BaseModel):
+    """curriculum.json: what planning saves, and what --curriculum FILE takes (written or edited by hand)."""
+
+    disciplines: list[_Discipline] = Field(min_length=1)
+    skipped: list[dict[str, str]] = []
+    taxonomy: dict[str, Any] | None = None
+
+
+def read_curriculum(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(path, "no such file" if not path.exists() else "is not a file")
+    try:
+        return Curriculum.model_validate_json(path.read_text(encoding="utf-8-sig")).model_dump()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"]) or "file"
+        raise InputError(path, f"{where}: {problem['msg']} (expected the shape of a run's curriculum.json)") from None
 
 
 def plan_slots(item_id: str, concepts: list[str], count: int) -> list[QuestionSlot]:
@@ -104,6 +142,8 @@ class Glan(Scenario):
                 raise InputError(flag, "must be at least 1")
         if options.disciplines is not None:
             read_disciplines(options.disciplines)  # a bad file is one line before any model is loaded
+        if options.curriculum is not None:
+            read_curriculum(options.curriculum)
         self.options = options
         self.registry = NearDuplicateIndex()
 
@@ -111,16 +151,17 @@ class Glan(Scenario):
         o = self.options
         return {"subjects": o.subjects_per_discipline, "sessions": o.sessions_per_subject,
                 "questions": o.questions_per_session, "language": o.language, "critic_trust": o.critic_trust,
-                "bounded": o.bounded, "taxonomy": o.generate_taxonomy, "domain": o.domain}
+                "bounded": o.bounded, "taxonomy": o.generate_taxonomy, "domain": o.domain,
+                "curriculum": str(o.curriculum) if o.curriculum else None}
 
     def restore(self, accepted: list[dict]) -> None:
         for record in accepted:
             self.registry.add(record["id"], next(m["content"] for m in record["messages"] if m["role"] == "user"))
 
     async def aplan(self, context: PlanContext) -> Plan:
-        saved = context.saved(CURRICULUM)
+        saved = context.saved(CURRICULUM) or self.options.curriculum
         if saved is not None:
-            curriculum = json.loads(saved.read_text(encoding="utf-8"))
+            curriculum = read_curriculum(saved)
         else:
             curriculum = await self._build_curriculum(context)
             if context.out_dir is not None:

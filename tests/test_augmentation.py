@@ -236,8 +236,9 @@ def test_glan_rejects_questions_off_their_session_and_reports_unusable_syllabi(t
 
     def one_concept(messages, schema):  # Organic Chemistry's syllabi have no two distinct concepts
         if "Organic Chemistry" in prompt_text(messages):
-            return {"sessions": [{"title": "Session 1", "key_concepts": ["Chemistry", "chemistry"]}]}
-        return {"sessions": [{"title": "Loss functions", "key_concepts": ["cross-entropy loss", "gradient"]}]}
+            return {"sessions": [{"title": f"Session {n}", "key_concepts": ["Chemistry", "chemistry"]} for n in (1, 2)]}
+        return {"sessions": [{"title": f"Loss functions {n}", "key_concepts": ["cross-entropy loss", "gradient"]}
+                             for n in (1, 2)]}
 
     client = ScriptedClient({"HomeworkFree": off_topic, "SyllabusReply": one_concept})
     run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path)
@@ -255,6 +256,20 @@ def test_glan_resume_reuses_the_saved_curriculum(tmp_path):
     again = ScriptedClient()
     run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), again, tmp_path, limit=3, resume=True)
     assert not again.calls_for("SubjectsReply") and not again.calls_for("SyllabusReply")
+
+
+def test_glan_runs_from_a_hand_written_curriculum(tmp_path, capsys):
+    curriculum = Path(__file__).resolve().parents[1] / "samples" / "glan_curriculum.json"
+    client = ScriptedClient()
+    summary = run_with_client(Glan(GlanOptions(curriculum=curriculum)), client, tmp_path / "a")
+    assert summary.items == 8 and not client.calls_for("SubjectsReply") and not client.calls_for("SyllabusReply")
+    records = lines(tmp_path / "a" / "data.jsonl") + lines(tmp_path / "a" / "rejected.jsonl")
+    assert {r["metadata"]["subject"] for r in records} == {"Fundamentals of Machine Learning", "Deep Learning",
+                                                          "General Organic Chemistry", "Stereochemistry"}
+    bad = write_jsonl(tmp_path / "c.json", [{"disciplines": [{"name": "Optics", "subjects": []}]}])
+    code = main(["--scenario", "glan", "--curriculum", str(bad), "--out", str(tmp_path / "b"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "c.json" in err and "disciplines.0.subjects" in err and len(err.splitlines()) == 1
 
 
 def test_glan_can_generate_its_taxonomy(tmp_path):
