@@ -106,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     augment.add_argument("--audience", metavar="TEXT",
                          help="persona_qa: describe the domain and its readers to generate personas from this "
                               "instead of from the documents")
+    prefs = p.add_argument_group("preference")
+    prefs.add_argument("--responses", type=int, default=2, metavar="N",
+                       help="responses per instruction, one per role responder_1..N (default: 2; by default the main "
+                            "model at different temperatures, or any model per role with --role-model)")
+    prefs.add_argument("--min-margin", type=float, default=1.0, metavar="X",
+                       help="keep a pair only when the chosen response's mean rating beats the rejected one's by at "
+                            "least this (1-5 scale; default: 1.0)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
     p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
@@ -163,6 +170,13 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
         return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
                                             critic_trust=critic_trust, bounded=bounded))
+    if args.scenario == "preference":
+        from .scenarios.preference import Preference, PreferenceOptions
+
+        if not args.input or len(args.input) != 1:
+            raise AgentsynthError("--scenario preference needs exactly one --input instructions.jsonl")
+        return Preference(PreferenceOptions(input=args.input[0], responses=args.responses, min_margin=args.min_margin,
+                                            language=args.language, critic_trust=critic_trust, bounded=bounded))
     if args.scenario == "glan":
         from .scenarios.glan import Glan, GlanOptions
 
@@ -239,6 +253,15 @@ def run_config(args: argparse.Namespace) -> RunConfig:
     return config.model_copy(update=update)
 
 
+def role_model_settings(config: RunConfig, role: str, scenario) -> ModelSettings:
+    """The role's model settings, with the scenario's defaults for a role the run config does
+    not set (e.g. preference responders at different temperatures), unless a flag set them."""
+    settings = config.for_role(role)
+    defaults = getattr(scenario, "role_defaults", dict)().get(role, {})
+    unset = {k: v for k, v in defaults.items() if role not in config.roles and k not in config.default.model_fields_set}
+    return settings.model_copy(update=unset) if unset else settings
+
+
 def _check_models(settings: dict[str, ModelSettings], console: Console) -> int:
     from .agents.check import check_model
 
@@ -274,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             args.answer_style or default_answer_style(answerer_spec), console,
         )
         config.check_roles(scenario.roles, str(args.config or "--role-model"))
-        role_settings = {role: config.for_role(role) for role in scenario.roles}
+        role_settings = {role: role_model_settings(config, role, scenario) for role in scenario.roles}
         if args.check_model:
             return _check_models(role_settings, Console())
         concurrency = config.concurrency or default_concurrency([s.spec for s in role_settings.values()])

@@ -34,8 +34,8 @@ class InstructionAnswererAgent(RoleAgent):
     output_model = AnswersOutput
     max_tokens = 700
 
-    def __init__(self, model_client, context: InstructionContext, **kwargs) -> None:
-        super().__init__(model_client, context, name="answerer", description="Answers each instruction.", **kwargs)
+    def __init__(self, model_client, context: InstructionContext, *, name: str = "answerer", **kwargs) -> None:
+        super().__init__(model_client, context, name=name, description="Answers each instruction.", **kwargs)
         self._pending: InstructionsOutput | None = None
         can_call_tools = bool(model_client.model_info.get("function_calling")) and context.index is not None
         self._tool = search_documents_tool(context.index) if can_call_tools else None

@@ -118,6 +118,11 @@ class Scenario(ABC):
     def restore(self, accepted: list[dict]) -> None:
         """On resume, re-seed run-wide state (e.g. the duplicate registry) from kept records."""
 
+    def views(self) -> dict[str, Callable[[dict], dict]]:
+        """Extra files derived from each accepted record (file name → row of a record's JSON),
+        written beside data.jsonl and rebuilt from it on resume; e.g. DPO pairs."""
+        return {}
+
     def report(self, out_dir: Path) -> dict[str, Any]:
         """Manifest sections computed from the finished output (e.g. rejections per rule)."""
         return {}
@@ -191,19 +196,22 @@ def _fingerprint_hash(scenario: Scenario, settings: RunSettings, item_ids: list[
 class _Outputs:
     """The run's output files, opened for appending."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, views: dict[str, Callable[[dict], dict]]) -> None:
         self.dir = out_dir
         self.data = JsonlAppender(out_dir / DATA)
         self.rejected = JsonlAppender(out_dir / REJECTED)
         self.failed = JsonlAppender(out_dir / FAILED)
         self.train = JsonlAppender(out_dir / TRAIN)
         self.progress = JsonlAppender(out_dir / PROGRESS)
+        self.views = {name: (view, JsonlAppender(out_dir / name)) for name, view in views.items()}
 
     def write_item(self, item: WorkItem, result: ItemResult, usage: UsageLedger) -> None:
         # Records first, the progress line last: an item is "done" only once all of its
         # records are on disk, and resume drops records of items that are not done.
         self.data.write_many(result.accepted)
         self.train.write_many([{"messages": [m.model_dump() for m in r.messages]} for r in result.accepted])
+        for view, appender in self.views.values():
+            appender.write_many([view(r.model_dump(mode="json")) for r in result.accepted])
         self.rejected.write_many(result.rejected)
         self.progress.write_many([{
             "item_id": item.item_id, "status": "ok", "accepted": len(result.accepted),
@@ -218,7 +226,8 @@ class _Outputs:
         self.progress.write_many([{"item_id": item.item_id, "status": "failed", "usage": usage.as_dict()}])
 
     def close(self) -> None:
-        for appender in (self.data, self.rejected, self.failed, self.train, self.progress):
+        for appender in (self.data, self.rejected, self.failed, self.train, self.progress,
+                         *(a for _, a in self.views.values())):
             appender.close()
 
 
@@ -241,6 +250,8 @@ def _prepare_resume(out_dir: Path, fingerprint: str, scenario: Scenario) -> set[
             rewrite_records(path, [r for r in read_records(path) if _item_id(r) in keep])
     kept = list(read_records(out_dir / DATA))
     rewrite_records(out_dir / TRAIN, [{"messages": r["messages"]} for r in kept])
+    for name, view in scenario.views().items():
+        rewrite_records(out_dir / name, [view(r) for r in kept])
     rewrite_records(out_dir / PROGRESS, [p for p in read_records(out_dir / PROGRESS) if p["item_id"] in done])
     scenario.restore(kept)
     return done
@@ -316,7 +327,7 @@ async def run_scenario(
     write_json(out_dir / MANIFEST, manifest)
 
     todo = [item for item in items if item.item_id not in done]
-    outputs = _Outputs(out_dir)
+    outputs = _Outputs(out_dir, scenario.views())
     progress = _Progress(len(items), settings.show_progress, console)
     counts = {"accepted": _count_lines(out_dir / DATA), "rejected": _count_lines(out_dir / REJECTED), "failed": 0}
     progress.update(completed=len(items) - len(todo), usage=run_usage.short(), **counts)
@@ -365,6 +376,7 @@ async def run_scenario(
         for name, report in settings.reports.items():
             manifest[name] = report()
         manifest.update(scenario.report(out_dir))
+        manifest["views"] = list(scenario.views())
         summary = _finish(manifest, out_dir, items, run_usage, plan, started, status)
     return summary
 

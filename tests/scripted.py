@@ -174,7 +174,16 @@ def default_persona(messages, schema):
     return next((p for p in SCRIPTED_PERSONAS if p["role"] not in text), SCRIPTED_PERSONAS[0])
 
 
+def default_aspects(messages, schema):
+    """Longer responses rate higher (1-5), so scripted candidates are told apart."""
+    response = prompt_text(messages).split("Response:\n", 1)[-1].split("\n\nRate this response", 1)[0]
+    score = max(1, min(5, len(response.split()) // 6))
+    return {"helpfulness": score, "honesty": score, "instruction_following": score, "truthfulness": score,
+            "rationale": f"A response of {len(response.split())} words."}
+
+
 DEFAULT_HANDLERS: dict[str, Handler] = {
+    "AspectRatings": default_aspects,
     "PersonaReply": default_persona,
     "NamesReply": default_names,
     "SubjectsReply": default_subjects,

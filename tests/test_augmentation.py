@@ -361,3 +361,88 @@ def test_bad_personas_file_is_one_clear_line(tmp_path, capsys):
     code = main(["--scenario", "persona_qa", "--personas", str(bad), "--out", str(tmp_path / "o"), "--no-progress"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "p.jsonl" in err and "line 1: expertise" in err and len(err.splitlines()) == 1
+
+
+# --- preference ------------------------------------------------------------------------------
+
+def answering(text: str) -> ScriptedClient:
+    return ScriptedClient({"FreeAnswer": {"answer": text}})
+
+
+PREFERENCE_CLIENTS = {
+    "responder_1": answering("Use a learning-rate warm-up, then decay it with a cosine schedule over the remaining "
+                             "epochs, and watch the validation loss to stop early when it stops improving."),
+    "responder_2": answering("Lower the learning rate when training stalls."),
+    "responder_3": answering("Sorry, I cannot help with that."),
+}
+
+
+def run_preference(tmp_path, seeds, clients, **options):
+    from agentsynth.scenarios.preference import Preference, PreferenceOptions
+    from agentsynth.scenarios.runner import RunSettings, run_scenario
+    import asyncio
+
+    judge = ScriptedClient()
+    scenario = Preference(PreferenceOptions(input=seeds, **options))
+    settings = RunSettings(out_dir=tmp_path, model_label="scripted", show_progress=False)
+    return asyncio.run(run_scenario(scenario, settings, lambda role: clients.get(role, judge))), judge
+
+
+def test_preference_pairs_best_and_worst_with_scores_and_margin(tmp_path):
+    seeds = write_jsonl(tmp_path / "s.jsonl", [{"instruction": "How should I schedule the learning rate?"},
+                                               {"instruction": "How do I pick a batch size for ImageNet?"}])
+    summary, judge = run_preference(tmp_path / "out", seeds, PREFERENCE_CLIENTS, responses=3)
+    assert summary.accepted == 2 and summary.failed == 0
+    record = lines(tmp_path / "out" / "data.jsonl")[0]
+    meta = record["metadata"]
+    assert meta["chosen_by"] == "responder_1" and meta["rejected_by"] == "responder_3"
+    assert record["chosen"].startswith("Use a learning-rate warm-up") and record["rejected"].startswith("Sorry")
+    assert meta["score_rejected"] == 1.0 and meta["margin"] == meta["score_chosen"] - 1.0
+    refused = next(r for r in meta["ratings"] if r["responder"] == "responder_3")
+    assert refused["failed_checks"] and not refused["judged_by_model"]  # no model call for a broken response
+    assert len(judge.calls_for("AspectRatings")) == 2 * 2
+    dpo = lines(tmp_path / "out" / "dpo.jsonl")[0]
+    assert set(dpo) == {"prompt", "chosen", "rejected", "score_chosen", "score_rejected", "margin"}
+    chat = lines(tmp_path / "out" / "dpo.chat.jsonl")[0]
+    assert chat["prompt"] == [{"role": "user", "content": "How should I schedule the learning rate?"}]
+    assert chat["chosen"] == [{"role": "assistant", "content": record["chosen"]}]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["preference"]["pairs"] == 2 and manifest["preference"]["chosen_by"] == {"responder_1": 2}
+
+
+def test_preference_drops_ties_and_low_margins_and_counts_them(tmp_path):
+    seeds = write_jsonl(tmp_path / "s.jsonl", [{"instruction": "How should I schedule the learning rate?"}])
+    same = {"responder_1": PREFERENCE_CLIENTS["responder_1"], "responder_2": PREFERENCE_CLIENTS["responder_1"]}
+    summary, _ = run_preference(tmp_path / "tie", seeds, same)
+    assert summary.accepted == 0 and lines(tmp_path / "tie" / "rejected.jsonl")[0]["metadata"]["dropped"] == "tie"
+    summary, _ = run_preference(tmp_path / "low", seeds, PREFERENCE_CLIENTS, responses=2, min_margin=4.5)
+    assert summary.accepted == 0
+    manifest = json.loads((tmp_path / "low" / "manifest.json").read_text())
+    assert manifest["preference"]["dropped_low_margin"] == 1 and manifest["preference"]["dropped_ties"] == 0
+
+
+def test_preference_output_loads_with_datasets_in_the_columns_dpo_trainer_takes(tmp_path):
+    import datasets  # the test extra installs it: users load DPO pairs with it
+    seeds = write_jsonl(tmp_path / "s.jsonl", [{"instruction": "How should I schedule the learning rate?"},
+                                               {"instruction": "How do I pick a batch size for ImageNet?"}])
+    run_preference(tmp_path / "out", seeds, PREFERENCE_CLIENTS, responses=3)
+    standard = datasets.load_dataset("json", data_files=str(tmp_path / "out" / "dpo.jsonl"), split="train")
+    assert {"prompt", "chosen", "rejected"} <= set(standard.column_names) and standard.num_rows == 2
+    assert isinstance(standard[0]["prompt"], str)
+    chat = datasets.load_dataset("json", data_files=str(tmp_path / "out" / "dpo.chat.jsonl"), split="train")
+    assert chat[0]["prompt"][0]["role"] == "user" and chat[0]["chosen"][0]["role"] == "assistant"
+
+
+def test_responders_default_to_different_temperatures_unless_configured(tmp_path):
+    from agentsynth.config import RunConfig
+    from agentsynth.run import build_parser, role_model_settings, run_config
+    from agentsynth.scenarios.preference import Preference, PreferenceOptions
+
+    seeds = write_jsonl(tmp_path / "s.jsonl", [{"instruction": "Explain dropout."}])
+    scenario = Preference(PreferenceOptions(input=seeds, responses=3))
+    config = run_config(build_parser().parse_args(["--role-model", "responder_3=openai:gpt-4o-mini"]))
+    temperatures = [role_model_settings(config, r, scenario).temperature for r in scenario.roles]
+    assert temperatures == [0.0, 0.8, None, None]  # responder_3 is configured: its model's own defaults
+    fixed = run_config(build_parser().parse_args(["--temperature", "0.3"]))
+    assert {role_model_settings(fixed, r, scenario).temperature for r in scenario.roles} == {0.3}
+    assert isinstance(config, RunConfig)
