@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     augment.add_argument("--audience", metavar="TEXT",
                          help="persona_qa: describe the domain and its readers to generate personas from this "
                               "instead of from the documents")
+    selfi = p.add_argument_group("self_instruct")
+    selfi.add_argument("--application", metavar="TEXT",
+                       help="the AI application the queries are for (with no --input, the only context)")
+    selfi.add_argument("--instructions", type=int, default=5, metavar="N", help="queries per context (default: 5)")
     prefs = p.add_argument_group("preference")
     prefs.add_argument("--responses", type=int, default=2, metavar="N",
                        help="responses per instruction, one per role responder_1..N (default: 2; by default the main "
@@ -170,6 +174,12 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
         return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
                                             critic_trust=critic_trust, bounded=bounded))
+    if args.scenario == "self_instruct":
+        from .scenarios.self_instruct import SelfInstruct, SelfInstructOptions
+
+        return SelfInstruct(SelfInstructOptions(inputs=args.input or [], application=args.application,
+                                                instructions=args.instructions, language=args.language,
+                                                critic_trust=critic_trust, bounded=bounded))
     if args.scenario == "preference":
         from .scenarios.preference import Preference, PreferenceOptions
 

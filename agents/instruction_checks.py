@@ -17,7 +17,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from ..tools.dedup import NearDuplicateIndex
+from ..tools.dedup import NearDuplicateIndex, RougeLIndex
 from ..tools.text import STOPWORDS, normalize, stems, words
 from .critic_checks import (
     CheckResult,
@@ -94,17 +94,18 @@ def check_covers_concepts(instruction: str, concepts: list[str]) -> CheckResult:
     return _ok("covers_concepts")
 
 
-def check_not_near_duplicate(instruction: str, registry: NearDuplicateIndex, own_prefix: str | None = None) -> CheckResult:
+def check_not_near_duplicate(instruction: str, registry: NearDuplicateIndex | RougeLIndex,
+                             own_prefix: str | None = None) -> CheckResult:
     match = registry.find(instruction, ignore_prefix=own_prefix)
     if match is not None:
         return _fail("not_near_duplicate",
-                     f"{match.similarity:.0%} of its word trigrams are in an accepted instruction: {match.text[:80]!r}",
+                     f"{registry.measure} {match.similarity:.2f} with an accepted instruction: {match.text[:80]!r}",
                      round(match.similarity, 3))
     return _ok("not_near_duplicate")
 
 
 def instruction_checks(
-    *, instruction: str, answer: str, language: str, registry: NearDuplicateIndex, parent: str | None = None,
+    *, instruction: str, answer: str, language: str, registry: NearDuplicateIndex | RougeLIndex, parent: str | None = None,
     instruction_error: str | None = None, answer_error: str | None = None, finish_reason: str | None = None,
     source: str | None = None, own_prefix: str | None = None, concepts: list[str] | None = None,
 ) -> list[CheckResult]:

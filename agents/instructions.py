@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ..tools.dedup import NearDuplicateIndex
+from ..tools.dedup import NearDuplicateIndex, RougeLIndex
 from ..tools.language import UNKNOWN
 from ..tools.lookup import DocumentIndex
 from .context import LANGUAGE_NAMES, TrustPolicy
@@ -84,7 +84,7 @@ class InstructionContext:
 
     item_id: str
     language: str  # expected ISO code, or "unknown"
-    registry: NearDuplicateIndex  # instructions accepted so far in the run
+    registry: NearDuplicateIndex | RougeLIndex  # instructions accepted so far in the run
     domain: str = ""
     index: DocumentIndex | None = None  # documents the answers may be written from
     source_files: list[str] = field(default_factory=list)  # limit lookups to these documents

@@ -29,7 +29,7 @@ from ..agents.homework_writer import DIFFICULTIES, STYLES, HomeworkWriterAgent, 
 from ..agents.instructions import InstructionContext, JudgedInstruction
 from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError, StructuredOutputError
-from ..teams.instruction import build_homework_team, run_for_verdicts
+from ..teams.instruction import build_writer_team, run_for_verdicts
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.writers import read_records, write_json
 from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
@@ -267,7 +267,7 @@ class Glan(Scenario):
         context = InstructionContext(item_id=item.item_id, language=o.language, registry=self.registry,
                                      domain=session.discipline, bounded=o.bounded, critic_trust=o.critic_trust)
         writer = HomeworkWriterAgent(clients["question_writer"], context, session)
-        team = build_homework_team(writer, clients, context)
+        team = build_writer_team(writer, clients, context)
         task = f"Write {len(session.slots)} homework questions for {item.label}."
         verdicts = await run_for_verdicts(team, task, context)
         accepted, rejected = split_judged(

@@ -5,7 +5,8 @@ loop edge from the critic back to the evolver while rounds remain and an edge to
 recorder (the leaf) after the last; both are callables on the critic's structured
 `more_rounds` field. The loop is bounded by the round count the critic counts down.
 
-homework (glan): writer → answerer → critic, a straight GraphFlow ending at the critic.
+writer (glan's homework, self_instruct): writer → answerer → critic, a straight GraphFlow
+ending at the critic.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def build_evolution_team(
     return GraphFlow(participants=builder.get_participants(), graph=builder.build(), termination_condition=safety)
 
 
-def build_homework_team(writer: RoleAgent, clients: dict[str, ChatCompletionClient], context: InstructionContext) -> Team:
+def build_writer_team(writer: RoleAgent, clients: dict[str, ChatCompletionClient], context: InstructionContext) -> Team:
     answerer = InstructionAnswererAgent(clients["answerer"], context)
     critic = InstructionCriticAgent(clients["critic"], context)
     builder = DiGraphBuilder()

@@ -182,7 +182,17 @@ def default_aspects(messages, schema):
             "rationale": f"A response of {len(response.split())} words."}
 
 
+def default_query(messages, schema):
+    text = prompt_text(messages)
+    kind = re.search(r"about the context: (?:a |an )?(?:question |request )?(?:asking )?(?:to )?(\w+)", text)
+    material = re.search(r'"""\n(.*?)\n"""', text, re.DOTALL)
+    words = [w.strip(".,;:()|") for w in (material.group(1) if material else "the product").split()][:6]
+    return {"query": f"Please {kind.group(1) if kind else 'explain'} what {' '.join(words)} means for a new user."}
+
+
 DEFAULT_HANDLERS: dict[str, Handler] = {
+    "QueryFree": default_query,
+    "QueryBounded": default_query,
     "AspectRatings": default_aspects,
     "PersonaReply": default_persona,
     "NamesReply": default_names,

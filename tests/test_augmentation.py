@@ -446,3 +446,39 @@ def test_responders_default_to_different_temperatures_unless_configured(tmp_path
     fixed = run_config(build_parser().parse_args(["--temperature", "0.3"]))
     assert {role_model_settings(fixed, r, scenario).temperature for r in scenario.roles} == {0.3}
     assert isinstance(config, RunConfig)
+
+
+# --- self_instruct ---------------------------------------------------------------------------
+
+def test_self_instruct_from_documents_filters_by_rouge_l_and_answers_from_the_chunk(tmp_path):
+    from agentsynth.scenarios.self_instruct import SelfInstruct, SelfInstructOptions
+
+    client = ScriptedClient()
+    summary = run_with_client(SelfInstruct(SelfInstructOptions(inputs=[SAMPLE_PDF], instructions=4)), client, tmp_path)
+    records = lines(tmp_path / "data.jsonl") + lines(tmp_path / "rejected.jsonl")
+    assert summary.failed == 0 and len(records) == summary.items * 4
+    kinds = {r["metadata"]["task_kind"] for r in records}
+    assert len(kinds) >= 4  # every slot asks for another kind of task
+    for record in records:
+        assert record["metadata"]["source_file"].endswith(".pdf") and record["metadata"]["chunk_id"]
+    prompts = [prompt_text(c["messages"]) for c in client.calls_for("FreeAnswer")]
+    assert all("Reference (" in p for p in prompts)  # answers are written from the documents
+    repeats = [r for r in records if r["metadata"]["eliminated_by"] == "not_near_duplicate"]
+    assert all("ROUGE-L" in r["reasons"][0] for r in repeats)
+
+
+def test_self_instruct_rouge_filter_drops_a_reworded_repeat(tmp_path):
+    from agentsynth.scenarios.self_instruct import SelfInstruct, SelfInstructOptions
+
+    queries = iter(["Explain how dropout prevents overfitting in neural networks.",
+                    "Explain how dropout reduces overfitting in deep neural networks.",
+                    "Compare batch normalisation with layer normalisation for transformers."])
+    client = ScriptedClient({"QueryFree": lambda m, s: {"query": next(queries)}})
+    run_with_client(SelfInstruct(SelfInstructOptions(inputs=[], application="A deep-learning tutor.",
+                                                     instructions=3)), client, tmp_path)
+    kept = [r["messages"][0]["content"] for r in lines(tmp_path / "data.jsonl")]
+    dropped = lines(tmp_path / "rejected.jsonl")
+    assert kept == ["Explain how dropout prevents overfitting in neural networks.",
+                    "Compare batch normalisation with layer normalisation for transformers."]
+    assert dropped[0]["metadata"]["eliminated_by"] == "not_near_duplicate" and "ROUGE-L 0.82" in dropped[0]["reasons"][0]
+    assert dropped[0]["metadata"]["application"] == "A deep-learning tutor."

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
+from rapidfuzz.distance import LCSseq
 
 from .text import tokens
 
 SHINGLE_WORDS = 3
 NEAR_DUPLICATE_JACCARD = 0.5  # share of word trigrams two texts have in common
+SELF_INSTRUCT_ROUGE_L = 0.7
 _PERMUTATIONS = 128
 
 
@@ -45,6 +47,8 @@ class NearDuplicateIndex:
 
     Teams share one index on one event loop, so check-then-add needs no lock.
     """
+
+    measure = "word-trigram Jaccard"
 
     def __init__(self, threshold: float = NEAR_DUPLICATE_JACCARD) -> None:
         self.threshold = threshold
@@ -82,6 +86,47 @@ class NearDuplicateIndex:
             return
         self._entries[key] = (text, items)
         self._lsh.insert(key, self._minhash(items))
+
+
+def rouge_l(candidate: list[str], reference: list[str]) -> float:
+    """ROUGE-L F1 of two token lists (longest common subsequence, as Self-Instruct uses)."""
+    if not candidate or not reference:
+        return 0.0
+    common = LCSseq.similarity(candidate, reference)
+    if not common:
+        return 0.0
+    precision, recall = common / len(candidate), common / len(reference)
+    return 2 * precision * recall / (precision + recall)
+
+
+class RougeLIndex:
+    """Self-Instruct's filter (Wang et al. 2023): a new instruction is kept only when its
+    ROUGE-L with every kept one is below 0.7. Exact, O(n) per check, like the paper's."""
+
+    measure = "ROUGE-L"
+
+    def __init__(self, threshold: float = SELF_INSTRUCT_ROUGE_L) -> None:
+        self.threshold = threshold
+        self._entries: dict[str, tuple[str, list[str]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, text: str, ignore_prefix: str | None = None) -> Match | None:
+        words = tokens(text)
+        best: Match | None = None
+        for key, (other_text, other) in self._entries.items():
+            if ignore_prefix is not None and key.startswith(ignore_prefix):
+                continue
+            score = rouge_l(words, other)
+            if score >= self.threshold and (best is None or score > best.similarity):
+                best = Match(key, other_text, score)
+        return best
+
+    def add(self, key: str, text: str) -> None:
+        words = tokens(text)
+        if words and key not in self._entries:
+            self._entries[key] = (text, words)
 
 
 def near_duplicates(texts: Iterable[str], threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
