@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--rows-per-chunk", type=int, default=1, metavar="N", help="CSV rows per chunk (default: 1)")
     augment = p.add_argument_group("augmentation (evolve_instruct, glan, persona_qa)")
     augment.add_argument("--rounds", type=int, default=3, metavar="N",
-                         help="evolve_instruct: evolution rounds; each evolves the survivors of the last (default: 3)")
+                         help="evolve_instruct, evol_quality: evolution rounds; each evolves the survivors of the last "
+                              "(default: 3)")
     augment.add_argument("--disciplines", type=Path, metavar="FILE", help="glan: disciplines, one per line")
     augment.add_argument("--curriculum", type=Path, metavar="FILE",
                          help="glan: a curriculum.json (from a run, or edited by hand) instead of planning one")
@@ -174,6 +175,13 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
         return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
                                             critic_trust=critic_trust, bounded=bounded))
+    if args.scenario == "evol_quality":
+        from .scenarios.evol_quality import EvolQuality, EvolQualityOptions
+
+        if not args.input or len(args.input) != 1:
+            raise AgentsynthError("--scenario evol_quality needs exactly one --input dataset.jsonl (with responses)")
+        return EvolQuality(EvolQualityOptions(input=args.input[0], rounds=args.rounds, language=args.language,
+                                              critic_trust=critic_trust, bounded=bounded))
     if args.scenario == "self_instruct":
         from .scenarios.self_instruct import SelfInstruct, SelfInstructOptions
 

@@ -38,7 +38,8 @@ SAME_INSTRUCTION_RATIO = 95  # rapidfuzz token_sort_ratio at which an evolution 
 # The rewriter prompts' own scaffolding leaking into the output.
 _REWRITER_WORDING = re.compile(
     r"#\s*(the\s+)?(given|rewritten|created)\s+prompt\s*#|\b(the\s+)?(given|rewritten|created)\s+prompt\b"
-    r"|#\s*rewritten\s+instruction\s*#|\brewritten\s+(version|instruction)\b",
+    r"|#\s*(the\s+)?(given|rewritten)\s+(instruction|response)\s*#|\b(given|rewritten)\s+response\b"
+    r"|\brewritten\s+(version|instruction)\b",
     re.IGNORECASE,
 )
 
@@ -108,13 +109,18 @@ def instruction_checks(
     *, instruction: str, answer: str, language: str, registry: NearDuplicateIndex | RougeLIndex, parent: str | None = None,
     instruction_error: str | None = None, answer_error: str | None = None, finish_reason: str | None = None,
     source: str | None = None, own_prefix: str | None = None, concepts: list[str] | None = None,
+    parent_response: str | None = None,
 ) -> list[CheckResult]:
-    """Every check, elimination rules first (the first failure names the rule)."""
+    """Every check, elimination rules first (the first failure names the rule). `parent` is
+    the instruction an evolved instruction came from; `parent_response` the response an
+    evolved response came from (EvolQuality)."""
     checks = [check_instruction_usable(instruction, instruction_error)]
     if concepts:
         checks.append(check_covers_concepts(instruction, concepts))
     if parent is not None:
         checks += [check_information_gain(instruction, parent), check_no_rewriter_wording(instruction)]
+    if parent_response is not None:
+        checks += [check_information_gain(answer, parent_response), check_no_rewriter_wording(answer)]
     checks += [
         check_answer_substantive(answer, answer_error),
         check_answer_has_content(answer),

@@ -9,6 +9,8 @@ instruction's words), so a weak model cannot throw out a sound pair on a whim.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from autogen_core import CancellationToken
 from pydantic import BaseModel, Field
 
@@ -54,11 +56,11 @@ class InstructionCriticAgent(RoleAgent):
     output_model = InstructionVerdicts
     max_tokens = 300
 
-    def __init__(self, model_client, context: InstructionContext, *, rounds: int = 1, evolution: bool = False,
-                 **kwargs) -> None:
+    def __init__(self, model_client, context: InstructionContext, *, rounds: int = 1,
+                 evolution: Literal["instruction", "response"] | None = None, **kwargs) -> None:
         super().__init__(model_client, context, name="critic", description="Judges each instruction and answer.", **kwargs)
         self.rounds = rounds
-        self.evolution = evolution  # apply the Evol-Instruct elimination rules against the parent
+        self.evolution = evolution  # which side evolves: its elimination rules run against the parent
         self._instructions: dict[int, Instruction] = {}
         self._answers: list[InstructionAnswer] = []
         self._history: list[JudgedInstruction] = []
@@ -88,10 +90,11 @@ class InstructionCriticAgent(RoleAgent):
         ctx = self.context
         checks = instruction_checks(
             instruction=instruction.text, answer=answer.text, language=ctx.language, registry=ctx.registry,
-            parent=instruction.parent_text if self.evolution else None, instruction_error=instruction.error,
-            answer_error=answer.error, finish_reason=answer.finish_reason, source=self._source(answer),
+            parent=instruction.parent_text if self.evolution == "instruction" else None,
+            parent_response=answer.parent_text if self.evolution == "response" else None,
+            instruction_error=instruction.error, answer_error=answer.error, finish_reason=answer.finish_reason,
+            source=self._source(answer), concepts=instruction.path.get("key_concepts"),
             own_prefix=f"{ctx.item_id}:" if self.evolution else None,  # a lineage may resemble its ancestors
-            concepts=instruction.path.get("key_concepts"),
         )
         failed = [c for c in checks if not c.passed]
         judged = JudgedInstruction(instruction=instruction, answer=answer, decision="reject", checks=checks)

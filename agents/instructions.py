@@ -42,6 +42,10 @@ class InstructionAnswer(BaseModel):
     finish_reason: str | None = None
     consulted: list[str] = []  # chunk ids the answer was written from
     error: str | None = None
+    round: int = 0
+    parent_id: str | None = None  # evol_quality: the response this was evolved from
+    parent_text: str | None = None
+    operation: str | None = None  # evol_quality: the EvolQuality mutation applied
 
 
 class AnswersOutput(BaseModel):

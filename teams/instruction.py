@@ -5,6 +5,9 @@ loop edge from the critic back to the evolver while rounds remain and an edge to
 recorder (the leaf) after the last; both are callables on the critic's structured
 `more_rounds` field. The loop is bounded by the round count the critic counts down.
 
+response evolution (evol_quality): evolver → critic with the same loop, the instruction
+given as the task.
+
 writer (glan's homework, self_instruct): writer → answerer → critic, a straight GraphFlow
 ending at the critic.
 """
@@ -23,8 +26,9 @@ from ..agents.base import RoleAgent
 from ..agents.evolver import EvolverAgent
 from ..agents.instruction_answerer import InstructionAnswererAgent
 from ..agents.instruction_critic import InstructionCriticAgent
-from ..agents.instructions import InstructionContext, InstructionVerdicts
+from ..agents.instructions import InstructionContext, InstructionsOutput, InstructionVerdicts
 from ..agents.recorder import RecorderAgent
+from ..agents.response_evolver import ResponseEvolverAgent
 from .qa import run_unwrapped
 
 
@@ -49,7 +53,7 @@ def build_evolution_team(
 ) -> Team:
     evolver = EvolverAgent(clients["evolver"], context, seed_id=seed_id, seed_text=seed_text)
     answerer = InstructionAnswererAgent(clients["answerer"], context)
-    critic = InstructionCriticAgent(clients["critic"], context, rounds=rounds, evolution=True)
+    critic = InstructionCriticAgent(clients["critic"], context, rounds=rounds, evolution="instruction")
     recorder = RecorderAgent(verdict_type=InstructionVerdicts)
     builder = DiGraphBuilder()
     for agent in (evolver, answerer, critic, recorder):
@@ -61,6 +65,26 @@ def build_evolution_team(
     builder.set_entry_point(evolver)
     safety = MaxMessageTermination(1 + 3 * rounds + 2)  # task + 3 per round + recorder, and one spare
     return GraphFlow(participants=builder.get_participants(), graph=builder.build(), termination_condition=safety)
+
+
+def build_response_evolution_team(
+    clients: dict[str, ChatCompletionClient], context: InstructionContext, *, seed_id: str, response: str, rounds: int
+) -> Team:
+    """evol_quality: evolver → critic, looping while rounds remain, then the recorder. The
+    instruction is the task (a structured message both agents read)."""
+    evolver = ResponseEvolverAgent(clients["evolver"], context, seed_id=seed_id, response=response)
+    critic = InstructionCriticAgent(clients["critic"], context, rounds=rounds, evolution="response")
+    recorder = RecorderAgent(verdict_type=InstructionVerdicts)
+    builder = DiGraphBuilder()
+    for agent in (evolver, critic, recorder):
+        builder.add_node(agent)
+    builder.add_edge(evolver, critic)
+    builder.add_edge(critic, evolver, condition=another_round)
+    builder.add_edge(critic, recorder, condition=last_round)
+    builder.set_entry_point(evolver)
+    return GraphFlow(participants=builder.get_participants(), graph=builder.build(),
+                     termination_condition=MaxMessageTermination(1 + 2 * rounds + 2),
+                     custom_message_types=[StructuredMessage[InstructionsOutput]])
 
 
 def build_writer_team(writer: RoleAgent, clients: dict[str, ChatCompletionClient], context: InstructionContext) -> Team:
@@ -76,9 +100,10 @@ def build_writer_team(writer: RoleAgent, clients: dict[str, ChatCompletionClient
                      termination_condition=MaxMessageTermination(5))
 
 
-async def run_for_verdicts(team: Team, task: str, context: InstructionContext) -> InstructionVerdicts:
+async def run_for_verdicts(team: Team, task: str | BaseChatMessage, context: InstructionContext) -> InstructionVerdicts:
     """Run the team on `task`; the critic's last verdicts (typed agent errors re-raised)."""
-    result = await run_unwrapped(team, TextMessage(content=task, source="user"), context)
+    message = TextMessage(content=task, source="user") if isinstance(task, str) else task
+    result = await run_unwrapped(team, message, context)
     verdicts = final_verdicts(result.messages)
     if verdicts is None:
         raise RuntimeError(f"team ended without a critic verdict ({result.stop_reason})")

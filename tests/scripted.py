@@ -102,7 +102,21 @@ def default_evolver(messages, schema):
     return {"instruction": f"{parent} {method}"}
 
 
+def default_response_rewrite(messages, schema):
+    """EvolQuality: the given response plus a sentence named after the mutation."""
+    text = prompt_text(messages)
+    given = re.search(r"#Given Response#:\n(.*?)\n\n#Rewritten Response#", text, re.DOTALL)
+    method = text.split("following method:\n", 1)[-1].split("\n", 1)[0]
+    extra = {"helpful": "Check the result on a small sample first.", "relevant": "This applies to the case asked about.",
+             "depth": "It works because each step reduces the error.", "creativity": "Think of it as tuning a radio.",
+             "detail": "Use a batch of 256 images and 90 epochs."}
+    tail = next((v for k, v in extra.items() if k in method), "Add a worked example.")
+    return {"answer": f"{given.group(1).strip()} {tail}"}
+
+
 def default_instruction_answer(messages, schema):
+    if "Response Rewriter" in prompt_text(messages):
+        return default_response_rewrite(messages, schema)
     instruction = re.search(r"Instruction:\n(.*?)\n\nWrite the answer", prompt_text(messages), re.DOTALL)
     words = [w.strip("?.,:|") for w in (instruction.group(1) if instruction else "the task").split()][:12]
     return {"answer": f"To address {' '.join(words)}, start by preparing the data, then configure the training job, "

@@ -482,3 +482,47 @@ def test_self_instruct_rouge_filter_drops_a_reworded_repeat(tmp_path):
                     "Compare batch normalisation with layer normalisation for transformers."]
     assert dropped[0]["metadata"]["eliminated_by"] == "not_near_duplicate" and "ROUGE-L 0.82" in dropped[0]["reasons"][0]
     assert dropped[0]["metadata"]["application"] == "A deep-learning tutor."
+
+
+# --- evol_quality ----------------------------------------------------------------------------
+
+def test_evol_quality_evolves_responses_with_lineage(tmp_path):
+    from agentsynth.agents.response_evolver import MUTATIONS
+    from agentsynth.scenarios.evol_quality import EvolQuality, EvolQualityOptions
+
+    seeds = write_jsonl(tmp_path / "s.jsonl", [
+        {"instruction": "How do I resize ImageNet TFRecords?", "output": "Run the resize script on every shard."},
+        {"instruction": "What does a learning-rate warm-up do?", "output": "It raises the rate slowly at the start."},
+        {"instruction": "Explain mixed precision.", "output": ""},  # nothing to evolve: skipped
+    ])
+    client = ScriptedClient()
+    summary = run_with_client(EvolQuality(EvolQualityOptions(input=seeds, rounds=3)), client, tmp_path / "out")
+    assert summary.items == 2 and summary.skipped_inputs == 1
+    records = lines(tmp_path / "out" / "data.jsonl") + lines(tmp_path / "out" / "rejected.jsonl")
+    assert len(records) == 2 * 3
+    for record in records:
+        meta = record["metadata"]
+        assert meta["mutation"] in MUTATIONS and record["id"] == f"{meta['root_id']}-q{meta['round']}"
+        assert record["messages"][0]["content"] in ("How do I resize ImageNet TFRecords?",
+                                                    "What does a learning-rate warm-up do?")
+    first = next(r for r in records if r["id"] == "line-1-q1")
+    assert first["messages"][1]["content"].startswith("Run the resize script on every shard.")
+    assert first["metadata"]["parent_id"] == "line-1"
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert set(manifest["evolution"]["survivors_by_mutation"]) == set(MUTATIONS)
+
+
+def test_evol_quality_eliminates_copies_and_leaked_wording(tmp_path):
+    from agentsynth.scenarios.evol_quality import EvolQuality, EvolQualityOptions
+
+    seeds = write_jsonl(tmp_path / "s.jsonl", [{"instruction": "How do I resize ImageNet TFRecords?",
+                                                "output": "Run the resize script on every shard."}])
+    replies = iter(["Run the resize script on every shard.",
+                    "#Rewritten Response#: Run the resize script on every shard, then verify sizes.",
+                    "Run the resize script on every shard, then check a few images by eye."])
+    client = ScriptedClient({"FreeAnswer": lambda m, s: {"answer": next(replies)}})
+    run_with_client(EvolQuality(EvolQualityOptions(input=seeds, rounds=3)), client, tmp_path / "out")
+    rules = {r["metadata"]["round"]: r["metadata"]["eliminated_by"] for r in lines(tmp_path / "out" / "rejected.jsonl")}
+    assert rules == {1: "information_gain", 2: "no_rewriter_wording"}
+    kept = lines(tmp_path / "out" / "data.jsonl")
+    assert [r["metadata"]["round"] for r in kept] == [3] and kept[0]["metadata"]["parent_id"] == "line-1"
