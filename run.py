@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     selfi.add_argument("--application", metavar="TEXT",
                        help="the AI application the queries are for (with no --input, the only context)")
     selfi.add_argument("--instructions", type=int, default=5, metavar="N", help="queries per context (default: 5)")
+    magpie = p.add_argument_group("magpie")
+    magpie.add_argument("--conversations", type=int, default=10, metavar="N", help="conversations to write (default: 10)")
+    magpie.add_argument("--turns", type=int, default=1, metavar="N", help="user turns per conversation (default: 1)")
+    magpie.add_argument("--system", metavar="TEXT", help="system prompt that steers the domain of what the model writes")
     prefs = p.add_argument_group("preference")
     prefs.add_argument("--responses", type=int, default=2, metavar="N",
                        help="responses per instruction, one per role responder_1..N (default: 2; by default the main "
@@ -175,6 +179,12 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
         return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
                                             critic_trust=critic_trust, bounded=bounded))
+    if args.scenario == "magpie":
+        from .scenarios.magpie import Magpie, MagpieOptions, require_local
+
+        require_local(config.for_role("user").spec)
+        return Magpie(MagpieOptions(conversations=args.conversations, turns=args.turns, system=args.system,
+                                    language=args.language, critic_trust=critic_trust))
     if args.scenario == "evol_quality":
         from .scenarios.evol_quality import EvolQuality, EvolQualityOptions
 

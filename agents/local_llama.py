@@ -173,6 +173,30 @@ class LocalLlamaClient(WholeReplyStream, ChatCompletionClient):
     def llama(self) -> Any:
         return self._model.llama
 
+    def chat_template(self) -> tuple[str, str, str] | None:
+        """(Jinja chat template, BOS text, EOS text) from the GGUF's metadata, if it has one."""
+        llama = self._model.llama
+        template = llama.metadata.get("tokenizer.chat_template")
+        if not template:
+            return None
+        text = lambda token: llama.detokenize([token], special=True).decode("utf-8", errors="ignore")  # noqa: E731
+        return template, text(llama.token_bos()), text(llama.token_eos())
+
+    async def complete_raw(self, prompt: str, *, max_tokens: int, stop: list[str], temperature: float,
+                           seed: int) -> tuple[str, str | None, RequestUsage]:
+        """Plain text completion of `prompt`, outside any chat template (Magpie's pre-query
+        trick needs it); on the model's one worker thread, counted in the usage totals."""
+        call = partial(self._model.llama.create_completion, prompt=prompt, max_tokens=max_tokens, stop=stop,
+                       temperature=temperature, top_p=1.0, seed=seed)
+        response = await asyncio.get_running_loop().run_in_executor(self._model.executor, call)
+        choice = response["choices"][0]
+        usage = RequestUsage(prompt_tokens=response["usage"]["prompt_tokens"],
+                             completion_tokens=response["usage"]["completion_tokens"])
+        self._last = usage
+        self._total = RequestUsage(prompt_tokens=self._total.prompt_tokens + usage.prompt_tokens,
+                                   completion_tokens=self._total.completion_tokens + usage.completion_tokens)
+        return choice["text"], choice.get("finish_reason"), usage
+
     async def create(
         self,
         messages: Sequence[LLMMessage],

@@ -526,3 +526,73 @@ def test_evol_quality_eliminates_copies_and_leaked_wording(tmp_path):
     assert rules == {1: "information_gain", 2: "no_rewriter_wording"}
     kept = lines(tmp_path / "out" / "data.jsonl")
     assert [r["metadata"]["round"] for r in kept] == [3] and kept[0]["metadata"]["parent_id"] == "line-1"
+
+
+# --- magpie ----------------------------------------------------------------------------------
+
+CHATML = ("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + "
+          "'\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}")
+
+
+def scripted_local_model(user_turns: list[str], answer: str):
+    """A LocalLlamaClient that loads no weights: the template is ChatML, raw completions
+    return the next scripted user turn, chat calls the scripted answer."""
+    from autogen_core.models import CreateResult, RequestUsage
+
+    from agentsynth.agents.local_llama import LocalLlamaClient
+
+    class ScriptedLocal(LocalLlamaClient):
+        def __init__(self) -> None:
+            self.prompts: list[str] = []
+            self._turns = iter(user_turns)
+            self._total = self._last = RequestUsage(prompt_tokens=0, completion_tokens=0)
+
+        @property
+        def model_name(self) -> str:
+            return "scripted.gguf"
+
+        def chat_template(self):
+            return CHATML, "<s>", "</s>"
+
+        async def complete_raw(self, prompt, *, max_tokens, stop, temperature, seed):
+            self.prompts.append(prompt)
+            assert stop[0] == "<|im_end|>" and temperature == 1.0
+            return next(self._turns), "stop", RequestUsage(prompt_tokens=len(prompt.split()), completion_tokens=9)
+
+        async def create(self, messages, **kwargs):
+            return CreateResult(finish_reason="stop", content=answer, cached=False,
+                                usage=RequestUsage(prompt_tokens=10, completion_tokens=len(answer.split())))
+
+    return ScriptedLocal()
+
+
+def test_magpie_lets_the_model_write_the_user_turns_from_its_own_template(tmp_path):
+    from agentsynth.scenarios.magpie import Magpie, MagpieOptions
+
+    local = scripted_local_model(["How do I pick a learning rate for ResNet-50?",
+                                  "And how should it change when I double the batch size?"],
+                                 "Start from 0.1 for a batch of 256 and scale it linearly with the batch size.")
+    clients = {"user": local, "assistant": local, "critic": ScriptedClient()}
+    from agentsynth.scenarios.runner import RunSettings, run_scenario
+    import asyncio
+
+    summary = asyncio.run(run_scenario(Magpie(MagpieOptions(conversations=1, turns=2, system="You train models.")),
+                                       RunSettings(out_dir=tmp_path, model_label="scripted", show_progress=False),
+                                       lambda role: clients[role]))
+    # The model saw only its template up to where a user turn starts: no instruction at all.
+    assert local.prompts[0] == "<|im_start|>system\nYou train models.<|im_end|>\n<|im_start|>user\n"
+    assert local.prompts[1].endswith("<|im_start|>assistant\nStart from 0.1 for a batch of 256 and scale it linearly "
+                                     "with the batch size.<|im_end|>\n<|im_start|>user\n")
+    record = lines(tmp_path / "data.jsonl")[0]
+    assert [m["role"] for m in record["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+    assert record["messages"][3]["content"] == "And how should it change when I double the batch size?"
+    assert record["metadata"]["turns"] == 2 and summary.accepted == 1
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["usage"]["per_role"]["user"]["calls"] == 2  # raw completions are metered too
+
+
+def test_magpie_refuses_a_chat_only_backend_and_says_why(tmp_path, capsys):
+    code = main(["--scenario", "magpie", "--model", "openai:gpt-4o-mini", "--out", str(tmp_path / "o"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "chat API" in err and "never write the user turn" in err and "gguf:" in err

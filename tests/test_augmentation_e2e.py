@@ -59,3 +59,35 @@ def test_persona_qa_on_the_embedded_model(tmp_path, one_page_pdf):
     assert 1 <= len(personas) <= 2 and manifest["personas"]["count"] == len(personas)
     assert len(data) + len(rejected) == len(personas)
     assert {r["metadata"]["persona"]["persona_id"] for r in data + rejected} == {p["persona_id"] for p in personas}
+
+
+def test_magpie_on_the_embedded_gguf_writes_its_own_user_turns(tmp_path):
+    data, rejected, manifest = run(tmp_path, "--scenario", "magpie", "--conversations", "1", "--turns", "2",
+                                   "--system", "You are an expert in training deep learning models.")
+    [record] = data + rejected
+    users = [m["content"] for m in record["messages"] if m["role"] == "user"]
+    assert len(users) == 2 and all(u.strip() for u in users)  # written by the model: no instruction was given
+    assert manifest["usage"]["per_role"]["user"]["calls"] == 2
+
+
+def test_preference_on_the_embedded_model(tmp_path):
+    seeds = tmp_path / "s.jsonl"
+    seeds.write_text('{"instruction": "Explain what a learning rate is in one paragraph."}\n', encoding="utf-8")
+    data, rejected, manifest = run(tmp_path / "out", "--scenario", "preference", "--input", str(seeds))
+    [record] = data + rejected
+    assert record["prompt"] and record["chosen"] and record["rejected"]
+    assert {r["responder"] for r in record["metadata"]["ratings"]} == {"responder_1", "responder_2"}
+    assert manifest["preference"]["pairs"] == len(data)
+
+
+def test_self_instruct_and_evol_quality_on_the_embedded_model(tmp_path, one_page_pdf):
+    data, rejected, _ = run(tmp_path / "si", "--scenario", "self_instruct", "--input", str(one_page_pdf),
+                            "--instructions", "2")
+    assert len(data) + len(rejected) == 2 and all(r["metadata"]["task_kind"] for r in data + rejected)
+    seeds = tmp_path / "s.jsonl"
+    seeds.write_text('{"instruction": "What does the Aurora X2 weigh?", "output": "It weighs 12.5 kg."}\n',
+                     encoding="utf-8")
+    data, rejected, manifest = run(tmp_path / "eq", "--scenario", "evol_quality", "--input", str(seeds),
+                                   "--rounds", "2")
+    assert len(data) + len(rejected) == 2
+    assert sum(manifest["evolution"]["eliminated_by_rule"].values()) == len(rejected)

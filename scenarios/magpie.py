@@ -1,0 +1,140 @@
+"""magpie: instruction data the model writes from nothing (Magpie, Xu et al. 2024).
+
+Needs a local GGUF model (the embedded default, or gguf:<path>) for the `user` role: the
+model completes its own chat template's pre-query part, writing a user turn no one gave it;
+the `assistant` role answers it (any model); the critic vets each turn. `--system TEXT`
+steers the domain (it goes into the template's system turn), `--turns N` makes
+multi-turn conversations, `--conversations N` sets how many.
+
+One work item is one conversation, run by a GraphFlow: user → assistant → user (while
+turns remain) → critic. A conversation is accepted only when every turn passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from autogen_agentchat.conditions import MaxMessageTermination
+from autogen_agentchat.messages import BaseChatMessage, StructuredMessage
+from autogen_agentchat.teams import DiGraphBuilder, GraphFlow
+from autogen_core.models import ChatCompletionClient
+
+from ..agents.context import TrustPolicy
+from ..agents.instruction_critic import InstructionCriticAgent
+from ..agents.instructions import AnswersOutput, InstructionContext
+from ..agents.magpie import MagpieAssistantAgent, MagpieUserAgent
+from ..agents.metering import UsageLedger, models_label
+from ..agents.models import ModelSpec
+from ..errors import AgentsynthError, InputError
+from ..teams.instruction import run_for_verdicts
+from ..tools.dedup import NearDuplicateIndex
+from .records import BaseMetadata, ChatMessage, CriticSummary, ItemUsage, Record, RejectedRecord
+from .runner import ItemResult, Plan, Scenario, WorkItem
+
+
+class MagpieMetadata(BaseMetadata):
+    system: str | None
+    turns: int
+    failed_turns: list[int] = []
+    turn_reasons: dict[str, list[str]] = {}
+
+
+@dataclass
+class MagpieOptions:
+    conversations: int = 10
+    turns: int = 1
+    system: str | None = None
+    language: str | None = None
+    critic_trust: TrustPolicy = "verify"
+
+
+def require_local(spec: ModelSpec) -> None:
+    """Magpie's pre-query trick needs raw completion; a chat API cannot give it."""
+    if not spec.in_process:
+        raise AgentsynthError(
+            f"magpie: the 'user' role runs on {spec.label}, a chat API; it wraps every user turn in the chat "
+            "template itself, so the model can never write the user turn. Use a local GGUF model for that role "
+            "(--model local, or --role-model user=gguf:<path>); the assistant and critic may use any model")
+
+
+def turns_left(turns: int):
+    def condition(message: BaseChatMessage) -> bool:
+        return isinstance(message, StructuredMessage) and isinstance(message.content, AnswersOutput) \
+            and len(message.content.answers) < turns
+    return condition
+
+
+def conversation_done(turns: int):
+    def condition(message: BaseChatMessage) -> bool:
+        return isinstance(message, StructuredMessage) and isinstance(message.content, AnswersOutput) \
+            and len(message.content.answers) >= turns
+    return condition
+
+
+class Magpie(Scenario):
+    name = "magpie"
+    roles = ("user", "assistant", "critic")
+
+    def __init__(self, options: MagpieOptions) -> None:
+        if options.conversations < 1:
+            raise InputError("--conversations", "must be at least 1")
+        if options.turns < 1:
+            raise InputError("--turns", "must be at least 1")
+        self.options = options
+        self.registry = NearDuplicateIndex()
+
+    def fingerprint(self) -> dict[str, Any]:
+        o = self.options
+        return {"turns": o.turns, "system": o.system, "language": o.language, "critic_trust": o.critic_trust}
+
+    def restore(self, accepted: list[dict]) -> None:
+        for record in accepted:
+            for i, m in enumerate(m for m in record["messages"] if m["role"] == "user"):
+                self.registry.add(f"{record['id']}:{i}", m["content"])
+
+    def plan(self) -> Plan:
+        items = [WorkItem(item_id=f"c{n:05d}", label=f"conversation {n}", payload=n)
+                 for n in range(1, self.options.conversations + 1)]
+        return Plan(items=items, info={"team": "magpie", "turns": self.options.turns, "system": self.options.system})
+
+    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+        o = self.options
+        context = InstructionContext(item_id=item.item_id, language=o.language or "unknown", registry=self.registry,
+                                     critic_trust=o.critic_trust)
+        label = models_label({"user": clients["user"]})
+        user = MagpieUserAgent(clients["user"], context, system=o.system, seed=item.payload * 1000,
+                               on_usage=lambda u: usage.add("user", label, u))
+        assistant = MagpieAssistantAgent(clients["assistant"], context, system=o.system)
+        critic = InstructionCriticAgent(clients["critic"], context)
+        builder = DiGraphBuilder()
+        for agent in (user, assistant, critic):
+            builder.add_node(agent)
+        builder.add_edge(user, assistant)
+        builder.add_edge(assistant, user, condition=turns_left(o.turns))
+        builder.add_edge(assistant, critic, condition=conversation_done(o.turns))
+        builder.set_entry_point(user)
+        team = GraphFlow(participants=builder.get_participants(), graph=builder.build(),
+                         termination_condition=MaxMessageTermination(2 * o.turns + 3))
+        verdicts = await run_for_verdicts(team, "Write a conversation.", context)
+        judged = verdicts.judged
+        failed = [j for j in judged if j.decision != "accept"]
+        messages = [ChatMessage(role="system", content=o.system)] if o.system else []
+        for j in judged:
+            messages += [ChatMessage(role="user", content=j.instruction.text),
+                         ChatMessage(role="assistant", content=j.answer.text)]
+        reasons = [f"turn {j.instruction.slot + 1}: {r}" for j in failed for r in j.reasons]
+        metadata = MagpieMetadata(
+            scenario=self.name, item_id=item.item_id, team="magpie", model=models_label(clients),
+            language=context.language, usage=ItemUsage.of(usage.total), system=o.system, turns=len(judged),
+            critic=CriticSummary(decision="reject" if failed else "accept", reasons=reasons, scores=None,
+                                 model_decision=None, model_reason=None,
+                                 model_overruled=any(j.llm_overruled for j in judged),
+                                 failed_checks=sorted({c.name for j in judged for c in j.checks if not c.passed})),
+            failed_turns=[j.instruction.slot + 1 for j in failed],
+            turn_reasons={str(j.instruction.slot + 1): j.reasons for j in judged if j.reasons},
+        )
+        record = dict(id=item.item_id, messages=messages, metadata=metadata)
+        if failed:
+            return ItemResult(accepted=[], rejected=[RejectedRecord(**record, reasons=reasons)])
+        return ItemResult(accepted=[Record(**record)], rejected=[])
