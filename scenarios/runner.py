@@ -8,6 +8,7 @@ Output directory:
   train.openai.jsonl  only `messages` of accepted records, ready to upload
   progress.jsonl      one line per finished work item (what `--resume` skips)
   manifest.json       arguments, model, counts, usage per role, documents, skipped inputs
+  <views>             per-scenario files derived from accepted records (preference: dpo.jsonl, ...)
 """
 
 from __future__ import annotations
