@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     prefs.add_argument("--min-margin", type=float, default=1.0, metavar="X",
                        help="keep a pair only when the chosen response's mean rating beats the rejected one's by at "
                             "least this (1-5 scale; default: 1.0)")
+    prefs.add_argument("--min-chosen", type=float, default=3.0, metavar="X",
+                       help="keep a pair only when the chosen response rates at least this (default: 3.0)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
     p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
@@ -204,7 +206,8 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
         if not args.input or len(args.input) != 1:
             raise AgentsynthError("--scenario preference needs exactly one --input instructions.jsonl")
         return Preference(PreferenceOptions(input=args.input[0], responses=args.responses, min_margin=args.min_margin,
-                                            language=args.language, critic_trust=critic_trust, bounded=bounded))
+                                            min_chosen=args.min_chosen, language=args.language,
+                                            critic_trust=critic_trust, bounded=bounded))
     if args.scenario == "glan":
         from .scenarios.glan import Glan, GlanOptions
 

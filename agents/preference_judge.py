@@ -1,8 +1,8 @@
 """Preference judge: rates every candidate response to an instruction, UltraFeedback-style
 (Cui et al. 2023): helpfulness, honesty, instruction following and truthfulness, each 1-5,
 with a rationale. The deterministic instruction checks go first: a response that refuses,
-is cut off, is empty or is in the wrong language gets the lowest rating without a model
-call, so no judge can prefer a broken response."""
+is cut off, is empty or is in the wrong language scores 0, below anything the judge can
+give, without a model call, so no judge can prefer a broken response."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class ResponseRating(BaseModel):
     responder: str  # the agent (and role) that wrote it
     text: str
     ratings: dict[str, int] = {}
-    overall: float  # mean of the aspects; 1.0 when a check failed
+    overall: float | None  # mean of the aspects; 0 when a check failed; None when the judge gave no rating
     rationale: str
     failed_checks: list[str] = []
     judged_by_model: bool = False
@@ -71,7 +71,8 @@ class PreferenceJudgeAgent(RoleAgent):
             )
             failed = [c for c in checks if not c.passed]
             if failed:
-                ratings.append(ResponseRating(responder=responder, text=answer.text, overall=1.0,
+                # Below any rating the judge can give: a broken response loses to every sound one.
+                ratings.append(ResponseRating(responder=responder, text=answer.text, overall=0.0,
                                               rationale="; ".join(f"{c.name}: {c.detail}" for c in failed),
                                               failed_checks=[c.name for c in failed]))
                 continue
@@ -82,8 +83,9 @@ class PreferenceJudgeAgent(RoleAgent):
         prompt = render_prompt("preference_judge.user", instruction=self._instruction, response=text)
         try:
             reply, _ = await self.ask(AspectRatings, prompt, cancellation_token)
-        except StructuredOutputError as exc:  # unrated: never chosen over a rated response
-            return ResponseRating(responder=responder, text=text, overall=0.0, rationale=f"judge gave no rating ({exc.error})")
+        except StructuredOutputError as exc:  # unrated: left out of the pairing, not guessed
+            return ResponseRating(responder=responder, text=text, overall=None,
+                                  rationale=f"judge gave no rating ({exc.error})")
         ratings = {a: getattr(reply, a) for a in ASPECTS}
         return ResponseRating(responder=responder, text=text, ratings=ratings, overall=sum(ratings.values()) / len(ASPECTS),
                               rationale=reply.rationale, judged_by_model=True)

@@ -4,9 +4,10 @@ For each instruction (any seed format evolve_instruct reads), the responder role
 (`responder_1` … `responder_N`; by default the main model at different temperatures and
 seeds, or any model each through --role-model / the run config: model pooling) each
 write a response; the judge rates every response 1-5 on four aspects with a rationale,
-after the deterministic checks; the best and the worst become a pair when their margin
-reaches --min-margin. Ties and low-margin pairs are dropped, counted and kept in
-rejected.jsonl.
+after the deterministic checks (a response failing them scores 0); the best and the worst
+become a pair when their margin reaches --min-margin and the best rates at least
+--min-chosen. Ties, low margins, weak chosen responses and items with fewer than two rated
+responses are dropped, counted and kept in rejected.jsonl.
 
 Outputs beside data.jsonl (whose `messages` are the chosen conversation):
   dpo.jsonl       prompt, chosen, rejected as strings, with the scores and the margin
@@ -52,7 +53,7 @@ class PreferenceMetadata(BaseMetadata):
     score_rejected: float
     margin: float
     ratings: list[ResponseRating]  # every candidate, with aspects and rationale
-    dropped: str | None = None  # "tie" or "low_margin" for pairs that were not kept
+    dropped: str | None = None  # tie, low_margin, low_chosen or unrated: why the pair was not kept
 
 
 class PreferenceRecord(Record):
@@ -72,6 +73,7 @@ class PreferenceOptions:
     input: Path
     responses: int = 2
     min_margin: float = 1.0
+    min_chosen: float = 3.0
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
     bounded: bool = False
@@ -104,6 +106,8 @@ class Preference(Scenario):
             raise InputError("--responses", f"must be 2 to {len(RESPONDER_TEMPERATURES)}")
         if options.min_margin < 0:
             raise InputError("--min-margin", "must be 0 or more")
+        if not 0 <= options.min_chosen <= 5:
+            raise InputError("--min-chosen", "must be 0 to 5")
         self.options = options
         self.responders = responder_roles(options.responses)
         self.roles = (*self.responders, "judge")
@@ -114,7 +118,8 @@ class Preference(Scenario):
 
     def fingerprint(self) -> dict[str, Any]:
         o = self.options
-        return {"responses": o.responses, "min_margin": o.min_margin, "language": o.language, "bounded": o.bounded}
+        return {"responses": o.responses, "min_margin": o.min_margin, "min_chosen": o.min_chosen, "language": o.language,
+                "bounded": o.bounded}
 
     def views(self) -> dict[str, Any]:
         return {"dpo.jsonl": dpo_row, "dpo.chat.jsonl": dpo_chat_row}
@@ -155,11 +160,22 @@ class Preference(Scenario):
 
     def _pair(self, item: WorkItem, seed: Seed, verdict: JudgeOutput, clients, usage: UsageLedger,
               language: str) -> ItemResult:
-        ranked = sorted(verdict.ratings, key=lambda r: -r.overall)  # stable: earlier responders win ties
-        best, worst = ranked[0], ranked[-1]
-        margin = round(best.overall - worst.overall, 3)
-        dropped = "tie" if margin == 0 else "low_margin" if margin < self.options.min_margin else None
-        reasons = [f"{dropped}: margin {margin} (< {self.options.min_margin})"] if dropped else []
+        o = self.options
+        rated = sorted((r for r in verdict.ratings if r.overall is not None), key=lambda r: -r.overall)
+        ranked = rated + [r for r in verdict.ratings if r.overall is None]  # stable: earlier responders win ties
+        best, worst = ranked[0], (rated[-1] if len(rated) > 1 else ranked[-1])
+        margin = round(best.overall - worst.overall, 3) if len(rated) > 1 else 0.0
+        if len(rated) < 2:
+            dropped, why = "unrated", f"only {len(rated)} response(s) could be rated"
+        elif margin == 0:
+            dropped, why = "tie", f"all rated {best.overall}"
+        elif margin < o.min_margin:
+            dropped, why = "low_margin", f"margin {margin} < --min-margin {o.min_margin}"
+        elif best.overall < o.min_chosen:
+            dropped, why = "low_chosen", f"the best response rates {best.overall} < --min-chosen {o.min_chosen}"
+        else:
+            dropped, why = None, ""
+        reasons = [f"{dropped}: {why}"] if dropped else []
         metadata = PreferenceMetadata(
             scenario=self.name, item_id=item.item_id, team="preference", model=models_label(clients),
             language=language if language != UNKNOWN else "unknown",
@@ -167,7 +183,8 @@ class Preference(Scenario):
                                  model_decision=None, model_reason=None, model_overruled=False,
                                  failed_checks=sorted({c for r in verdict.ratings for c in r.failed_checks})),
             usage=ItemUsage.of(usage.total), seed_id=seed.seed_id, chosen_by=best.responder,
-            rejected_by=worst.responder, score_chosen=best.overall, score_rejected=worst.overall, margin=margin,
+            rejected_by=worst.responder, score_chosen=best.overall or 0.0, score_rejected=worst.overall or 0.0,
+            margin=margin,
             ratings=verdict.ratings, dropped=dropped,
         )
         fields = dict(id=item.item_id, messages=instruction_messages(seed.system, seed.instruction, best.text),
@@ -181,6 +198,7 @@ class Preference(Scenario):
         dropped = Counter(r["metadata"].get("dropped") for r in read_records(out_dir / REJECTED))
         return {"preference": {
             "pairs": len(kept), "dropped_ties": dropped.get("tie", 0), "dropped_low_margin": dropped.get("low_margin", 0),
+            "dropped_low_chosen": dropped.get("low_chosen", 0), "dropped_unrated": dropped.get("unrated", 0),
             "chosen_by": dict(Counter(r["metadata"]["chosen_by"] for r in kept).most_common()),
             "mean_margin": round(sum(r["metadata"]["margin"] for r in kept) / len(kept), 3) if kept else None,
         }}

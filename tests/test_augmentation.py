@@ -397,7 +397,7 @@ def test_preference_pairs_best_and_worst_with_scores_and_margin(tmp_path):
     meta = record["metadata"]
     assert meta["chosen_by"] == "responder_1" and meta["rejected_by"] == "responder_3"
     assert record["chosen"].startswith("Use a learning-rate warm-up") and record["rejected"].startswith("Sorry")
-    assert meta["score_rejected"] == 1.0 and meta["margin"] == meta["score_chosen"] - 1.0
+    assert meta["score_rejected"] == 0.0 and meta["margin"] == meta["score_chosen"] >= 3  # a failed check scores 0
     refused = next(r for r in meta["ratings"] if r["responder"] == "responder_3")
     assert refused["failed_checks"] and not refused["judged_by_model"]  # no model call for a broken response
     assert len(judge.calls_for("AspectRatings")) == 2 * 2
@@ -419,6 +419,20 @@ def test_preference_drops_ties_and_low_margins_and_counts_them(tmp_path):
     assert summary.accepted == 0
     manifest = json.loads((tmp_path / "low" / "manifest.json").read_text())
     assert manifest["preference"]["dropped_low_margin"] == 1 and manifest["preference"]["dropped_ties"] == 0
+
+
+def test_preference_drops_weak_chosen_and_unrated_items(tmp_path):
+    seeds = write_jsonl(tmp_path / "s.jsonl", [{"instruction": "How should I schedule the learning rate?"}])
+    weak = {"responder_1": PREFERENCE_CLIENTS["responder_2"], "responder_2": PREFERENCE_CLIENTS["responder_3"]}
+    summary, _ = run_preference(tmp_path / "weak", seeds, weak, min_margin=0.5)  # best rates 1: below --min-chosen 3
+    dropped = lines(tmp_path / "weak" / "rejected.jsonl")[0]
+    assert summary.accepted == 0 and dropped["metadata"]["dropped"] == "low_chosen"
+    assert dropped["reasons"] == ["low_chosen: the best response rates 1.0 < --min-chosen 3.0"]
+
+    unrated = {**PREFERENCE_CLIENTS, "judge": ScriptedClient({"AspectRatings": {"helpfulness": 9}})}
+    from agentsynth.scenarios.preference import Preference, PreferenceOptions
+    summary = run_with_client(Preference(PreferenceOptions(input=seeds)), unrated["judge"], tmp_path / "unrated")
+    assert lines(tmp_path / "unrated" / "rejected.jsonl")[0]["metadata"]["dropped"] == "unrated"
 
 
 def test_preference_output_loads_with_datasets_in_the_columns_dpo_trainer_takes(tmp_path):
