@@ -18,6 +18,7 @@ from .instructions import AnswersOutput, Instruction, InstructionAnswer, Instruc
 
 REFERENCE_CHUNKS = 2
 BOUNDED_SENTENCES = 6
+BOUNDED_MAX_TOKENS = 300  # six sentences fit; past that an in-process model is looping
 
 
 class FreeAnswer(BaseModel):
@@ -79,7 +80,8 @@ class InstructionAnswererAgent(RoleAgent):
         reply_model = BoundedAnswer if self.context.bounded else FreeAnswer
         try:
             reply, result = await self.ask(reply_model, prompt if not history else "Now give your final answer.",
-                                           cancellation_token, history=history)
+                                           cancellation_token, history=history,
+                                           max_tokens=BOUNDED_MAX_TOKENS if self.context.bounded else None)
         except StructuredOutputError as exc:
             # One unusable answer costs one instruction, not the work item.
             return InstructionAnswer(slot=instruction.slot, text=exc.raw[:500], consulted=consulted, error=exc.error,
