@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     augment.add_argument("--sessions-per-subject", type=int, default=2, metavar="N", help="glan (default: 2)")
     augment.add_argument("--questions-per-session", type=int, default=2, metavar="N", help="glan (default: 2)")
     augment.add_argument("--personas", type=Path, metavar="FILE",
-                         help="persona_qa: personas.jsonl from an earlier run instead of generating them")
+                         help="persona_qa, customer_dialogue: personas.jsonl (from an earlier run, or "
+                              "written by hand) instead of generating them")
     augment.add_argument("--persona-count", type=int, default=3, metavar="N",
                          help="persona_qa: personas to generate (default: 3)")
     augment.add_argument("--audience", metavar="TEXT",
@@ -111,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     selfi.add_argument("--application", metavar="TEXT",
                        help="the AI application the queries are for (with no --input, the only context)")
     selfi.add_argument("--instructions", type=int, default=5, metavar="N", help="queries per context (default: 5)")
+    talk = p.add_argument_group("customer_dialogue")
+    talk.add_argument("--dialogues", type=int, default=20, metavar="N", help="dialogues to simulate (default: 20)")
+    talk.add_argument("--max-turns", type=int, default=8, metavar="N",
+                      help="customer messages per dialogue, each answered by support (default: 8)")
     magpie = p.add_argument_group("magpie")
     magpie.add_argument("--conversations", type=int, default=10, metavar="N", help="conversations to write (default: 10)")
     magpie.add_argument("--turns", type=int, default=1, metavar="N", help="user turns per conversation (default: 1)")
@@ -181,6 +186,14 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
         return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
                                             critic_trust=critic_trust, bounded=bounded))
+    if args.scenario == "customer_dialogue":
+        from .scenarios.customer_dialogue import CustomerDialogue, DialogueOptions
+        from .scenarios.seed_from_pdf import SAMPLE_PDF
+
+        return CustomerDialogue(DialogueOptions(
+            inputs=args.input or [SAMPLE_PDF], dialogues=args.dialogues, max_turns=args.max_turns,
+            personas_file=args.personas, persona_count=args.persona_count, audience=args.audience,
+            language=args.language, critic_trust=critic_trust))
     if args.scenario == "magpie":
         from .scenarios.magpie import Magpie, MagpieOptions, require_local
 

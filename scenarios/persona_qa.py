@@ -35,6 +35,36 @@ class PersonaOptions(SeedOptions):
     audience: str | None = None
 
 
+async def generate_personas(context: PlanContext, plan: Plan, passages: list[tuple[str, str, str]], count: int,
+                            audience: str | None) -> list[Persona]:
+    """`count` distinct personas from passages (text, title, source id) spread over the
+    documents, or from an audience description; what happened goes into the plan."""
+    generator = PersonaGeneratorAgent(context.clients["persona_generator"])
+    attempts = count * ATTEMPTS_PER_PERSONA
+    with context.progress("generating personas", count) as advance:
+        for attempt in range(attempts):
+            if len(generator.personas) >= count:
+                break
+            if audience:
+                persona = await generator.from_audience(audience, attempt)
+            elif passages:
+                # Passages spread evenly over the collection, a different one each try.
+                text, title, source = passages[(attempt * len(passages) // count) % len(passages)]
+                persona = await generator.from_text(text, title, source, attempt)
+            else:
+                break
+            if persona is not None:
+                advance()
+    plan.info["persona_generation"] = {"wanted": count, "made": len(generator.personas),
+                                       "duplicates_dropped": generator.dropped,
+                                       "invalid_replies": len(generator.failures)}
+    if len(generator.personas) < count:
+        plan.warnings.append(f"only {len(generator.personas)} of {count} personas could be generated "
+                             f"({len(generator.dropped)} near-copies dropped, {len(generator.failures)} invalid "
+                             "replies); pass --personas FILE or --audience TEXT")
+    return generator.personas
+
+
 class PersonaQA(SeedFromPdf):
     name = "persona_qa"
     roles = (*SeedFromPdf.roles, "persona_generator")
@@ -72,32 +102,9 @@ class PersonaQA(SeedFromPdf):
         return plan
 
     async def _generate(self, plan: Plan, context: PlanContext) -> list[Persona]:
-        o = self.options
-        generator = PersonaGeneratorAgent(context.clients["persona_generator"])
         works: list[ChunkWork] = [item.payload for item in plan.items]
-        attempts = o.persona_count * ATTEMPTS_PER_PERSONA
-        with context.progress("generating personas", o.persona_count) as advance:
-            for attempt in range(attempts):
-                if len(generator.personas) >= o.persona_count:
-                    break
-                if o.audience:
-                    persona = await generator.from_audience(o.audience, attempt)
-                elif works:
-                    # Passages spread evenly over the collection, a different one each try.
-                    work = works[(attempt * len(works) // o.persona_count) % len(works)]
-                    persona = await generator.from_text(work.chunk.text, work.chunk.title, work.chunk.chunk_id, attempt)
-                else:
-                    break
-                if persona is not None:
-                    advance()
-        plan.info["persona_generation"] = {"wanted": o.persona_count, "made": len(generator.personas),
-                                           "duplicates_dropped": generator.dropped,
-                                           "invalid_replies": len(generator.failures)}
-        if len(generator.personas) < o.persona_count:
-            plan.warnings.append(f"only {len(generator.personas)} of {o.persona_count} personas could be generated "
-                                 f"({len(generator.dropped)} near-copies dropped, {len(generator.failures)} invalid "
-                                 "replies); pass --personas FILE or --audience TEXT")
-        return generator.personas
+        return await generate_personas(context, plan, [(w.chunk.text, w.chunk.title, w.chunk.chunk_id) for w in works],
+                                       self.options.persona_count, self.options.audience)
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         work, persona = item.payload

@@ -204,7 +204,45 @@ def default_query(messages, schema):
     return {"query": f"Please {kind.group(1) if kind else 'explain'} what {' '.join(words)} means for a new user."}
 
 
+def default_brief(messages, schema):
+    return {"product": "Aurora X2 portable power station", "problem": "how long the battery takes to charge",
+            "mood": "impatient", "success_criterion": "learns the charging time from the wall charger"}
+
+
+def default_customer(messages, schema):
+    """First asks, then thanks support and ends the conversation as resolved."""
+    transcript = prompt_text(messages).split("Conversation so far:\n", 1)[-1]
+    asked = transcript.count("CUSTOMER:")
+    if asked == 0:
+        return {"message": "How long does the Aurora X2 take to charge from the wall?", "outcome": "continuing"}
+    return {"message": "Great, that answers it. Thanks!", "outcome": "resolved"}
+
+
+def default_support(messages, schema):
+    """Answers with the excerpt sentence sharing most words with the customer's last message, citing it."""
+    text = prompt_text(messages)
+    question = set(re.findall(r"\w+", text.rsplit("CUSTOMER:", 1)[-1].split("\n")[0].lower()))
+    best = (0, "", "")
+    for chunk_id, body in re.findall(r"\[([^\]]+)\] \([^)]*\):\n(.*?)(?=\n\n\[|\n\nConversation so far)", text, re.DOTALL):
+        for sentence in re.split(r"(?<=[.!?])\s+", body.replace("\n", " ")):
+            score = len(question & set(re.findall(r"\w+", sentence.lower())))
+            if score > best[0] and 20 < len(sentence) < 300:
+                best = (score, chunk_id, sentence.strip("#* "))
+    if not best[1]:
+        return {"message": "I could not find that in the manual.", "sources": []}
+    return {"message": f"According to the manual: {best[2]}", "sources": [best[1]]}
+
+
+def default_dialogue_verdict(messages, schema):
+    return {"resolution": 5, "helpfulness": 4, "persona_consistency": 4, "resolved": True,
+            "reason": "The customer got the charging time."}
+
+
 DEFAULT_HANDLERS: dict[str, Handler] = {
+    "CustomerBrief": default_brief,
+    "CustomerReply": default_customer,
+    "SupportReply": default_support,
+    "DialogueVerdict": default_dialogue_verdict,
     "QueryFree": default_query,
     "QueryBounded": default_query,
     "AspectRatings": default_aspects,

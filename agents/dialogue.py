@@ -1,0 +1,161 @@
+"""Agents of a simulated customer-support dialogue, and what they share.
+
+- `CustomerBriefAgent` turns a persona and a passage of the product documents into a
+  customer: their product, problem or goal, mood, and a hidden success criterion (what must
+  happen for them to call the conversation resolved). The support agent never sees it.
+- `CustomerAgent` plays that customer: stays in persona, pursues the goal, may push back
+  or follow up, and ends the conversation (resolved or abandoned) in a structured field.
+- `SupportAgent` answers from the product documents only: before each reply the passages
+  most relevant to the customer's message are looked up (a tool-calling model may search
+  more) and it may cite only passages it was shown.
+
+Every turn is appended to the dialogue's checkpoint file as soon as it is written, so a
+crashed run resumes the conversation instead of starting it again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from autogen_core import CancellationToken
+from pydantic import BaseModel, Field, create_model
+
+from ..tools.lookup import DocumentIndex
+from ..tools.personas import Persona
+from .base import RoleAgent, render_prompt
+
+Outcome = Literal["continuing", "resolved", "abandoned"]
+LOOKUP_CHUNKS = 3
+
+
+# No maxLength on free text: llama.cpp unrolls it into grammars too big to compile;
+# max_tokens bounds the replies instead.
+class CustomerBrief(BaseModel):
+    product: str = Field(min_length=2)
+    problem: str = Field(min_length=5)  # what they need or what went wrong
+    mood: str = Field(min_length=2)
+    success_criterion: str = Field(min_length=5)  # hidden from the support agent
+
+
+class Turn(BaseModel):
+    speaker: Literal["customer", "support"]
+    text: str
+    outcome: Outcome = "continuing"  # customer turns: whether they end the conversation
+    shown: list[str] = []  # support turns: chunk ids the lookup returned
+    cited: list[str] = []  # support turns: chunk ids the reply relies on
+    finish_reason: str | None = None
+
+
+class TurnMessage(BaseModel):
+    """What the customer and support agents send each other: the latest turn."""
+
+    turn: Turn
+
+
+@dataclass
+class DialogueContext:
+    item_id: str
+    persona: Persona
+    brief: CustomerBrief
+    index: DocumentIndex
+    max_turns: int  # customer messages, each answered by support
+    language_name: str = "English"
+    checkpoint: Path | None = None
+    critic_trust: str = "verify"
+    turns: list[Turn] = field(default_factory=list)
+    failure: Exception | None = None
+
+    def record(self, turn: Turn) -> None:
+        """Append a turn in memory and durably to the checkpoint (one JSON line)."""
+        self.turns.append(turn)
+        if self.checkpoint is not None:
+            with open(self.checkpoint, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"turn": turn.model_dump()}, ensure_ascii=False) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+
+    @property
+    def customer_turns(self) -> int:
+        return sum(1 for t in self.turns if t.speaker == "customer")
+
+    @property
+    def ended(self) -> bool:
+        last = self.turns[-1] if self.turns else None
+        return last is not None and last.speaker == "customer" and last.outcome != "continuing"
+
+    def transcript(self) -> str:
+        return "\n".join(f"{t.speaker.upper()}: {t.text}" for t in self.turns) or "(no messages yet)"
+
+
+class CustomerBriefAgent(RoleAgent):
+    """Used while starting a dialogue through `ask` (never sent in a team)."""
+
+    role = "customer_brief"
+    output_model = CustomerBrief
+    max_tokens = 300
+
+    async def brief(self, persona: Persona, passage: str, title: str) -> CustomerBrief:
+        prompt = render_prompt("customer_brief.user", persona=persona.describe(), title=title, passage=passage[:1500])
+        reply, _ = await self.ask(CustomerBrief, prompt, CancellationToken())
+        return reply
+
+
+class CustomerReply(BaseModel):
+    message: str = Field(min_length=2)
+    outcome: Outcome
+
+
+class CustomerAgent(RoleAgent):
+    role = "customer"
+    output_model = TurnMessage
+    max_tokens = 250
+
+    def system_fields(self) -> dict:
+        c: DialogueContext = self.context
+        return {"persona": c.persona.describe(), "product": c.brief.product, "problem": c.brief.problem,
+                "mood": c.brief.mood, "success": c.brief.success_criterion, "language_name": c.language_name}
+
+    async def act(self, cancellation_token: CancellationToken) -> TurnMessage:
+        c: DialogueContext = self.context
+        last_chance = c.customer_turns + 1 >= c.max_turns
+        prompt = render_prompt(
+            "customer.user", transcript=c.transcript(),
+            closing="This is your last message: end the conversation (resolved or abandoned).\n" if last_chance else "",
+        )
+        reply, _ = await self.ask(CustomerReply, prompt, cancellation_token)
+        outcome = reply.outcome if reply.outcome != "continuing" or not last_chance else "abandoned"
+        turn = Turn(speaker="customer", text=reply.message.strip(), outcome=outcome)
+        c.record(turn)
+        return TurnMessage(turn=turn)
+
+
+class SupportAgent(RoleAgent):
+    role = "support"
+    output_model = TurnMessage
+    max_tokens = 400
+
+    def system_fields(self) -> dict:
+        c: DialogueContext = self.context
+        return {"product": c.brief.product, "language_name": c.language_name}
+
+    async def act(self, cancellation_token: CancellationToken) -> TurnMessage:
+        c: DialogueContext = self.context
+        question = next(t.text for t in reversed(c.turns) if t.speaker == "customer")
+        hits = c.index.search(f"{c.brief.product} {question}", k=LOOKUP_CHUNKS)
+        shown = [h.chunk_id for h in hits]
+        excerpts = "\n\n".join(f"[{h.chunk_id}] ({h.source}, pages {h.pages}):\n{c.index.get(h.chunk_id).text}"
+                               for h in hits) or "(nothing found)"
+        # Citations are decoded against what the lookup returned: the agent cannot cite anything else.
+        reply_model = create_model("SupportReply", message=(str, Field(min_length=2)),
+                                   sources=(list[Literal[tuple(shown)]] if shown else list[str], Field(max_length=3)))  # type: ignore[misc]
+        prompt = render_prompt("support.user", excerpts=excerpts, transcript=c.transcript())
+        reply, result = await self.ask(reply_model, prompt, cancellation_token)
+        cited = [s for s in dict.fromkeys(reply.sources) if s in shown]  # type: ignore[attr-defined]
+        turn = Turn(speaker="support", text=reply.message.strip(), shown=shown, cited=cited,  # type: ignore[attr-defined]
+                    finish_reason=result.finish_reason)
+        c.record(turn)
+        return TurnMessage(turn=turn)
