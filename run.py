@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     talk.add_argument("--dialogues", type=int, default=20, metavar="N", help="dialogues to simulate (default: 20)")
     talk.add_argument("--max-turns", type=int, default=8, metavar="N",
                       help="customer messages per dialogue, each answered by support (default: 8)")
+    agentic = p.add_argument_group("agentinstruct")
+    agentic.add_argument("--skills", metavar="A,B", help="skills to make data for (default: every skill in the taxonomy: "
+                                                         "reading_comprehension, text_modification, analytical_reasoning)")
+    agentic.add_argument("--skills-file", type=Path, metavar="YAML",
+                         help="your own skills, transformations and task types, merged over the shipped taxonomy")
+    agentic.add_argument("--refinements", type=int, default=1, metavar="N",
+                         help="suggester → editor rounds that make each task harder or more precise (default: 1)")
     magpie = p.add_argument_group("magpie")
     magpie.add_argument("--conversations", type=int, default=10, metavar="N", help="conversations to write (default: 10)")
     magpie.add_argument("--turns", type=int, default=1, metavar="N", help="user turns per conversation (default: 1)")
@@ -186,6 +193,14 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
         return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
                                             critic_trust=critic_trust, bounded=bounded))
+    if args.scenario == "agentinstruct":
+        from .scenarios.agentinstruct import AgentInstruct, AgentInstructOptions
+        from .scenarios.seed_from_pdf import SAMPLE_PDF
+
+        return AgentInstruct(AgentInstructOptions(
+            inputs=args.input or [SAMPLE_PDF], skills=[s.strip() for s in args.skills.split(",") if s.strip()]
+            if args.skills else None, skills_file=args.skills_file, refinements=args.refinements,
+            language=args.language, critic_trust=critic_trust, bounded=bounded))
     if args.scenario == "customer_dialogue":
         from .scenarios.customer_dialogue import CustomerDialogue, DialogueOptions
         from .scenarios.seed_from_pdf import SAMPLE_PDF
@@ -193,7 +208,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
         return CustomerDialogue(DialogueOptions(
             inputs=args.input or [SAMPLE_PDF], dialogues=args.dialogues, max_turns=args.max_turns,
             personas_file=args.personas, persona_count=args.persona_count, audience=args.audience,
-            language=args.language, critic_trust=critic_trust))
+            language=args.language, critic_trust=critic_trust, bounded=bounded))
     if args.scenario == "magpie":
         from .scenarios.magpie import Magpie, MagpieOptions, require_local
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -26,6 +27,8 @@ from pydantic import BaseModel, Field, create_model
 
 from ..tools.lookup import DocumentIndex
 from ..tools.personas import Persona
+from ..errors import StructuredOutputError
+from .answerer import up_to_sentences
 from .base import RoleAgent, render_prompt
 
 Outcome = Literal["continuing", "resolved", "abandoned"]
@@ -48,6 +51,7 @@ class Turn(BaseModel):
     shown: list[str] = []  # support turns: chunk ids the lookup returned
     cited: list[str] = []  # support turns: chunk ids the reply relies on
     finish_reason: str | None = None
+    error: str | None = None  # the model's reply for this turn could not be used
 
 
 class TurnMessage(BaseModel):
@@ -66,6 +70,7 @@ class DialogueContext:
     language_name: str = "English"
     checkpoint: Path | None = None
     critic_trust: str = "verify"
+    bounded: bool = False  # in-process models: replies bounded by sentence-count grammars
     turns: list[Turn] = field(default_factory=list)
     failure: Exception | None = None
 
@@ -109,6 +114,20 @@ class CustomerReply(BaseModel):
     outcome: Outcome
 
 
+def _bounded(model: type[BaseModel], sentences: int) -> type[BaseModel]:
+    """The reply model with its message held to a few sentences (in-process models loop otherwise)."""
+    return create_model(model.__name__, __base__=model,
+                        message=(str, Field(min_length=2, pattern=up_to_sentences(sentences))))
+
+
+_PARTIAL_MESSAGE = re.compile(r'"message"\s*:\s*"(.*)', re.DOTALL)
+
+
+def _partial(raw: str) -> str:
+    found = _PARTIAL_MESSAGE.search(raw)
+    return (found.group(1) if found else raw)[:500]
+
+
 class CustomerAgent(RoleAgent):
     role = "customer"
     output_model = TurnMessage
@@ -126,7 +145,13 @@ class CustomerAgent(RoleAgent):
             "customer.user", transcript=c.transcript(),
             closing="This is your last message: end the conversation (resolved or abandoned).\n" if last_chance else "",
         )
-        reply, _ = await self.ask(CustomerReply, prompt, cancellation_token)
+        try:
+            reply, _ = await self.ask(_bounded(CustomerReply, 3) if c.bounded else CustomerReply, prompt,
+                                      cancellation_token)
+        except StructuredOutputError as exc:  # the dialogue ends here; the critic rejects it with the reason
+            turn = Turn(speaker="customer", text=_partial(exc.raw), outcome="abandoned", error=exc.error)
+            c.record(turn)
+            return TurnMessage(turn=turn)
         outcome = reply.outcome if reply.outcome != "continuing" or not last_chance else "abandoned"
         turn = Turn(speaker="customer", text=reply.message.strip(), outcome=outcome)
         c.record(turn)
@@ -150,10 +175,16 @@ class SupportAgent(RoleAgent):
         excerpts = "\n\n".join(f"[{h.chunk_id}] ({h.source}, pages {h.pages}):\n{c.index.get(h.chunk_id).text}"
                                for h in hits) or "(nothing found)"
         # Citations are decoded against what the lookup returned: the agent cannot cite anything else.
-        reply_model = create_model("SupportReply", message=(str, Field(min_length=2)),
+        message = Field(min_length=2, pattern=up_to_sentences(5)) if c.bounded else Field(min_length=2)
+        reply_model = create_model("SupportReply", message=(str, message),
                                    sources=(list[Literal[tuple(shown)]] if shown else list[str], Field(max_length=3)))  # type: ignore[misc]
         prompt = render_prompt("support.user", excerpts=excerpts, transcript=c.transcript())
-        reply, result = await self.ask(reply_model, prompt, cancellation_token)
+        try:
+            reply, result = await self.ask(reply_model, prompt, cancellation_token)
+        except StructuredOutputError as exc:
+            turn = Turn(speaker="support", text=_partial(exc.raw), shown=shown, error=exc.error)
+            c.record(turn)
+            return TurnMessage(turn=turn)
         cited = [s for s in dict.fromkeys(reply.sources) if s in shown]  # type: ignore[attr-defined]
         turn = Turn(speaker="support", text=reply.message.strip(), shown=shown, cited=cited,  # type: ignore[attr-defined]
                     finish_reason=result.finish_reason)

@@ -69,6 +69,14 @@ def check_citations(turn: Turn) -> CheckResult:
     return _ok("citations_shown")
 
 
+def check_turns_usable(turns: list[Turn]) -> CheckResult:
+    broken = next((i + 1 for i, t in enumerate(turns) if t.error), None)
+    if broken is not None:
+        return _fail("turns_usable", f"turn {broken}: the {turns[broken - 1].speaker} model gave no usable reply "
+                                     f"({turns[broken - 1].error})")
+    return _ok("turns_usable")
+
+
 def check_no_repetition(turns: list[Turn]) -> CheckResult:
     for i, turn in enumerate(turns):
         for earlier in turns[:i]:
@@ -102,7 +110,7 @@ class DialogueCriticAgent(RoleAgent):
         c: DialogueContext = self.context
         turn_checks = [TurnCheck(turn=i + 1, checks=self.support_turn_checks(t))
                        for i, t in enumerate(c.turns) if t.speaker == "support"]
-        dialogue_checks = [check_no_repetition(c.turns), check_resolved(c.turns, c.max_turns)]
+        dialogue_checks = [check_turns_usable(c.turns), check_no_repetition(c.turns), check_resolved(c.turns, c.max_turns)]
         reasons = [f"turn {tc.turn}: {x.name}: {x.detail}" for tc in turn_checks for x in tc.checks if not x.passed]
         reasons += [f"{x.name}: {x.detail}" for x in dialogue_checks if not x.passed]
         verdict = None
@@ -116,7 +124,7 @@ class DialogueCriticAgent(RoleAgent):
         if verdict is not None and (not verdict.resolved or min(verdict.resolution, verdict.helpfulness) <= 2):
             said = f"critic model: not resolved or unhelpful ({verdict.reason})"
             trusted = getattr(c, "critic_trust", "verify") == "full"
-            if trusted or not dialogue_checks[1].passed:
+            if trusted or not dialogue_checks[-1].passed:
                 reasons.append(said)
             else:  # the customer, who knows the criterion, said it was resolved
                 overruled = True

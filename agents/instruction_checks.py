@@ -109,11 +109,12 @@ def instruction_checks(
     *, instruction: str, answer: str, language: str, registry: NearDuplicateIndex | RougeLIndex, parent: str | None = None,
     instruction_error: str | None = None, answer_error: str | None = None, finish_reason: str | None = None,
     source: str | None = None, own_prefix: str | None = None, concepts: list[str] | None = None,
-    parent_response: str | None = None,
+    parent_response: str | None = None, task: str | None = None,
 ) -> list[CheckResult]:
     """Every check, elimination rules first (the first failure names the rule). `parent` is
     the instruction an evolved instruction came from; `parent_response` the response an
-    evolved response came from (EvolQuality)."""
+    evolved response came from (EvolQuality); `task` the task part of a message that also
+    carries its content."""
     checks = [check_instruction_usable(instruction, instruction_error)]
     if concepts:
         checks.append(check_covers_concepts(instruction, concepts))
@@ -124,7 +125,9 @@ def instruction_checks(
     checks += [
         check_answer_substantive(answer, answer_error),
         check_answer_has_content(answer),
-        check_adds_information(instruction, answer),
+        # With content in the message (AgentInstruct), quoting the content is answering: only
+        # restating the task is not.
+        check_adds_information(task or instruction, answer),
         check_not_truncated(answer, finish_reason),
         check_language(instruction, answer, language),
         check_not_near_duplicate(instruction, registry, own_prefix),

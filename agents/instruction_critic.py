@@ -93,8 +93,10 @@ class InstructionCriticAgent(RoleAgent):
             parent=instruction.parent_text if self.evolution == "instruction" else None,
             parent_response=answer.parent_text if self.evolution == "response" else None,
             instruction_error=instruction.error, answer_error=answer.error, finish_reason=answer.finish_reason,
-            source=self._source(answer), concepts=instruction.path.get("key_concepts"),
-            own_prefix=f"{ctx.item_id}:" if self.evolution else None,  # a lineage may resemble its ancestors
+            source=self._source(answer) or instruction.path.get("content"), concepts=instruction.path.get("key_concepts"),
+            task=instruction.path.get("task"),
+            # A lineage may resemble its ancestors, and siblings their kin.
+            own_prefix=f"{ctx.item_id}:" if self.evolution else ctx.kin_prefix,
         )
         failed = [c for c in checks if not c.passed]
         judged = JudgedInstruction(instruction=instruction, answer=answer, decision="reject", checks=checks)

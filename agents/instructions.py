@@ -94,6 +94,9 @@ class InstructionContext:
     source_files: list[str] = field(default_factory=list)  # limit lookups to these documents
     bounded: bool = False  # in-process models: replies bounded by sentence-count grammars
     critic_trust: TrustPolicy = "verify"
+    # Registry keys of sibling items that may resemble this one (agentinstruct: the other
+    # skills' tasks on the same chunk carry the same content), skipped by the duplicate check.
+    kin_prefix: str | None = None
     failure: Exception | None = None
 
     @property

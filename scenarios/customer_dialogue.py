@@ -65,6 +65,7 @@ class DialogueOptions:
     audience: str | None = None
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    bounded: bool = False
 
 
 @dataclass
@@ -97,7 +98,7 @@ class CustomerDialogue(Scenario):
     def fingerprint(self) -> dict[str, Any]:
         o = self.options
         return {"dialogues": o.dialogues, "max_turns": o.max_turns, "persona_count": o.persona_count,
-                "audience": o.audience, "language": o.language, "critic_trust": o.critic_trust}
+                "audience": o.audience, "language": o.language, "critic_trust": o.critic_trust, "bounded": o.bounded}
 
     async def aplan(self, context: PlanContext) -> Plan:
         chunks, skipped = [], []
@@ -168,7 +169,7 @@ class CustomerDialogue(Scenario):
         context = DialogueContext(
             item_id=item.item_id, persona=work.persona, brief=brief, index=self.index, max_turns=o.max_turns,
             language_name=LANGUAGE_NAMES.get(language, "the language of the documentation"), checkpoint=checkpoint,
-            critic_trust=o.critic_trust, turns=list(restored),
+            critic_trust=o.critic_trust, turns=list(restored), bounded=o.bounded,
         )
         if not context.ended and not (context.turns and context.customer_turns >= o.max_turns
                                       and context.turns[-1].speaker == "support"):

@@ -238,7 +238,28 @@ def default_dialogue_verdict(messages, schema):
             "reason": "The customer got the charging time."}
 
 
+def default_transformed(messages, schema):
+    """The source's sentences, framed by the transformation asked for."""
+    text = prompt_text(messages)
+    source = re.search(r'"""\n(.*?)\n"""', text, re.DOTALL)
+    how = text.rsplit('"""', 1)[-1].strip().split(" ")[3:6]
+    return {"content": f"({' '.join(how)}) " + " ".join((source.group(1) if source else "").split())[:900]}
+
+
+def default_task(messages, schema):
+    text = prompt_text(messages)
+    if "Suggestion:" in text:
+        task = re.search(r"Task: (.+)", text).group(1)
+        return {"task": f"{task} Answer in exactly three sentences."}
+    kind = re.search(r"task about this text: (.+)", text)
+    return {"task": f"Using the text above, answer {kind.group(1) if kind else 'a question'} about the battery."}
+
+
 DEFAULT_HANDLERS: dict[str, Handler] = {
+    "ContentReply": default_transformed,
+    "TaskFree": default_task,
+    "TaskBounded": default_task,
+    "SuggestionReply": {"suggestion": "Require the answer to be exactly three sentences."},
     "CustomerBrief": default_brief,
     "CustomerReply": default_customer,
     "SupportReply": default_support,

@@ -91,3 +91,24 @@ def test_self_instruct_and_evol_quality_on_the_embedded_model(tmp_path, one_page
                                    "--rounds", "2")
     assert len(data) + len(rejected) == 2
     assert sum(manifest["evolution"]["eliminated_by_rule"].values()) == len(rejected)
+
+
+def test_customer_dialogue_on_the_embedded_model(tmp_path, one_page_pdf):
+    personas = Path(__file__).resolve().parents[1] / "samples" / "personas.jsonl"
+    data, rejected, _ = run(tmp_path, "--scenario", "customer_dialogue", "--input", str(one_page_pdf),
+                            "--personas", str(personas), "--dialogues", "1", "--max-turns", "2")
+    [record] = data + rejected
+    roles = [m["role"] for m in record["messages"]]
+    assert roles[0] == "system" and roles[1:] == [("user", "assistant")[i % 2] for i in range(len(roles) - 1)]
+    assert record in data or record["reasons"]  # the small model's dialogues may fail, never silently
+    for source in record["metadata"]["sources"]:
+        assert set(source["cited"]) <= set(source["shown"])  # citations only from what the lookup returned
+
+
+def test_agentinstruct_on_the_embedded_model(tmp_path, one_page_pdf):
+    data, rejected, _ = run(tmp_path, "--scenario", "agentinstruct", "--input", str(one_page_pdf),
+                            "--skills", "reading_comprehension,text_modification")
+    records = data + rejected
+    assert {r["metadata"]["skill"] for r in records} == {"reading_comprehension", "text_modification"}
+    for record in records:
+        assert record["metadata"]["transformation"] and len(record["metadata"]["refinements"]) == 1

@@ -109,3 +109,50 @@ def test_sigkill_mid_dialogue_then_resume_finishes_each_dialogue_once_without_re
     assert got["dialogue-0002"]["metadata"]["resumed_from_turn"] == interrupted_turns
     # The resumed run asked the customer only for the turns still missing (3 per dialogue in all).
     assert customer_calls + resumed_customer_calls <= 3 * 3 + 1
+
+
+# --- agentinstruct -----------------------------------------------------------------------------
+
+def test_agentinstruct_runs_every_shipped_skill_through_transformation_seed_and_refinement(tmp_path):
+    from agentsynth.scenarios.agentinstruct import AgentInstruct, AgentInstructOptions
+
+    client = ScriptedClient()
+    summary = run_with_client(AgentInstruct(AgentInstructOptions(inputs=[SAMPLE_PDF], refinements=2)), client, tmp_path)
+    records = lines(tmp_path / "data.jsonl") + lines(tmp_path / "rejected.jsonl")
+    assert summary.failed == 0 and len(records) == summary.items
+    assert {r["metadata"]["skill"] for r in records} == {"reading_comprehension", "text_modification",
+                                                        "analytical_reasoning"}
+    for record in records:
+        meta = record["metadata"]
+        user, answer = record["messages"][0]["content"], record["messages"][1]["content"]
+        assert meta["transformation"] and meta["task_type"] and answer
+        assert [r["suggestion"] for r in meta["refinements"]] == ["Require the answer to be exactly three sentences."] * 2
+        assert meta["refinements"][0]["before"] == meta["seed_task"] != meta["refinements"][-1]["after"]
+        assert user.endswith(meta["refinements"][-1]["after"])  # the refined task, after the transformed content
+    # The transformer was asked for each skill's own forms, over the chunks.
+    asked = " ".join(prompt_text(c["messages"]) for c in client.calls_for("ContentReply"))
+    assert "debate" in asked and "email thread" in asked and "markdown table" in asked
+
+
+def test_agentinstruct_takes_new_skills_from_a_file_and_reports_bad_ones(tmp_path, capsys):
+    from agentsynth.run import main
+    from agentsynth.scenarios.agentinstruct import AgentInstruct, AgentInstructOptions
+
+    extra = tmp_path / "skills.yaml"
+    extra.write_text("follow_up_questions:\n  transformations:\n    support_chat: Rewrite the text as a support chat.\n"
+                     "  task_types:\n    follow_up: a follow-up question a reader would ask next\n", encoding="utf-8")
+    client = ScriptedClient()
+    run_with_client(AgentInstruct(AgentInstructOptions(inputs=[SAMPLE_PDF], skills=["follow_up_questions"],
+                                                       skills_file=extra, refinements=0)), client, tmp_path / "out")
+    records = lines(tmp_path / "out" / "data.jsonl") + lines(tmp_path / "out" / "rejected.jsonl")
+    assert records and {r["metadata"]["transformation"] for r in records} == {"support_chat"}
+    assert all(r["metadata"]["refinements"] == [] for r in records)
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("summaries:\n  transformations: {}\n  task_types:\n    gist: one line\n", encoding="utf-8")
+    code = main(["--scenario", "agentinstruct", "--skills-file", str(broken), "--out", str(tmp_path / "b"),
+                 "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "broken.yaml" in err and "summaries.transformations" in err and len(err.splitlines()) == 1
+    code = main(["--scenario", "agentinstruct", "--skills", "poetry", "--out", str(tmp_path / "c"), "--no-progress"])
+    assert code == 2 and "unknown skill 'poetry'" in capsys.readouterr().err
