@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Literal
 
 from autogen_core import CancellationToken
+from autogen_core.models import LLMMessage, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, create_model
 
-from ..tools.lookup import DocumentIndex
-from ..tools.personas import Persona
 from ..errors import StructuredOutputError
-from .answerer import up_to_sentences
+from ..tools.lookup import DocumentIndex, search_documents_tool
+from ..tools.personas import Persona
+from .answerer import consult_documents, up_to_sentences
 from .base import RoleAgent, render_prompt
 
 Outcome = Literal["continuing", "resolved", "abandoned"]
@@ -175,12 +176,21 @@ class SupportAgent(RoleAgent):
         excerpts = "\n\n".join(f"[{h.chunk_id}] ({h.source}, pages {h.pages}):\n{c.index.get(h.chunk_id).text}"
                                for h in hits) or "(nothing found)"
         # Citations are decoded against what the lookup returned: the agent cannot cite anything else.
+        prompt = render_prompt("support.user", excerpts=excerpts, transcript=c.transcript())
+        history: list[LLMMessage] = []
+        if self.model_client.model_info.get("function_calling"):  # it may look up more before replying
+            system = SystemMessage(content=render_prompt("support.system", **self.system_fields()))
+            user = UserMessage(content=prompt + "\nYou may call search_documents first if these do not cover it.",
+                               source="user")
+            history, looked_up = await consult_documents(self, search_documents_tool(c.index), system, user,
+                                                         cancellation_token)
+            shown += [i for i in looked_up if i not in shown]
         message = Field(min_length=2, pattern=up_to_sentences(5)) if c.bounded else Field(min_length=2)
         reply_model = create_model("SupportReply", message=(str, message),
                                    sources=(list[Literal[tuple(shown)]] if shown else list[str], Field(max_length=3)))  # type: ignore[misc]
-        prompt = render_prompt("support.user", excerpts=excerpts, transcript=c.transcript())
         try:
-            reply, result = await self.ask(reply_model, prompt, cancellation_token)
+            reply, result = await self.ask(reply_model, "Now write your reply as JSON." if history else prompt,
+                                           cancellation_token, history=history)
         except StructuredOutputError as exc:
             turn = Turn(speaker="support", text=_partial(exc.raw), shown=shown, error=exc.error)
             c.record(turn)

@@ -156,3 +156,28 @@ def test_agentinstruct_takes_new_skills_from_a_file_and_reports_bad_ones(tmp_pat
     assert code == 2 and "broken.yaml" in err and "summaries.transformations" in err and len(err.splitlines()) == 1
     code = main(["--scenario", "agentinstruct", "--skills", "poetry", "--out", str(tmp_path / "c"), "--no-progress"])
     assert code == 2 and "unknown skill 'poetry'" in capsys.readouterr().err
+
+
+def test_a_tool_calling_support_model_may_search_and_cite_what_it_found(tmp_path):
+    from autogen_core import FunctionCall
+
+    calls = iter([[FunctionCall(id="1", name="search_documents",
+                                arguments=json.dumps({"query": "warranty years", "k": 1}))], "done"] * 4)
+
+    def support(messages, schema):
+        allowed = schema["properties"]["sources"]["items"]["enum"]
+        return {"message": "The warranty details are in the manual's warranty section.", "sources": allowed[-1:]}
+
+    client = ScriptedClient({"CustomerReply": three_message_customer, "SupportReply": support},
+                            function_calling=True, tool_handler=lambda messages, tools: next(calls))
+    run_with_client(CustomerDialogue(DialogueOptions(inputs=[SAMPLE_PDF], dialogues=1, max_turns=2,
+                                                     personas_file=PERSONAS)), client, tmp_path)
+    record = (lines(tmp_path / "data.jsonl") + lines(tmp_path / "rejected.jsonl"))[0]
+    from agentsynth.tools.chunking import chunk_document
+    from agentsynth.tools.documents import read_document
+
+    warranty_chunk = next(c.chunk_id for c in chunk_document(read_document(SAMPLE_PDF)) if "warranty" in c.text)
+    cited = [s for s in record["metadata"]["sources"] if s["cited"]]
+    assert cited and all(set(s["cited"]) <= set(s["shown"]) for s in cited)
+    assert warranty_chunk in cited[0]["shown"] and cited[0]["cited"] == [warranty_chunk]  # found by the search
+    assert any(c["tools"] and c["tools"][0].name == "search_documents" for c in client.calls)
