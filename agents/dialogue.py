@@ -36,13 +36,16 @@ Outcome = Literal["continuing", "resolved", "abandoned"]
 LOOKUP_CHUNKS = 3
 
 
-# No maxLength on free text: llama.cpp unrolls it into grammars too big to compile;
-# max_tokens bounds the replies instead.
+# One phrase or sentence each: bounded in the pattern (not maxLength, which llama.cpp unrolls
+# into grammars too big to compile), so a small model cannot run on in one field.
+_PHRASE = r'^[^"\\\x00-\x1f]{2,200}$'
+
+
 class CustomerBrief(BaseModel):
-    product: str = Field(min_length=2)
-    problem: str = Field(min_length=5)  # what they need or what went wrong
-    mood: str = Field(min_length=2)
-    success_criterion: str = Field(min_length=5)  # hidden from the support agent
+    product: str = Field(pattern=_PHRASE)
+    problem: str = Field(pattern=_PHRASE)  # what they need or what went wrong
+    mood: str = Field(pattern=_PHRASE)
+    success_criterion: str = Field(pattern=_PHRASE)  # hidden from the support agent
 
 
 class Turn(BaseModel):
