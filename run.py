@@ -2,6 +2,7 @@
 
     python run.py --scenario seed_from_pdf [--input PDF_OR_FOLDER] [--out DIR] ...
     python run.py --scenario curate --input pairs.jsonl
+    python run.py export DIR --format openai|azure|alpaca|sharegpt|hf [--split 0.1]
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -340,7 +342,39 @@ def _check_models(settings: dict[str, ModelSettings], console: Console) -> int:
     return 0 if all(r.ok for r in results) else 2
 
 
+def export_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="run.py export", description="Export a run's accepted records for fine-tuning.")
+    p.add_argument("run_dir", type=Path, metavar="DIR", help="a run's output folder (holds data.jsonl)")
+    p.add_argument("--format", required=True, help="openai, azure, alpaca, sharegpt or hf")
+    p.add_argument("--out", type=Path, metavar="PATH", help="where to write (default: DIR/export-<format>/)")
+    p.add_argument("--split", type=float, default=0.0, metavar="FRACTION",
+                   help="hold out this fraction as validation, by work item (default: 0, no split)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split (default: 0)")
+    return p
+
+
+def export_main(argv: list[str]) -> int:
+    from .tools.export import export_run
+
+    args = export_parser().parse_args(argv)
+    console = Console(stderr=True)
+    try:
+        summary = export_run(args.run_dir, args.format, args.out or args.run_dir / f"export-{args.format}",
+                             split=args.split, seed=args.seed)
+    except AgentsynthError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        return 2
+    rows = ", ".join(f"{name} {count}" for name, count in summary["rows"].items())
+    Console().print(f"[bold]Exported[/bold] {summary['format']} to {summary['out']}: {rows}", soft_wrap=True)
+    for reason, count in summary["skipped"].items():
+        console.print(f"[yellow]skipped[/yellow] {count} {reason}", highlight=False, soft_wrap=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export"]:
+        return export_main(argv[1:])
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
     if not args.verbose:
