@@ -29,15 +29,15 @@ from ..agents.metering import UsageLedger, models_label
 from ..agents.base import render_prompt
 from ..errors import InputError
 from ..teams.qa import run_unwrapped
-from ..tools.chunking import Chunk, chunk_document
-from ..tools.documents import find_inputs, read_document
+from ..tools.chunking import Chunk
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.personas import Persona, read_personas
 from ..tools.writers import rewrite_records
 from .persona_qa import PERSONAS, generate_personas
 from .records import BaseMetadata, ChatMessage, CriticSummary, ItemUsage, Record, RejectedRecord
-from .runner import ItemResult, Plan, PlanContext, Scenario, SkippedInput, WorkItem
+from .inputs import read_chunks
+from .runner import ItemResult, Plan, PlanContext, Scenario, WorkItem
 
 CHECKPOINTS = "checkpoints"
 
@@ -101,16 +101,7 @@ class CustomerDialogue(Scenario):
                 "audience": o.audience, "language": o.language, "critic_trust": o.critic_trust, "bounded": o.bounded}
 
     async def aplan(self, context: PlanContext) -> Plan:
-        chunks, skipped = [], []
-        for given in self.options.inputs:
-            for path in find_inputs(given):
-                try:
-                    chunks += chunk_document(read_document(path))
-                except InputError as exc:
-                    skipped.append(SkippedInput(path=str(path), reason=exc.cause))
-        if not chunks:
-            raise InputError(self.options.inputs[0], "no readable product document ("
-                             + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) + ")")
+        chunks, skipped = read_chunks(self.options.inputs, "product document")
         self.index = DocumentIndex(chunks)
         plan = Plan(items=[], skipped=skipped, info={"team": "round_robin", "documents": sorted({c.source for c in chunks}),
                                                      "chunks": len(chunks), "max_turns": self.options.max_turns})

@@ -39,6 +39,7 @@ from .records import (
     instruction_messages,
     split_judged,
 )
+from .inputs import first_user_turn
 from .runner import REJECTED, ItemResult, Plan, Scenario, SkippedInput, WorkItem
 
 
@@ -81,7 +82,7 @@ class EvolveInstruct(Scenario):
 
     def restore(self, accepted: list[dict]) -> None:
         for record in accepted:
-            self.registry.add(f"{record['metadata']['item_id']}:{record['id']}", next(m["content"] for m in record["messages"] if m["role"] == "user"))
+            self.registry.add(f"{record['metadata']['item_id']}:{record['id']}", first_user_turn(record))
 
     def plan(self) -> Plan:
         self.seed_format, seeds, bad_lines = read_seeds(self.options.input)

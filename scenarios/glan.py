@@ -33,6 +33,7 @@ from ..teams.instruction import build_writer_team, run_for_verdicts
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.writers import read_records, write_json
 from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
+from .inputs import first_user_turn
 from .runner import DATA, REJECTED, ItemResult, Plan, PlanContext, Scenario, SkippedInput, WorkItem
 
 CURRICULUM = "curriculum.json"
@@ -156,7 +157,7 @@ class Glan(Scenario):
 
     def restore(self, accepted: list[dict]) -> None:
         for record in accepted:
-            self.registry.add(record["id"], next(m["content"] for m in record["messages"] if m["role"] == "user"))
+            self.registry.add(record["id"], first_user_turn(record))
 
     async def aplan(self, context: PlanContext) -> Plan:
         saved = context.saved(CURRICULUM) or self.options.curriculum

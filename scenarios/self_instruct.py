@@ -21,13 +21,13 @@ from ..agents.metering import UsageLedger, models_label
 from ..agents.self_instruct_writer import SelfInstructWriterAgent
 from ..errors import InputError
 from ..teams.instruction import build_writer_team, run_for_verdicts
-from ..tools.chunking import Chunk, chunk_document
+from ..tools.chunking import Chunk
 from ..tools.dedup import RougeLIndex
-from ..tools.documents import find_inputs, read_document
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
-from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
+from .inputs import first_user_turn, read_chunks
+from .runner import ItemResult, Plan, Scenario, WorkItem
 
 DEFAULT_APPLICATION = "An AI assistant that answers questions and does tasks about the documents below."
 
@@ -72,20 +72,10 @@ class SelfInstruct(Scenario):
 
     def restore(self, accepted: list[dict]) -> None:
         for record in accepted:
-            self.registry.add(record["id"], next(m["content"] for m in record["messages"] if m["role"] == "user"))
+            self.registry.add(record["id"], first_user_turn(record))
 
     def plan(self) -> Plan:
-        chunks: list[Chunk] = []
-        skipped: list[SkippedInput] = []
-        for given in self.options.inputs:
-            for path in find_inputs(given):
-                try:
-                    chunks += chunk_document(read_document(path))
-                except InputError as exc:
-                    skipped.append(SkippedInput(path=str(path), reason=exc.cause))
-        if self.options.inputs and not chunks:
-            raise InputError(self.options.inputs[0], "no readable document ("
-                             + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) + ")")
+        chunks, skipped = read_chunks(self.options.inputs, "document")
         self.index = DocumentIndex(chunks) if chunks else None
         if chunks:
             items = [WorkItem(item_id=c.chunk_id, label=f"{Path(c.source).name} {c.locator}", payload=c) for c in chunks]

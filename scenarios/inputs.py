@@ -1,0 +1,31 @@
+"""Reading the documents a scenario works from: every file of every --input, chunked with
+the default (character) measure; a bad file is skipped with its cause, and nothing usable
+at all is one clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..tools.chunking import Chunk, chunk_document
+from ..tools.documents import find_inputs, read_document
+from .runner import SkippedInput
+
+
+def read_chunks(inputs: list[Path], what: str = "document") -> tuple[list[Chunk], list[SkippedInput]]:
+    chunks: list[Chunk] = []
+    skipped: list[SkippedInput] = []
+    for given in inputs:
+        for path in find_inputs(given):
+            try:
+                chunks += chunk_document(read_document(path))
+            except InputError as exc:
+                skipped.append(SkippedInput(path=str(path), reason=exc.cause))
+    if inputs and not chunks:
+        raise InputError(inputs[0], f"no readable {what} (" + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) + ")")
+    return chunks, skipped
+
+
+def first_user_turn(record: dict) -> str:
+    """The instruction of a kept record (for re-seeding duplicate registries on resume)."""
+    return next(m["content"] for m in record["messages"] if m["role"] == "user")
