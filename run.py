@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="response cache (default: $AGENTSYNTH_CACHE_DIR or ~/.cache/agentsynth/responses)")
     models.add_argument("--check-model", action="store_true",
                         help="make one tiny call to each configured model, say whether it works, and exit")
-    p.add_argument("--team", choices=TOPOLOGIES, default="graph", help="team topology for seed_from_pdf (default: graph)")
+    p.add_argument("--team", choices=TOPOLOGIES,
+                   help="team topology: seed_from_pdf and persona_qa (default: graph), customer_dialogue "
+                        "(default: round_robin)")
     p.add_argument("--questions-per-chunk", type=int, default=3, metavar="N", help="questions per chunk (default: 3)")
     p.add_argument("--max-revisions", type=int, default=1, metavar="N",
                    help="critic → writer revision rounds per chunk (default: 1)")
@@ -181,7 +183,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
         from .scenarios.seed_from_pdf import SAMPLE_PDF, SeedFromPdf, SeedOptions
 
         return SeedFromPdf(SeedOptions(
-            inputs=args.input or [SAMPLE_PDF], team=args.team, questions_per_chunk=args.questions_per_chunk,
+            inputs=args.input or [SAMPLE_PDF], team=args.team or "graph", questions_per_chunk=args.questions_per_chunk,
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
             chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
             measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,
@@ -209,6 +211,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
 
         return CustomerDialogue(DialogueOptions(
             inputs=args.input or [SAMPLE_PDF], dialogues=args.dialogues, max_turns=args.max_turns,
+            team=args.team or "round_robin",
             personas_file=args.personas, persona_count=args.persona_count, audience=args.audience,
             language=args.language, critic_trust=critic_trust, bounded=bounded))
     if args.scenario == "magpie":
@@ -256,7 +259,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
 
         return PersonaQA(PersonaOptions(
             inputs=args.input or [SAMPLE_PDF], personas_file=args.personas, persona_count=args.persona_count,
-            audience=args.audience, team=args.team, questions_per_chunk=args.questions_per_chunk,
+            audience=args.audience, team=args.team or "graph", questions_per_chunk=args.questions_per_chunk,
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
             chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
             measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,

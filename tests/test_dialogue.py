@@ -53,6 +53,17 @@ def test_dialogues_are_grounded_cite_what_the_lookup_returned_and_load_as_chat_l
     assert all(any(f"[{c}]" in p for p in shown) for c in cited)
 
 
+def test_the_graph_topology_gives_the_same_dialogues(tmp_path):
+    client = ScriptedClient({"CustomerReply": three_message_customer})
+    options = dict(inputs=[SAMPLE_PDF], dialogues=2, max_turns=4, personas_file=PERSONAS)
+    run_with_client(CustomerDialogue(DialogueOptions(**options)), client, tmp_path / "rr")
+    run_with_client(CustomerDialogue(DialogueOptions(**options, team="graph")), ScriptedClient(
+        {"CustomerReply": three_message_customer}), tmp_path / "graph")
+    round_robin, graph = lines(tmp_path / "rr" / "data.jsonl"), lines(tmp_path / "graph" / "data.jsonl")
+    assert [r["messages"] for r in graph] == [r["messages"] for r in round_robin] and len(graph) == 2
+    assert {r["metadata"]["team"] for r in graph} == {"graph"}
+
+
 def test_the_critic_rejects_invented_numbers_promises_loops_and_unresolved_dialogues(tmp_path):
     replies = iter(["It charges in 20 minutes.", "We will send you a free replacement unit."])
     client = ScriptedClient({"CustomerReply": three_message_customer,
