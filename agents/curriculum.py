@@ -50,20 +50,24 @@ class SyllabusReply(BaseModel):
     sessions: list[SessionReply] = Field(min_length=1, max_length=10)
 
 
-def _names_model(count: int) -> type[BaseModel]:
-    """NamesReply with exactly `count` names (the grammar holds the model to it)."""
-    return create_model("NamesReply", __base__=NamesReply,
-                        names=(list[Name], Field(min_length=count, max_length=count)))
+def exactly(base: type[BaseModel], field: str, item: Any, count: int) -> type[BaseModel]:
+    """`base` with its list `field` held to exactly `count` items (the grammar holds the model to it)."""
+    return create_model(base.__name__, __base__=base, **{field: (list[item], Field(min_length=count, max_length=count))})
+
+
+def distinct_items(items: list[Any], key: Any, limit: int) -> list[Any]:
+    """The first item per name (case and spacing ignored), at most `limit`."""
+    seen: dict[str, Any] = {}
+    for item in items:
+        name = normalize(key(item)).strip(" .")
+        if name and name not in seen:
+            seen[name] = item
+    return list(seen.values())[:limit]
 
 
 def distinct(names: list[str], limit: int) -> list[str]:
     """Names without repeats (case and spacing ignored), at most `limit`."""
-    seen: dict[str, str] = {}
-    for name in names:
-        key = normalize(name).strip(" .")
-        if key and key not in seen:
-            seen[key] = name.strip()
-    return list(seen.values())[:limit]
+    return [n.strip() for n in distinct_items(names, lambda n: n, limit)]
 
 
 @dataclass
@@ -84,7 +88,7 @@ class CurriculumAgent(RoleAgent):
         return {"language_name": self.language_name}
 
     async def _names(self, prompt: str, count: int) -> list[str]:
-        reply, _ = await self.ask(_names_model(count), prompt, CancellationToken())
+        reply, _ = await self.ask(exactly(NamesReply, "names", Name, count), prompt, CancellationToken())
         return distinct(reply.names, count)
 
     async def fields(self, domain: str, count: int) -> list[str]:
@@ -99,11 +103,8 @@ class CurriculumAgent(RoleAgent):
 
     async def subjects(self, discipline: str, count: int) -> list[SubjectReply]:
         prompt = render_prompt("curriculum.subjects", discipline=discipline, count=count)
-        reply_model = create_model("SubjectsReply", __base__=SubjectsReply,
-                                   subjects=(list[SubjectReply], Field(min_length=count, max_length=count)))
-        reply, _ = await self.ask(reply_model, prompt, CancellationToken())
-        kept = distinct([s.name for s in reply.subjects], count)
-        subjects = [next(s for s in reply.subjects if s.name.strip() == name) for name in kept]
+        reply, _ = await self.ask(exactly(SubjectsReply, "subjects", SubjectReply, count), prompt, CancellationToken())
+        subjects = distinct_items(reply.subjects, lambda s: s.name, count)
         for subject in subjects:
             subject.subtopics = distinct(subject.subtopics, 5)
         return subjects
@@ -111,11 +112,8 @@ class CurriculumAgent(RoleAgent):
     async def syllabus(self, discipline: str, subject: SubjectReply, count: int) -> list[SessionReply]:
         prompt = render_prompt("curriculum.syllabus", discipline=discipline, subject=subject.name, level=subject.level,
                                subtopics=", ".join(subject.subtopics), count=count)
-        reply_model = create_model("SyllabusReply", __base__=SyllabusReply,
-                                   sessions=(list[SessionReply], Field(min_length=count, max_length=count)))
-        reply, _ = await self.ask(reply_model, prompt, CancellationToken())
-        kept = distinct([s.title for s in reply.sessions], count)
-        sessions = [next(s for s in reply.sessions if s.title.strip() == title) for title in kept]
+        reply, _ = await self.ask(exactly(SyllabusReply, "sessions", SessionReply, count), prompt, CancellationToken())
+        sessions = distinct_items(reply.sessions, lambda s: s.title, count)
         for session in sessions:
             session.key_concepts = distinct(session.key_concepts, 5)
         return [s for s in sessions if len(s.key_concepts) >= 2]

@@ -74,6 +74,7 @@ class EvolveInstruct(Scenario):
         self.options = options
         self.registry = NearDuplicateIndex()
         self.index: DocumentIndex | None = None
+        self.grounded_sources: set[str] = set()
         self.seed_format = "unknown"
 
     def fingerprint(self) -> dict[str, Any]:
@@ -100,6 +101,7 @@ class EvolveInstruct(Scenario):
             except InputError as exc:
                 skipped.append(SkippedInput(path=source, reason=exc.cause))
         self.index = DocumentIndex(chunks) if chunks else None
+        self.grounded_sources = {c.source for c in chunks}  # seeds whose documents could be read
         items = [WorkItem(item_id=seed.seed_id, label=seed.instruction[:60], payload=seed) for seed in seeds]
         return Plan(items=items, skipped=skipped, info={
             "input": str(self.options.input), "seed_format": self.seed_format, "seeds": len(seeds),
@@ -109,8 +111,7 @@ class EvolveInstruct(Scenario):
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         seed: Seed = item.payload
         language = self.options.language or detect_language(seed.instruction)
-        grounded = bool(self.index and seed.source_file and self.index.chunks
-                        and any(c.source == seed.source_file for c in self.index.chunks))
+        grounded = seed.source_file in self.grounded_sources
         context = InstructionContext(
             item_id=item.item_id, language=language, registry=self.registry,
             index=self.index if grounded else None, source_files=[seed.source_file] if grounded else [],
