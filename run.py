@@ -3,6 +3,8 @@
     python run.py --scenario seed_from_pdf [--input PDF_OR_FOLDER] [--out DIR] ...
     python run.py --scenario curate --input pairs.jsonl
     python run.py export DIR --format openai|azure|alpaca|sharegpt|hf [--split 0.1]
+    python run.py --team-file my_team.yaml [--validate | --dry-run | --export-autogen OUT.json]
+    python run.py --list
 """
 
 from __future__ import annotations
@@ -37,14 +39,15 @@ from .config import RunConfig, load_run_config
 from .errors import AgentsynthError
 from .scenarios import SCENARIOS
 from .scenarios.runner import RoleModel, RunSettings, RunSummary, run_scenario
-from .teams.qa import TOPOLOGIES
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="run.py", description="Generate critic-vetted synthetic datasets with AutoGen agent teams."
     )
-    p.add_argument("--scenario", choices=SCENARIOS, default="seed_from_pdf", help="what to run (default: seed_from_pdf)")
+    p.add_argument("--scenario", choices=SCENARIOS,
+                   help="what to run (default: the scenario --team-file names, a custom flow when it names none "
+                        "but has `input:`, else seed_from_pdf)")
     p.add_argument("--input", action="append", type=Path, metavar="PATH",
                    help="seed_from_pdf: a PDF, CSV, .txt, .md or .docx file, or a folder of them (repeatable; default: "
                         "the bundled sample manual); curate: a JSONL file of question/answer/context pairs")
@@ -68,9 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="response cache (default: $AGENTSYNTH_CACHE_DIR or ~/.cache/agentsynth/responses)")
     models.add_argument("--check-model", action="store_true",
                         help="make one tiny call to each configured model, say whether it works, and exit")
-    p.add_argument("--team", choices=TOPOLOGIES,
-                   help="team topology: seed_from_pdf and persona_qa (default: graph), customer_dialogue "
-                        "(default: round_robin)")
+    teams = p.add_argument_group("teams (see docs/custom-teams.md)")
+    teams.add_argument("--team", metavar="NAME",
+                       help="a built-in team: seed_from_pdf and persona_qa: graph (default) or round_robin; "
+                            "customer_dialogue: round_robin (default) or graph")
+    teams.add_argument("--team-file", type=Path, metavar="SPEC.yaml",
+                       help="run with your own team spec (YAML or JSON); copy one from teams/specs/ to start")
+    teams.add_argument("--list", action="store_true", help="list scenarios, built-in teams, roles, tools and schemas")
+    teams.add_argument("--validate", type=Path, metavar="SPEC.yaml", nargs="+",
+                       help="check team specs without calling a model; every problem with its file, line and field")
+    teams.add_argument("--dry-run", action="store_true",
+                       help="build the team for the first work item and print who talks to whom (text and "
+                            "mermaid) and each agent's prompts; no model call")
+    teams.add_argument("--export-autogen", type=Path, metavar="OUT.json",
+                       help="write the team as an AutoGen component config (AutoGen Studio loads it) and say "
+                            "what it cannot represent")
     p.add_argument("--questions-per-chunk", type=int, default=3, metavar="N", help="questions per chunk (default: 3)")
     p.add_argument("--max-revisions", type=int, default=1, metavar="N",
                    help="critic → writer revision rounds per chunk (default: 1)")
@@ -152,6 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def resolve_scenario(args: argparse.Namespace) -> str:
+    """--scenario, else the one the team file names (a custom flow when it names none but
+    says what feeds it), else the main job."""
+    if args.scenario:
+        return args.scenario
+    if args.team_file:
+        from .teams.spec import load_spec
+        from .teams.validate import scenario_of
+
+        return scenario_of(load_spec(args.team_file))
+    return "seed_from_pdf"
+
+
 def _out_dir(args: argparse.Namespace) -> Path:
     if args.out:
         return args.out
@@ -187,8 +215,15 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
             chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
             measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,
-            critic_trust=critic_trust, answer_style=answer_style,
+            critic_trust=critic_trust, answer_style=answer_style, team_file=args.team_file,
         ))
+    if args.scenario == "custom":
+        from .scenarios.custom import CustomFlow, CustomOptions
+
+        if not args.team_file:
+            raise AgentsynthError("--scenario custom runs the flow in --team-file SPEC.yaml")
+        return CustomFlow(CustomOptions(team_file=args.team_file, inputs=args.input or [], language=args.language,
+                                        critic_trust=critic_trust))
     bounded = config.for_role("answerer").spec.in_process  # grammar-bounded replies for in-process models
     if args.scenario == "evolve_instruct":
         from .scenarios.evolve_instruct import EvolveInstruct, EvolveOptions
@@ -196,7 +231,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
         if not args.input or len(args.input) != 1:
             raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
         return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
-                                            critic_trust=critic_trust, bounded=bounded))
+                                            critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
     if args.scenario == "agentinstruct":
         from .scenarios.agentinstruct import AgentInstruct, AgentInstructOptions
         from .scenarios.seed_from_pdf import SAMPLE_PDF
@@ -204,7 +239,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
         return AgentInstruct(AgentInstructOptions(
             inputs=args.input or [SAMPLE_PDF], skills=[s.strip() for s in args.skills.split(",") if s.strip()]
             if args.skills else None, skills_file=args.skills_file, refinements=args.refinements,
-            language=args.language, critic_trust=critic_trust, bounded=bounded))
+            language=args.language, critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
     if args.scenario == "customer_dialogue":
         from .scenarios.customer_dialogue import CustomerDialogue, DialogueOptions
         from .scenarios.seed_from_pdf import SAMPLE_PDF
@@ -213,26 +248,27 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             inputs=args.input or [SAMPLE_PDF], dialogues=args.dialogues, max_turns=args.max_turns,
             team=args.team or "round_robin",
             personas_file=args.personas, persona_count=args.persona_count, audience=args.audience,
-            language=args.language, critic_trust=critic_trust, bounded=bounded))
+            language=args.language, critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
     if args.scenario == "magpie":
         from .scenarios.magpie import Magpie, MagpieOptions, require_local
 
         require_local(config.for_role("user").spec)
         return Magpie(MagpieOptions(conversations=args.conversations, turns=args.turns, system=args.system,
-                                    language=args.language, critic_trust=critic_trust))
+                                    language=args.language, critic_trust=critic_trust,
+                                    team_file=args.team_file))
     if args.scenario == "evol_quality":
         from .scenarios.evol_quality import EvolQuality, EvolQualityOptions
 
         if not args.input or len(args.input) != 1:
             raise AgentsynthError("--scenario evol_quality needs exactly one --input dataset.jsonl (with responses)")
         return EvolQuality(EvolQualityOptions(input=args.input[0], rounds=args.rounds, language=args.language,
-                                              critic_trust=critic_trust, bounded=bounded))
+                                              critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
     if args.scenario == "self_instruct":
         from .scenarios.self_instruct import SelfInstruct, SelfInstructOptions
 
         return SelfInstruct(SelfInstructOptions(inputs=args.input or [], application=args.application,
                                                 instructions=args.instructions, language=args.language,
-                                                critic_trust=critic_trust, bounded=bounded))
+                                                critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
     if args.scenario == "preference":
         from .scenarios.preference import Preference, PreferenceOptions
 
@@ -240,7 +276,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             raise AgentsynthError("--scenario preference needs exactly one --input instructions.jsonl")
         return Preference(PreferenceOptions(input=args.input[0], responses=args.responses, min_margin=args.min_margin,
                                             min_chosen=args.min_chosen, language=args.language,
-                                            critic_trust=critic_trust, bounded=bounded))
+                                            critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
     if args.scenario == "glan":
         from .scenarios.glan import Glan, GlanOptions
 
@@ -251,7 +287,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             domain=args.domain,
             subjects_per_discipline=args.subjects_per_discipline, sessions_per_subject=args.sessions_per_subject,
             questions_per_session=args.questions_per_session, language=args.language or "en",
-            critic_trust=critic_trust, bounded=bounded,
+            critic_trust=critic_trust, bounded=bounded, team_file=args.team_file,
         ))
     if args.scenario == "persona_qa":
         from .scenarios.persona_qa import PersonaOptions, PersonaQA
@@ -263,13 +299,14 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
             max_revisions=args.max_revisions, language=args.language, domain=args.domain,
             chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
             measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,
-            critic_trust=critic_trust, answer_style=answer_style,
+            critic_trust=critic_trust, answer_style=answer_style, team_file=args.team_file,
         ))
     from .scenarios.curate import Curate, CurateOptions
 
     if not args.input or len(args.input) != 1:
         raise AgentsynthError("--scenario curate needs exactly one --input pairs.jsonl")
-    return Curate(CurateOptions(input=args.input[0], language=args.language, domain=args.domain, critic_trust=critic_trust))
+    return Curate(CurateOptions(input=args.input[0], language=args.language, domain=args.domain, critic_trust=critic_trust,
+                                    team_file=args.team_file))
 
 
 def print_summary(summary: RunSummary, console: Console) -> None:
@@ -326,6 +363,44 @@ def role_model_settings(config: RunConfig, role: str, scenario) -> ModelSettings
     return settings.model_copy(update=unset) if unset else settings
 
 
+def with_team_models(config: RunConfig, scenario, args: argparse.Namespace) -> RunConfig:
+    """Agents whose spec names a model spec (`model: openai:gpt-4o`) get it as their role's
+    model, unless the run config or --role-model sets that role."""
+    from .teams.build import model_specs
+
+    if scenario.team_spec is None:
+        return config
+    specs = model_specs(scenario.team_spec, {"responses": getattr(args, "responses", 2)})
+    roles = dict(config.roles)
+    for role, spec in specs.items():
+        roles.setdefault(role, ModelSettings(model=parse_model_spec(spec).label))
+    return config.model_copy(update={"roles": roles}) if specs else config
+
+
+def _dry_run(scenario, console: Console) -> int:
+    from .teams.dry_run import reach_team, render
+
+    built, task, label, why = asyncio.run(reach_team(scenario, console))
+    Console(soft_wrap=True, highlight=False, markup=False).print(render(scenario.team_spec, built, task, label, why))
+    return 0
+
+
+def _export_autogen(scenario, role_settings: dict[str, ModelSettings], out: Path, console: Console) -> int:
+    import json
+
+    from .teams.autogen_export import export_team
+
+    config, notes = export_team(scenario.team_spec, role_settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    Console().print(f"[bold]Wrote[/bold] {out}: {config['provider'].rsplit('.', 1)[-1]} with "
+                    f"{len(config['config']['participants'])} agents (load it with "
+                    "autogen_agentchat.base.Team.load_component)", soft_wrap=True, highlight=False)
+    for note in notes:
+        console.print(f"[yellow]not represented[/yellow] {note}", highlight=False, soft_wrap=True)
+    return 0
+
+
 def _check_models(settings: dict[str, ModelSettings], console: Console) -> int:
     from .agents.check import check_model
 
@@ -380,20 +455,33 @@ def main(argv: list[str] | None = None) -> int:
         return export_main(argv[1:])
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
+    if args.list or args.validate:
+        from .teams.cli import print_list, validate_files
+
+        if args.list:
+            print_list(Console())
+            return 0
+        return validate_files(args.validate, args.scenario, Console(), console)
     if not args.verbose:
         # AutoGen logs every agent error with a traceback; the runner reports them itself.
         for name in ("autogen_core", "autogen_agentchat", "httpx", "azure"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     cache = None
     try:
+        args.scenario = resolve_scenario(args)
         config = run_config(args)
         critic_spec, answerer_spec = config.for_role("critic").spec, config.for_role("answerer").spec
         scenario = build_scenario(
             args, config, args.critic_trust or default_critic_trust(critic_spec),
             args.answer_style or default_answer_style(answerer_spec), console,
         )
+        config = with_team_models(config, scenario, args)
         config.check_roles(scenario.roles, str(args.config or "--role-model"))
         role_settings = {role: role_model_settings(config, role, scenario) for role in scenario.roles}
+        if args.dry_run:
+            return _dry_run(scenario, console)
+        if args.export_autogen:
+            return _export_autogen(scenario, role_settings, args.export_autogen, console)
         if args.check_model:
             return _check_models(role_settings, Console())
         concurrency = config.concurrency or default_concurrency([s.spec for s in role_settings.values()])

@@ -72,7 +72,9 @@ class ContentTransformerAgent(RoleAgent):
     max_tokens = 600
 
     def __init__(self, model_client, context: InstructionContext, *, plan: SkillPlan, passage: str, **kwargs) -> None:
-        super().__init__(model_client, context, name="transformer", description="Transforms the content.", **kwargs)
+        kwargs.setdefault("name", "transformer")
+        kwargs.setdefault("description", "Transforms the content.")
+        super().__init__(model_client, context, **kwargs)
         self.plan, self.passage = plan, passage
 
     def system_fields(self) -> dict:
@@ -95,8 +97,10 @@ class _TaskAgent(RoleAgent):
     output_model = InstructionsOutput
     max_tokens = 250
 
-    def __init__(self, model_client, context: InstructionContext, *, plan: SkillPlan, name: str, **kwargs) -> None:
-        super().__init__(model_client, context, name=name, description=f"The {self.role.replace('_', ' ')}.", **kwargs)
+    def __init__(self, model_client, context: InstructionContext, *, plan: SkillPlan, name: str | None = None, **kwargs) -> None:
+        kwargs.setdefault("name", name or self.role)
+        kwargs.setdefault("description", f"The {self.role.replace('_', ' ')}.")
+        super().__init__(model_client, context, **kwargs)
         self.plan = plan
         self.content: TransformedContent | None = None
         self.task: Instruction | None = None
@@ -144,10 +148,6 @@ class SuggesterAgent(_TaskAgent):
     output_model = Suggestion  # type: ignore[assignment]
     max_tokens = 120
 
-    def __init__(self, *args, round_number: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.round_number = round_number
-
     async def act(self, cancellation_token: CancellationToken) -> Suggestion:  # type: ignore[override]
         assert self.content is not None and self.task is not None
         prompt = render_prompt("suggester.user", content=self.content.content, task=self.task.path.get("task", ""))
@@ -156,7 +156,8 @@ class SuggesterAgent(_TaskAgent):
             suggestion = reply.suggestion.strip()
         except StructuredOutputError as exc:
             suggestion = f"(no usable suggestion: {exc.error})"
-        return Suggestion(round=self.round_number, suggestion=suggestion)
+        # One suggester serves every refinement round (a loop in the team): count from the task.
+        return Suggestion(round=len(self.task.path.get("refinements", [])) + 1, suggestion=suggestion)
 
 
 class EditorAgent(_TaskAgent):
@@ -171,4 +172,5 @@ class EditorAgent(_TaskAgent):
                                                                   "before": before}]
         output = await self.write(prompt, cancellation_token, refinements)
         output.instructions[0].path["refinements"][-1]["after"] = output.instructions[0].path["task"]
+        self.task = output.instructions[0]  # the next round refines this (an agent never receives its own message)
         return output

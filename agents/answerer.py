@@ -114,12 +114,12 @@ class AnswererAgent(RoleAgent):
     output_model = AnswererOutput
     max_tokens = 300
 
-    def __init__(self, model_client, context: QAContext, **kwargs) -> None:
+    def __init__(self, model_client, context: QAContext, *, lookup: bool = True, **kwargs) -> None:
         super().__init__(model_client, context, **kwargs)
         self.extractive = context.answer_style == "extractive"
         self._pending: WriterOutput | None = None
         self._round = 0
-        can_call_tools = bool(model_client.model_info.get("function_calling")) and context.index is not None
+        can_call_tools = lookup and bool(model_client.model_info.get("function_calling")) and context.index is not None
         self._tool = search_documents_tool(context.index) if can_call_tools else None
 
     def system_fields(self) -> dict:

@@ -113,7 +113,8 @@ class RoleAgent(BaseChatAgent):
 
     async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
         for message in messages:
-            content = getattr(message, "content", None)
+            # A swarm handoff carries the structured reply as its payload (teams/handoff.py).
+            content = getattr(message, "payload", None) or getattr(message, "content", None)
             if isinstance(content, BaseModel):
                 self.observe(content)
         self._turn_usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
@@ -131,6 +132,10 @@ class RoleAgent(BaseChatAgent):
 
     async def on_reset(self, cancellation_token: CancellationToken) -> None:
         raise RuntimeError("role agents are built fresh per work item; do not reset and reuse them")
+
+    def system_prompt(self) -> str:
+        """The system message of every call this agent makes."""
+        return render_prompt(f"{self.role}.system", **self.system_fields())
 
     def system_fields(self) -> dict[str, Any]:
         """Placeholders of this role's system prompt file."""
@@ -169,7 +174,7 @@ class RoleAgent(BaseChatAgent):
         for user, assistant in load_examples(self.role) if examples else ():
             shots += [UserMessage(content=user, source="example"), AssistantMessage(content=assistant, source="example")]
         messages: list[LLMMessage] = [
-            SystemMessage(content=render_prompt(f"{self.role}.system", **self.system_fields())),
+            SystemMessage(content=self.system_prompt()),
             *shots,
             *history,
             UserMessage(content=prompt, source="user"),

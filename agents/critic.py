@@ -31,6 +31,7 @@ from .answerer import Answer, AnswererOutput
 from .base import RoleAgent, render_prompt
 from .context import QAContext, TrustPolicy
 from .critic_checks import CheckResult, answer_relevance, run_checks
+from .custom import PairReviews, SlotReview
 from .question_writer import Question, WriterOutput
 
 Decision = Literal["accept", "revise", "reject"]
@@ -74,17 +75,36 @@ class CriticOutput(BaseModel):
     needs_revision: bool
 
 
+def unsupported_quote(quote: str, answer: str, source: str) -> tuple[bool, str]:
+    """(confirmed, why): are the quoted words of the answer really missing from the source?"""
+    quote = normalize(quote)
+    if len(quote.split()) < 2 or quote not in normalize(answer):
+        return False, "the quoted words are not in the answer"
+    if quote in plain(source):
+        return False, "the quoted words are in the source"
+    return True, "the quoted words are not in the source"
+
+
+def weigh_review(review: SlotReview, reviewer: str, answer: str, source: str, trust: TrustPolicy) -> CheckResult | None:
+    """A reviewer's objection (a custom agent with `pair_reviews` output, e.g. a fact-checker)
+    as a check. Under "verify" it counts only when the quoted words are not in the source,
+    the same test the critic's own model is held to; an overruled one passes, saying why."""
+    if review.supported or review.error:
+        return None
+    name = f"review:{reviewer}"
+    said = f"{reviewer}: unsupported {review.quote!r} ({review.reason})"
+    if trust == "full":
+        return CheckResult(name=name, passed=False, detail=said)
+    confirmed, why = unsupported_quote(review.quote, answer, source)
+    return CheckResult(name=name, passed=not confirmed, detail=f"{said}; {'confirmed' if confirmed else 'overruled'}: {why}")
+
+
 def confirm_objection(
     verdict: LLMVerdict, question: str, answer: str, source: str, subject: str = ""
 ) -> tuple[bool, str]:
     """(confirmed, why): can the deterministic side confirm the model's objection?"""
     if verdict.problem == "unsupported_claim":
-        quote = normalize(verdict.quote)
-        if len(quote.split()) < 2 or quote not in normalize(answer):
-            return False, "the quoted words are not in the answer"
-        if quote in plain(source):
-            return False, "the quoted words are in the source"
-        return True, "the quoted words are not in the source"
+        return unsupported_quote(verdict.quote, answer, source)
     if verdict.problem == "does_not_answer":
         relevance = answer_relevance(question, answer, source, subject=subject)
         if relevance is None:
@@ -129,6 +149,7 @@ class CriticAgent(RoleAgent):
         self._questions: dict[int, Question] = {}
         self._answers: list[Answer] = []
         self._final: dict[int, JudgedPair] = {}
+        self._reviews: dict[str, dict[int, SlotReview]] = {}  # reviewer → slot → this round's review
         self._round = 0
 
     def observe(self, content: BaseModel) -> None:
@@ -136,6 +157,8 @@ class CriticAgent(RoleAgent):
             self._questions.update({q.slot: q for q in content.questions})
         elif isinstance(content, AnswererOutput):
             self._answers = content.answers
+        elif isinstance(content, PairReviews):
+            self._reviews[content.reviewer] = {r.slot: r for r in content.reviews}
 
     def _source(self, answer: Answer) -> str:
         parts = [self.context.passage]
@@ -156,6 +179,10 @@ class CriticAgent(RoleAgent):
                 registry=ctx.registry, answerable=answer.answerable, finish_reason=answer.finish_reason,
                 answer_error=answer.error, evidence=answer.evidence, subject=ctx.subject,
             )
+            for reviewer, reviews in self._reviews.items():
+                if answer.slot in reviews and (weighed := weigh_review(
+                        reviews[answer.slot], reviewer, answer.answer, source, ctx.critic_trust)) is not None:
+                    checks.append(weighed)
             verdict = None
             if all(c.passed for c in checks):
                 verdict = await self._judge(question.question, answer.answer, source, cancellation_token)
@@ -171,7 +198,7 @@ class CriticAgent(RoleAgent):
                 revision=question.revision, decision=decision, reasons=reasons, checks=checks,
                 llm=verdict, llm_overruled=overruled,
             )
-        self._answers = []
+        self._answers, self._reviews = [], {}
         self._round += 1
         pairs = [self._final[slot] for slot in sorted(self._final)]
         return CriticOutput(

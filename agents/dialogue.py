@@ -167,6 +167,10 @@ class SupportAgent(RoleAgent):
     output_model = TurnMessage
     max_tokens = 400
 
+    def __init__(self, model_client, context: DialogueContext, *, lookup: bool = True, **kwargs) -> None:
+        super().__init__(model_client, context, **kwargs)
+        self.lookup = lookup  # may a tool-calling model search the documents beyond the first lookup
+
     def system_fields(self) -> dict:
         c: DialogueContext = self.context
         return {"product": c.brief.product, "language_name": c.language_name}
@@ -181,7 +185,7 @@ class SupportAgent(RoleAgent):
         # Citations are decoded against what the lookup returned: the agent cannot cite anything else.
         prompt = render_prompt("support.user", excerpts=excerpts, transcript=c.transcript())
         history: list[LLMMessage] = []
-        if self.model_client.model_info.get("function_calling"):  # it may look up more before replying
+        if self.lookup and self.model_client.model_info.get("function_calling"):  # it may look up more before replying
             system = SystemMessage(content=render_prompt("support.system", **self.system_fields()))
             user = UserMessage(content=prompt + "\nYou may call search_documents first if these do not cover it.",
                                source="user")

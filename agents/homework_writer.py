@@ -58,8 +58,9 @@ class HomeworkWriterAgent(RoleAgent):
     max_tokens = 300
 
     def __init__(self, model_client, context: InstructionContext, session: Session, **kwargs) -> None:
-        super().__init__(model_client, context, name="question_writer", description="Writes homework questions.",
-                         **kwargs)
+        kwargs.setdefault("name", "question_writer")
+        kwargs.setdefault("description", "Writes homework questions.")
+        super().__init__(model_client, context, **kwargs)
         self.session = session
 
     def system_fields(self) -> dict:

@@ -35,10 +35,13 @@ class InstructionAnswererAgent(RoleAgent):
     output_model = AnswersOutput
     max_tokens = 700
 
-    def __init__(self, model_client, context: InstructionContext, *, name: str = "answerer", **kwargs) -> None:
-        super().__init__(model_client, context, name=name, description="Answers each instruction.", **kwargs)
+    def __init__(self, model_client, context: InstructionContext, *, name: str = "answerer", lookup: bool = True,
+                 **kwargs) -> None:
+        kwargs.setdefault("name", name)
+        kwargs.setdefault("description", "Answers each instruction.")
+        super().__init__(model_client, context, **kwargs)
         self._pending: InstructionsOutput | None = None
-        can_call_tools = bool(model_client.model_info.get("function_calling")) and context.index is not None
+        can_call_tools = lookup and bool(model_client.model_info.get("function_calling")) and context.index is not None
         self._tool = search_documents_tool(context.index) if can_call_tools else None
 
     def system_fields(self) -> dict:

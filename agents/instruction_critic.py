@@ -58,7 +58,9 @@ class InstructionCriticAgent(RoleAgent):
 
     def __init__(self, model_client, context: InstructionContext, *, rounds: int = 1,
                  evolution: Literal["instruction", "response"] | None = None, **kwargs) -> None:
-        super().__init__(model_client, context, name="critic", description="Judges each instruction and answer.", **kwargs)
+        kwargs.setdefault("name", "critic")
+        kwargs.setdefault("description", "Judges each instruction and answer.")
+        super().__init__(model_client, context, **kwargs)
         self.rounds = rounds
         self.evolution = evolution  # which side evolves: its elimination rules run against the parent
         self._instructions: dict[int, Instruction] = {}

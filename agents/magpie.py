@@ -66,7 +66,9 @@ class MagpieUserAgent(RoleAgent):
 
     def __init__(self, model_client: ChatCompletionClient, context: InstructionContext, *, system: str | None,
                  seed: int, on_usage: Callable[[RequestUsage], None], **kwargs) -> None:
-        super().__init__(model_client, context, name="magpie_user", description="Writes the user's turns.", **kwargs)
+        kwargs.setdefault("name", "magpie_user")
+        kwargs.setdefault("description", "Writes the user's turns.")
+        super().__init__(model_client, context, **kwargs)
         model = find_local_model(model_client)
         if model is None:
             raise AgentsynthError("magpie: the user role needs a local GGUF model")
@@ -106,7 +108,9 @@ class MagpieAssistantAgent(RoleAgent):
 
     def __init__(self, model_client: ChatCompletionClient, context: InstructionContext, *, system: str | None,
                  **kwargs) -> None:
-        super().__init__(model_client, context, name="assistant", description="Answers each user turn.", **kwargs)
+        kwargs.setdefault("name", "assistant")
+        kwargs.setdefault("description", "Answers each user turn.")
+        super().__init__(model_client, context, **kwargs)
         self.system = system
         self._turns: list[Instruction] = []
         self._answers: list[InstructionAnswer] = []

@@ -47,7 +47,9 @@ class PreferenceJudgeAgent(RoleAgent):
     max_tokens = 250
 
     def __init__(self, model_client, context: InstructionContext, **kwargs) -> None:
-        super().__init__(model_client, context, name="judge", description="Rates each response.", **kwargs)
+        kwargs.setdefault("name", "judge")
+        kwargs.setdefault("description", "Rates each response.")
+        super().__init__(model_client, context, **kwargs)
         self._instruction = ""
         self._responses: dict[str, AnswersOutput] = {}
 

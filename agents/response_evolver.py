@@ -39,7 +39,9 @@ class ResponseEvolverAgent(RoleAgent):
     max_tokens = 700
 
     def __init__(self, model_client, context: InstructionContext, *, seed_id: str, response: str, **kwargs) -> None:
-        super().__init__(model_client, context, name="evolver", description="Rewrites the response.", **kwargs)
+        kwargs.setdefault("name", "evolver")
+        kwargs.setdefault("description", "Rewrites the response.")
+        super().__init__(model_client, context, **kwargs)
         self._instruction = ""
         self._parent_id, self._parent_text = seed_id, response
         self._round = 0

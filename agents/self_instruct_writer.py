@@ -40,7 +40,9 @@ class SelfInstructWriterAgent(RoleAgent):
 
     def __init__(self, model_client, context: InstructionContext, *, application: str, material: str, count: int,
                  offset: int = 0, **kwargs) -> None:
-        super().__init__(model_client, context, name="instruction_writer", description="Writes user queries.", **kwargs)
+        kwargs.setdefault("name", "instruction_writer")
+        kwargs.setdefault("description", "Writes user queries.")
+        super().__init__(model_client, context, **kwargs)
         self.application, self.material, self.count, self.offset = application, material, count, offset
 
     def system_fields(self) -> dict:

@@ -17,21 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from autogen_agentchat.conditions import MaxMessageTermination
-from autogen_agentchat.teams import DiGraphBuilder, GraphFlow
 from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel, Field, ValidationError
 
 from ..agents.agentinstruct import (
-    ContentTransformerAgent,
-    EditorAgent,
-    SeedInstructionAgent,
     SkillPlan,
-    SuggesterAgent,
 )
 from ..agents.context import TrustPolicy
-from ..agents.instruction_answerer import InstructionAnswererAgent
-from ..agents.instruction_critic import InstructionCriticAgent
 from ..agents.instructions import InstructionContext, JudgedInstruction
 from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError
@@ -70,6 +62,7 @@ class AgentInstructOptions:
     refinements: int = 1
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
     bounded: bool = False
 
 
@@ -102,12 +95,12 @@ def load_skills(extra: Path | None = None) -> dict[str, Skill]:
 
 class AgentInstruct(Scenario):
     name = "agentinstruct"
-    roles = ("content_transformer", "instruction_writer", "suggester", "editor", "answerer", "critic")
 
     def __init__(self, options: AgentInstructOptions) -> None:
         if options.refinements < 0:
             raise InputError("--refinements", "must be 0 or more")
         self.options = options
+        self.use_team(None, options.team_file)
         taxonomy = load_skills(options.skills_file)
         wanted = options.skills or list(taxonomy)
         unknown = [s for s in wanted if s not in taxonomy]
@@ -138,7 +131,7 @@ class AgentInstruct(Scenario):
                 items.append(WorkItem(item_id=f"{chunk.chunk_id}-{name}", label=f"{chunk.locator} {name}",
                                       payload=(chunk, plan)))
         return Plan(items=items, skipped=skipped, info={
-            "team": "agentinstruct", "skills": list(self.skills), "refinements": self.options.refinements,
+            "team": self.team_name, "skills": list(self.skills), "refinements": self.options.refinements,
             "chunks": len(chunks)})
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
@@ -147,20 +140,8 @@ class AgentInstruct(Scenario):
         language = o.language or detect_language(chunk.text)
         context = InstructionContext(item_id=item.item_id, language=language, registry=self.registry,
                                      bounded=o.bounded, critic_trust=o.critic_trust, kin_prefix=f"{chunk.chunk_id}-")
-        chain = [ContentTransformerAgent(clients["content_transformer"], context, plan=plan, passage=chunk.text),
-                 SeedInstructionAgent(clients["instruction_writer"], context, plan=plan, name="seed_writer")]
-        for r in range(1, o.refinements + 1):
-            chain += [SuggesterAgent(clients["suggester"], context, plan=plan, name=f"suggester_{r}", round_number=r),
-                      EditorAgent(clients["editor"], context, plan=plan, name=f"editor_{r}")]
-        chain += [InstructionAnswererAgent(clients["answerer"], context), InstructionCriticAgent(clients["critic"], context)]
-        builder = DiGraphBuilder()
-        for agent in chain:
-            builder.add_node(agent)
-        for first, then in zip(chain, chain[1:]):
-            builder.add_edge(first, then)
-        builder.set_entry_point(chain[0])
-        team = GraphFlow(participants=builder.get_participants(), graph=builder.build(),
-                         termination_condition=MaxMessageTermination(len(chain) + 2))
+        team = self.new_team(clients, context, {"plan": plan, "passage": chunk.text, "refinements": o.refinements,
+                                                "more_refinements": max(o.refinements - 1, 0)})
         verdicts = await run_for_verdicts(team, f"Make a {plan.skill} task from {item.label}.", context)
         accepted, rejected = split_judged(verdicts.judged, lambda judged: self._record(item, chunk, plan, judged,
                                                                                         clients, usage, language))
@@ -171,7 +152,7 @@ class AgentInstruct(Scenario):
         path = judged.instruction.path
         refinements = path.get("refinements", [])
         metadata = AgentInstructMetadata(
-            scenario=self.name, item_id=item.item_id, team="agentinstruct", model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
             usage=ItemUsage.of(usage.total), skill=plan.skill, transformation=plan.transformation,
             task_type=plan.task_type, seed_task=refinements[0]["before"] if refinements else path.get("task", ""),

@@ -18,12 +18,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..agents.answerer import Answer, AnswererOutput
 from ..agents.context import QAContext, TrustPolicy
-from ..agents.critic import CriticAgent, CriticOutput, JudgedPair
+from ..agents.critic import JudgedPair
 from ..agents.critic_checks import QuestionRegistry
 from ..agents.metering import UsageLedger, models_label
 from ..agents.question_writer import Question, WriterOutput
 from ..errors import InputError
-from ..teams.qa import run_unwrapped
+from ..teams.qa import final_verdict, run_unwrapped
 from ..tools.language import UNKNOWN, detect_language
 from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
 from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
@@ -45,6 +45,7 @@ class CurateOptions:
     language: str | None = None
     domain: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
 
 
 def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInput]]:
@@ -82,10 +83,10 @@ def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInp
 
 class Curate(Scenario):
     name = "curate"
-    roles = ("critic",)
 
     def __init__(self, options: CurateOptions) -> None:
         self.options = options
+        self.use_team(None, options.team_file)
         self.registry = QuestionRegistry()
 
     def fingerprint(self) -> dict[str, Any]:
@@ -97,7 +98,7 @@ class Curate(Scenario):
     def plan(self) -> Plan:
         pairs, skipped = read_pairs(self.options.input)
         items = [WorkItem(item_id=pair_id, label=pair_id, payload=pair) for pair_id, pair in pairs]
-        return Plan(items=items, skipped=skipped, info={"input": str(self.options.input), "team": "critic"})
+        return Plan(items=items, skipped=skipped, info={"input": str(self.options.input), "team": self.team_name})
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         pair: InputPair = item.payload
@@ -108,7 +109,6 @@ class Curate(Scenario):
             question_types=["unknown"], max_revisions=0, registry=self.registry,
             critic_trust=self.options.critic_trust,
         )
-        critic = CriticAgent(clients["critic"], context)
         task = [
             StructuredMessage[WriterOutput](
                 content=WriterOutput(round=0, questions=[Question(slot=0, type="unknown", question=pair.question)]),
@@ -119,9 +119,10 @@ class Curate(Scenario):
                 source="input",
             ),
         ]
-        result = await run_unwrapped(critic, task, context)
-        verdict = result.messages[-1].content
-        assert isinstance(verdict, CriticOutput)
+        result = await run_unwrapped(self.new_team(clients, context, {}), task, context)
+        verdict = final_verdict(result.messages)
+        if verdict is None:
+            raise RuntimeError(f"team ended without a critic verdict ({result.stop_reason})")
         total = usage.total
 
         def make(judged: JudgedPair):

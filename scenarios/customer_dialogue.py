@@ -17,16 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autogen_agentchat.conditions import FunctionalTermination, MaxMessageTermination
-from autogen_agentchat.messages import StructuredMessage, TextMessage
-from autogen_agentchat.teams import DiGraphBuilder, GraphFlow, RoundRobinGroupChat
+from autogen_agentchat.messages import TextMessage
 from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import LANGUAGE_NAMES, TrustPolicy
-from ..agents.dialogue import CustomerAgent, CustomerBrief, CustomerBriefAgent, DialogueContext, SupportAgent, Turn, TurnMessage
+from ..agents.dialogue import CustomerBrief, CustomerBriefAgent, DialogueContext, Turn
 from ..agents.dialogue_critic import DialogueCriticAgent, DialogueJudgement
 from ..agents.metering import UsageLedger, models_label
-from ..agents.recorder import RecorderAgent
 from ..agents.base import render_prompt
 from ..errors import InputError
 from ..teams.qa import run_unwrapped
@@ -67,6 +64,7 @@ class DialogueOptions:
     audience: str | None = None
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
     bounded: bool = False
 
 
@@ -77,41 +75,10 @@ class DialogueWork:
     chunk: Chunk
 
 
-def customer_ended(messages) -> bool:
-    last = messages[-1] if messages else None
-    return isinstance(last, StructuredMessage) and isinstance(last.content, TurnMessage) \
-        and last.content.turn.speaker == "customer" and last.content.turn.outcome != "continuing"
-
-
-def customer_continues(message) -> bool:
-    return not customer_ended([message])
-
-
-def conversation_team(topology: str, customer: CustomerAgent, support: SupportAgent, first, limit: int):
-    """round_robin: the two agents take turns until the customer ends it. graph: a GraphFlow
-    loop customer → support → customer, with the customer's structured outcome deciding
-    between the support edge and the closing leaf (a callable on the field, not a substring)."""
-    if topology == "round_robin":
-        order = [first, customer if first is support else support]
-        return RoundRobinGroupChat(order, termination_condition=FunctionalTermination(customer_ended)
-                                   | MaxMessageTermination(limit))
-    if topology == "graph":
-        closer = RecorderAgent(name="closer", verdict_type=TurnMessage)
-        builder = DiGraphBuilder()
-        for agent in (customer, support, closer):
-            builder.add_node(agent)
-        builder.add_edge(customer, support, condition=customer_continues)
-        builder.add_edge(customer, closer, condition=lambda message: customer_ended([message]))
-        builder.add_edge(support, customer)
-        builder.set_entry_point(first)
-        return GraphFlow(participants=builder.get_participants(), graph=builder.build(),
-                         termination_condition=MaxMessageTermination(limit + 1))
-    raise InputError("--team", f"customer_dialogue runs as round_robin or graph, not {topology!r}")
-
 
 class CustomerDialogue(Scenario):
     name = "customer_dialogue"
-    roles = ("customer", "support", "critic", "persona_generator")
+    planning_roles = ("persona_generator", "customer", "critic")  # briefs are the customer's; the judge runs after
 
     def __init__(self, options: DialogueOptions) -> None:
         if options.dialogues < 1:
@@ -119,19 +86,20 @@ class CustomerDialogue(Scenario):
         if options.max_turns < 1:
             raise InputError("--max-turns", "must be at least 1")
         self.options = options
+        self.use_team(options.team, options.team_file)
         self.index: DocumentIndex | None = None
         self.checkpoints: Path | None = None
         self.personas: list[Persona] = read_personas(options.personas_file) if options.personas_file else []
 
     def fingerprint(self) -> dict[str, Any]:
         o = self.options
-        return {"dialogues": o.dialogues, "max_turns": o.max_turns, "team": o.team, "persona_count": o.persona_count,
+        return {"dialogues": o.dialogues, "max_turns": o.max_turns, "team": self.team_name, "persona_count": o.persona_count,
                 "audience": o.audience, "language": o.language, "critic_trust": o.critic_trust, "bounded": o.bounded}
 
     async def aplan(self, context: PlanContext) -> Plan:
         chunks, skipped = read_chunks(self.options.inputs, "product document")
         self.index = DocumentIndex(chunks)
-        plan = Plan(items=[], skipped=skipped, info={"team": self.options.team, "documents": sorted({c.source for c in chunks}),
+        plan = Plan(items=[], skipped=skipped, info={"team": self.team_name, "documents": sorted({c.source for c in chunks}),
                                                      "chunks": len(chunks), "max_turns": self.options.max_turns})
         if not self.personas:
             saved = context.saved(PERSONAS)
@@ -192,11 +160,14 @@ class CustomerDialogue(Scenario):
         )
         if not context.ended and not (context.turns and context.customer_turns >= o.max_turns
                                       and context.turns[-1].speaker == "support"):
-            customer, support = CustomerAgent(clients["customer"], context), SupportAgent(clients["support"], context)
             # Whoever speaks next goes first: after a crash, the other side of the last turn.
-            first = support if context.turns and context.turns[-1].speaker == "customer" else customer
-            remaining = 2 * (o.max_turns - context.customer_turns) + (1 if first is support else 0)
-            team = conversation_team(o.team, customer, support, first, remaining + 2)
+            first = "support" if context.turns and context.turns[-1].speaker == "customer" else "customer"
+            left = o.max_turns - context.customer_turns  # customer messages still to come
+            remaining = 2 * left + (1 if first == "support" else 0)
+            team = self.new_team(clients, context, {
+                "first": first, "max_messages": remaining + 2,
+                # support hands back to the customer until the customer has had --max-turns
+                "customer_returns": left if first == "support" else left - 1})
             await run_unwrapped(team, TextMessage(content=f"Support conversation {item.item_id}.", source="user"), context)
         judge = DialogueCriticAgent(clients["critic"], context)
         result = await run_unwrapped(judge, TextMessage(content="Judge the conversation.", source="user"), context)
@@ -214,7 +185,7 @@ class CustomerDialogue(Scenario):
         last_customer = next((t for t in reversed(context.turns) if t.speaker == "customer"), None)
         verdict = judgement.verdict
         metadata = DialogueMetadata(
-            scenario=self.name, item_id=item.item_id, team=self.options.team, model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=language if language != UNKNOWN else "unknown", usage=ItemUsage.of(usage.total),
             critic=CriticSummary(
                 decision=judgement.decision, reasons=judgement.reasons,

@@ -23,7 +23,7 @@ from ..agents.instructions import Instruction, InstructionContext, InstructionsO
 from ..agents.metering import UsageLedger, models_label
 from ..agents.response_evolver import MUTATIONS, evolved_response_id
 from ..errors import InputError
-from ..teams.instruction import build_response_evolution_team, run_for_verdicts
+from ..teams.instruction import run_for_verdicts
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.seeds import Seed, read_seeds
@@ -47,17 +47,18 @@ class EvolQualityOptions:
     rounds: int = 3
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
     bounded: bool = False
 
 
 class EvolQuality(Scenario):
     name = "evol_quality"
-    roles = ("evolver", "critic")
 
     def __init__(self, options: EvolQualityOptions) -> None:
         if options.rounds < 1:
             raise InputError("--rounds", "must be at least 1")
         self.options = options
+        self.use_team(None, options.team_file)
         self.seed_format = "unknown"
 
     def fingerprint(self) -> dict[str, Any]:
@@ -79,15 +80,15 @@ class EvolQuality(Scenario):
                                                  "assistant turn in `messages`)")
         return Plan(items=[WorkItem(item_id=s.seed_id, label=s.instruction[:60], payload=s) for s in usable],
                     skipped=skipped, info={"input": str(self.options.input), "seed_format": self.seed_format,
-                                           "rounds": self.options.rounds, "team": "response_evolution"})
+                                           "rounds": self.options.rounds, "team": self.team_name})
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         seed: Seed = item.payload
         language = self.options.language or detect_language(f"{seed.instruction}\n{seed.response}")
         context = InstructionContext(item_id=item.item_id, language=language, registry=NearDuplicateIndex(),
                                      bounded=self.options.bounded, critic_trust=self.options.critic_trust)
-        team = build_response_evolution_team(clients, context, seed_id=seed.seed_id, response=seed.response or "",
-                                             rounds=self.options.rounds)
+        team = self.new_team(clients, context, {"seed_id": seed.seed_id, "response": seed.response or "",
+                                                "rounds": self.options.rounds})
         task = StructuredMessage[InstructionsOutput](
             content=InstructionsOutput(round=0, instructions=[Instruction(slot=0, text=seed.instruction)]), source="user")
         verdicts = await run_for_verdicts(team, task, context)
@@ -99,7 +100,7 @@ class EvolQuality(Scenario):
                 language: str) -> Record:
         answer = judged.answer
         metadata = EvolQualityMetadata(
-            scenario=self.name, item_id=item.item_id, team="response_evolution", model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
             usage=ItemUsage.of(usage.total), root_id=seed.seed_id, parent_id=answer.parent_id or seed.seed_id,
             round=answer.round + 1, mutation=answer.operation or "",

@@ -23,7 +23,7 @@ from ..agents.evolver import OPERATIONS, evolved_id
 from ..agents.instructions import InstructionContext, JudgedInstruction
 from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError
-from ..teams.instruction import build_evolution_team, run_for_verdicts
+from ..teams.instruction import run_for_verdicts
 from ..tools.chunking import chunk_document
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.documents import read_document
@@ -61,17 +61,18 @@ class EvolveOptions:
     rounds: int = 3
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
     bounded: bool = False
 
 
 class EvolveInstruct(Scenario):
     name = "evolve_instruct"
-    roles = ("evolver", "answerer", "critic")
 
     def __init__(self, options: EvolveOptions) -> None:
         if options.rounds < 1:
             raise InputError("--rounds", "must be at least 1")
         self.options = options
+        self.use_team(None, options.team_file)
         self.registry = NearDuplicateIndex()
         self.index: DocumentIndex | None = None
         self.grounded_sources: set[str] = set()
@@ -105,7 +106,7 @@ class EvolveInstruct(Scenario):
         items = [WorkItem(item_id=seed.seed_id, label=seed.instruction[:60], payload=seed) for seed in seeds]
         return Plan(items=items, skipped=skipped, info={
             "input": str(self.options.input), "seed_format": self.seed_format, "seeds": len(seeds),
-            "rounds": self.options.rounds, "team": "evolution", "grounding_documents": grounded,
+            "rounds": self.options.rounds, "team": self.team_name, "grounding_documents": grounded,
         })
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
@@ -117,8 +118,8 @@ class EvolveInstruct(Scenario):
             index=self.index if grounded else None, source_files=[seed.source_file] if grounded else [],
             bounded=self.options.bounded, critic_trust=self.options.critic_trust,
         )
-        team = build_evolution_team(clients, context, seed_id=seed.seed_id, seed_text=seed.instruction,
-                                    rounds=self.options.rounds)
+        team = self.new_team(clients, context, {"seed_id": seed.seed_id, "seed_text": seed.instruction,
+                                                "rounds": self.options.rounds})
         task = f"Evolve seed {seed.seed_id} for {self.options.rounds} rounds."
         verdicts = await run_for_verdicts(team, task, context)
         accepted, rejected = split_judged(
@@ -129,7 +130,7 @@ class EvolveInstruct(Scenario):
                 language: str, grounded: bool) -> Record:
         instruction = judged.instruction
         metadata = EvolMetadata(
-            scenario=self.name, item_id=item.item_id, team="evolution", model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
             usage=ItemUsage.of(usage.total), root_id=seed.seed_id, parent_id=instruction.parent_id or seed.seed_id,
             round=instruction.round + 1, operation=instruction.operation or "",

@@ -25,11 +25,11 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..agents.context import LANGUAGE_NAMES, TrustPolicy
 from ..agents.curriculum import CurriculumAgent, SubjectReply
-from ..agents.homework_writer import DIFFICULTIES, STYLES, HomeworkWriterAgent, QuestionSlot, Session
+from ..agents.homework_writer import DIFFICULTIES, STYLES, QuestionSlot, Session
 from ..agents.instructions import InstructionContext, JudgedInstruction
 from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError, StructuredOutputError
-from ..teams.instruction import build_writer_team, run_for_verdicts
+from ..teams.instruction import run_for_verdicts
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.writers import read_records, write_json
 from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
@@ -64,6 +64,7 @@ class GlanOptions:
     questions_per_session: int = 2
     language: str = "en"
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
     bounded: bool = False
 
 
@@ -133,7 +134,7 @@ def plan_slots(item_id: str, concepts: list[str], count: int) -> list[QuestionSl
 
 class Glan(Scenario):
     name = "glan"
-    roles = ("curriculum", "question_writer", "answerer", "critic")
+    planning_roles = ("curriculum",)
 
     def __init__(self, options: GlanOptions) -> None:
         for flag, value in (("--subjects-per-discipline", options.subjects_per_discipline),
@@ -146,6 +147,7 @@ class Glan(Scenario):
         if options.curriculum is not None:
             read_curriculum(options.curriculum)
         self.options = options
+        self.use_team(None, options.team_file)
         self.registry = NearDuplicateIndex()
 
     def fingerprint(self) -> dict[str, Any]:
@@ -184,7 +186,7 @@ class Glan(Scenario):
             raise InputError(CURRICULUM, "no class sessions could be planned ("
                              + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) + ")")
         return Plan(items=items, skipped=skipped, info={
-            "team": "homework", "taxonomy": curriculum.get("taxonomy"),
+            "team": self.team_name, "taxonomy": curriculum.get("taxonomy"),
             "curriculum": {"disciplines": len(curriculum["disciplines"]),
                            "subjects": sum(len(d["subjects"]) for d in curriculum["disciplines"]),
                            "sessions": sessions, "question_slots": sessions * self.options.questions_per_session,
@@ -267,8 +269,7 @@ class Glan(Scenario):
         o = self.options
         context = InstructionContext(item_id=item.item_id, language=o.language, registry=self.registry,
                                      domain=session.discipline, bounded=o.bounded, critic_trust=o.critic_trust)
-        writer = HomeworkWriterAgent(clients["question_writer"], context, session)
-        team = build_writer_team(writer, clients, context)
+        team = self.new_team(clients, context, {"session": session})
         task = f"Write {len(session.slots)} homework questions for {item.label}."
         verdicts = await run_for_verdicts(team, task, context)
         accepted, rejected = split_judged(
@@ -278,7 +279,7 @@ class Glan(Scenario):
     def _record(self, item: WorkItem, session: Session, judged: JudgedInstruction, clients, usage: UsageLedger) -> Record:
         slot = session.slots[judged.instruction.slot]
         metadata = GlanMetadata(
-            scenario=self.name, item_id=item.item_id, team="homework", model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=self.options.language, critic=instruction_critic_summary(judged), usage=ItemUsage.of(usage.total),
             discipline=session.discipline, subject=session.subject, level=session.level, subtopics=session.subtopics,
             session=session.title, key_concepts=slot.concepts, question_style=slot.style, difficulty=slot.difficulty,

@@ -13,17 +13,13 @@ turns remain) → critic. A conversation is accepted only when every turn passes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from autogen_agentchat.conditions import MaxMessageTermination
-from autogen_agentchat.messages import BaseChatMessage, StructuredMessage
-from autogen_agentchat.teams import DiGraphBuilder, GraphFlow
 from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import TrustPolicy
-from ..agents.instruction_critic import InstructionCriticAgent
-from ..agents.instructions import AnswersOutput, InstructionContext
-from ..agents.magpie import MagpieAssistantAgent, MagpieUserAgent
+from ..agents.instructions import InstructionContext
 from ..agents.metering import UsageLedger, models_label
 from ..agents.models import ModelSpec
 from ..errors import AgentsynthError, InputError
@@ -47,6 +43,7 @@ class MagpieOptions:
     system: str | None = None
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
 
 
 def require_local(spec: ModelSpec) -> None:
@@ -58,23 +55,9 @@ def require_local(spec: ModelSpec) -> None:
             "(--model local, or --role-model user=gguf:<path>); the assistant and critic may use any model")
 
 
-def turns_left(turns: int):
-    def condition(message: BaseChatMessage) -> bool:
-        return isinstance(message, StructuredMessage) and isinstance(message.content, AnswersOutput) \
-            and len(message.content.answers) < turns
-    return condition
-
-
-def conversation_done(turns: int):
-    def condition(message: BaseChatMessage) -> bool:
-        return isinstance(message, StructuredMessage) and isinstance(message.content, AnswersOutput) \
-            and len(message.content.answers) >= turns
-    return condition
-
 
 class Magpie(Scenario):
     name = "magpie"
-    roles = ("user", "assistant", "critic")
 
     def __init__(self, options: MagpieOptions) -> None:
         if options.conversations < 1:
@@ -82,6 +65,7 @@ class Magpie(Scenario):
         if options.turns < 1:
             raise InputError("--turns", "must be at least 1")
         self.options = options
+        self.use_team(None, options.team_file)
         self.registry = NearDuplicateIndex()
 
     def fingerprint(self) -> dict[str, Any]:
@@ -96,26 +80,16 @@ class Magpie(Scenario):
     def plan(self) -> Plan:
         items = [WorkItem(item_id=f"c{n:05d}", label=f"conversation {n}", payload=n)
                  for n in range(1, self.options.conversations + 1)]
-        return Plan(items=items, info={"team": "magpie", "turns": self.options.turns, "system": self.options.system})
+        return Plan(items=items, info={"team": self.team_name, "turns": self.options.turns, "system": self.options.system})
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         o = self.options
         context = InstructionContext(item_id=item.item_id, language=o.language or "unknown", registry=self.registry,
                                      critic_trust=o.critic_trust)
         label = models_label({"user": clients["user"]})
-        user = MagpieUserAgent(clients["user"], context, system=o.system, seed=item.payload * 1000,
-                               on_usage=lambda u: usage.add("user", label, u))
-        assistant = MagpieAssistantAgent(clients["assistant"], context, system=o.system)
-        critic = InstructionCriticAgent(clients["critic"], context)
-        builder = DiGraphBuilder()
-        for agent in (user, assistant, critic):
-            builder.add_node(agent)
-        builder.add_edge(user, assistant)
-        builder.add_edge(assistant, user, condition=turns_left(o.turns))
-        builder.add_edge(assistant, critic, condition=conversation_done(o.turns))
-        builder.set_entry_point(user)
-        team = GraphFlow(participants=builder.get_participants(), graph=builder.build(),
-                         termination_condition=MaxMessageTermination(2 * o.turns + 3))
+        team = self.new_team(clients, context, {
+            "system": o.system, "seed": item.payload * 1000, "on_usage": lambda u: usage.add("user", label, u),
+            "turns": o.turns, "follow_up_turns": o.turns - 1})
         verdicts = await run_for_verdicts(team, "Write a conversation.", context)
         judged = verdicts.judged
         failed = [j for j in judged if j.decision != "accept"]
@@ -125,7 +99,7 @@ class Magpie(Scenario):
                          ChatMessage(role="assistant", content=j.answer.text)]
         reasons = [f"turn {j.instruction.slot + 1}: {r}" for j in failed for r in j.reasons]
         metadata = MagpieMetadata(
-            scenario=self.name, item_id=item.item_id, team="magpie", model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=context.language, usage=ItemUsage.of(usage.total), system=o.system, turns=len(judged),
             critic=CriticSummary(decision="reject" if failed else "accept", reasons=reasons, scores=None,
                                  model_decision=None, model_reason=None,

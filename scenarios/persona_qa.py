@@ -67,7 +67,7 @@ async def generate_personas(context: PlanContext, plan: Plan, passages: list[tup
 
 class PersonaQA(SeedFromPdf):
     name = "persona_qa"
-    roles = (*SeedFromPdf.roles, "persona_generator")
+    planning_roles = ("vision", "persona_generator")
 
     def __init__(self, options: PersonaOptions) -> None:
         if options.persona_count < 1:

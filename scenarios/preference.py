@@ -21,16 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autogen_agentchat.conditions import MaxMessageTermination
 from autogen_agentchat.messages import StructuredMessage
-from autogen_agentchat.teams import DiGraphBuilder, GraphFlow
 from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import TrustPolicy
-from ..agents.instruction_answerer import InstructionAnswererAgent
 from ..agents.instructions import Instruction, InstructionContext, InstructionsOutput
 from ..agents.metering import UsageLedger, models_label
-from ..agents.preference_judge import JudgeOutput, PreferenceJudgeAgent, ResponseRating
+from ..agents.preference_judge import JudgeOutput, ResponseRating
 from ..errors import InputError
 from ..teams.qa import run_unwrapped
 from ..tools.dedup import NearDuplicateIndex
@@ -76,6 +73,7 @@ class PreferenceOptions:
     min_chosen: float = 3.0
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
     bounded: bool = False
 
 
@@ -110,7 +108,7 @@ class Preference(Scenario):
             raise InputError("--min-chosen", "must be 0 to 5")
         self.options = options
         self.responders = responder_roles(options.responses)
-        self.roles = (*self.responders, "judge")
+        self.use_team(None, options.team_file, {"responses": options.responses})
 
     def role_defaults(self) -> dict[str, dict[str, Any]]:
         """Per-role sampling that makes one model give different responses."""
@@ -128,7 +126,7 @@ class Preference(Scenario):
         seed_format, seeds, bad_lines = read_seeds(self.options.input)
         items = [WorkItem(item_id=s.seed_id, label=s.instruction[:60], payload=s) for s in seeds]
         return Plan(items=items, skipped=[SkippedInput(path=w, reason=r) for w, r in bad_lines], info={
-            "input": str(self.options.input), "seed_format": seed_format, "team": "preference",
+            "input": str(self.options.input), "seed_format": seed_format, "team": self.team_name,
             "responders": list(self.responders), "min_margin": self.options.min_margin,
         })
 
@@ -137,18 +135,8 @@ class Preference(Scenario):
         language = self.options.language or detect_language(seed.instruction)
         context = InstructionContext(item_id=item.item_id, language=language, registry=NearDuplicateIndex(),
                                      bounded=self.options.bounded, critic_trust=self.options.critic_trust)
-        responders = [InstructionAnswererAgent(clients[role], context, name=role) for role in self.responders]
-        judge = PreferenceJudgeAgent(clients["judge"], context)
-        builder = DiGraphBuilder()
-        for agent in (*responders, judge):
-            builder.add_node(agent)
-        for first, then in zip([*responders], [*responders[1:], judge]):
-            builder.add_edge(first, then)
-        builder.set_entry_point(responders[0])
         # The instruction is the task itself, a structured message every responder reads.
-        team = GraphFlow(participants=builder.get_participants(), graph=builder.build(),
-                         termination_condition=MaxMessageTermination(len(responders) + 3),
-                         custom_message_types=[StructuredMessage[InstructionsOutput]])
+        team = self.new_team(clients, context, {"responses": self.options.responses})
         task = StructuredMessage[InstructionsOutput](
             content=InstructionsOutput(round=0, instructions=[Instruction(slot=0, text=seed.instruction)]), source="user")
         result = await run_unwrapped(team, task, context)
@@ -177,7 +165,7 @@ class Preference(Scenario):
             dropped, why = None, ""
         reasons = [f"{dropped}: {why}"] if dropped else []
         metadata = PreferenceMetadata(
-            scenario=self.name, item_id=item.item_id, team="preference", model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=language if language != UNKNOWN else "unknown",
             critic=CriticSummary(decision="reject" if dropped else "accept", reasons=reasons, scores=None,
                                  model_decision=None, model_reason=None, model_overruled=False,

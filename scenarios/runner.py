@@ -128,6 +128,30 @@ class Scenario(ABC):
         """Manifest sections computed from the finished output (e.g. rejections per rule)."""
         return {}
 
+    # --- the scenario's agent team, from a team spec (teams/specs/ or --team-file) ----------
+
+    team_spec: Any = None  # LoadedSpec
+    planning_roles: ClassVar[tuple[str, ...]] = ()  # roles planning calls (vision, curriculum, ...)
+
+    def use_team(self, team: str | None, team_file: Path | None, params: dict[str, Any] | None = None) -> None:
+        """Load and validate the team (a built-in by --team name, or a user's file); the
+        scenario's roles become the planning roles plus the team's model roles."""
+        from ..teams.build import load_team, team_roles
+
+        self.team_spec = load_team(self.name, team, team_file)
+        roles = team_roles(self.team_spec, params or {})
+        self.roles = (*roles, *[r for r in self.planning_roles if r not in roles])  # type: ignore[misc]
+
+    @property
+    def team_name(self) -> str:
+        return self.team_spec.spec.name if self.team_spec is not None else ""
+
+    def new_team(self, clients: dict[str, ChatCompletionClient], context: Any, params: dict[str, Any]):
+        """A fresh team for one work item."""
+        from ..teams.build import build_team
+
+        return build_team(self.team_spec, clients, context, params, self.name)
+
 
 @dataclass
 class RoleModel:
@@ -189,6 +213,8 @@ def _fingerprint_hash(scenario: Scenario, settings: RunSettings, item_ids: list[
         "model": settings.model_label,
         "model_settings": settings.model_settings,
         "settings": scenario.fingerprint(),
+        # A changed team (another --team-file, or an edited one) is a different run.
+        "team": scenario.team_spec.digest if scenario.team_spec is not None else None,
         "items": item_ids,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

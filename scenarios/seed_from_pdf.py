@@ -20,7 +20,7 @@ from ..agents.critic import JudgedPair
 from ..agents.critic_checks import QuestionRegistry
 from ..agents.metering import UsageLedger, models_label
 from ..errors import InputError
-from ..teams.qa import ROLES, build_qa_team, final_verdict, run_unwrapped
+from ..teams.qa import final_verdict, max_messages, run_unwrapped
 from ..agents.figure_describer import FigureReport, can_see, describe_document
 from ..tools.chunking import Chunk, chunk_document
 from ..tools.documents import Document, IntakeOptions, ReaderName, find_inputs, read_document
@@ -39,7 +39,8 @@ LANGUAGE_SAMPLE_CHARS = 5000
 @dataclass
 class SeedOptions:
     inputs: list[Path]
-    team: str = "graph"
+    team: str = "graph"  # a built-in team (teams/specs/seed_qa.<team>.yaml) ...
+    team_file: Path | None = None  # ... or the user's spec
     questions_per_chunk: int = 3
     max_revisions: int = 1
     language: str | None = None  # None: each document's own language
@@ -85,7 +86,7 @@ class ChunkWork:
 
 class SeedFromPdf(Scenario):
     name = "seed_from_pdf"
-    roles = (*ROLES, "vision")
+    planning_roles = ("vision",)
 
     def __init__(self, options: SeedOptions) -> None:
         if options.questions_per_chunk < 1:
@@ -99,13 +100,14 @@ class SeedFromPdf(Scenario):
         if options.rows_per_chunk < 1:
             raise InputError("--rows-per-chunk", "must be at least 1")
         self.options = options
+        self.use_team(options.team, options.team_file)
         self.registry = QuestionRegistry()
         self.index: DocumentIndex | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         o = self.options
         return {
-            "team": o.team, "questions_per_chunk": o.questions_per_chunk, "max_revisions": o.max_revisions,
+            "team": self.team_name, "questions_per_chunk": o.questions_per_chunk, "max_revisions": o.max_revisions,
             "language": o.language, "domain": o.domain, "chunk_size": o.size, "chunk_overlap": o.overlap,
             "chunk_measure": o.measure.tokenizer, "rows_per_chunk": o.rows_per_chunk, "reader": o.reader,
             "critic_trust": o.critic_trust, "answer_style": o.answer_style,
@@ -199,7 +201,7 @@ class SeedFromPdf(Scenario):
         counts = {key: sum(getattr(r, key) for r in figure_reports) for key in ("found", "described", "pages_described",
                                                                                 "not_described")}
         return Plan(items=items, skipped=skipped, warnings=warnings, info={
-            "documents": doc_info, "team": o.team, "figures": counts,
+            "documents": doc_info, "team": self.team_name, "figures": counts,
             "chunking": {"unit": o.measure.unit, "measure": o.measure.tokenizer, "size": o.size, "overlap": o.overlap,
                          "rows_per_chunk": o.rows_per_chunk},
         })
@@ -218,7 +220,8 @@ class SeedFromPdf(Scenario):
             max_revisions=o.max_revisions, registry=self.registry, index=self.index, critic_trust=o.critic_trust,
             answer_style=o.answer_style, persona=persona.describe() if persona else "",
         )
-        team = build_qa_team(o.team, clients, context)
+        team = self.new_team(clients, context, {"max_revisions": o.max_revisions,
+                                                "max_messages": max_messages(context) + 1})
         task = TextMessage(
             content=f"Write {o.questions_per_chunk} question-answer pairs from chunk {chunk.chunk_id} "
                     f"of {Path(chunk.source).name}, {chunk.locator}.",
@@ -232,7 +235,7 @@ class SeedFromPdf(Scenario):
 
         def make(pair: JudgedPair):
             metadata = RecordMetadata(
-                scenario=self.name, item_id=item.item_id, team=o.team, model=models_label(clients),
+                scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
                 source_file=chunk.source, pages=chunk.pages, rows=chunk.rows or None, chunk_id=chunk.chunk_id,
                 question_type=pair.question_type,
                 language=work.language if work.language != UNKNOWN else "unknown", evidence=pair.evidence,

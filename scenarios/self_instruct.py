@@ -18,9 +18,8 @@ from autogen_core.models import ChatCompletionClient
 from ..agents.context import TrustPolicy
 from ..agents.instructions import InstructionContext, JudgedInstruction
 from ..agents.metering import UsageLedger, models_label
-from ..agents.self_instruct_writer import SelfInstructWriterAgent
 from ..errors import InputError
-from ..teams.instruction import build_writer_team, run_for_verdicts
+from ..teams.instruction import run_for_verdicts
 from ..tools.chunking import Chunk
 from ..tools.dedup import RougeLIndex
 from ..tools.language import UNKNOWN, detect_language
@@ -49,12 +48,12 @@ class SelfInstructOptions:
     instructions: int = 5
     language: str | None = None
     critic_trust: TrustPolicy = "verify"
+    team_file: Path | None = None  # a team spec instead of the built-in one
     bounded: bool = False
 
 
 class SelfInstruct(Scenario):
     name = "self_instruct"
-    roles = ("instruction_writer", "answerer", "critic")
 
     def __init__(self, options: SelfInstructOptions) -> None:
         if options.instructions < 1:
@@ -62,6 +61,7 @@ class SelfInstruct(Scenario):
         if not options.inputs and not options.application:
             raise InputError("--input", "self_instruct needs documents (--input) or --application TEXT")
         self.options = options
+        self.use_team(None, options.team_file)
         self.registry = RougeLIndex()
         self.index: DocumentIndex | None = None
 
@@ -81,7 +81,7 @@ class SelfInstruct(Scenario):
             items = [WorkItem(item_id=c.chunk_id, label=f"{Path(c.source).name} {c.locator}", payload=c) for c in chunks]
         else:
             items = [WorkItem(item_id="application", label="application", payload=None)]
-        return Plan(items=items, skipped=skipped, info={"team": "writer", "contexts": len(items),
+        return Plan(items=items, skipped=skipped, info={"team": self.team_name, "contexts": len(items),
                                                         "application": self.application, "filter": "ROUGE-L < 0.7"})
 
     @property
@@ -97,10 +97,9 @@ class SelfInstruct(Scenario):
             source_files=[chunk.source] if chunk else [], bounded=self.options.bounded,
             critic_trust=self.options.critic_trust,
         )
-        writer = SelfInstructWriterAgent(clients["instruction_writer"], context, application=self.application,
-                                         material=material, count=self.options.instructions,
-                                         offset=sum(map(ord, item.item_id)))
-        verdicts = await run_for_verdicts(build_writer_team(writer, clients, context),
+        writer = {"application": self.application, "material": material, "count": self.options.instructions,
+                  "offset": sum(map(ord, item.item_id))}
+        verdicts = await run_for_verdicts(self.new_team(clients, context, {"writer": writer}),
                                           f"Write {self.options.instructions} user queries for {item.label}.", context)
         accepted, rejected = split_judged(verdicts.judged, lambda judged: self._record(item, chunk, judged, clients,
                                                                                         usage, language))
@@ -109,7 +108,7 @@ class SelfInstruct(Scenario):
     def _record(self, item: WorkItem, chunk: Chunk | None, judged: JudgedInstruction, clients, usage: UsageLedger,
                 language: str) -> Record:
         metadata = SelfInstructMetadata(
-            scenario=self.name, item_id=item.item_id, team="writer", model=models_label(clients),
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
             language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
             usage=ItemUsage.of(usage.total), application=self.application,
             task_kind=judged.instruction.path.get("task_kind", ""), source_file=chunk.source if chunk else None,

@@ -17,12 +17,21 @@ from agentsynth.agents.critic import CriticAgent, CriticOutput
 from agentsynth.agents.question_writer import QuestionWriterAgent, WriterOutput, clean_question
 from agentsynth.agents.reader import ReaderAgent, ReaderOutput
 from agentsynth.errors import StructuredOutputError
-from agentsynth.teams.qa import build_qa_team, final_verdict
+from agentsynth.errors import AgentsynthError
+from agentsynth.teams.build import build_team, load_team
+from agentsynth.teams.qa import final_verdict, max_messages
 from agentsynth.tools.chunking import chunk_document
 from agentsynth.tools.lookup import DocumentIndex
 from agentsynth.tools.pdf_reader import read_pdf
 
 ROLES = ("reader", "question_writer", "answerer", "critic")
+
+
+def build_qa_team(topology, clients, context):
+    """seed_from_pdf's built-in team (teams/specs/seed_qa.<topology>.yaml) for one chunk."""
+    return build_team(load_team("seed_from_pdf", topology, None), clients, context,
+                      {"max_revisions": context.max_revisions, "max_messages": max_messages(context) + 1},
+                      "seed_from_pdf")
 
 
 def run(coro):
@@ -179,7 +188,7 @@ def test_revisions_are_bounded(topology):
 
 
 def test_unknown_topology_is_refused():
-    with pytest.raises(ValueError, match="unknown team topology"):
+    with pytest.raises(AgentsynthError, match="runs as graph or round_robin"):
         build_qa_team("swarm", {r: ScriptedClient() for r in ROLES}, make_context())
 
 

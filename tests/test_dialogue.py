@@ -61,7 +61,7 @@ def test_the_graph_topology_gives_the_same_dialogues(tmp_path):
         {"CustomerReply": three_message_customer}), tmp_path / "graph")
     round_robin, graph = lines(tmp_path / "rr" / "data.jsonl"), lines(tmp_path / "graph" / "data.jsonl")
     assert [r["messages"] for r in graph] == [r["messages"] for r in round_robin] and len(graph) == 2
-    assert {r["metadata"]["team"] for r in graph} == {"graph"}
+    assert {r["metadata"]["team"] for r in graph} == {"customer_dialogue.graph"}
 
 
 def test_the_critic_rejects_invented_numbers_promises_loops_and_unresolved_dialogues(tmp_path):

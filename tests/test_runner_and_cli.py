@@ -48,7 +48,7 @@ def test_seed_from_pdf_writes_dataset_manifest_and_upload_file(tmp_path):
         assert system["role"] == "system" and "portable power stations" in system["content"]
         assert user["role"] == "user" and assistant["role"] == "assistant"
         meta = record["metadata"]
-        assert meta["scenario"] == "seed_from_pdf" and meta["model"] == "scripted" and meta["team"] == "graph"
+        assert meta["scenario"] == "seed_from_pdf" and meta["model"] == "scripted" and meta["team"] == "seed_qa.graph"
         assert meta["critic"]["decision"] == "accept" and meta["usage"]["calls"] > 0
         # pages are right: the cited source sentence is on the pages the record names
         assert meta["evidence_pages"] and set(meta["evidence_pages"]) <= set(meta["pages"])
@@ -63,7 +63,7 @@ def test_seed_from_pdf_writes_dataset_manifest_and_upload_file(tmp_path):
 def test_round_robin_team_gives_the_same_shape(tmp_path):
     run_with_client(seed([SAMPLE_PDF], team="round_robin"), ScriptedClient(), tmp_path)
     data = lines(tmp_path / "data.jsonl")
-    assert data and all(d["metadata"]["team"] == "round_robin" for d in data)
+    assert data and all(d["metadata"]["team"] == "seed_qa.round_robin" for d in data)
 
 
 def test_folder_skips_bad_files_and_lists_them(tmp_path, bad_pdfs):

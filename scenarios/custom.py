@@ -1,0 +1,147 @@
+"""custom: a flow designed entirely in a team spec (`python run.py --team-file flow.yaml
+--input ...`). The spec says what one work item is (`input:`), the task each team gets
+(`task:` with the input's $fields), and which agent's fields become the record (`record:`).
+
+Every record is still vetted: the deterministic instruction checks (usable, not truncated,
+in the expected language, a substantive answer, not a near-copy of an accepted one) run on
+the user and assistant turns, and `record.accept_when` (e.g. a judge agent's verdict field)
+must hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from autogen_agentchat.messages import TextMessage
+from autogen_core.models import ChatCompletionClient
+
+from ..agents.context import TrustPolicy
+from ..agents.critic_checks import check_language, check_not_truncated
+from ..agents.instruction_checks import check_answer_substantive
+from ..agents.instructions import InstructionContext
+from ..agents.metering import UsageLedger, models_label
+from ..errors import InputError
+from ..teams.build import content_of, field_value, holds
+from ..teams.qa import run_unwrapped
+from ..tools.dedup import NearDuplicateIndex
+from ..tools.language import UNKNOWN, detect_language
+from ..tools.personas import read_personas
+from ..tools.seeds import read_seeds
+from .inputs import first_user_turn, read_chunks
+from .records import BaseMetadata, CriticSummary, ItemUsage, Record, RejectedRecord, instruction_messages
+from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
+
+
+class CustomMetadata(BaseMetadata):
+    input: str  # chunks, seed_rows, personas or taxonomy_leaves
+    source: str | None = None
+    fields: dict[str, Any] = {}  # everything the record agent sent
+
+
+@dataclass
+class CustomFlowContext(InstructionContext):
+    fields: dict[str, str] | None = None  # the input's values, for custom agents' $placeholders
+
+
+@dataclass
+class CustomOptions:
+    team_file: Path
+    inputs: list[Path]
+    language: str | None = None
+    critic_trust: TrustPolicy = "verify"
+
+
+class CustomFlow(Scenario):
+    name = "custom"
+
+    def __init__(self, options: CustomOptions) -> None:
+        if not options.inputs:
+            raise InputError("--input", "a custom flow needs --input (what its spec's `input:` reads)")
+        self.options = options
+        self.use_team(None, options.team_file)
+        self.registry = NearDuplicateIndex()
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"inputs": [str(p) for p in self.options.inputs], "language": self.options.language}
+
+    def restore(self, accepted: list[dict]) -> None:
+        for record in accepted:
+            self.registry.add(record["id"], first_user_turn(record))
+
+    def plan(self) -> Plan:
+        kind = self.team_spec.spec.input
+        items: list[WorkItem] = []
+        skipped: list[SkippedInput] = []
+        if kind == "chunks":
+            chunks, skipped = read_chunks(self.options.inputs)
+            items = [WorkItem(item_id=c.chunk_id, label=f"{Path(c.source).name} {c.locator}", payload={
+                "text": c.text, "title": c.title, "source": c.source, "locator": c.locator}) for c in chunks]
+        elif kind == "seed_rows":
+            for path in self.options.inputs:
+                _, seeds, bad = read_seeds(path)
+                skipped += [SkippedInput(path=w, reason=r) for w, r in bad]
+                items += [WorkItem(item_id=s.seed_id, label=s.instruction[:60], payload={
+                    "text": s.instruction, "response": s.response or "", "seed_id": s.seed_id}) for s in seeds]
+        elif kind == "personas":
+            for path in self.options.inputs:
+                items += [WorkItem(item_id=p.persona_id, label=p.role, payload={
+                    "text": p.describe(), "role": p.role, "expertise": p.expertise}) for p in read_personas(path)]
+        else:  # taxonomy_leaves: one leaf per line ("Field > Sub-field > Discipline" is fine)
+            for path in self.options.inputs:
+                try:
+                    lines = path.read_text(encoding="utf-8").splitlines()
+                except OSError as exc:
+                    raise InputError(path, f"cannot read ({exc.strerror})") from None
+                leaves = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+                items += [WorkItem(item_id=f"{path.stem}-{n:04d}", label=leaf[:60], payload={"text": leaf})
+                          for n, leaf in enumerate(leaves, 1)]
+        if not items:
+            raise InputError(", ".join(map(str, self.options.inputs)), f"no {kind} to work on")
+        return Plan(items=items, skipped=skipped, info={"team": self.team_name, "input": kind,
+                                                        "team_file": str(self.options.team_file)})
+
+    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+        spec = self.team_spec.spec
+        fields: dict[str, str] = {k: str(v) for k, v in item.payload.items()}
+        language = self.options.language or detect_language(fields["text"])
+        context = CustomFlowContext(item_id=item.item_id, language=language, registry=self.registry,
+                                    critic_trust=self.options.critic_trust, fields=fields)
+        task = Template(spec.task or "$text").safe_substitute(fields)
+        result = await run_unwrapped(self.new_team(clients, context, {}), TextMessage(content=task, source="user"),
+                                     context)
+        record_spec = spec.record
+        assert record_spec is not None
+        sent = [m for m in result.messages if getattr(m, "source", None) == record_spec.source and content_of(m)]
+        if not sent:
+            raise RuntimeError(f"{record_spec.source} sent no structured message ({result.stop_reason})")
+        content = content_of(sent[-1])
+        user = str(field_value(content, record_spec.user) or "")
+        assistant = str(field_value(content, record_spec.assistant) or "")
+        checks = [check_answer_substantive(assistant), check_not_truncated(assistant, None),
+                  check_language(user, assistant, language)]
+        reasons = [f"{c.name}: {c.detail}" for c in checks if not c.passed]
+        if record_spec.accept_when is not None:
+            judge = record_spec.accept_when.source or record_spec.source
+            verdicts = [m for m in result.messages if getattr(m, "source", None) == judge and content_of(m)]
+            if not verdicts or not holds(record_spec.accept_when, verdicts[-1]):
+                reasons.append(f"accept_when: {judge} did not give {record_spec.accept_when.describe()}")
+        if not reasons and (match := self.registry.find(user)) is not None:
+            reasons.append(f"not_near_duplicate: a near-copy of accepted {match.key}")
+        metadata = CustomMetadata(
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
+            language=language if language != UNKNOWN else "unknown",
+            critic=CriticSummary(decision="reject" if reasons else "accept", reasons=reasons, scores=None,
+                                 model_decision=None, model_reason=None, model_overruled=False,
+                                 failed_checks=[c.name for c in checks if not c.passed]),
+            usage=ItemUsage.of(usage.total), input=spec.input or "", source=fields.get("source"),
+            fields=content.model_dump(mode="json"),
+        )
+        record = dict(id=item.item_id, messages=instruction_messages(record_spec.system, user, assistant),
+                      metadata=metadata)
+        if reasons:
+            return ItemResult(accepted=[], rejected=[RejectedRecord(**record, reasons=reasons)])
+        self.registry.add(item.item_id, user)
+        return ItemResult(accepted=[Record(**record)], rejected=[])

@@ -1,0 +1,220 @@
+"""--dry-run: plan the run, build the team for the first work item, and show who talks to
+whom (text and mermaid) and the prompts each agent would get, without a model call.
+
+Planning and the item run as usual with clients that refuse every call; the first team
+that is about to run is caught (`intercept`). A scenario that needs a model before its team
+exists (a curriculum, personas, a customer brief) gets the spec's picture without the
+item's values, and says which call it stopped at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
+from typing import Any, Literal
+
+from autogen_core import CancellationToken
+from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, ModelInfo, RequestUsage
+from autogen_core.tools import Tool, ToolSchema
+from pydantic import BaseModel
+from rich.console import Console
+
+from ..agents.base import load_prompt
+from ..agents.metering import UsageLedger
+from ..errors import AgentsynthError
+from .build import BuiltTeam, model_role, output_model, resolve, user_prompt_template
+from .spec import LoadedSpec
+
+_catching: ContextVar[bool] = ContextVar("agentsynth_dry_run", default=False)
+
+
+class TeamReached(Exception):
+    def __init__(self, built: BuiltTeam, task: Any) -> None:
+        super().__init__("dry run reached the team")
+        self.built, self.task = built, task
+
+
+class ModelCallRefused(AgentsynthError):
+    pass
+
+
+def intercept(runnable: Any, task: Any) -> None:
+    """Called before any team runs: in a dry run, stop here with the built team."""
+    built = getattr(runnable, "_agentsynth_built", None)
+    if _catching.get() and built is not None:
+        raise TeamReached(built, task)
+
+
+class NoCallClient(ChatCompletionClient):
+    """A client for dry runs: it answers questions about itself but refuses every call."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    async def create(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = [],
+                     tool_choice: Any = "auto", json_output: bool | type[BaseModel] | None = None,
+                     extra_create_args: Mapping[str, Any] = {},
+                     cancellation_token: CancellationToken | None = None) -> CreateResult:
+        what = f" for a {json_output.__name__}" if isinstance(json_output, type) else ""
+        raise ModelCallRefused(f"the {self.role!r} model was asked{what}")
+
+    async def create_stream(self, messages, **kwargs):  # type: ignore[override]
+        raise ModelCallRefused(f"the {self.role!r} model was asked")
+        yield  # pragma: no cover
+
+    async def close(self) -> None:
+        pass
+
+    def actual_usage(self) -> RequestUsage:
+        return RequestUsage(prompt_tokens=0, completion_tokens=0)
+
+    total_usage = actual_usage
+
+    def count_tokens(self, messages, *, tools=[]) -> int:  # type: ignore[override]
+        return 0
+
+    def remaining_tokens(self, messages, *, tools=[]) -> int:  # type: ignore[override]
+        return 0
+
+    @property
+    def capabilities(self) -> ModelInfo:  # type: ignore[override]
+        return self.model_info
+
+    @property
+    def model_info(self) -> ModelInfo:
+        return ModelInfo(vision=False, function_calling=True, json_output=True, structured_output=True,
+                         family="dry-run")
+
+
+async def reach_team(scenario: Any, console: Console) -> tuple[BuiltTeam | None, Any, str, str]:
+    """(built team, task, item label, why not) for the scenario's first work item."""
+    from ..scenarios.runner import PlanContext
+
+    clients: dict[str, ChatCompletionClient] = {role: NoCallClient(role) for role in scenario.roles}
+    token = _catching.set(True)
+    label = ""
+    try:
+        plan = await scenario.aplan(PlanContext(clients=clients, console=console, show_progress=False))
+        if not plan.items:
+            return None, None, "", "the inputs give no work item"
+        item = plan.items[0]
+        label = item.label
+        await scenario.run_item(item, clients, UsageLedger())
+        return None, None, label, "the first item finished without running a team"
+    except TeamReached as reached:
+        return reached.built, reached.task, label, ""
+    except ModelCallRefused as refused:
+        return None, None, label, f"{scenario.name} needs a model before its team runs ({refused})"
+    except AgentsynthError as exc:
+        return None, None, label, str(exc)
+    finally:
+        _catching.reset(token)
+
+
+def _task_text(task: Any) -> str:
+    items = task if isinstance(task, list) else [task]
+    return "\n".join(m.to_model_text() if hasattr(m, "to_model_text") else str(m) for m in items)
+
+
+def static_edges(loaded: LoadedSpec) -> list[tuple[str, str, str]]:
+    topo = loaded.spec.topology
+    if topo.type == "graph":
+        out = []
+        for e in topo.edges:
+            parts = [e.when.describe()] if e.when else (["otherwise"] if e.otherwise else [])
+            if e.max_times is not None:
+                parts.append(f"at most {e.max_times}×")
+            out.append((e.source, e.target, ", ".join(parts)))
+        return out
+    if topo.type == "round_robin":
+        order = topo.order or [a.name for a in loaded.spec.agents]
+        return [(a, b, "") for a, b in zip(order, order[1:] + order[:1])]
+    if topo.type == "selector":
+        return [(r.after, n, r.when.describe() if r.when else "") for r in topo.rules
+                for n in ([r.next] if isinstance(r.next, str) else r.next)]
+    return [(h.source, h.target, h.when.describe() if h.when else "") for h in topo.handoffs]
+
+
+def mermaid(edges: list[tuple[str, str, str]], entry: str | None) -> str:
+    lines = ["flowchart TD"]
+    if entry:
+        lines.append(f"    task([task]) --> {entry}")
+    for a, b, label in edges:
+        text = label.replace('"', "'")
+        lines.append(f'    {a} -->|"{text}"| {b}' if label else f"    {a} --> {b}")
+    return "\n".join(lines)
+
+
+def render(loaded: LoadedSpec, built: BuiltTeam | None, task: Any, label: str, why_static: str) -> str:
+    spec = loaded.spec
+    topo = spec.topology
+    edges = built.edges if built is not None else static_edges(loaded)
+    params = built.params if built is not None else {}
+    entry = getattr(topo, "entry", None) or getattr(topo, "start", None) or getattr(topo, "first", None)
+    entry = resolve(entry, params) if entry and params else entry
+    entry = entry or spec.agents[0].name
+    out = [f"# team {spec.name} ({topo.type}) from {loaded.path}", spec.description.strip(), ""]
+    if built is not None:
+        out.append(f"Built for the first work item: {label}")
+    else:
+        out.append(f"Not built for an item ({why_static}); placeholders stay unfilled.")
+    out += ["", "## Who talks to whom", ""]
+    width = max((len(a) for a, _, _ in edges), default=4)
+    out += [f"  {a:<{width}} -> {b}" + (f"   [{lab}]" if lab else "") for a, b, lab in edges]
+    if spec.termination is not None:
+        out.append(f"  stops: {spec.termination.model_dump(exclude_none=True, by_alias=True)}")
+    out += ["", "```mermaid", mermaid(edges, entry), "```", ""]
+    if task is not None:
+        out += ["## Task", "", _task_text(task), ""]
+    out += ["## Agents and their prompts", ""]
+    agents = built.agents if built is not None else None
+    for agent in spec.agents:
+        copies = [b for b in agents if b.spec is agent] if agents is not None else []
+        model = model_role(agent, copies[0].name if copies else agent.name)
+        schema = output_model(agent)
+        out.append(f"### {agent.name} — role {agent.role}"
+                   + (f", model role {model}" if model else ", no model")
+                   + (f", {len(copies)} copies" if len(copies) > 1 else "")
+                   + (f", tools: {', '.join(agent.tools)}" if agent.tools else "")
+                   + (f", replies {schema.__name__}" if schema else ""))
+        if agent.role == "recorder":
+            out += ["(no model call: restates the message before it)", ""]
+            continue
+        out += ["", "System prompt:", "", _indent(_system_prompt(loaded, agent, copies)), "",
+                "User prompt (template; $fields come from the messages it receives):", "",
+                _indent(_user_prompt(agent, copies)), ""]
+    return "\n".join(out)
+
+
+def _system_prompt(loaded: LoadedSpec, agent, copies) -> str:
+    if copies:
+        try:
+            return copies[0].agent.system_prompt()
+        except Exception as exc:  # a role whose system prompt needs a message first
+            return f"(rendered when it runs: {exc})"
+    if agent.role == "custom":
+        from .build import read_prompt_file
+
+        return read_prompt_file(loaded, agent)
+    try:
+        return load_prompt(f"{agent.role}.system").template
+    except FileNotFoundError:
+        return "(none)"
+
+
+def _user_prompt(agent, copies) -> str:
+    if copies:
+        return user_prompt_template(copies[0])
+    if agent.role == "custom":
+        return agent.prompt or "$task\n\n$conversation"
+    try:
+        return load_prompt(f"{agent.role}.user").template
+    except FileNotFoundError:
+        return "(built from the messages it receives; no prompt file)"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.strip().splitlines()) or "    (empty)"
+
+
+Format = Literal["text", "mermaid"]

@@ -1,0 +1,313 @@
+"""The team spec format: a YAML (or JSON) file that says which agents a team has, how they
+talk (round robin, selector, swarm or graph), when it stops, what feeds it and which message
+becomes the record. Validated by pydantic here; what needs the registry of roles, tools and
+schemas (an unknown role, an edge condition on a missing field, ...) is checked in
+`teams/validate.py`. `docs/custom-teams.md` walks through writing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import AgentsynthError
+
+# "${rounds}": a number the scenario fills in per run (e.g. --rounds).
+PARAM = re.compile(r"^\$\{(\w+)\}$")
+Count = Union[int, Annotated[str, Field(pattern=PARAM.pattern)]]
+NAME = r"^[A-Za-z][A-Za-z0-9_]*$"  # AutoGen agent names are Python identifiers
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Condition(Strict):
+    """A test on one field of a structured message, e.g. `{field: needs_revision, equals: true}`.
+    `field` may be a dotted path (`turn.outcome`). Exactly one of the tests is given."""
+
+    field: str
+    equals: Any = None
+    not_equals: Any = None
+    one_of: list[Any] | None = Field(default=None, alias="in")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "Condition":
+        given = [k for k in ("equals", "not_equals", "one_of") if k in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError("give exactly one of equals, not_equals, in")
+        return self
+
+    def holds(self, value: Any) -> bool:
+        if "equals" in self.model_fields_set:
+            return value == self.equals
+        if "not_equals" in self.model_fields_set:
+            return value != self.not_equals
+        return value in (self.one_of or [])
+
+    def describe(self) -> str:
+        if "equals" in self.model_fields_set:
+            return f"{self.field} == {json.dumps(self.equals)}"
+        if "not_equals" in self.model_fields_set:
+            return f"{self.field} != {json.dumps(self.not_equals)}"
+        return f"{self.field} in {json.dumps(self.one_of)}"
+
+
+class DeclaredField(Strict):
+    type: Literal["str", "int", "float", "bool", "list[str]"] = "str"
+    description: str = ""
+    values: list[str] | None = None  # str only: the allowed values (an enum)
+    ge: float | None = None  # int/float only
+    le: float | None = None
+
+
+class DeclaredSchema(Strict):
+    fields: dict[Annotated[str, Field(pattern=NAME)], DeclaredField] = Field(min_length=1)
+
+
+class AgentSpec(Strict):
+    name: str = Field(pattern=NAME)
+    role: str
+    description: str | None = None
+    model: str | None = None  # a role of the run config, or a model spec such as openai:gpt-4o
+    tools: list[str] = []
+    output: str | DeclaredSchema | None = None  # a built-in schema name or declared fields (custom roles)
+    system_prompt: str | None = None  # custom roles: the system prompt text ...
+    prompt_file: str | None = None  # ... or a file with it (relative to the spec)
+    prompt: str | None = None  # custom roles: the user prompt ($placeholders)
+    options: dict[str, Any] = {}  # role options, e.g. the instruction critic's `evolution`
+    max_tokens: int | None = Field(default=None, ge=16, le=8192)
+    replicas: Count = 1  # graphs: this many copies (name_1..name_N), speaking one after another
+
+
+class Edge(Strict):
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    when: Condition | None = None
+    otherwise: bool = False  # taken when none of the source's conditional edges is
+    max_times: Count | None = None  # the edge is taken at most this often (bounds a loop)
+
+    @model_validator(mode="after")
+    def _when_or_otherwise(self) -> "Edge":
+        if self.when is not None and self.otherwise:
+            raise ValueError("an edge has either `when` or `otherwise: true`, not both")
+        return self
+
+
+class GraphTopology(Strict):
+    type: Literal["graph"]
+    entry: str | None = None  # default: the first agent
+    edges: list[Edge] = Field(min_length=1)
+
+
+class RoundRobinTopology(Strict):
+    type: Literal["round_robin"]
+    order: list[str] | None = None  # default: the agents in the order listed
+    first: str | None = None  # who speaks first (the order rotates to start there)
+
+
+class SelectorRule(Strict):
+    after: str  # the agent that just spoke
+    when: Condition | None = None
+    next: str | list[str]  # one agent: chosen without a model call; several: the model picks
+
+
+class SelectorTopology(Strict):
+    type: Literal["selector"]
+    model: str | None = None  # the model that picks when rules leave a choice (default: role `selector`)
+    rules: list[SelectorRule] = []
+    allow_repeated_speaker: bool = False
+    prompt: str | None = None  # AutoGen's selector prompt ({roles}, {participants}, {history})
+
+
+class Handoff(Strict):
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    when: Condition | None = None
+
+
+class SwarmTopology(Strict):
+    type: Literal["swarm"]
+    start: str | None = None  # default: the first agent
+    handoffs: list[Handoff] = Field(min_length=1)
+
+
+Topology = Annotated[Union[GraphTopology, RoundRobinTopology, SelectorTopology, SwarmTopology],
+                     Field(discriminator="type")]
+
+
+class FieldTermination(Condition):
+    source: str | None = None  # only messages from this agent
+
+
+class Termination(Strict):
+    """One stop rule, or `any`/`all` of several."""
+
+    max_messages: Count | None = None
+    max_turns: Count | None = None
+    verdict: FieldTermination | None = None
+    text: str | None = None  # a message mentions this text
+    text_source: str | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    timeout: float | None = Field(default=None, gt=0)  # seconds
+    any_of: list["Termination"] | None = Field(default=None, alias="any")
+    all_of: list["Termination"] | None = Field(default=None, alias="all")
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> "Termination":
+        given = [k for k in type(self).model_fields if k != "text_source" and getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of max_messages, max_turns, verdict, text, max_tokens, timeout, any, all"
+                             + (f" (got {', '.join(given)}; combine them under `any:` or `all:`)" if given else ""))
+        return self
+
+
+Input = Literal["chunks", "seed_rows", "personas", "taxonomy_leaves"]
+
+
+class RecordSpec(Strict):
+    """Custom flows: which agent's last message becomes the record, and which of its fields
+    are the user and assistant turns."""
+
+    source: str = Field(alias="from")
+    user: str
+    assistant: str
+    system: str | None = None
+    accept_when: FieldTermination | None = None  # e.g. a judge's verdict field
+
+
+class TeamSpec(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    scenario: str | None = None  # the built-in scenario this team serves; none: a custom flow
+    input: Input | None = None  # custom flows: what one work item is
+    task: str | None = None  # custom flows: the task message ($text and the input's fields)
+    agents: list[AgentSpec] = Field(min_length=1)
+    topology: Topology
+    termination: Termination | None = None
+    record: RecordSpec | None = None
+
+    def agent(self, name: str) -> AgentSpec | None:
+        return next((a for a in self.agents if a.name == name), None)
+
+
+class SpecProblem(BaseModel):
+    """One problem in a spec, located: `file:line: field: message`."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class SpecError(AgentsynthError):
+    def __init__(self, problems: list[SpecProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class LoadedSpec(BaseModel):
+    """A parsed spec with where it came from, to locate later problems by field path."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    spec: TeamSpec
+    path: Path
+    node: Any = None  # the YAML node tree (for line numbers)
+
+    @property
+    def digest(self) -> str:
+        """What the team is, not where its file lies (a run's fingerprint includes it)."""
+        return hashlib.sha256(self.spec.model_dump_json().encode()).hexdigest()[:16]
+
+    def problem(self, loc: tuple, message: str) -> SpecProblem:
+        return SpecProblem(path=str(self.path), line=line_of(self.node, loc), field=dotted(loc), message=message)
+
+
+def dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def line_of(node: Any, loc: tuple) -> int | None:
+    """The 1-based line of the YAML node at `loc` (or its nearest existing parent)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            if child is None:  # the key exists but the problem is in its value? no key: stay on the parent
+                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
+                child = key
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+def _friendly(error: dict) -> str:
+    kind, msg = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field missing"
+    if kind == "union_tag_invalid":
+        return f"unknown topology type {error.get('input', {}).get('type')!r} (expected graph, round_robin, selector, swarm)" \
+            if isinstance(error.get("input"), dict) else msg
+    if kind == "string_pattern_mismatch" and error["loc"][-1] == "name":
+        return f"{error.get('input')!r} is not a valid name (letters, digits and _, starting with a letter)"
+    return msg.removeprefix("Value error, ")
+
+
+def _drop_union_noise(errors: list[dict]) -> list[dict]:
+    """pydantic reports a field typed `int | "${param}"` twice; keep one line per location."""
+    seen, kept = set(), []
+    for e in errors:
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in ("int", "str", "function-after"))))
+        if loc in seen:
+            continue
+        seen.add(loc)
+        kept.append({**e, "loc": loc})
+    return kept
+
+
+def load_spec(path: Path | str) -> LoadedSpec:
+    """Parse and validate a spec's shape; raise `SpecError` listing every located problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError([SpecProblem(path=str(path), line=None, field="", message=f"cannot read: {exc.strerror}")]) from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        node = yaml.compose(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else getattr(exc, "lineno", None)
+        reason = getattr(exc, "problem", None) or getattr(exc, "msg", None) or str(exc)
+        raise SpecError([SpecProblem(path=str(path), line=line, field="", message=f"not valid YAML/JSON: {reason}")]) from None
+    if not isinstance(data, dict):
+        raise SpecError([SpecProblem(path=str(path), line=1, field="", message="a team spec is a mapping (name:, agents:, topology:, ...)")])
+    try:
+        spec = TeamSpec.model_validate(data)
+    except ValidationError as exc:
+        loaded = LoadedSpec.model_construct(path=path, node=node)
+        problems = [loaded.problem(e["loc"], _friendly(e)) for e in _drop_union_noise(exc.errors())]
+        raise SpecError(problems) from None
+    return LoadedSpec(spec=spec, path=path, node=node)
