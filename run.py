@@ -388,9 +388,9 @@ def _dry_run(scenario, console: Console) -> int:
 def _export_autogen(scenario, role_settings: dict[str, ModelSettings], out: Path, console: Console) -> int:
     import json
 
-    from .teams.autogen_export import export_team
+    from .teams.autogen_export import export_team_checked
 
-    config, notes = export_team(scenario.team_spec, role_settings)
+    config, notes = export_team_checked(scenario.team_spec, role_settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     Console().print(f"[bold]Wrote[/bold] {out}: {config['provider'].rsplit('.', 1)[-1]} with "

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
-from .answerer import consult_documents
+from .answerer import consult_documents, up_to_sentences
 from .base import RoleAgent
 
 # Placeholders a custom prompt may use, by the family of the team's context.
@@ -57,6 +57,8 @@ def declared_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
         if f.type == "str" and f.values:
             kind = Literal[tuple(f.values)]  # type: ignore[valid-type]
         limits = {k: v for k, v in (("ge", f.ge), ("le", f.le)) if v is not None and f.type in ("int", "float")}
+        if f.type == "str" and not f.values and f.max_sentences:
+            limits["pattern"] = up_to_sentences(f.max_sentences)  # grammar-bounded: no runaway repetition
         built[field_name] = (kind, Field(..., description=f.description or None, **limits))
     return create_model(f"{name.title().replace('_', '')}Output", **built)
 

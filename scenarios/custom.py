@@ -19,7 +19,14 @@ from autogen_agentchat.messages import TextMessage
 from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import TrustPolicy
-from ..agents.critic_checks import check_language, check_not_truncated
+from ..agents.critic_checks import (
+    CheckResult,
+    check_content_supported,
+    check_language,
+    check_not_truncated,
+    check_numbers_grounded,
+    check_terms_grounded,
+)
 from ..agents.instruction_checks import check_answer_substantive
 from ..agents.instructions import InstructionContext
 from ..agents.metering import UsageLedger, models_label
@@ -30,6 +37,7 @@ from ..tools.dedup import NearDuplicateIndex
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.personas import read_personas
 from ..tools.seeds import read_seeds
+from ..tools.text import normalize
 from .inputs import first_user_turn, read_chunks
 from .records import BaseMetadata, CriticSummary, ItemUsage, Record, RejectedRecord, instruction_messages
 from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
@@ -58,8 +66,6 @@ class CustomFlow(Scenario):
     name = "custom"
 
     def __init__(self, options: CustomOptions) -> None:
-        if not options.inputs:
-            raise InputError("--input", "a custom flow needs --input (what its spec's `input:` reads)")
         self.options = options
         self.use_team(None, options.team_file)
         self.registry = NearDuplicateIndex()
@@ -73,6 +79,8 @@ class CustomFlow(Scenario):
 
     def plan(self) -> Plan:
         kind = self.team_spec.spec.input
+        if not self.options.inputs:
+            raise InputError("--input", f"this flow reads {kind}: pass --input PATH")
         items: list[WorkItem] = []
         skipped: list[SkippedInput] = []
         if kind == "chunks":
@@ -103,6 +111,17 @@ class CustomFlow(Scenario):
         return Plan(items=items, skipped=skipped, info={"team": self.team_name, "input": kind,
                                                         "team_file": str(self.options.team_file)})
 
+    def _not_prompt_echo(self, user: str, assistant: str) -> CheckResult:
+        """Small models copy the examples in a prompt ("a question a customer would ask")."""
+        spec = self.team_spec.spec
+        agent = spec.agent(spec.record.source)
+        prompt = normalize(f"{agent.prompt or ''} {agent.system_prompt or ''} {spec.task or ''}")
+        for name, text in (("user", user), ("assistant", assistant)):
+            core = normalize(text).strip(" .?!'\"")
+            if core and core in prompt:
+                return CheckResult(name="not_prompt_echo", passed=False, detail=f"the {name} turn copies the prompt")
+        return CheckResult(name="not_prompt_echo", passed=True)
+
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         spec = self.team_spec.spec
         fields: dict[str, str] = {k: str(v) for k, v in item.payload.items()}
@@ -121,7 +140,10 @@ class CustomFlow(Scenario):
         user = str(field_value(content, record_spec.user) or "")
         assistant = str(field_value(content, record_spec.assistant) or "")
         checks = [check_answer_substantive(assistant), check_not_truncated(assistant, None),
-                  check_language(user, assistant, language)]
+                  check_language(user, assistant, language), self._not_prompt_echo(user, assistant)]
+        if spec.input == "chunks" and record_spec.grounded:
+            checks += [check_numbers_grounded(assistant, fields["text"]), check_terms_grounded(assistant, fields["text"]),
+                       check_content_supported(assistant, fields["text"])]
         reasons = [f"{c.name}: {c.detail}" for c in checks if not c.passed]
         if record_spec.accept_when is not None:
             judge = record_spec.accept_when.source or record_spec.source

@@ -26,13 +26,14 @@ from autogen_core.models import ModelInfo
 
 from ..agents.base import load_prompt
 from ..agents.models import parse_model_spec
+from ..errors import AgentsynthError
 from .build import is_model_spec, model_role, output_model, read_prompt_file
 from .spec import PARAM, Condition, LoadedSpec, Termination
 
 LOCAL_SERVER = "http://localhost:8080/v1"  # python -m llama_cpp.server --model <gguf>
 OLLAMA_SERVER = "http://localhost:11434/v1"
-PLAIN_INFO = ModelInfo(vision=False, function_calling=False, json_output=True, structured_output=False,
-                       family="unknown")
+PLAIN_INFO = ModelInfo(vision=False, function_calling=True, json_output=True, structured_output=False,
+                       family="unknown")  # swarm handoffs need tool calls; say so if the server cannot
 
 
 def export_team(loaded: LoadedSpec, models: dict[str, Any]) -> tuple[dict, list[str]]:
@@ -44,9 +45,8 @@ def export_team(loaded: LoadedSpec, models: dict[str, Any]) -> tuple[dict, list[
     agents: dict[str, AssistantAgent] = {}
     for agent in spec.agents:
         if agent.role == "recorder":
-            notes.append(f"agent {agent.name}: a recorder only restates the message before it; left out, so the "
-                         "graph ends at its predecessor")
-            continue
+            notes.append(f"agent {agent.name}: a recorder restates the message before it without a model; exported "
+                         "as an AssistantAgent told to repeat it (a model call in AutoGen)")
         if agent.replicas != 1:
             notes.append(f"agent {agent.name}: replicas ({agent.replicas}) need the scenario's value; exported once")
         if agent.tools:
@@ -88,6 +88,14 @@ def export_team(loaded: LoadedSpec, models: dict[str, Any]) -> tuple[dict, list[
     return json.loads(team.dump_component().model_dump_json()), list(dict.fromkeys(notes))
 
 
+def export_team_checked(loaded: LoadedSpec, models: dict[str, Any]) -> tuple[dict, list[str]]:
+    """`export_team`, with AutoGen's own refusals as one clear line."""
+    try:
+        return export_team(loaded, models)
+    except ValueError as exc:
+        raise AgentsynthError(f"{loaded.path}: AutoGen cannot represent this team: {exc}") from None
+
+
 def _client(model: str, base_url: str | None, notes: list[str]) -> Any:
     from autogen_ext.models.openai import AzureOpenAIChatCompletionClient, OpenAIChatCompletionClient
 
@@ -110,6 +118,8 @@ def _client(model: str, base_url: str | None, notes: list[str]) -> Any:
 def _system_message(loaded: LoadedSpec, agent, notes: list[str]) -> str:
     if agent.role == "custom":
         text = read_prompt_file(loaded, agent)
+    elif agent.role == "recorder":
+        text = "Repeat the previous message exactly, and nothing else."
     else:
         try:
             text = load_prompt(f"{agent.role}.system").template

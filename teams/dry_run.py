@@ -153,6 +153,8 @@ def render(loaded: LoadedSpec, built: BuiltTeam | None, task: Any, label: str, w
     entry = getattr(topo, "entry", None) or getattr(topo, "start", None) or getattr(topo, "first", None)
     entry = resolve(entry, params) if entry and params else entry
     entry = entry or spec.agents[0].name
+    if built is not None:  # a replicated agent starts at its first copy
+        entry = next((b.name for b in built.agents if b.spec.name == entry), entry)
     out = [f"# team {spec.name} ({topo.type}) from {loaded.path}", spec.description.strip(), ""]
     if built is not None:
         out.append(f"Built for the first work item: {label}")

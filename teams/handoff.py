@@ -29,7 +29,7 @@ class HandoffAgent(BaseChatAgent):
 
     @property
     def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
-        return (StructuredHandoff, *self.inner.produced_message_types)
+        return (HandoffMessage, StructuredHandoff, *self.inner.produced_message_types)
 
     async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
         response = await self.inner.on_messages(messages, cancellation_token)

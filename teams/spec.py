@@ -65,6 +65,7 @@ class DeclaredField(Strict):
     values: list[str] | None = None  # str only: the allowed values (an enum)
     ge: float | None = None  # int/float only
     le: float | None = None
+    max_sentences: int | None = Field(default=None, ge=1, le=12)  # str only: bounds a small model's reply
 
 
 class DeclaredSchema(Strict):
@@ -138,6 +139,7 @@ class SwarmTopology(Strict):
     handoffs: list[Handoff] = Field(min_length=1)
 
 
+TOPOLOGY_TAGS = ("graph", "round_robin", "selector", "swarm")
 Topology = Annotated[Union[GraphTopology, RoundRobinTopology, SelectorTopology, SwarmTopology],
                      Field(discriminator="type")]
 
@@ -180,6 +182,7 @@ class RecordSpec(Strict):
     assistant: str
     system: str | None = None
     accept_when: FieldTermination | None = None  # e.g. a judge's verdict field
+    grounded: bool = True  # chunks input: the assistant turn must be supported by the passage
 
 
 class TeamSpec(Strict):
@@ -280,6 +283,8 @@ def _drop_union_noise(errors: list[dict]) -> list[dict]:
     seen, kept = set(), []
     for e in errors:
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in ("int", "str", "function-after"))))
+        if loc[:1] == ("topology",) and len(loc) > 1 and loc[1] in TOPOLOGY_TAGS:
+            loc = loc[:1] + loc[2:]  # pydantic names the union member; the file has no such level
         if loc in seen:
             continue
         seen.add(loc)
@@ -301,6 +306,8 @@ def load_spec(path: Path | str) -> LoadedSpec:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(exc, "lineno", None)
         reason = getattr(exc, "problem", None) or getattr(exc, "msg", None) or str(exc)
+        if line and "${" in text.splitlines()[line - 1] and "{" in text.splitlines()[line - 1].split("${")[0]:
+            reason += ' (inside { }, quote a ${value}: max_times: "${rounds}")'
         raise SpecError([SpecProblem(path=str(path), line=line, field="", message=f"not valid YAML/JSON: {reason}")]) from None
     if not isinstance(data, dict):
         raise SpecError([SpecProblem(path=str(path), line=1, field="", message="a team spec is a mapping (name:, agents:, topology:, ...)")])

@@ -123,6 +123,7 @@ class Checker:
                 usable = [r.name for r in ROLES.values() if r.family in (family, "any")]
                 self.add((*loc, "role"), f"role {agent.role!r} works on {role.family} items; {self.scenario} teams use "
                                          f"{', '.join(usable)}")
+                continue
             missing = [n for n in role.needs if n not in self.teams.params]
             if missing:
                 self.add((*loc, "role"), f"role {agent.role!r} needs {', '.join(missing)} from its scenario, which "
@@ -235,12 +236,16 @@ class Checker:
         entry = topo.entry or self.names[0]
         self._agent_ref(topo.entry, ("topology", "entry"))
         out: dict[str, list[tuple[int, str]]] = {}
+        broken = False
         for i, edge in enumerate(topo.edges):
             loc = ("topology", "edges", i)
             ok = self._agent_ref(edge.source, (*loc, "from")) & self._agent_ref(edge.target, (*loc, "to"))
             if ok:
                 out.setdefault(edge.source, []).append((i, edge.target))
                 self._condition(edge.when, edge.source, (*loc, "when"))
+            broken |= not ok
+        if broken:
+            return  # the graph's shape is unknown until its edges name real agents: no knock-on errors
         for source, edges in out.items():
             siblings = [topo.edges[i] for i, _ in edges]
             if any(e.otherwise for e in siblings) and not any(e.when or e.max_times is not None for e in siblings):
@@ -319,6 +324,10 @@ class Checker:
             if self._agent_ref(handoff.source, (*loc, "from")):
                 self._condition(handoff.when, handoff.source, (*loc, "when"))
             self._agent_ref(handoff.target, (*loc, "to"))
+        start = topo.start or self.names[0]
+        if not any(h.source == start for h in topo.handoffs):
+            self.add(("topology", "start") if topo.start else ("topology", "handoffs"),
+                     f"a swarm starts with {start}, which has no handoff (AutoGen requires one)")
         self._needs_termination("swarm")
 
     def _termination(self, rule: Termination, loc: tuple) -> None:
