@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "least this (1-5 scale; default: 1.0)")
     prefs.add_argument("--min-chosen", type=float, default=3.0, metavar="X",
                        help="keep a pair only when the chosen response rates at least this (default: 3.0)")
+    p.add_argument("--holdout", type=Path, metavar="EVAL.jsonl",
+                   help="evaluation questions (any seed format): records that copy, nearly copy or paraphrase one "
+                        "go to rejected.jsonl (holdout_leak)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
     p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
@@ -505,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
             model_settings={role: s.model_dump(exclude={"timeout", "max_concurrency"}, exclude_none=True)
                             for role, s in role_settings.items()},
             stop_reason=lambda: str(backends.fatal) if backends.fatal else None,
-            reports=reports,
+            reports=reports, holdout=args.holdout,
         )
 
         async def execute() -> RunSummary:

@@ -34,6 +34,7 @@ from .. import __version__
 from ..agents.metering import Budget, MeteredClient, Price, UsageLedger
 from ..errors import AgentsynthError, StructuredOutputError
 from ..tools.writers import JsonlAppender, read_records, rewrite_records, write_json
+from .gate import DatasetGate
 from .records import Record, RejectedRecord
 
 DATA, REJECTED, FAILED, TRAIN, PROGRESS, MANIFEST = (
@@ -93,7 +94,7 @@ class PlanContext:
 @dataclass
 class ItemResult:
     accepted: list[Record]
-    rejected: list[RejectedRecord]
+    rejected: list[RejectedRecord | dict]  # dicts: records the dataset gate stopped
 
 
 class Scenario(ABC):
@@ -178,6 +179,7 @@ class RunSettings:
     stop_reason: Callable[[], str | None] | None = None
     # Extra manifest sections computed at the end (backends, cache).
     reports: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    holdout: Path | None = None  # evaluation questions no record may copy or paraphrase
 
     def must_stop(self) -> str | None:
         if self.budget is not None and (reason := self.budget.exhausted):
@@ -213,6 +215,7 @@ def _fingerprint_hash(scenario: Scenario, settings: RunSettings, item_ids: list[
         "model": settings.model_label,
         "model_settings": settings.model_settings,
         "settings": scenario.fingerprint(),
+        "holdout": hashlib.sha256(settings.holdout.read_bytes()).hexdigest()[:16] if settings.holdout else None,
         # A changed team (another --team-file, or an edited one) is a different run.
         "team": scenario.team_spec.digest if scenario.team_spec is not None else None,
         "items": item_ids,
@@ -314,6 +317,7 @@ async def run_scenario(
     started = time.monotonic()
     # Clients are built once per role and shared by all teams (AutoGen's clients are
     # safe to share across concurrent teams; agents are not, and are built per item).
+    gate = DatasetGate(settings.holdout)  # a bad holdout file is one line before any model is loaded
     role_models = {role: _role_model(client_for_role(role), settings) for role in scenario.roles}
     out_dir = settings.out_dir
     if not settings.resume and any((out_dir / name).exists() for name in (DATA, PROGRESS)):
@@ -331,6 +335,7 @@ async def run_scenario(
     done: set[str] = set()
     if settings.resume:
         done = _prepare_resume(out_dir, fingerprint, scenario)
+        gate.restore(list(read_records(out_dir / DATA)))
 
     run_usage = UsageLedger()
     for line in read_records(out_dir / PROGRESS):  # usage of items finished before a resume
@@ -379,6 +384,8 @@ async def run_scenario(
                     counts["failed"] += 1
             else:
                 if not item_usage.interrupted:  # a refused call leaves the item half done: redo it on resume
+                    kept, stopped = gate.sort(result.accepted)
+                    result = ItemResult(accepted=kept, rejected=[*result.rejected, *stopped])
                     outputs.write_item(item, result, item_usage)
                     counts["accepted"] += len(result.accepted)
                     counts["rejected"] += len(result.rejected)
@@ -403,6 +410,7 @@ async def run_scenario(
         for name, report in settings.reports.items():
             manifest[name] = report()
         manifest.update(scenario.report(out_dir))
+        manifest["dataset_gate"] = gate.report(list(read_records(out_dir / REJECTED)))
         manifest["views"] = list(scenario.views())
         summary = _finish(manifest, out_dir, items, run_usage, plan, started, status)
     return summary

@@ -209,12 +209,20 @@ def default_brief(messages, schema):
             "mood": "impatient", "success_criterion": "learns the charging time from the wall charger"}
 
 
+def persona_ticket(messages) -> int:
+    """A number from the customer's persona (its system prompt's "Who you are: ..."), so each
+    dialogue differs: identical dialogues would be exact duplicates of each other."""
+    found = re.search(r"Who you are: (.+)", str(messages[0].content)) if messages else None
+    return sum(map(ord, found.group(1))) % 997 if found else 0
+
+
 def default_customer(messages, schema):
     """First asks, then thanks support and ends the conversation as resolved."""
     transcript = prompt_text(messages).split("Conversation so far:\n", 1)[-1]
     asked = transcript.count("CUSTOMER:")
     if asked == 0:
-        return {"message": "How long does the Aurora X2 take to charge from the wall?", "outcome": "continuing"}
+        return {"message": f"How long does the Aurora X2 take to charge from the wall? (ticket {persona_ticket(messages)})",
+                "outcome": "continuing"}
     return {"message": "Great, that answers it. Thanks!", "outcome": "resolved"}
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import SAMPLE_PDF, run_with_client
 from fake_backend import FakeBackend
-from scripted import ScriptedClient, prompt_text
+from scripted import ScriptedClient, persona_ticket, prompt_text
 
 from agentsynth.scenarios.customer_dialogue import CustomerDialogue, DialogueOptions
 
@@ -26,7 +26,8 @@ def lines(path: Path) -> list[dict]:
 def three_message_customer(messages, schema):
     """Asks, follows up, then ends the conversation as resolved."""
     asked = prompt_text(messages).split("Conversation so far:\n", 1)[-1].count("CUSTOMER:")
-    return [{"message": "How long does the Aurora X2 take to charge from the wall?", "outcome": "continuing"},
+    return [{"message": f"How long does the Aurora X2 take to charge from the wall? (ticket {persona_ticket(messages)})",
+             "outcome": "continuing"},
             {"message": "And how much does it weigh?", "outcome": "continuing"},
             {"message": "Perfect, thank you!", "outcome": "resolved"}][min(asked, 2)]
 
