@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, SystemMessage
@@ -51,7 +52,9 @@ def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+@lru_cache(maxsize=256)  # building a schema costs more than the rest of a call; roles reuse their models
 def response_format(mode: str, model: type[BaseModel]) -> dict[str, Any]:
+    """What to send as `response_format` (cached: treat the result as read-only)."""
     schema = model.model_json_schema()
     if mode == "json_schema":
         name = "".join(c if c.isalnum() or c in "_-" else "_" for c in model.__name__)[:64]
@@ -65,7 +68,7 @@ def with_schema_in_prompt(messages: Sequence[LLMMessage], model: type[BaseModel]
     """JSON mode enforces only "some JSON": say which JSON in the system prompt."""
     note = (
         "\n\nReply with one JSON object that matches this JSON schema, and nothing else:\n"
-        + json.dumps(model.model_json_schema(), ensure_ascii=False)
+        + _schema_text(model)
     )
     out = list(messages)
     for i, message in enumerate(out):
@@ -73,6 +76,11 @@ def with_schema_in_prompt(messages: Sequence[LLMMessage], model: type[BaseModel]
             out[i] = SystemMessage(content=message.content + note)
             return out
     return [SystemMessage(content=note.strip()), *out]
+
+
+@lru_cache(maxsize=256)
+def _schema_text(model: type[BaseModel]) -> str:
+    return json.dumps(model.model_json_schema(), ensure_ascii=False)
 
 
 def rejects_response_format(error: BaseException) -> bool:

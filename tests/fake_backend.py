@@ -31,6 +31,8 @@ SCHEMA_IN_PROMPT = re.compile(r"matches this JSON schema[^\n]*\n(\{.*\})\s*$", r
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 512  # benchmarks open hundreds of connections at once
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients that time out and hang up are part of the tests
 
@@ -64,6 +66,7 @@ class FakeBackend:
         max_concurrent: int | None = None,
         latency: float = 0.0,
         azure_key: str = "test-key",
+        port: int = 0,
     ) -> None:
         self.faults = faults
         self.handlers = {**DEFAULT_HANDLERS, "Ping": lambda messages, schema: {"ok": True}, **(handlers or {})}
@@ -75,7 +78,7 @@ class FakeBackend:
         self.in_flight = 0
         self.peak_in_flight = 0
         self._lock = threading.Lock()
-        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -108,6 +111,12 @@ class FakeBackend:
 
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body go out in two writes: without this, Nagle's algorithm and the
+                # client's delayed ACK add ~40 ms to every reply.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self) -> None:
                 self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})

@@ -9,6 +9,7 @@ and its confidence is high; otherwise the answer is "unknown", which checks trea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
@@ -24,6 +25,7 @@ MIN_CHARS_FOR_STATISTICS = 40
 MIN_CONFIDENCE = 0.90
 
 
+@lru_cache(maxsize=4096)  # the critic asks about the same texts for several checks
 def detect_language(text: str) -> str:
     """ISO 639-1 code, or "unknown" when the text is too short or ambiguous."""
     letters = _LETTER.findall(text)

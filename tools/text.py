@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -85,6 +86,7 @@ def content_tokens(text: str) -> list[str]:
 _STEMMERS = threading.local()
 
 
+@lru_cache(maxsize=65536)  # a run stems the same words (and passages) over and over
 def stem(token: str) -> str:
     """English Snowball stem ("charges", "charged", "charging" → "charg"); CJK bigrams as-is."""
     if has_cjk(token) or len(token) <= 3:
@@ -97,7 +99,12 @@ def stem(token: str) -> str:
 
 def stems(text: str) -> list[str]:
     """Stemmed content tokens, numbers left out (they are checked on their own)."""
-    return [stem(t) for t in content_tokens(text) if not t.isdigit()]
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=4096)  # the critic's checks stem the same passage once per pair and check
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in content_tokens(text) if not t.isdigit())
 
 
 def has_cjk(text: str) -> bool:

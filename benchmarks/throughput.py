@@ -1,0 +1,201 @@
+"""Does the runner keep a backend busy? And what does the framework itself cost?
+
+    python benchmarks/throughput.py                  # all three parts (about 2 minutes)
+    python benchmarks/throughput.py --latency 0.2 --levels 1 8 32 128 --skip-memory
+
+1. Throughput: a loopback OpenAI-compatible server (a separate process, so its work does not
+   compete with the runner's; canned valid structured replies after a fixed latency) serves
+   seed_from_pdf over a generated document at each concurrency level. Each level gets
+   4 x concurrency work items. Calls inside an item are sequential (reader, writer, answerer,
+   critic), so the ideal is concurrency / (latency x calls per item) items/s; the table gives
+   items/s, model calls/s and the ratio to that ideal.
+2. Framework cost per model call: the same job with an in-process client that answers at once
+   (zero latency, no HTTP), CPU seconds of this process divided by model calls.
+3. Peak memory for a 300-page PDF: a generated 300-page PDF read, chunked and run with the
+   zero-latency client in a child process; its peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+TOPICS = ("battery", "inverter", "charger", "solar input", "display", "fan", "outlet", "cable", "case", "firmware")
+
+
+def write_document(path: Path, sections: int) -> Path:
+    """A manual with one distinct ~600-character section per work item."""
+    parts = []
+    for n in range(1, sections + 1):
+        topic = TOPICS[n % len(TOPICS)]
+        parts.append(
+            f"## Module {n}: the {topic}\n\n"
+            f"Module {n} of the Vega V{n} station is the {topic}. It weighs {n % 9 + 1}.{n % 7} kg and is rated for "
+            f"{100 + n * 3} W of continuous load. The {topic} of unit V{n} must be inspected every {n % 12 + 1} "
+            f"months by a certified technician. Replacing the {topic} takes about {n % 50 + 10} minutes with the "
+            f"T{n % 5 + 2} tool. The warranty of the V{n} {topic} lasts {n % 4 + 1} years from the date of purchase.\n")
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(latency: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    code = (f"import sys; sys.path.insert(0, {str(TESTS)!r}); from fake_backend import FakeBackend\n"
+            f"backend = FakeBackend(latency={latency}, port={port})\n"
+            "print('ready', flush=True)\n"
+            "backend._server.serve_forever()\n")
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+    return server, f"http://127.0.0.1:{port}"
+
+
+def run_level(document: Path, url: str, concurrency: int, workdir: Path) -> dict:
+    """One seed_from_pdf run through the loopback server; its items, calls and wall time."""
+    from agentsynth.run import main
+
+    out = workdir / f"c{concurrency}"
+    args = ["--input", str(document), "--chunk-unit", "chars", "--chunk-size", "800", "--chunk-overlap", "0",
+            "--limit", str(4 * concurrency), "--concurrency", str(concurrency), "--model", "openai-compatible:fake",
+            "--base-url", f"{url}/v1", "--no-cache", "--no-progress", "--out", str(out)]
+    started = time.monotonic()
+    rc = main(args)
+    wall = time.monotonic() - started
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    calls = manifest["usage"]["total"]["calls"]
+    return {"rc": rc, "items": manifest["counts"]["items_done"], "calls": calls, "wall": wall,
+            "run_wall": manifest["wall_seconds"]}
+
+
+def throughput(latency: float, levels: list[int]) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        document = write_document(Path(tmp) / "manual.md", 8 * max(levels) + 16)  # ~2 sections per chunk
+        server, url = start_server(latency)
+        try:
+            serving = psutil.Process(server.pid)
+            for c in levels:
+                server_cpu, own_cpu = sum(serving.cpu_times()[:2]), time.process_time()
+                r = run_level(document, url, c, Path(tmp))
+                server_cpu, own_cpu = sum(serving.cpu_times()[:2]) - server_cpu, time.process_time() - own_cpu
+                per_item = r["calls"] / r["items"]
+                ideal = c / (latency * per_item)
+                measured = r["items"] / r["run_wall"]
+                rows.append({"concurrency": c, "items": r["items"], "calls_per_item": round(per_item, 1),
+                             "items_per_s": round(measured, 2), "calls_per_s": round(r["calls"] / r["run_wall"], 1),
+                             "ideal_items_per_s": round(ideal, 2), "ratio": round(measured / ideal, 3),
+                             # busy share of one core: which side (runner or server) ran out of CPU
+                             "runner_cpu": round(own_cpu / r["wall"], 2), "server_cpu": round(server_cpu / r["wall"], 2)})
+                print(f"  concurrency {c:>4}: {measured:7.2f} items/s, {r['calls'] / r['run_wall']:7.1f} calls/s, "
+                      f"ideal {ideal:7.2f} items/s, ratio {measured / ideal:.0%}; CPU busy: runner "
+                      f"{rows[-1]['runner_cpu']:.0%}, server {rows[-1]['server_cpu']:.0%}", flush=True)
+        finally:
+            server.terminate()
+            server.wait()
+    return rows
+
+
+def framework_cost(items: int) -> dict:
+    """CPU seconds per model call with an in-process client that answers at once."""
+    sys.path.insert(0, str(TESTS))
+    from scripted import ScriptedClient
+
+    from agentsynth.scenarios.runner import RunSettings, run_scenario
+    from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
+    from agentsynth.tools.tokens import CHARACTERS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        document = write_document(Path(tmp) / "manual.md", 2 * items)
+        scenario = SeedFromPdf(SeedOptions(inputs=[document], chunk_size=800, chunk_overlap=0, measure=CHARACTERS))
+        client = ScriptedClient()
+        settings = RunSettings(out_dir=Path(tmp) / "out", model_label="zero-latency", concurrency=8,
+                               show_progress=False)
+        cpu0, wall0 = time.process_time(), time.monotonic()
+        summary = asyncio.run(run_scenario(scenario, settings, lambda role: client))
+        cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    calls = len(client.calls)
+    return {"items": summary.items_done, "model_calls": calls, "cpu_s": round(cpu, 2), "wall_s": round(wall, 2),
+            "cpu_ms_per_call": round(1000 * cpu / calls, 2)}
+
+
+def write_pdf(path: Path, pages: int) -> Path:
+    import pymupdf
+
+    doc = pymupdf.open()
+    for n in range(1, pages + 1):
+        page = doc.new_page()
+        topic = TOPICS[n % len(TOPICS)]
+        text = (f"Chapter {n}: the {topic}\n\n" + " ".join(
+            f"Item {n}.{k}: the {topic} of model V{n} is rated {100 + n + k} W and weighs {k + 1}.{n % 10} kg."
+            for k in range(12)))
+        page.insert_textbox(pymupdf.Rect(50, 50, 550, 800), text, fontsize=10)
+    doc.save(path)
+    return path
+
+
+def peak_memory(pages: int) -> dict:
+    """Peak RSS of a child process that reads, chunks and runs a `pages`-page PDF."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = write_pdf(Path(tmp) / "big.pdf", pages)
+        code = (
+            f"import sys, asyncio, resource; sys.path.insert(0, {str(TESTS)!r}); from pathlib import Path\n"
+            "from scripted import ScriptedClient\n"
+            "from agentsynth.scenarios.runner import RunSettings, run_scenario\n"
+            "from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions\n"
+            f"s = SeedFromPdf(SeedOptions(inputs=[Path({str(pdf)!r})], questions_per_chunk=1))\n"
+            f"r = asyncio.run(run_scenario(s, RunSettings(out_dir=Path({tmp!r}) / 'out', model_label='z', "
+            "concurrency=8, show_progress=False), lambda role: ScriptedClient()))\n"
+            "print(r.items_done, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        items, max_rss_kb = done.stdout.split()[-2:]
+    return {"pages": pages, "items": int(items), "peak_rss_mib": round(int(max_rss_kb) / 1024, 1),
+            "wall_s": round(time.monotonic() - started, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call (default 0.2)")
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 8, 32, 128])
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("AGENTSYNTH_CACHE_DIR", tempfile.mkdtemp())
+    print(f"1. throughput, loopback server with {args.latency * 1000:.0f} ms per call:", flush=True)
+    rows = throughput(args.latency, args.levels)
+    print("\n| concurrency | items | calls/item | items/s | calls/s | ideal items/s | ratio | runner CPU | server CPU |"
+          "\n|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['concurrency']} | {r['items']} | {r['calls_per_item']} | {r['items_per_s']} | {r['calls_per_s']} | "
+              f"{r['ideal_items_per_s']} | {r['ratio']:.0%} | {r['runner_cpu']:.0%} | {r['server_cpu']:.0%} |")
+    cost = framework_cost(40)
+    print(f"\n2. framework cost: {cost['cpu_ms_per_call']} ms CPU per model call "
+          f"({cost['model_calls']} calls, {cost['items']} items, {cost['cpu_s']} s CPU, zero-latency client)")
+    if not args.skip_memory:
+        memory = peak_memory(args.pages)
+        print(f"3. peak memory: {memory['peak_rss_mib']} MiB for a {memory['pages']}-page PDF "
+              f"({memory['items']} items, {memory['wall_s']} s, zero-latency client)")
+    print(f"(this process's own peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
