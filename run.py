@@ -452,10 +452,29 @@ def export_main(argv: list[str]) -> int:
     return 0
 
 
+def report_main(argv: list[str]) -> int:
+    from .tools.report import summary_lines, write_report
+
+    p = argparse.ArgumentParser(prog="run.py report", description="Write report.html for a run's output folder.")
+    p.add_argument("run_dir", type=Path, metavar="DIR", help="a run's output folder (holds manifest.json)")
+    args = p.parse_args(argv)
+    if not (args.run_dir / "manifest.json").is_file():
+        Console(stderr=True).print(f"[red]error:[/red] {args.run_dir}: no manifest.json (not a run's output folder)",
+                                   highlight=False, soft_wrap=True)
+        return 2
+    path = write_report(args.run_dir)
+    for line in summary_lines(args.run_dir):
+        Console().print(line, highlight=False, soft_wrap=True)
+    Console().print(f"[bold]Report:[/bold] {path}", soft_wrap=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["export"]:
         return export_main(argv[1:])
+    if argv[:1] == ["report"]:
+        return report_main(argv[1:])
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
     if args.list or args.validate:
@@ -528,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         if cache is not None:
             cache.close()
     print_summary(summary, Console())
+    _report(Path(summary.out_dir), console)
     skipped, warnings = _skipped_and_warnings(summary)
     for line in skipped:
         console.print(f"[yellow]skipped[/yellow] {line}", highlight=False, soft_wrap=True)
@@ -538,6 +558,21 @@ def main(argv: list[str] | None = None) -> int:
                       "continue with --resume", highlight=False, soft_wrap=True)
         return 0 if settings.budget.exhausted else 1  # a budget stop is what was asked for
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
+
+
+def _report(out_dir: Path, console: Console) -> None:
+    """report.html and its summary lines; a report that cannot be drawn never fails the run."""
+    from .tools.report import summary_lines, write_report
+
+    try:
+        path = write_report(out_dir)
+    except Exception as exc:  # the dataset is written; say why the report is missing
+        console.print(f"[yellow]warning[/yellow] report.html not written: {type(exc).__name__}: {exc}",
+                      highlight=False, soft_wrap=True)
+        return
+    for line in summary_lines(out_dir):
+        Console().print(line, highlight=False, soft_wrap=True)
+    Console().print(f"[bold]Report:[/bold] {path}", soft_wrap=True)
 
 
 def _skipped_and_warnings(summary: RunSummary) -> tuple[list[str], list[str]]:

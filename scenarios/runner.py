@@ -245,7 +245,7 @@ class _Outputs:
         self.rejected.write_many(result.rejected)
         self.progress.write_many([{
             "item_id": item.item_id, "status": "ok", "accepted": len(result.accepted),
-            "rejected": len(result.rejected), "usage": usage.as_dict(),
+            "rejected": len(result.rejected), "usage": usage.as_dict(), "at": round(time.time(), 3),
         }])
 
     def write_failure(self, item: WorkItem, error: BaseException, usage: UsageLedger) -> None:
@@ -253,7 +253,8 @@ class _Outputs:
         if isinstance(error, StructuredOutputError):
             failure["raw_reply"] = error.raw
         self.failed.write_many([failure])
-        self.progress.write_many([{"item_id": item.item_id, "status": "failed", "usage": usage.as_dict()}])
+        self.progress.write_many([{"item_id": item.item_id, "status": "failed", "usage": usage.as_dict(),
+                                    "at": round(time.time(), 3)}])
 
     def close(self) -> None:
         for appender in (self.data, self.rejected, self.failed, self.train, self.progress,
