@@ -149,18 +149,33 @@ class FakeBackend:
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             crowded = self.max_concurrent is not None and self.in_flight > self.max_concurrent
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            with self._lock:
+                if not released:
+                    self.in_flight -= 1
+                    released = True
+
+        def send(status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+            # The slot is free once the reply is ready: a client that sends its next request the
+            # moment this one arrives must not find it still counted.
+            release()
+            http._send(status, payload, headers)
+
         try:
             if crowded:
-                http._send(429, {"error": {"message": "Too many requests", "type": "rate_limit"}}, {"retry-after": "0"})
+                send(429, {"error": {"message": "Too many requests", "type": "rate_limit"}}, {"retry-after": "0"})
                 return
             if protocol == "azure" and http.headers.get("api-key") != self.azure_key:
-                http._send(401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key"}})
+                send(401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key"}})
                 return
             if protocol == "azure" and "api-version" not in request.query:
-                http._send(404, {"error": {"code": "404", "message": "Resource not found"}})
+                send(404, {"error": {"code": "404", "message": "Resource not found"}})
                 return
             if self.reject_json_schema and body.get("response_format", {}).get("type") == "json_schema":
-                http._send(422, {"detail": [{"loc": ["body", "response_format", "type"],
+                send(422, {"detail": [{"loc": ["body", "response_format", "type"],
                                              "msg": "Input should be 'text' or 'json_object'"}]})
                 return
             time.sleep(self.latency)
@@ -172,19 +187,19 @@ class FakeBackend:
                 http.close_connection = True
                 return
             if fault and fault.status:
-                http._send(fault.status, {"error": {"message": f"injected {fault.status}"}}, fault.headers)
+                send(fault.status, {"error": {"message": f"injected {fault.status}"}}, fault.headers)
                 return
             content = fault.content if fault and fault.content is not None else self._reply(body, schema)
             prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
             completion_tokens = len(content.split())
             if protocol == "ollama":
-                http._send(200, {
+                send(200, {
                     "model": body.get("model"), "created_at": "2026-01-01T00:00:00Z",
                     "message": {"role": "assistant", "content": content}, "done": True, "done_reason": "stop",
                     "prompt_eval_count": prompt_tokens, "eval_count": completion_tokens,
                 })
             else:
-                http._send(200, {
+                send(200, {
                     "id": f"chatcmpl-{request.number}", "object": "chat.completion", "created": 0,
                     "model": body.get("model", "fake"),
                     "choices": [{"index": 0, "finish_reason": "stop",
@@ -193,8 +208,7 @@ class FakeBackend:
                               "total_tokens": prompt_tokens + completion_tokens},
                 })
         finally:
-            with self._lock:
-                self.in_flight -= 1
+            release()
 
     def _reply(self, body: dict[str, Any], schema: dict[str, Any] | None) -> str:
         messages = [_to_llm_message(m) for m in body.get("messages", [])]
