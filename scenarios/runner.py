@@ -262,6 +262,14 @@ class _Outputs:
             appender.close()
 
 
+def _unfinished(out_dir: Path) -> bool:
+    """Does `out_dir` hold a run that did not finish (its manifest never said "complete")?"""
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("status") != "complete"
+    except (OSError, ValueError):
+        return (out_dir / PROGRESS).exists()  # killed before its manifest was written
+
+
 def _prepare_resume(out_dir: Path, fingerprint: str, scenario: Scenario) -> set[str]:
     """Keep what finished items wrote; drop partial output of items in flight at the crash."""
     manifest_path = out_dir / MANIFEST
@@ -322,7 +330,12 @@ async def run_scenario(
     role_models = {role: _role_model(client_for_role(role), settings) for role in scenario.roles}
     out_dir = settings.out_dir
     if not settings.resume and any((out_dir / name).exists() for name in (DATA, PROGRESS)):
-        raise AgentsynthError(f"{out_dir}: already holds a run; pass --resume to continue it or choose another --out")
+        if _unfinished(out_dir):  # killed, interrupted or stopped: go on where it stopped
+            console.print(f"[yellow]resuming[/yellow] the unfinished run in {out_dir} (same configuration required)",
+                          highlight=False, soft_wrap=True)
+            settings.resume = True
+        else:
+            raise AgentsynthError(f"{out_dir}: already holds a run (finished); choose another --out")
     out_dir.mkdir(parents=True, exist_ok=True)
     plan_usage = UsageLedger()
     plan = await scenario.aplan(PlanContext(

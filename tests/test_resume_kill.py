@@ -41,7 +41,8 @@ def test_sigkill_at_random_points_then_resume_gives_the_uninterrupted_dataset(tm
         assert items >= 6
         kills = 0
         for attempt in range(3):
-            args = command(out, server.url) + (["--resume"] if attempt else [])
+            # The second start finds the unfinished run and resumes it without being told to.
+            args = command(out, server.url) + (["--resume"] if attempt == 2 else [])
             process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             # A random point: after some items are on disk, plus a random part of the next one.
             target = min(len(lines(out / "progress.jsonl")) + rng.randint(1, 2), items - 1)
@@ -57,10 +58,12 @@ def test_sigkill_at_random_points_then_resume_gives_the_uninterrupted_dataset(tm
             if attempt == 1:  # a power cut in the middle of writing a record
                 with open(out / "data.jsonl", "a", encoding="utf-8") as f:
                     f.write('{"id": "torn-by-a-crash", "messages": [{"role": "us')
-        finished = subprocess.run(command(out, server.url) + ["--resume"], cwd=REPO, capture_output=True, text=True,
-                                  timeout=300)
+        unfinished = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] != "complete"
+        finished = subprocess.run(command(out, server.url) + ([] if unfinished else ["--resume"]), cwd=REPO,
+                                  capture_output=True, text=True, timeout=300)
     assert kills >= 2, "the kills did not land while the run was going"
     assert finished.returncode == 0, finished.stderr[-2000:]
+    assert not unfinished or "resuming the unfinished run" in finished.stderr  # no --resume needed
     for name in ("data.jsonl", "rejected.jsonl"):
         got, expected = ids(out, name), ids(reference, name)
         assert len(got) == len(set(got)), f"{name}: a record written twice"
