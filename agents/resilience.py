@@ -105,6 +105,7 @@ class AdaptiveLimiter:
         self.cooldown = cooldown
         self._streak = 0
         self._last_cut = float("-inf")
+        self._last_limited = float("-inf")
         self._condition: asyncio.Condition | None = None
 
     def _cond(self) -> asyncio.Condition:
@@ -126,6 +127,7 @@ class AdaptiveLimiter:
     def rate_limited(self) -> None:
         # One cut per cooldown: a burst of 429s from calls already in flight is one signal.
         now = time.monotonic()
+        self._last_limited = now
         if now - self._last_cut >= self.cooldown:
             self.limit = max(1, self.limit // 2)
             self.lowest = min(self.lowest, self.limit)
@@ -134,7 +136,11 @@ class AdaptiveLimiter:
 
     async def succeeded(self) -> None:
         self._streak += 1
-        if self.limit < self.max_limit and self._streak >= self.limit:
+        # Probe one call higher only after a quiet cooldown: probing again as soon as a fast
+        # backend answers twice keeps the limit above capacity, and the same unlucky call can
+        # collect a 429 on every retry until it gives up.
+        quiet = time.monotonic() - self._last_limited >= self.cooldown
+        if self.limit < self.max_limit and self._streak >= self.limit and quiet:
             self.limit += 1
             self._streak = 0
             async with self._cond():
