@@ -374,14 +374,6 @@ def _swarm(topology, spec, copies, by_name, termination, task_types, info: Built
                  custom_message_types=[*task_types, StructuredHandoff])
 
 
-def builtin_spec_path(scenario: str, team: str) -> Path:
-    return SPECS_DIR / SCENARIO_TEAMS[scenario].teams[team]
-
-
-def built_team(team: Team) -> BuiltTeam | None:
-    return getattr(team, "_agentsynth_built", None)
-
-
 def user_prompt_template(agent: BuiltAgent) -> str:
     """What the agent is asked each turn, as a template (its values come from the messages)."""
     if agent.spec.role == "custom":

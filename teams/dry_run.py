@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
-from typing import Any, Literal
+from typing import Any
 
 from autogen_core import CancellationToken
 from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, ModelInfo, RequestUsage
@@ -218,5 +218,3 @@ def _user_prompt(agent, copies) -> str:
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.strip().splitlines()) or "    (empty)"
 
-
-Format = Literal["text", "mermaid"]

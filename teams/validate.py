@@ -359,8 +359,4 @@ class Checker:
                 self._condition(record.accept_when, source, ("record", "accept_when"))
 
 
-def describe_problems(error: SpecError) -> str:
-    count = len(error.problems)
-    return f"{count} problem{'s' if count != 1 else ''}:\n" + "\n".join(f"  {p}" for p in error.problems)
-
 
