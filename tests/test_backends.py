@@ -301,6 +301,10 @@ def fault_plan(request) -> Fault | None:
     n = request.number
     if "Section 7:" in json.dumps(request.body):
         return Fault(status=500)  # this item's backend never recovers: the item fails, with that cause
+    if "Section 9:" in json.dumps(request.body):
+        # This item's only trouble is a reader that never complies (repairs run out, the reader
+        # degrades): the random faults below would make whether it survives a matter of timing.
+        return Fault(content="I cannot help with that.") if request.schema_title == "ReaderReply" else None
     if n % 7 == 0:
         return Fault(status=429, headers={"retry-after": "0"})
     if n % 11 == 0:
@@ -315,8 +319,6 @@ def fault_plan(request) -> Fault | None:
         return Fault(content='{"facts": [ {"fact": "unterminated')  # invalid JSON
     if n % 29 == 0:
         return Fault(content='{"something": "else"}')  # valid JSON, wrong schema
-    if "Section 9:" in json.dumps(request.body) and request.schema_title == "ReaderReply":
-        return Fault(content="I cannot help with that.")  # never complies: repairs run out, the reader degrades
     return None
 
 
