@@ -453,8 +453,6 @@ def export_main(argv: list[str]) -> int:
 
 
 def report_main(argv: list[str]) -> int:
-    from .tools.report import summary_lines, write_report
-
     p = argparse.ArgumentParser(prog="run.py report", description="Write report.html for a run's output folder.")
     p.add_argument("run_dir", type=Path, metavar="DIR", help="a run's output folder (holds manifest.json)")
     args = p.parse_args(argv)
@@ -462,11 +460,7 @@ def report_main(argv: list[str]) -> int:
         Console(stderr=True).print(f"[red]error:[/red] {args.run_dir}: no manifest.json (not a run's output folder)",
                                    highlight=False, soft_wrap=True)
         return 2
-    path = write_report(args.run_dir)
-    for line in summary_lines(args.run_dir):
-        Console().print(line, highlight=False, soft_wrap=True)
-    Console().print(f"[bold]Report:[/bold] {path}", soft_wrap=True)
-    return 0
+    return 0 if _report(args.run_dir, Console(stderr=True)) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -560,19 +554,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
 
 
-def _report(out_dir: Path, console: Console) -> None:
+def _report(out_dir: Path, console: Console) -> bool:
     """report.html and its summary lines; a report that cannot be drawn never fails the run."""
-    from .tools.report import summary_lines, write_report
+    from .tools.report import gather, summary_lines, write_report
 
     try:
-        path = write_report(out_dir)
+        data = gather(out_dir)  # the run's files, read once for the page and the summary
+        path = write_report(out_dir, data)
     except Exception as exc:  # the dataset is written; say why the report is missing
         console.print(f"[yellow]warning[/yellow] report.html not written: {type(exc).__name__}: {exc}",
                       highlight=False, soft_wrap=True)
-        return
-    for line in summary_lines(out_dir):
+        return False
+    for line in summary_lines(out_dir, data):
         Console().print(line, highlight=False, soft_wrap=True)
     Console().print(f"[bold]Report:[/bold] {path}", soft_wrap=True)
+    return True
 
 
 def _skipped_and_warnings(summary: RunSummary) -> tuple[list[str], list[str]]:

@@ -299,7 +299,7 @@ def _graph(topology, copies, by_name, termination, task_types, params, info: Bui
                 condition=(lambda message, i=i, router=router: router.fires(i, message)) if routed else None,
                 activation_group=f"{source}->{target}" if own_group else None,
             )
-            info.edges.append((source, target, _edge_label(edge, limits[i])))
+            info.edges.append((source, target, edge_label(edge, limits[i])))
             safety += (limits[i] or 0) * len(by_name)
     builder.set_entry_point(by_name[entry])
     # The graph ends by itself; this only stops a spec whose loops are bounded by conditions alone.
@@ -309,7 +309,7 @@ def _graph(topology, copies, by_name, termination, task_types, params, info: Bui
                      custom_message_types=task_types)
 
 
-def _edge_label(edge: Edge, limit: int | None) -> str:
+def edge_label(edge: Edge, limit: int | str | None) -> str:
     parts = [edge.when.describe()] if edge.when else (["otherwise"] if edge.otherwise else [])
     if limit is not None:
         parts.append(f"at most {limit}×")

@@ -22,7 +22,7 @@ from rich.console import Console
 from ..agents.base import load_prompt
 from ..agents.metering import UsageLedger
 from ..errors import AgentsynthError
-from .build import BuiltTeam, model_role, output_model, resolve, user_prompt_template
+from .build import BuiltTeam, edge_label, model_role, output_model, resolve, user_prompt_template
 from .spec import LoadedSpec
 
 _catching: ContextVar[bool] = ContextVar("agentsynth_dry_run", default=False)
@@ -119,13 +119,7 @@ def _task_text(task: Any) -> str:
 def static_edges(loaded: LoadedSpec) -> list[tuple[str, str, str]]:
     topo = loaded.spec.topology
     if topo.type == "graph":
-        out = []
-        for e in topo.edges:
-            parts = [e.when.describe()] if e.when else (["otherwise"] if e.otherwise else [])
-            if e.max_times is not None:
-                parts.append(f"at most {e.max_times}×")
-            out.append((e.source, e.target, ", ".join(parts)))
-        return out
+        return [(e.source, e.target, edge_label(e, e.max_times)) for e in topo.edges]
     if topo.type == "round_robin":
         order = topo.order or [a.name for a in loaded.spec.agents]
         return [(a, b, "") for a, b in zip(order, order[1:] + order[:1])]

@@ -130,11 +130,11 @@ def plots(data: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def write_report(out_dir: Path) -> Path:
-    """Write `report.html` for the run in `out_dir`; its path."""
+def write_report(out_dir: Path, data: dict[str, Any] | None = None) -> Path:
+    """Write `report.html` for the run in `out_dir` (from `gather`'s data, if given); its path."""
     from jinja2 import Environment, select_autoescape
 
-    data = gather(out_dir)
+    data = data or gather(out_dir)
     template = resources.files(__package__).joinpath("report.html.j2").read_text(encoding="utf-8")
     env = Environment(autoescape=select_autoescape(default=True))
     env.filters["pct"] = lambda x: "–" if x is None else f"{x:.0%}"
@@ -150,9 +150,9 @@ def write_report(out_dir: Path) -> Path:
     return path
 
 
-def summary_lines(out_dir: Path) -> list[str]:
+def summary_lines(out_dir: Path, data: dict[str, Any] | None = None) -> list[str]:
     """A few terminal lines: acceptance and the top reasons for rejection."""
-    data = gather(out_dir)
+    data = data or gather(out_dir)
     lines = [f"acceptance {data['acceptance']:.0%} ({len(data['accepted'])} of "
              f"{len(data['accepted']) + len(data['rejected'])} records)" if data["acceptance"] is not None
              else "no records"]
