@@ -239,9 +239,13 @@ class Backends:
 
 def _remote_client(settings: ModelSettings) -> tuple[ChatCompletionClient, str]:
     """AutoGen's client for a remote spec, and the endpoint it talks to."""
+    from .lean_openai import aiohttp_client, use_lean_completions  # imports the OpenAI SDK: only for remote specs
+
     spec = settings.spec
     info = model_info_for(settings)
     common: dict[str, Any] = {"max_retries": 0}  # our RetryPolicy is the one retry policy
+    if spec.provider in ("openai", "openai-compatible", "azure"):
+        common["http_client"] = aiohttp_client()
     if settings.temperature is not None:
         common["temperature"] = settings.temperature
     if settings.seed is not None:
@@ -253,6 +257,7 @@ def _remote_client(settings: ModelSettings) -> tuple[ChatCompletionClient, str]:
         base_url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
         client = OpenAIChatCompletionClient(model=spec.name, api_key=key, base_url=base_url, model_info=info,
                                             timeout=settings.timeout, **common)
+        use_lean_completions(client)
         return client, base_url
     if spec.provider == "openai-compatible":
         from autogen_ext.models.openai import OpenAIChatCompletionClient
@@ -265,6 +270,7 @@ def _remote_client(settings: ModelSettings) -> tuple[ChatCompletionClient, str]:
         key = os.environ.get(settings.api_key_env or "OPENAI_COMPATIBLE_API_KEY") or "no-key"
         client = OpenAIChatCompletionClient(model=spec.name, api_key=key, base_url=base_url, model_info=info,
                                             timeout=settings.timeout, **common)
+        use_lean_completions(client)
         return client, base_url
     if spec.provider == "azure":
         from autogen_ext.models.openai import AzureOpenAIChatCompletionClient
@@ -282,6 +288,7 @@ def _remote_client(settings: ModelSettings) -> tuple[ChatCompletionClient, str]:
             azure_deployment=spec.name, model=settings.model_name or spec.name, azure_endpoint=endpoint,
             api_version=api_version, model_info=info, timeout=settings.timeout, **auth, **common,
         )
+        use_lean_completions(client)
         return client, endpoint
     if spec.provider == "ollama":
         from autogen_ext.models.ollama import OllamaChatCompletionClient

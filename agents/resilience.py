@@ -58,10 +58,30 @@ def _retry_after(error: BaseException) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
+# The OpenAI SDK's aiohttp transport re-raises every aiohttp connection error as httpx's
+# ConnectTimeout; the original, at the root of the exception chain, says what happened.
+_AIOHTTP_DROPPED = {"ServerDisconnectedError", "ClientOSError", "ClientPayloadError"}
+_AIOHTTP_UNREACHABLE = {"ClientConnectorError", "ClientConnectorDNSError"}
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
 def classify(error: BaseException) -> Failure:
-    """What kind of failure this is, across the OpenAI SDK, Ollama and httpx."""
+    """What kind of failure this is, across the OpenAI SDK (httpx or aiohttp), Ollama and httpx."""
     if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
         return Failure("timeout", True)
+    causes = {type(e).__name__ for e in _chain(error)}
+    if causes & _AIOHTTP_UNREACHABLE:
+        return Failure("unreachable", True)
+    if causes & _AIOHTTP_DROPPED:
+        return Failure("connection", True)
     name = type(error).__name__
     if name in ("ClientAuthenticationError", "CredentialUnavailableError"):  # azure-identity
         return Failure("auth", False)

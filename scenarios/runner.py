@@ -14,6 +14,7 @@ Output directory:
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import time
@@ -409,8 +410,9 @@ async def run_scenario(
             progress.update(advance=0 if item_usage.interrupted else 1, usage=run_usage.short(), **counts)
 
     status = "complete"
+    items_started = time.monotonic()
     try:
-        with progress.bar:
+        with progress.bar, _startup_objects_frozen():
             await asyncio.gather(*(run_one(item) for item in todo))
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
@@ -426,8 +428,28 @@ async def run_scenario(
         manifest.update(scenario.report(out_dir))
         manifest["dataset_gate"] = gate.report(list(read_records(out_dir / REJECTED)))
         manifest["views"] = list(scenario.views())
+        # Reading and chunking (planning) apart from the items: throughput is items_seconds'.
+        manifest["timing"] = {"planning_seconds": round(items_started - started, 2),
+                              "items_seconds": round(time.monotonic() - items_started, 2)}
         summary = _finish(manifest, out_dir, items, run_usage, plan, started, status)
     return summary
+
+
+@contextmanager
+def _startup_objects_frozen() -> Iterator[None]:
+    """Keep the objects that outlive every item (imported modules, language profiles,
+    the plan's chunks) out of the cyclic garbage collector while the items run.
+
+    A full collection scans every tracked object; with ~350k of them it paused the event
+    loop for 150-300 ms, ten times in a 15-second run at 32 items in flight, stalling
+    every team at once. Frozen objects are skipped (and unfrozen after the run, so a
+    process that goes on to other work can still reclaim them)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _role_model(model: ChatCompletionClient | RoleModel, settings: RunSettings) -> RoleModel:

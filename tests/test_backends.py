@@ -129,6 +129,41 @@ def test_json_mode_puts_the_schema_in_the_prompt(tmp_path, one_page_pdf):
     assert all("matches this JSON schema" in r.body["messages"][0]["content"] for r in requests)
 
 
+@pytest.mark.parametrize("provider", ["openai-compatible", "azure"])
+def test_lean_completions_send_the_same_body_as_the_sdk(provider, monkeypatch):
+    """The runner's clients skip the SDK's request transform (agents/lean_openai.py);
+    the server must receive exactly what the SDK's own path sends."""
+    from autogen_core.models import SystemMessage
+
+    from agentsynth.agents.lean_openai import LeanCompletions
+    from agentsynth.agents.models import _remote_client
+
+    with FakeBackend(azure_key="k") as server:
+        monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.url)
+        monkeypatch.setenv("AZURE_OPENAI_API_VERSION", "2024-10-21")
+        monkeypatch.setenv("AZURE_OPENAI_API_KEY", "k")
+        settings = ModelSettings(model=f"{provider}:m", base_url=f"{server.url}/v1" if provider != "azure" else None,
+                                 temperature=0.3, seed=7)
+        lean, _ = _remote_client(settings)
+        plain, _ = _remote_client(settings)
+        plain._client.chat.completions = openai.resources.chat.AsyncCompletions(plain._client)
+        assert isinstance(lean._client.chat.completions, LeanCompletions)
+        messages = [SystemMessage(content="You write questions."), UserMessage(content="Chunk: the fan ✓", source="u")]
+        schema = {"type": "json_schema", "json_schema": {"name": "Reply", "strict": True, "schema": {
+            "type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"], "additionalProperties": False}}}
+
+        async def ask_both() -> None:
+            for client in (lean, plain):
+                await client.create(messages, extra_create_args={"response_format": schema, "max_tokens": 50})
+                await client.close()
+
+        asyncio.run(ask_both())
+        sent_lean, sent_plain = server.requests
+    assert sent_lean.path == sent_plain.path and sent_lean.query == sent_plain.query
+    assert sent_lean.body == sent_plain.body
+    assert sent_lean.body["messages"][1]["content"] == "Chunk: the fan ✓" and sent_lean.body["response_format"] == schema
+
+
 def test_azure_shape_deployment_url_api_version_and_key(tmp_path, one_page_pdf, monkeypatch):
     with FakeBackend(azure_key="azure-secret") as server:
         monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -40,6 +41,10 @@ def test_seed_from_pdf_writes_dataset_manifest_and_upload_file(tmp_path):
         "items": summary.items, "items_done": summary.items, "accepted": len(data), "rejected": len(rejected), "failed": 0,
     }
     assert [t["messages"] for t in train] == [d["messages"] for d in data]
+    timing = manifest["timing"]  # throughput is measured over the items, planning apart
+    assert 0 < timing["planning_seconds"] and 0 < timing["items_seconds"]
+    assert abs(timing["planning_seconds"] + timing["items_seconds"] - manifest["wall_seconds"]) < 0.5
+    assert gc.get_freeze_count() == 0, "objects frozen for the run are handed back to the collector"
     assert set(manifest["usage"]["per_role"]) == {"reader", "question_writer", "answerer", "critic"}
     assert manifest["documents"][0]["page_triage"]["2"] == "mixed"
     doc = read_pdf(SAMPLE_PDF)
