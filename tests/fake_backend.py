@@ -122,9 +122,10 @@ class FakeBackend:
                 self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
 
             def do_POST(self) -> None:
+                arrived = time.monotonic()
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                backend._serve(self, body)
+                backend._serve(self, body, arrived)
 
             def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(payload).encode("utf-8")
@@ -138,7 +139,7 @@ class FakeBackend:
 
         return Handler
 
-    def _serve(self, http: Any, body: dict[str, Any]) -> None:
+    def _serve(self, http: Any, body: dict[str, Any], arrived: float) -> None:
         url = urlparse(http.path)
         protocol = "ollama" if url.path == "/api/chat" else "azure" if url.path.startswith("/openai/deployments/") else "openai"
         schema = _schema_of(body, protocol)
@@ -178,8 +179,11 @@ class FakeBackend:
                 send(422, {"detail": [{"loc": ["body", "response_format", "type"],
                                              "msg": "Input should be 'text' or 'json_object'"}]})
                 return
-            time.sleep(self.latency)
             fault = self.faults(request) if self.faults else None
+            answers = not (fault and (fault.drop or fault.status))
+            content = "" if not answers else fault.content if fault and fault.content is not None else self._reply(body, schema)
+            # `latency` is the time from request to reply, however long the reply took to make.
+            time.sleep(max(0.0, arrived + self.latency - time.monotonic()))
             if fault and fault.delay:
                 time.sleep(fault.delay)
             if fault and fault.drop:
@@ -189,7 +193,6 @@ class FakeBackend:
             if fault and fault.status:
                 send(fault.status, {"error": {"message": f"injected {fault.status}"}}, fault.headers)
                 return
-            content = fault.content if fault and fault.content is not None else self._reply(body, schema)
             prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
             completion_tokens = len(content.split())
             if protocol == "ollama":

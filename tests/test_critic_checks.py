@@ -128,6 +128,34 @@ def test_language():
                               "Die Aurora X2 wiegt 12,5 kg und ist damit sehr leicht zu tragen.", "en").passed
 
 
+SOURCE_EN = ("The Aurora X2 power station weighs 12.5 kg and is rated for 600 W of continuous output. "
+             "Its battery must be inspected every six months by a certified technician.")
+
+
+def test_language_of_text_made_of_the_passages_words_needs_no_statistics(monkeypatch):
+    import agentsynth.tools.language as language
+
+    def no_statistics(text):
+        raise AssertionError(f"langdetect was asked about {text!r}")
+
+    language.detect_language.cache_clear()
+    assert language.detect_language(SOURCE_EN) == "en"  # the passage itself: once per passage
+    monkeypatch.setattr(language, "detect_langs", no_statistics)
+    assert check_language("How often must the battery of the Aurora X2 be inspected?",
+                          "The battery must be inspected every six months by a certified technician.",
+                          "en", SOURCE_EN).passed
+
+
+def test_language_of_another_language_still_fails_with_the_passage_given():
+    german = "Die Batterie der Aurora X2 muss alle sechs Monate von einem Techniker geprüft werden."
+    french = "La batterie de l'Aurora X2 doit être inspectée tous les six mois par un technicien certifié."
+    for answer in (german, french):
+        result = check_language("How often must the battery of the Aurora X2 be inspected?", answer, "en", SOURCE_EN)
+        assert not result.passed and "answer is in" in result.detail
+    # a passage in another language than the run's proves nothing about the texts
+    assert not check_language("Wie oft muss die Batterie der Aurora X2 geprüft werden?", german, "en", german).passed
+
+
 def test_duplicates_and_near_duplicates():
     registry = QuestionRegistry()
     registry.add("How much does the Aurora X2 weigh?")
