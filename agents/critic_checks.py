@@ -129,7 +129,7 @@ def _unit_key(unit: str) -> str:
 def check_numbers_grounded(answer: str, source: str) -> CheckResult:
     """Every number in the answer occurs in the source, and a unit attached to it occurs
     next to that number in the source (so "5 GB" cannot stand for the source's "5 MB")."""
-    source_numbers = _numbers(source)
+    source_numbers = _source_numbers(source)
     missing = sorted(n for n in _numbers(answer) if n not in source_numbers)
     if missing:
         return _fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
@@ -175,7 +175,7 @@ def named_terms(answer: str) -> list[str]:
 
 
 def _missing_terms(text: str, source: str) -> list[str]:
-    source_plain = plain(source)
+    source_plain = _source_plain(source)
     return list(dict.fromkeys(t for t in named_terms(text) if normalize(t) not in source_plain))
 
 
@@ -197,10 +197,37 @@ def check_question_terms_grounded(question: str, source: str, subject: str = "")
 
 # --- lexical support and topic ----------------------------------------------------------
 
+# The critic checks every pair of an item, sentence by sentence, against the same passage:
+# what the checks derive from a passage is worked out once (read-only results).
+_PASSAGES = 256
+
+
+@lru_cache(maxsize=_PASSAGES)
+def _source_stems(source: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in content_tokens(plain(source)))
+
+
+@lru_cache(maxsize=_PASSAGES)
+def _source_plain(source: str) -> str:
+    return plain(source)
+
+
+@lru_cache(maxsize=_PASSAGES)
+def _source_numbers(source: str) -> frozenset[str]:
+    return frozenset(_numbers(source))
+
+
+@lru_cache(maxsize=_PASSAGES)
+def _source_sentences(source: str) -> tuple[tuple[tuple[str, frozenset[str]], ...], Counter]:
+    """The passage's sentences with their stems, and in how many sentences each stem occurs."""
+    units = tuple((unit, frozenset(stems(unit))) for unit in (sentences(source) or [source]))
+    return units, Counter(word for _, unit_stems in units for word in unit_stems)
+
+
 def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
     """Share of `text`'s distinct content words (stemmed) that occur in `source`.
     Distinct, so repeating grounded words cannot dilute an invented one."""
-    source_stems = {stem(t) for t in content_tokens(plain(source))}
+    source_stems = _source_stems(source)
     tokens = list(dict.fromkeys(t for t in content_tokens(text) if not t.isdigit()))
     if not tokens:
         return 1.0, 0, []
@@ -229,7 +256,8 @@ def check_content_supported(answer: str, source: str) -> CheckResult:
 def best_supporting_sentence(answer: str, source: str) -> str:
     """The source sentence sharing the most content words with the answer."""
     answer_stems = set(stems(answer))
-    return max(sentences(source) or [""], key=lambda s: len(answer_stems & set(stems(s))))
+    units, _ = _source_sentences(source)
+    return max(units, key=lambda unit: len(answer_stems & unit[1]))[0] if source.strip() else ""
 
 
 def answer_relevance(
@@ -244,8 +272,7 @@ def answer_relevance(
     """
     implicit = set(stems(subject))
     question_stems = [w for w in stems(question) if w not in implicit]
-    units = sentences(source) or [source]
-    frequency = Counter(word for unit in units for word in set(stems(unit)))
+    units, frequency = _source_sentences(source)
     if not any(frequency[w] for w in question_stems):
         return None  # nothing asked that the source words could show: overlap cannot tell
     weight = {word: len(units) / (1 + frequency[word]) for word in question_stems}
