@@ -395,6 +395,10 @@ class QuestionRegistry:
         self.similarity = similarity
         self._questions: list[str] = []
         self._normalized: set[str] = set()
+        # token_sort_ratio(a, b) is ratio() of the two strings with their words sorted: sorting
+        # each question once, not once per comparison, makes a lookup ~5x cheaper, which
+        # matters because every check scans all the questions accepted so far.
+        self._sorted: list[str] = []
 
     def __len__(self) -> int:
         return len(self._questions)
@@ -403,14 +407,19 @@ class QuestionRegistry:
         key = normalize(question)
         if key in self._normalized:
             return question
-        match = process.extractOne(key, self._questions, scorer=fuzz.token_sort_ratio, score_cutoff=self.similarity)
-        return match[0] if match else None
+        match = process.extractOne(_words_sorted(key), self._sorted, scorer=fuzz.ratio, score_cutoff=self.similarity)
+        return self._questions[match[2]] if match else None
 
     def add(self, question: str) -> None:
         key = normalize(question)
         if key not in self._normalized:
             self._normalized.add(key)
             self._questions.append(key)
+            self._sorted.append(_words_sorted(key))
+
+
+def _words_sorted(text: str) -> str:
+    return " ".join(sorted(text.split()))
 
 
 def check_not_duplicate(question: str, registry: QuestionRegistry) -> CheckResult:

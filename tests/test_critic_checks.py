@@ -23,6 +23,7 @@ from agentsynth.agents.critic_checks import (
     named_terms,
     run_checks,
 )
+from agentsynth.tools.text import normalize
 
 
 @pytest.mark.parametrize("answer", [
@@ -163,6 +164,31 @@ def test_duplicates_and_near_duplicates():
     assert not check_not_duplicate("How much does the Aurora X2 weigh ?", registry).passed
     assert not check_not_duplicate("How much does Aurora X2 weigh?", registry).passed
     assert check_not_duplicate("How long does the Aurora X2 take to charge?", registry).passed
+    assert not check_not_duplicate("Does the Aurora X2 weigh how much?", registry).passed  # same words, reordered
+
+
+def test_duplicate_lookup_agrees_with_token_sort_ratio_on_every_pair():
+    import random
+
+    from rapidfuzz import fuzz
+
+    rng = random.Random(7)
+    vocabulary = "how what much long does the aurora x2 unit weigh charge take to battery last warranty is".split()
+    questions = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(6, 12))) + "?" for _ in range(200)]
+    for original in questions[:100]:  # probes near some accepted question: words shuffled, one changed
+        words = original.rstrip("?").split()
+        rng.shuffle(words)
+        words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        questions.append(" ".join(words) + "?")
+    registry = QuestionRegistry()
+    for accepted in questions[:200]:
+        registry.add(accepted)
+    outcomes = set()
+    for probe in questions[200:]:
+        expected = max((fuzz.token_sort_ratio(normalize(probe), normalize(q)) for q in questions[:200]), default=0)
+        assert (registry.find_duplicate(probe) is not None) == (expected >= registry.similarity), probe
+        outcomes.add(expected >= registry.similarity)
+    assert outcomes == {True, False}, "the probes must include duplicates and non-duplicates"
 
 
 def test_run_checks_on_a_good_pair_all_pass():
