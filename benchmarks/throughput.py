@@ -1,14 +1,16 @@
 """Does the runner keep a backend busy? And what does the framework itself cost?
 
-    python benchmarks/throughput.py                  # all three parts (about 2 minutes)
+    python benchmarks/throughput.py                  # all three parts (about 5 minutes on 2 cores)
     python benchmarks/throughput.py --latency 0.2 --levels 1 8 32 128 --skip-memory
 
 1. Throughput: a loopback OpenAI-compatible server (a separate process, so its work does not
-   compete with the runner's; canned valid structured replies after a fixed latency) serves
-   seed_from_pdf over a generated document at each concurrency level. Each level gets
-   4 x concurrency work items. Calls inside an item are sequential (reader, writer, answerer,
-   critic), so the ideal is concurrency / (latency x calls per item) items/s; the table gives
-   items/s, model calls/s and the ratio to that ideal.
+   compete with the runner's; canned valid structured replies, each sent `latency` after its
+   request arrived) serves seed_from_pdf over a generated document at each concurrency level,
+   8 work items per slot. Calls inside an item are sequential (reader, writer, answerer,
+   critic), so the ideal is concurrency / (latency x calls per item) items/s. The ratio is
+   taken while every slot is busy: from the start of the items until the last item starts
+   (when the (items - concurrency)th finishes); the final drain, and planning, are shown
+   beside it.
 2. Framework cost per model call: the same job with an in-process client that answers at once
    (zero latency, no HTTP), CPU seconds of this process divided by model calls.
 3. Peak memory for a 300-page PDF: a generated 300-page PDF read, chunked and run with the
@@ -187,12 +189,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call (default 0.2)")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 8, 32, 128])
+    parser.add_argument("--items-per-slot", type=int, default=8, help="work items per concurrency slot (default 8)")
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("AGENTSYNTH_CACHE_DIR", tempfile.mkdtemp())
     print(f"1. throughput, loopback server with {args.latency * 1000:.0f} ms per call:", flush=True)
-    rows = throughput(args.latency, args.levels)
+    rows = throughput(args.latency, args.levels, args.items_per_slot)
     print("\n| concurrency | items | calls/item | items/s | calls/s | ideal items/s | ratio | with drain | with planning "
           "| runner CPU | server CPU |\n|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
