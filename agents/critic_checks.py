@@ -8,8 +8,8 @@ compare against the *source* (the chunk plus any passage the answerer looked up)
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import Counter
+from functools import lru_cache
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
@@ -372,7 +372,7 @@ _MIN_WORDS_FOR_SOURCE_VOCABULARY = 5
 _SOURCE_VOCABULARY_SHARE = 0.7
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=_PASSAGES)
 def _vocabulary(source: str) -> frozenset[str]:
     return frozenset(words(source))
 

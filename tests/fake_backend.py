@@ -180,8 +180,11 @@ class FakeBackend:
                                              "msg": "Input should be 'text' or 'json_object'"}]})
                 return
             fault = self.faults(request) if self.faults else None
-            answers = not (fault and (fault.drop or fault.status))
-            content = "" if not answers else fault.content if fault and fault.content is not None else self._reply(body, schema)
+            content = ""
+            if fault and fault.content is not None:
+                content = fault.content
+            elif not (fault and (fault.drop or fault.status)):
+                content = self._reply(body, schema)
             # `latency` is the time from request to reply, however long the reply took to make.
             time.sleep(max(0.0, arrived + self.latency - time.monotonic()))
             if fault and fault.delay:
