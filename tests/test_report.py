@@ -3,6 +3,7 @@ render it where Chromium is installed (Debian's `chromium` package)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -74,6 +75,7 @@ def test_report_is_written_well_formed_with_its_plots(run_dir):
     assert {"chart-reasons", "chart-scores", "chart-tokens", "chart-throughput"} <= parser.ids
     assert parser.svgs >= 4
     assert "numbers_grounded" in html and "Coverage" in html and "seed_qa.graph" in html
+    assert re.search(r"\(planning [\d.]+ s,\s+items [\d.]+ s\)", html)  # where the run's time went
     lines = summary_lines(run_dir)
     assert lines[0].startswith("acceptance ") and "numbers_grounded" in " ".join(lines)
 
