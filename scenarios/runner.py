@@ -20,6 +20,7 @@ import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -225,9 +226,14 @@ def _fingerprint_hash(scenario: Scenario, settings: RunSettings, item_ids: list[
 
 
 class _Outputs:
-    """The run's output files, opened for appending."""
+    """The run's output files, opened for appending.
+
+    `save_item` and `save_failure` write on one thread of their own, in the order they are
+    called: each item is fsynced file by file, and an fsync on the event loop's thread (a few
+    milliseconds a file on real disks) would stall every team in flight."""
 
     def __init__(self, out_dir: Path, views: dict[str, Callable[[dict], dict]]) -> None:
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agentsynth-writer")
         self.dir = out_dir
         self.data = JsonlAppender(out_dir / DATA)
         self.rejected = JsonlAppender(out_dir / REJECTED)
@@ -235,6 +241,12 @@ class _Outputs:
         self.train = JsonlAppender(out_dir / TRAIN)
         self.progress = JsonlAppender(out_dir / PROGRESS)
         self.views = {name: (view, JsonlAppender(out_dir / name)) for name, view in views.items()}
+
+    async def save_item(self, item: WorkItem, result: ItemResult, usage: UsageLedger) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._writer, self.write_item, item, result, usage)
+
+    async def save_failure(self, item: WorkItem, error: BaseException, usage: UsageLedger) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._writer, self.write_failure, item, error, usage)
 
     def write_item(self, item: WorkItem, result: ItemResult, usage: UsageLedger) -> None:
         # Records first, the progress line last: an item is "done" only once all of its
@@ -258,6 +270,7 @@ class _Outputs:
                                     "at": round(time.time(), 3)}])
 
     def close(self) -> None:
+        self._writer.shutdown(wait=True)  # an item being written when the run stops is finished
         for appender in (self.data, self.rejected, self.failed, self.train, self.progress,
                          *(a for _, a in self.views.values())):
             appender.close()
@@ -395,13 +408,13 @@ async def run_scenario(
                 result = await scenario.run_item(item, clients, item_usage)
             except Exception as exc:  # one item's failure is recorded, never the end of the run
                 if not item_usage.interrupted:
-                    outputs.write_failure(item, exc, item_usage)
+                    await outputs.save_failure(item, exc, item_usage)
                     counts["failed"] += 1
             else:
                 if not item_usage.interrupted:  # a refused call leaves the item half done: redo it on resume
                     kept, stopped = gate.sort(result.accepted)
                     result = ItemResult(accepted=kept, rejected=[*result.rejected, *stopped])
-                    outputs.write_item(item, result, item_usage)
+                    await outputs.save_item(item, result, item_usage)
                     counts["accepted"] += len(result.accepted)
                     counts["rejected"] += len(result.rejected)
             if item_usage.interrupted:

@@ -32,6 +32,30 @@ def seed(inputs, **options) -> SeedFromPdf:
     return SeedFromPdf(SeedOptions(inputs=[Path(p) for p in inputs], **options))
 
 
+def test_output_is_written_and_fsynced_off_the_event_loop(tmp_path, monkeypatch):
+    """An fsync costs milliseconds on real disks; on the loop's thread it would stall every
+    team in flight. Items are written, in order, on the runner's writer thread."""
+    import os
+    import threading
+
+    import agentsynth.tools.writers as writers
+
+    synced_on: list[str] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd):
+        synced_on.append(threading.current_thread().name)
+        real_fsync(fd)
+
+    monkeypatch.setattr(writers.os, "fsync", recording_fsync)
+    summary = run_with_client(seed([SAMPLE_PDF]), ScriptedClient(), tmp_path, concurrency=4)
+    progress = lines(tmp_path / "progress.jsonl")
+    assert summary.items_done == len(progress) > 1
+    assert synced_on and all(name.startswith("agentsynth-writer") for name in synced_on), set(synced_on)
+    written = {p["item_id"] for p in progress}
+    assert {r["metadata"]["item_id"] for r in lines(tmp_path / "data.jsonl")} <= written
+
+
 def test_seed_from_pdf_writes_dataset_manifest_and_upload_file(tmp_path):
     summary = run_with_client(seed([SAMPLE_PDF], domain="portable power stations"), ScriptedClient(), tmp_path)
     data, rejected = lines(tmp_path / "data.jsonl"), lines(tmp_path / "rejected.jsonl")
