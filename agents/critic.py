@@ -30,7 +30,7 @@ from ..tools.text import normalize, plain
 from .answerer import Answer, AnswererOutput
 from .base import RoleAgent, render_prompt
 from .context import QAContext, TrustPolicy
-from .critic_checks import CheckResult, answer_relevance, run_checks
+from .critic_checks import CheckResult, answer_relevance, duplicate_result, run_checks
 from .custom import PairReviews, SlotReview
 from .question_writer import Question, WriterOutput
 
@@ -190,8 +190,10 @@ class CriticAgent(RoleAgent):
                 checks, verdict, can_revise=can_revise, trust=ctx.critic_trust,
                 question=question.question, answer=answer.answer, source=source, subject=ctx.subject,
             )
-            if decision == "accept":
-                ctx.registry.add(question.question)
+            if decision == "accept" and (duplicate := ctx.registry.claim(question.question)) is not None:
+                # Another item accepted the same question while the critic model was judging this one.
+                checks.append(duplicate_result(duplicate))
+                decision, reasons, overruled = combine(checks, verdict, can_revise=can_revise, trust=ctx.critic_trust)
             self._final[answer.slot] = JudgedPair(
                 slot=answer.slot, question_type=question.type, question=question.question, answer=answer.answer,
                 evidence=answer.evidence, fact=question.fact, consulted=answer.consulted,

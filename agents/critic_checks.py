@@ -417,13 +417,25 @@ class QuestionRegistry:
             self._questions.append(key)
             self._sorted.append(_words_sorted(key))
 
+    def claim(self, question: str) -> str | None:
+        """Add `question` unless it duplicates an accepted one; that one, else None. One step:
+        items in flight check a question, wait for the critic model, and only then accept
+        it, so two of them may have passed the check with the same question."""
+        duplicate = self.find_duplicate(question)
+        if duplicate is None:
+            self.add(question)
+        return duplicate
+
 
 def _words_sorted(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
 def check_not_duplicate(question: str, registry: QuestionRegistry) -> CheckResult:
-    duplicate = registry.find_duplicate(question)
+    return duplicate_result(registry.find_duplicate(question))
+
+
+def duplicate_result(duplicate: str | None) -> CheckResult:
     if duplicate is not None:
         return _fail("not_duplicate", f"duplicate of an accepted question: {duplicate[:80]!r}")
     return _ok("not_duplicate")

@@ -17,7 +17,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from ..tools.dedup import NearDuplicateIndex, RougeLIndex
+from ..tools.dedup import Match, NearDuplicateIndex, RougeLIndex
 from ..tools.text import STOPWORDS, normalize, stems, words
 from .critic_checks import (
     CheckResult,
@@ -97,7 +97,10 @@ def check_covers_concepts(instruction: str, concepts: list[str]) -> CheckResult:
 
 def check_not_near_duplicate(instruction: str, registry: NearDuplicateIndex | RougeLIndex,
                              own_prefix: str | None = None) -> CheckResult:
-    match = registry.find(instruction, ignore_prefix=own_prefix)
+    return near_duplicate_result(registry.find(instruction, ignore_prefix=own_prefix), registry)
+
+
+def near_duplicate_result(match: Match | None, registry: NearDuplicateIndex | RougeLIndex) -> CheckResult:
     if match is not None:
         return _fail("not_near_duplicate",
                      f"{registry.measure} {match.similarity:.2f} with an accepted instruction: {match.text[:80]!r}",

@@ -18,7 +18,7 @@ from ..errors import StructuredOutputError
 from .base import RoleAgent, render_prompt
 from .critic import CONFIRMED_OFF_TARGET
 from .critic_checks import answer_relevance
-from .instruction_checks import instruction_checks
+from .instruction_checks import instruction_checks, near_duplicate_result
 from .instructions import (
     AnswersOutput,
     Instruction,
@@ -90,6 +90,7 @@ class InstructionCriticAgent(RoleAgent):
     async def _judge_pair(self, instruction: Instruction, answer: InstructionAnswer,
                           cancellation_token: CancellationToken) -> JudgedInstruction:
         ctx = self.context
+        own_prefix = f"{ctx.item_id}:" if self.evolution else ctx.kin_prefix  # a lineage may resemble its ancestors, siblings their kin
         checks = instruction_checks(
             instruction=instruction.text, answer=answer.text, language=ctx.language, registry=ctx.registry,
             parent=instruction.parent_text if self.evolution == "instruction" else None,
@@ -97,8 +98,7 @@ class InstructionCriticAgent(RoleAgent):
             instruction_error=instruction.error, answer_error=answer.error, finish_reason=answer.finish_reason,
             source=self._source(answer) or instruction.path.get("content"), concepts=instruction.path.get("key_concepts"),
             task=instruction.path.get("task"),
-            # A lineage may resemble its ancestors, and siblings their kin.
-            own_prefix=f"{ctx.item_id}:" if self.evolution else ctx.kin_prefix,
+            own_prefix=own_prefix,
         )
         failed = [c for c in checks if not c.passed]
         judged = JudgedInstruction(instruction=instruction, answer=answer, decision="reject", checks=checks)
@@ -118,8 +118,13 @@ class InstructionCriticAgent(RoleAgent):
             judged.reasons, judged.llm_overruled = [f"{said}; overruled: {why}"], True
         elif verdict is None:
             judged.reasons = ["critic model gave no valid verdict; deterministic checks passed"]
+        duplicate = near_duplicate_result(ctx.registry.claim(
+            f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text, own_prefix), ctx.registry)
+        if not duplicate.passed:  # another item kept a near-copy while the critic model was judging this one
+            checks.append(duplicate)
+            judged.rule, judged.reasons = duplicate.name, [f"{duplicate.name}: {duplicate.detail}"]
+            return judged
         judged.decision = "accept"
-        ctx.registry.add(f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text)
         return judged
 
     async def _ask_model(self, instruction: str, answer: str, cancellation_token: CancellationToken) -> InstructionVerdict | None:

@@ -150,7 +150,7 @@ class CustomFlow(Scenario):
             verdicts = [m for m in result.messages if getattr(m, "source", None) == judge and content_of(m)]
             if not verdicts or not holds(record_spec.accept_when, verdicts[-1]):
                 reasons.append(f"accept_when: {judge} did not give {record_spec.accept_when.describe()}")
-        if not reasons and (match := self.registry.find(user)) is not None:
+        if not reasons and (match := self.registry.claim(item.item_id, user)) is not None:
             reasons.append(f"not_near_duplicate: a near-copy of accepted {match.key}")
         metadata = CustomMetadata(
             scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
@@ -165,5 +165,4 @@ class CustomFlow(Scenario):
                       metadata=metadata)
         if reasons:
             return ItemResult(accepted=[], rejected=[RejectedRecord(**record, reasons=reasons)])
-        self.registry.add(item.item_id, user)
         return ItemResult(accepted=[Record(**record)], rejected=[])

@@ -42,7 +42,19 @@ class Match:
     similarity: float
 
 
-class NearDuplicateIndex:
+class _Claims:
+    """`claim` for an index with `find` and `add`."""
+
+    def claim(self, key: str, text: str, ignore_prefix: str | None = None) -> Match | None:
+        """Add `text` unless a kept text is too similar; that one, else None. One step, so two
+        items in flight cannot both keep the same text (see QuestionRegistry.claim)."""
+        match = self.find(text, ignore_prefix)
+        if match is None:
+            self.add(key, text)
+        return match
+
+
+class NearDuplicateIndex(_Claims):
     """Texts kept so far; `find` returns the most similar one at or above the threshold.
 
     Teams share one index on one event loop, so check-then-add needs no lock.
@@ -99,7 +111,7 @@ def rouge_l(candidate: list[str], reference: list[str]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-class RougeLIndex:
+class RougeLIndex(_Claims):
     """Self-Instruct's filter (Wang et al. 2023): a new instruction is kept only when its
     ROUGE-L with every kept one is below 0.7. Exact, O(n) per check, like the paper's."""
 
