@@ -134,12 +134,7 @@ def check_numbers_grounded(answer: str, source: str) -> CheckResult:
     if missing:
         return _fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
     for raw_number, unit in _QUANTITY.findall(answer):
-        number = _canon_number(raw_number)
-        windows = [
-            source[max(0, m.start() - _UNIT_WINDOW) : m.end() + _UNIT_WINDOW]
-            for m in _NUMBER.finditer(source)
-            if _canon_number(m.group()) == number
-        ]
+        windows = _number_windows(source).get(_canon_number(raw_number), ())
         wanted = _unit_key(unit)
         if not any(wanted in {_unit_key(u) for _, u in _QUANTITY.findall(w)} or
                    re.search(rf"(?<![\w]){re.escape(unit)}(?![\w])", w, re.I) for w in windows):
@@ -215,6 +210,16 @@ def _source_plain(source: str) -> str:
 @lru_cache(maxsize=_PASSAGES)
 def _source_numbers(source: str) -> frozenset[str]:
     return frozenset(_numbers(source))
+
+
+@lru_cache(maxsize=_PASSAGES)
+def _number_windows(source: str) -> dict[str, list[str]]:
+    """Each number of the source (canonical form) with the text around each place it stands."""
+    windows: dict[str, list[str]] = {}
+    for m in _NUMBER.finditer(source):
+        windows.setdefault(_canon_number(m.group()), []).append(
+            source[max(0, m.start() - _UNIT_WINDOW) : m.end() + _UNIT_WINDOW])
+    return windows
 
 
 @lru_cache(maxsize=_PASSAGES)

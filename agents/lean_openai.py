@@ -6,10 +6,10 @@ At 32 items in flight the runner's own CPU decides how busy it keeps a backend
 - The SDK walks every request body through `async_maybe_transform`, a type-driven recursion
   over the TypedDict unions of each message, tool and response format. For chat completion
   parameters it changes nothing (no aliases, dates or files: the output equals the input),
-  yet it took about a fifth of the runner's CPU. `LeanCompletions` sends those bulky,
-  already JSON-ready parts through `extra_body`, which the SDK merges into the body
-  untouched; only the few scalar parameters still go through the transform. Streaming
-  calls take the SDK's own path.
+  yet it took about a fifth of the runner's CPU. `LeanCompletions` sends every body
+  parameter through `extra_body`, which the SDK merges into the body untouched (no chat
+  completion parameter has an alias or a special format); only `model` and `stream` are
+  still transformed. Streaming calls take the SDK's own path.
 - The SDK's default transport (httpx) costs more per request than its aiohttp transport
   (`DefaultAioHttpClient`, the SDK's `aiohttp` extra), which honours the same proxy
   environment variables.
@@ -22,7 +22,7 @@ from typing import Any
 from openai import NOT_GIVEN, DefaultAioHttpClient, Omit
 from openai.resources.chat.completions import AsyncCompletions
 
-_PASSED_THROUGH = ("tools", "response_format")
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "timeout")  # the SDK's, not the body's
 
 
 def _given(value: Any) -> bool:
@@ -30,14 +30,14 @@ def _given(value: Any) -> bool:
 
 
 class LeanCompletions(AsyncCompletions):
-    async def create(self, *, messages: Any, extra_body: Any = None, stream: Any = False, **params: Any) -> Any:
+    async def create(self, *, messages: Any, model: Any, extra_body: Any = None, stream: Any = False,
+                     **params: Any) -> Any:
         if stream:
-            return await super().create(messages=messages, extra_body=extra_body, stream=stream, **params)
-        body = {**(extra_body or {}), "messages": list(messages)}
-        for name in _PASSED_THROUGH:
-            if name in params and _given(value := params.pop(name)):
-                body[name] = value
-        return await super().create(messages=[], extra_body=body, stream=stream, **params)
+            return await super().create(messages=messages, model=model, extra_body=extra_body, stream=stream, **params)
+        options = {name: params.pop(name) for name in _REQUEST_OPTIONS if name in params}
+        body = {**{name: value for name, value in params.items() if _given(value)},
+                **(extra_body or {}), "messages": list(messages)}
+        return await super().create(messages=[], model=model, extra_body=body, stream=stream, **options)
 
 
 def use_lean_completions(client: Any) -> bool:
