@@ -9,6 +9,7 @@
         model: azure:gpt-4o
         temperature: 0
     concurrency: 16
+    workers: 2                    # processes running items (default: one per 16 in flight)
     budget: {max_cost: 5.00}
 
 A role that names its own model inherits the default's sampling settings, and its
@@ -58,6 +59,7 @@ class RunConfig(BaseModel):
     default: ModelSettings = ModelSettings()
     roles: dict[str, ModelSettings] = {}
     concurrency: int | None = Field(default=None, gt=0)  # work items in flight
+    workers: int | None = Field(default=None, gt=0)  # processes running items
     cache: bool = True
     cache_dir: Path | None = None
     budget: BudgetConfig = BudgetConfig()

@@ -15,6 +15,7 @@ import logging
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # `python run.py` in a checkout: run the installed package
     try:
@@ -34,11 +35,12 @@ from .agents.models import (
     default_concurrency,
     default_critic_trust,
     parse_model_spec,
+    worker_count,
 )
 from .config import RunConfig, load_run_config
 from .errors import AgentsynthError
 from .scenarios import SCENARIOS
-from .scenarios.runner import RoleModel, RunSettings, RunSummary, run_scenario
+from .scenarios.runner import RoleModel, RunSettings, RunSummary, WorkerModels, run_scenario
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="evaluation questions (any seed format): records that copy, nearly copy or paraphrase one "
                         "go to rejected.jsonl (holdout_leak)")
     p.add_argument("--concurrency", type=int, metavar="N", help="work items in flight (default: 1 for local models)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="processes running items (default: one per 16 items in flight, up to the CPU count; 1 for "
+                        "in-process models): one process runs out of CPU before a fast backend runs out of slots")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
     p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
     p.add_argument("--temperature", type=float,
@@ -350,6 +355,10 @@ def run_config(args: argparse.Namespace) -> RunConfig:
     update: dict = {"default": default, "roles": roles, "budget": budget}
     if args.concurrency:
         update["concurrency"] = args.concurrency
+    if args.workers is not None:
+        if args.workers < 1:
+            raise AgentsynthError(f"--workers {args.workers}: must be at least 1")
+        update["workers"] = args.workers
     if args.no_cache:
         update["cache"] = False
     if args.cache_dir:
@@ -500,17 +509,27 @@ def main(argv: list[str] | None = None) -> int:
             return _export_autogen(scenario, role_settings, args.export_autogen, console)
         if args.check_model:
             return _check_models(role_settings, Console())
-        concurrency = config.concurrency or default_concurrency([s.spec for s in role_settings.values()])
+        specs = [s.spec for s in role_settings.values()]
+        concurrency = config.concurrency or default_concurrency(specs)
+        workers = worker_count(config.workers, concurrency, specs)
         cache = ResponseCache(config.cache_dir) if config.cache else None
-        backends = Backends(cache=cache, retry=config.retries.policy(), concurrency=concurrency)
 
-        def model_for_role(role: str) -> RoleModel:
-            s = role_settings[role]
-            return RoleModel(backends.client(s), s.label, s.resolved_price())
+        def models(k: int = 0, n: int = 1, share: int = concurrency) -> WorkerModels:
+            """The clients of worker k of n (or of this process), with its share of the concurrency."""
+            backends = Backends(cache=cache, retry=config.retries.policy(), concurrency=share, share=(k, n))
+            reports: dict[str, Any] = {"backends": backends.report}
+            if cache is not None:
+                if n > 1:
+                    cache.count_anew()  # this worker's own hits; the main process adds them up
+                reports["cache"] = lambda: {"dir": str(cache.directory), "hits": cache.hits, "misses": cache.misses}
+            return WorkerModels(
+                model_for_role=lambda role: RoleModel(backends.client(role_settings[role]), role_settings[role].label,
+                                                      role_settings[role].resolved_price()),
+                stop_reason=lambda: str(backends.fatal) if backends.fatal else None,
+                reports=reports, close=backends.close,
+            )
 
-        reports = {"backends": backends.report}
-        if cache is not None:
-            reports["cache"] = lambda: {"dir": str(cache.directory), "hits": cache.hits, "misses": cache.misses}
+        main_models = models()
         settings = RunSettings(
             out_dir=_out_dir(args), model_label=roles_label({role: s.label for role, s in role_settings.items()}),
             concurrency=concurrency, limit=args.limit, resume=args.resume,
@@ -520,15 +539,15 @@ def main(argv: list[str] | None = None) -> int:
             budget=Budget(config.budget.max_cost, config.budget.max_tokens),
             model_settings={role: s.model_dump(exclude={"timeout", "max_concurrency"}, exclude_none=True)
                             for role, s in role_settings.items()},
-            stop_reason=lambda: str(backends.fatal) if backends.fatal else None,
-            reports=reports, holdout=args.holdout,
+            stop_reason=main_models.stop_reason, reports=main_models.reports, holdout=args.holdout,
+            workers=workers, worker_models=models,
         )
 
         async def execute() -> RunSummary:
             try:
-                return await run_scenario(scenario, settings, model_for_role, console)
+                return await run_scenario(scenario, settings, main_models.model_for_role, console)
             finally:
-                await backends.close()
+                await main_models.close()
 
         summary = asyncio.run(execute())
     except AgentsynthError as exc:

@@ -63,6 +63,10 @@ class ResponseCache:
     def put(self, key: str, result: CreateResult) -> None:
         self.store.set(key, result.model_dump_json())
 
+    def count_anew(self) -> None:
+        """Zero the hit and miss counts (a forked worker reports only its own)."""
+        self.hits = self.misses = 0
+
     def close(self) -> None:
         self.store.close()
 

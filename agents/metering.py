@@ -4,8 +4,10 @@ show up in message `models_usage`)."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Mapping
+from contextlib import nullcontext
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -129,12 +131,27 @@ class Budget:
     def __init__(self, max_cost: float | None = None, max_tokens: int | None = None) -> None:
         self.max_cost = max_cost
         self.max_tokens = max_tokens
-        self.cost = 0.0
-        self.tokens = 0
+        self._spent: Any = [0.0, 0.0]  # cost, tokens
+        self._lock: Any = nullcontext()
+
+    @property
+    def cost(self) -> float:
+        return self._spent[0]
+
+    @property
+    def tokens(self) -> int:
+        return int(self._spent[1])
 
     def charge(self, tokens: int, cost: float | None) -> None:
-        self.tokens += tokens
-        self.cost += cost or 0.0
+        with self._lock:
+            self._spent[0] += cost or 0.0
+            self._spent[1] += tokens
+
+    def share_with_forked_workers(self) -> None:
+        """Keep what was spent in shared memory, so that worker processes forked after this
+        charge one budget (a double holds token counts exactly up to 2**53)."""
+        context = multiprocessing.get_context("fork")
+        self._spent, self._lock = context.RawArray("d", list(self._spent)), context.Lock()
 
     @property
     def exhausted(self) -> str | None:

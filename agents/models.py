@@ -18,6 +18,7 @@ A remote client is built in layers around AutoGen's own client:
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -166,10 +167,12 @@ class Backends:
     """Builds the clients of one run: one per distinct model setting, shared by the roles that
     use it; owns the response cache, each backend's concurrency limiter and its statistics."""
 
-    def __init__(self, *, cache: ResponseCache | None, retry: RetryPolicy, concurrency: int) -> None:
+    def __init__(self, *, cache: ResponseCache | None, retry: RetryPolicy, concurrency: int,
+                 share: tuple[int, int] = (0, 1)) -> None:
         self.cache = cache
         self.retry = retry
         self.concurrency = concurrency
+        self.share = share  # (k, n): these clients serve worker process k of n; a model's max_concurrency is split
         self.fatal: BackendError | None = None
         self._clients: dict[str, ChatCompletionClient] = {}
         self._limiters: dict[str, AdaptiveLimiter] = {}
@@ -199,7 +202,8 @@ class Backends:
             self._adapters[spec.label] = adapter
             self._endpoints[spec.label] = endpoint
             backend = self._backend_of[spec.label] = f"{spec.provider}@{endpoint}"
-            limiter = self._limiters.setdefault(backend, AdaptiveLimiter(settings.max_concurrency or self.concurrency))
+            limit = share_of(settings.max_concurrency, *self.share) if settings.max_concurrency else self.concurrency
+            limiter = self._limiters.setdefault(backend, AdaptiveLimiter(limit))
             stats = self._stats.setdefault(spec.label, BackendStats())
             policy = replace(self.retry, timeout=settings.timeout or self.retry.timeout)
             client = ResilientClient(adapter, backend=spec.label, policy=policy, limiter=limiter, stats=stats,
@@ -319,6 +323,30 @@ class _FixedMaxTokens(DelegatingClient):
     async def forward(self, messages: list[LLMMessage], request: dict[str, Any]) -> CreateResult:
         request["extra_create_args"]["max_tokens"] = self.max_tokens
         return await self.inner.create(messages, **request)
+
+
+def share_of(total: int, k: int, n: int) -> int:
+    """Worker k's part of `total` split over n workers (at least 1): 10 over 3 is 4, 3, 3."""
+    return max(1, total // n + (1 if k < total % n else 0))
+
+
+ITEMS_PER_WORKER = 16  # one process keeps ~16 items' calls near the backend's latency (benchmarks/throughput.py)
+
+
+def worker_count(asked: int | None, concurrency: int, specs: list[ModelSpec]) -> int:
+    """Processes that run items: as asked, or (on Linux) one per 16 items in flight up to the
+    CPU count. In-process models run in one process."""
+    in_process = [s.label for s in specs if s.in_process]
+    if in_process:
+        if asked and asked > 1:
+            raise AgentsynthError(f"--workers {asked}: {in_process[0]} runs inside this process, and its calls are "
+                                  "serialised anyway; use --workers 1")
+        return 1
+    if asked:
+        return asked
+    if not sys.platform.startswith("linux"):  # macOS frameworks can crash in a forked child: only when asked
+        return 1
+    return max(1, min(os.cpu_count() or 1, -(-concurrency // ITEMS_PER_WORKER)))
 
 
 def default_concurrency(specs: list[ModelSpec]) -> int:

@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py                  # all three parts (about 5 minutes on 2 cores)
     python benchmarks/throughput.py --latency 0.2 --levels 1 8 32 128 --skip-memory
+    python benchmarks/throughput.py --levels 32 --workers 1 --skip-memory   # one process, for comparison
 
 1. Throughput: a loopback OpenAI-compatible server (a separate process, so its work does not
    compete with the runner's; canned valid structured replies, each sent `latency` after its
@@ -10,7 +11,8 @@
    critic), so the ideal is concurrency / (latency x calls per item) items/s. The ratio is
    taken while every slot is busy: from the start of the items until the last item starts
    (when the (items - concurrency)th finishes); the final drain, and planning, are shown
-   beside it.
+   beside it. Each level runs with run.py's own choice of worker processes (one per 16 items
+   in flight, up to the CPU count), or with `--workers N`.
 2. Framework cost per model call: the same job with an in-process client that answers at once
    (zero latency, no HTTP), CPU seconds of this process divided by model calls.
 3. Peak memory for a 300-page PDF: a generated 300-page PDF read, chunked and run with the
@@ -70,7 +72,8 @@ def start_server(latency: float) -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
-def run_level(document: Path, url: str, concurrency: int, workdir: Path, per_slot: int) -> dict:
+def run_level(document: Path, url: str, concurrency: int, workdir: Path, per_slot: int,
+              workers: int | None = None) -> dict:
     """One seed_from_pdf run through the loopback server; its items, calls and wall time."""
     from agentsynth.run import main
     from agentsynth.tools.writers import read_records
@@ -79,6 +82,8 @@ def run_level(document: Path, url: str, concurrency: int, workdir: Path, per_slo
     args = ["--input", str(document), "--chunk-unit", "chars", "--chunk-size", "800", "--chunk-overlap", "0",
             "--limit", str(per_slot * concurrency), "--concurrency", str(concurrency), "--model", "openai-compatible:fake",
             "--base-url", f"{url}/v1", "--no-cache", "--no-progress", "--out", str(out)]
+    if workers is not None:
+        args += ["--workers", str(workers)]
     started = time.monotonic()
     rc = main(args)
     wall = time.monotonic() - started
@@ -92,10 +97,16 @@ def run_level(document: Path, url: str, concurrency: int, workdir: Path, per_slo
     return {"rc": rc, "items": manifest["counts"]["items_done"], "calls": calls, "wall": wall,
             "run_wall": manifest["wall_seconds"], "items_wall": manifest["timing"]["items_seconds"],
             "planning": manifest["timing"]["planning_seconds"], "steady_items": steady_items,
-            "steady_wall": steady_wall}
+            "steady_wall": steady_wall, "workers": manifest["workers"]}
 
 
-def throughput(latency: float, levels: list[int], per_slot: int = 8) -> list[dict]:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the run's worker processes)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def throughput(latency: float, levels: list[int], per_slot: int = 8, workers: int | None = None) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         document = write_document(Path(tmp) / "manual.md", 2 * per_slot * max(levels) + 16)  # ~2 sections per chunk
@@ -103,21 +114,21 @@ def throughput(latency: float, levels: list[int], per_slot: int = 8) -> list[dic
         try:
             serving = psutil.Process(server.pid)
             for c in levels:
-                server_cpu, own_cpu = sum(serving.cpu_times()[:2]), time.process_time()
-                r = run_level(document, url, c, Path(tmp), per_slot)
-                server_cpu, own_cpu = sum(serving.cpu_times()[:2]) - server_cpu, time.process_time() - own_cpu
+                server_cpu, own_cpu = sum(serving.cpu_times()[:2]), cpu_seconds()
+                r = run_level(document, url, c, Path(tmp), per_slot, workers)
+                server_cpu, own_cpu = sum(serving.cpu_times()[:2]) - server_cpu, cpu_seconds() - own_cpu
                 per_item = r["calls"] / r["items"]
                 ideal = c / (latency * per_item)
                 steady = r["steady_items"] / r["steady_wall"] if r["steady_wall"] else r["items"] / r["items_wall"]
                 with_drain, whole_run = r["items"] / r["items_wall"], r["items"] / r["run_wall"]
-                rows.append({"concurrency": c, "items": r["items"], "calls_per_item": round(per_item, 1),
+                rows.append({"concurrency": c, "workers": r["workers"], "items": r["items"], "calls_per_item": round(per_item, 1),
                              "items_per_s": round(steady, 2), "calls_per_s": round(steady * per_item, 1),
                              "ideal_items_per_s": round(ideal, 2), "ratio": round(steady / ideal, 3),
                              "with_drain_ratio": round(with_drain / ideal, 3), "planning_s": r["planning"],
                              "whole_run_ratio": round(whole_run / ideal, 3),
-                             # busy share of one core: which side (runner or server) ran out of CPU
+                             # busy share of one core (the runner's summed over its processes)
                              "runner_cpu": round(own_cpu / r["wall"], 2), "server_cpu": round(server_cpu / r["wall"], 2)})
-                print(f"  concurrency {c:>4}: {steady:7.2f} items/s, {steady * per_item:7.1f} calls/s while all slots "
+                print(f"  concurrency {c:>4}, {r['workers']} process(es): {steady:7.2f} items/s, {steady * per_item:7.1f} calls/s while all slots "
                       f"are busy; ideal {ideal:7.2f} items/s; ratio {steady / ideal:.0%} (with the final drain "
                       f"{with_drain / ideal:.0%}, with {r['planning']:.1f} s of planning too {whole_run / ideal:.0%}); "
                       f"CPU busy: runner {rows[-1]['runner_cpu']:.0%}, server {rows[-1]['server_cpu']:.0%}", flush=True)
@@ -201,16 +212,17 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call (default 0.2)")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 8, 32, 128])
     parser.add_argument("--items-per-slot", type=int, default=8, help="work items per concurrency slot (default 8)")
+    parser.add_argument("--workers", type=int, help="processes running items (default: run.py's, one per 16 in flight)")
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("AGENTSYNTH_CACHE_DIR", tempfile.mkdtemp())
     print(f"1. throughput, loopback server with {args.latency * 1000:.0f} ms per call:", flush=True)
-    rows = throughput(args.latency, args.levels, args.items_per_slot)
-    print("\n| concurrency | items | calls/item | items/s | calls/s | ideal items/s | ratio | with drain | with planning "
-          "| runner CPU | server CPU |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    rows = throughput(args.latency, args.levels, args.items_per_slot, args.workers)
+    print("\n| concurrency | workers | items | calls/item | items/s | calls/s | ideal items/s | ratio | with drain "
+          "| with planning | runner CPU | server CPU |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['concurrency']} | {r['items']} | {r['calls_per_item']} | {r['items_per_s']} | {r['calls_per_s']} | "
+        print(f"| {r['concurrency']} | {r['workers']} | {r['items']} | {r['calls_per_item']} | {r['items_per_s']} | {r['calls_per_s']} | "
               f"{r['ideal_items_per_s']} | {r['ratio']:.0%} | {r['with_drain_ratio']:.0%} | {r['whole_run_ratio']:.0%} | "
               f"{r['runner_cpu']:.0%} | {r['server_cpu']:.0%} |")
     cost = framework_cost(40)

@@ -95,6 +95,7 @@ def load_skills(extra: Path | None = None) -> dict[str, Skill]:
 
 class AgentInstruct(Scenario):
     name = "agentinstruct"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
 
     def __init__(self, options: AgentInstructOptions) -> None:
         if options.refinements < 0:

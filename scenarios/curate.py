@@ -83,6 +83,7 @@ def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInp
 
 class Curate(Scenario):
     name = "curate"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
 
     def __init__(self, options: CurateOptions) -> None:
         self.options = options

@@ -64,6 +64,7 @@ class CustomOptions:
 
 class CustomFlow(Scenario):
     name = "custom"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
 
     def __init__(self, options: CustomOptions) -> None:
         self.options = options

@@ -67,6 +67,7 @@ class EvolveOptions:
 
 class EvolveInstruct(Scenario):
     name = "evolve_instruct"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
 
     def __init__(self, options: EvolveOptions) -> None:
         if options.rounds < 1:

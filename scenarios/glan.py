@@ -134,6 +134,7 @@ def plan_slots(item_id: str, concepts: list[str], count: int) -> list[QuestionSl
 
 class Glan(Scenario):
     name = "glan"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
     planning_roles = ("curriculum",)
 
     def __init__(self, options: GlanOptions) -> None:

@@ -58,6 +58,7 @@ def require_local(spec: ModelSpec) -> None:
 
 class Magpie(Scenario):
     name = "magpie"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
 
     def __init__(self, options: MagpieOptions) -> None:
         if options.conversations < 1:

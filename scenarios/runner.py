@@ -19,7 +19,7 @@ import hashlib
 import json
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -119,6 +119,10 @@ class Scenario(ABC):
         """Settings that must not change between a run and its resumption."""
         return {}
 
+    # Attributes holding run-wide state that items update as they run (a duplicate registry).
+    # With --workers, it stays in the main process and workers reach it through a proxy.
+    shared_state: ClassVar[tuple[str, ...]] = ()
+
     def restore(self, accepted: list[dict]) -> None:
         """On resume, re-seed run-wide state (e.g. the duplicate registry) from kept records."""
 
@@ -166,6 +170,51 @@ class RoleModel:
 
 
 @dataclass
+class WorkerModels:
+    """The model clients of one process running items: built afresh in each worker process
+    (HTTP connections and event loops do not survive a fork), with their stop signal and
+    the manifest sections they report (backend statistics, cache hits)."""
+
+    model_for_role: Callable[[str], ChatCompletionClient | RoleModel]
+    stop_reason: Callable[[], str | None]
+    reports: dict[str, Callable[[], Any]]
+    close: Callable[[], Awaitable[None]]
+
+
+@dataclass
+class ItemOutcome:
+    """What running one work item gave: its result, or the failed.jsonl row when it raised,
+    or neither when a refused call interrupted it (then it is redone on resume)."""
+
+    item_id: str
+    usage: UsageLedger
+    result: ItemResult | None = None
+    failure: dict[str, Any] | None = None
+
+
+def failure_row(item: WorkItem, error: BaseException) -> dict[str, Any]:
+    row = {"item_id": item.item_id, "label": item.label, "error": f"{type(error).__name__}: {error}"}
+    if isinstance(error, StructuredOutputError):
+        row["raw_reply"] = error.raw
+    return row
+
+
+async def execute_item(
+    scenario: Scenario, item: WorkItem, role_models: dict[str, RoleModel], budget: Budget | None
+) -> ItemOutcome:
+    """Run one item's team on metered clients; one item's failure is recorded, never the end of the run."""
+    usage = UsageLedger()
+    clients = {role: MeteredClient(m.client, role, usage, m.label, price=m.price, budget=budget)
+               for role, m in role_models.items()}
+    try:
+        result = await scenario.run_item(item, clients, usage)
+    except Exception as exc:
+        # A refused call (budget spent, backend unusable) leaves the item half done: redo it on resume.
+        return ItemOutcome(item.item_id, usage, failure=None if usage.interrupted else failure_row(item, exc))
+    return ItemOutcome(item.item_id, usage, result=None if usage.interrupted else result)
+
+
+@dataclass
 class RunSettings:
     out_dir: Path
     model_label: str
@@ -182,6 +231,10 @@ class RunSettings:
     # Extra manifest sections computed at the end (backends, cache).
     reports: dict[str, Callable[[], Any]] = field(default_factory=dict)
     holdout: Path | None = None  # evaluation questions no record may copy or paraphrase
+    # Processes running items (--workers): one Python process runs out of CPU before a fast
+    # backend does. Each worker builds its own clients with `worker_models`.
+    workers: int = 1
+    worker_models: Callable[[int, int, int], WorkerModels] | None = None
 
     def must_stop(self) -> str | None:
         if self.budget is not None and (reason := self.budget.exhausted):
@@ -245,8 +298,8 @@ class _Outputs:
     async def save_item(self, item: WorkItem, result: ItemResult, usage: UsageLedger) -> None:
         await asyncio.get_running_loop().run_in_executor(self._writer, self.write_item, item, result, usage)
 
-    async def save_failure(self, item: WorkItem, error: BaseException, usage: UsageLedger) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._writer, self.write_failure, item, error, usage)
+    async def save_failure(self, failure: dict[str, Any], usage: UsageLedger) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._writer, self.write_failure, failure, usage)
 
     def write_item(self, item: WorkItem, result: ItemResult, usage: UsageLedger) -> None:
         # Records first, the progress line last: an item is "done" only once all of its
@@ -261,12 +314,9 @@ class _Outputs:
             "rejected": len(result.rejected), "usage": usage.as_dict(), "at": round(time.time(), 3),
         }])
 
-    def write_failure(self, item: WorkItem, error: BaseException, usage: UsageLedger) -> None:
-        failure = {"item_id": item.item_id, "label": item.label, "error": f"{type(error).__name__}: {error}"}
-        if isinstance(error, StructuredOutputError):
-            failure["raw_reply"] = error.raw
+    def write_failure(self, failure: dict[str, Any], usage: UsageLedger) -> None:
         self.failed.write_many([failure])
-        self.progress.write_many([{"item_id": item.item_id, "status": "failed", "usage": usage.as_dict(),
+        self.progress.write_many([{"item_id": failure["item_id"], "status": "failed", "usage": usage.as_dict(),
                                     "at": round(time.time(), 3)}])
 
     def close(self) -> None:
@@ -341,7 +391,7 @@ async def run_scenario(
     # Clients are built once per role and shared by all teams (AutoGen's clients are
     # safe to share across concurrent teams; agents are not, and are built per item).
     gate = DatasetGate(settings.holdout)  # a bad holdout file is one line before any model is loaded
-    role_models = {role: _role_model(client_for_role(role), settings) for role in scenario.roles}
+    role_models = {role: as_role_model(client_for_role(role), settings) for role in scenario.roles}
     out_dir = settings.out_dir
     if not settings.resume and any((out_dir / name).exists() for name in (DATA, PROGRESS)):
         if _unfinished(out_dir):  # killed, interrupted or stopped: go on where it stopped
@@ -391,46 +441,55 @@ async def run_scenario(
     progress = _Progress(len(items), settings.show_progress, console)
     counts = {"accepted": _count_lines(out_dir / DATA), "rejected": _count_lines(out_dir / REJECTED), "failed": 0}
     progress.update(completed=len(items) - len(todo), usage=run_usage.short(), **counts)
-    semaphore = asyncio.Semaphore(max(1, settings.concurrency))
     stop_reasons: list[str] = []
+
+    async def record(item: WorkItem, outcome: ItemOutcome) -> None:
+        """Gate, write and count one item's outcome (here, whichever process ran it)."""
+        usage = outcome.usage
+        if outcome.failure is not None:
+            await outputs.save_failure(outcome.failure, usage)
+            counts["failed"] += 1
+        elif outcome.result is not None:
+            kept, stopped = gate.sort(outcome.result.accepted)
+            result = ItemResult(accepted=kept, rejected=[*outcome.result.rejected, *stopped])
+            await outputs.save_item(item, result, usage)
+            counts["accepted"] += len(result.accepted)
+            counts["rejected"] += len(result.rejected)
+        if usage.interrupted:
+            stop_reasons.append(usage.interrupted)
+        run_usage.merge(usage)
+        progress.update(advance=0 if usage.interrupted else 1, usage=run_usage.short(), **counts)
+
+    semaphore = asyncio.Semaphore(max(1, settings.concurrency))
 
     async def run_one(item: WorkItem) -> None:
         async with semaphore:
             if reason := settings.must_stop():  # budget spent or backend unusable: leave it for a resume
                 stop_reasons.append(reason)
                 return
-            item_usage = UsageLedger()
-            clients = {
-                role: MeteredClient(m.client, role, item_usage, m.label, price=m.price, budget=settings.budget)
-                for role, m in role_models.items()
-            }
-            try:
-                result = await scenario.run_item(item, clients, item_usage)
-            except Exception as exc:  # one item's failure is recorded, never the end of the run
-                if not item_usage.interrupted:
-                    await outputs.save_failure(item, exc, item_usage)
-                    counts["failed"] += 1
-            else:
-                if not item_usage.interrupted:  # a refused call leaves the item half done: redo it on resume
-                    kept, stopped = gate.sort(result.accepted)
-                    result = ItemResult(accepted=kept, rejected=[*result.rejected, *stopped])
-                    await outputs.save_item(item, result, item_usage)
-                    counts["accepted"] += len(result.accepted)
-                    counts["rejected"] += len(result.rejected)
-            if item_usage.interrupted:
-                stop_reasons.append(item_usage.interrupted)
-            run_usage.merge(item_usage)
-            progress.update(advance=0 if item_usage.interrupted else 1, usage=run_usage.short(), **counts)
+            await record(item, await execute_item(scenario, item, role_models, settings.budget))
 
     status = "complete"
     items_started, items_started_at = time.monotonic(), time.time()
+    workers = None
     try:
-        with progress.bar, _startup_objects_frozen():
-            await asyncio.gather(*(run_one(item) for item in todo))
+        with _startup_objects_frozen():
+            if (count := min(settings.workers, len(todo), max(1, settings.concurrency))) > 1:
+                from .workers import WorkerProcesses
+
+                # Forked before the progress bar's and the writer's threads start.
+                workers = WorkerProcesses(scenario, settings, todo, count)
+            with progress.bar:
+                if workers is not None:
+                    await workers.run(record, stop_reasons)
+                else:
+                    await asyncio.gather(*(run_one(item) for item in todo))
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
         raise
     finally:
+        if workers is not None:
+            workers.close()
         outputs.close()
         stop_reason = stop_reasons[0] if stop_reasons else None
         if stop_reason and status == "complete":
@@ -438,6 +497,9 @@ async def run_scenario(
         manifest["stop_reason"] = stop_reason
         for name, report in settings.reports.items():
             manifest[name] = report()
+        manifest["workers"] = 1
+        if workers is not None:
+            manifest.update(workers.reports(manifest))
         manifest.update(scenario.report(out_dir))
         manifest["dataset_gate"] = gate.report(list(read_records(out_dir / REJECTED)))
         manifest["views"] = list(scenario.views())
@@ -470,7 +532,7 @@ def _startup_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _role_model(model: ChatCompletionClient | RoleModel, settings: RunSettings) -> RoleModel:
+def as_role_model(model: ChatCompletionClient | RoleModel, settings: RunSettings) -> RoleModel:
     return model if isinstance(model, RoleModel) else RoleModel(model, settings.model_label)
 
 

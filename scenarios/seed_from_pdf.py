@@ -86,6 +86,7 @@ class ChunkWork:
 
 class SeedFromPdf(Scenario):
     name = "seed_from_pdf"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
     planning_roles = ("vision",)
 
     def __init__(self, options: SeedOptions) -> None:

@@ -54,6 +54,7 @@ class SelfInstructOptions:
 
 class SelfInstruct(Scenario):
     name = "self_instruct"
+    shared_state = ("registry",)  # what items accepted so far, in any worker process
 
     def __init__(self, options: SelfInstructOptions) -> None:
         if options.instructions < 1:

@@ -24,5 +24,7 @@ def test_throughput_benchmark_runs_a_level_and_reports_its_ratios(tmp_path, monk
     for ratio in ("ratio", "with_drain_ratio", "whole_run_ratio"):
         assert 0 < row[ratio] <= 1.2, (ratio, row)
     assert row["whole_run_ratio"] <= row["with_drain_ratio"] + 0.01  # planning only adds time
+    [sharded] = benchmark.throughput(latency=0.02, levels=[4], per_slot=2, workers=2)
+    assert sharded["workers"] == 2 and sharded["items"] == 8 and sharded["runner_cpu"] > 0
     cost = benchmark.framework_cost(items=2)
     assert cost["model_calls"] > 0 and cost["cpu_ms_per_call"] > 0
