@@ -173,3 +173,22 @@ def test_cache_hits_of_workers_are_counted(tmp_path):
         assert len(server.requests) == requests  # all from the cache
     hits = manifest_of(tmp_path / "again")["cache"]["hits"]
     assert hits == manifest_of(tmp_path / "again")["usage"]["total"]["cached_calls"] > 0
+
+
+def test_ctrl_c_stops_the_workers_and_resume_finishes(tmp_path):
+    out = tmp_path / "out"
+    with FakeBackend(latency=0.05) as server:
+        process = subprocess.Popen(command(out, server.url), cwd=REPO, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        wait_for_progress(out, 1, process)
+        workers = psutil.Process(process.pid).children()
+        assert len(workers) == 2
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        gone, alive = psutil.wait_procs(workers, timeout=5)
+        assert process.returncode == 130 and "interrupted" in stderr and not alive
+        assert manifest_of(out)["status"] == "interrupted"
+        finished = subprocess.run(command(out, server.url), cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    progress = [p["item_id"] for p in records(out, "progress.jsonl")]
+    assert len(progress) == len(set(progress)) == manifest_of(out)["counts"]["items"]
