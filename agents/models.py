@@ -346,7 +346,8 @@ def worker_count(asked: int | None, concurrency: int, specs: list[ModelSpec]) ->
         return asked
     if not sys.platform.startswith("linux"):  # macOS frameworks can crash in a forked child: only when asked
         return 1
-    return max(1, min(os.cpu_count() or 1, -(-concurrency // ITEMS_PER_WORKER)))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # this process's
+    return max(1, min(cpus, -(-concurrency // ITEMS_PER_WORKER)))
 
 
 def default_concurrency(specs: list[ModelSpec]) -> int:

@@ -1,5 +1,6 @@
 """The runner every scenario shares: bounded concurrency, one fresh team per work item,
-per-item durable output, resume, progress, usage accounting and the manifest.
+per-item durable output, resume, progress, usage accounting and the manifest. Items run in
+this process, or in worker processes (`workers.py`) whose outcomes this process records.
 
 Output directory:
   data.jsonl          accepted records

@@ -155,7 +155,8 @@ def test_workers_of_a_killed_main_process_exit(tmp_path):
 def test_worker_count_and_shares():
     remote, local = parse_model_spec("openai:gpt-4o-mini"), parse_model_spec("local")
     assert worker_count(None, 8, [remote]) == 1  # one process keeps 16 in flight busy
-    assert worker_count(None, 32, [remote]) == (min(2, os.cpu_count() or 1) if sys.platform.startswith("linux") else 1)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert worker_count(None, 32, [remote]) == (min(2, cpus) if sys.platform.startswith("linux") else 1)
     assert worker_count(3, 8, [remote]) == 3
     assert worker_count(None, 32, [remote, local]) == 1
     assert [share_of(10, k, 3) for k in range(3)] == [4, 3, 3] and share_of(1, 1, 2) == 1
