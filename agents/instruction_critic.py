@@ -90,7 +90,8 @@ class InstructionCriticAgent(RoleAgent):
     async def _judge_pair(self, instruction: Instruction, answer: InstructionAnswer,
                           cancellation_token: CancellationToken) -> JudgedInstruction:
         ctx = self.context
-        own_prefix = f"{ctx.item_id}:" if self.evolution else ctx.kin_prefix  # a lineage may resemble its ancestors, siblings their kin
+        # A lineage may resemble its ancestors, and siblings their kin.
+        own_prefix = f"{ctx.item_id}:" if self.evolution else ctx.kin_prefix
         checks = instruction_checks(
             instruction=instruction.text, answer=answer.text, language=ctx.language, registry=ctx.registry,
             parent=instruction.parent_text if self.evolution == "instruction" else None,

