@@ -553,6 +553,9 @@ def main(argv: list[str] | None = None) -> int:
     except AgentsynthError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         return 2
+    except OSError as exc:  # a full or read-only disk: one line, and the run resumes where it stopped
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/yellow]: finished items are saved; continue with --resume")
         return 130

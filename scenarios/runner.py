@@ -488,6 +488,9 @@ async def run_scenario(
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
         raise
+    except Exception:  # e.g. the disk filled up: what was written stands, and the next start resumes
+        status = "failed"
+        raise
     finally:
         if workers is not None:
             workers.close()

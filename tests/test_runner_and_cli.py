@@ -222,3 +222,34 @@ def test_cli_bad_input_is_one_clear_line(args, tmp_path, bad_pdfs, capsys):
 def test_run_py_works_as_a_script_from_the_checkout():
     result = subprocess.run([sys.executable, "run.py", "--help"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "--questions-per-chunk" in result.stdout
+
+
+def test_a_full_disk_ends_the_run_in_one_line_and_the_next_start_resumes(tmp_path, monkeypatch, capsys):
+    from fake_backend import FakeBackend
+
+    from agentsynth.scenarios import runner
+
+    write_item, written = runner._Outputs.write_item, []
+
+    def full_after_two(self, item, result, usage):
+        if len(written) == 2:
+            raise OSError(28, "No space left on device", str(self.dir / "data.jsonl"))
+        written.append(item.item_id)
+        write_item(self, item, result, usage)
+
+    out = tmp_path / "out"
+    args = ["--input", str(SAMPLE_PDF), "--chunk-unit", "chars", "--chunk-size", "700", "--chunk-overlap", "50",
+            "--model", "openai-compatible:fake", "--no-cache", "--no-progress", "--out", str(out)]
+    with FakeBackend() as server:
+        monkeypatch.setattr(runner._Outputs, "write_item", full_after_two)
+        assert main([*args, "--base-url", f"{server.url}/v1"]) == 1
+        err = capsys.readouterr().err
+        assert "No space left on device" in err and "data.jsonl" in err and "Traceback" not in err
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["status"] == "failed" and manifest["counts"]["items_done"] == 2
+        monkeypatch.setattr(runner._Outputs, "write_item", write_item)  # space freed
+        assert main([*args, "--base-url", f"{server.url}/v1"]) == 0  # resumes without being told to
+    assert "resuming the unfinished run" in capsys.readouterr().err
+    progress = [p["item_id"] for p in map(json.loads, (out / "progress.jsonl").read_text().splitlines())]
+    assert progress[:2] == written and len(progress) == len(set(progress))
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] == "complete"
