@@ -369,3 +369,16 @@ class ScriptedClient(ChatCompletionClient):
     def model_info(self) -> ModelInfo:
         return ModelInfo(vision=self.vision, function_calling=self.function_calling, json_output=True,
                          structured_output=True, family="scripted")
+
+
+def _same_thermo_question(messages, schema):
+    return {"question": "Explain how entropy, enthalpy and Gibbs energy decide whether a reaction is spontaneous."}
+
+
+def _thermo_syllabus(messages, schema):
+    return {"sessions": [{"title": f"Spontaneity {n}", "key_concepts": ["entropy", "enthalpy", "Gibbs energy"]}
+                         for n in (1, 2)]}
+
+
+# GLAN handlers whose every homework question is the same one, on sessions that cover its concepts.
+SAME_THERMO_QUESTION = {"HomeworkFree": _same_thermo_question, "SyllabusReply": _thermo_syllabus}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_PDF, SHARED_DATA, run_with_client
-from scripted import SCRIPTED_PERSONAS, ScriptedClient, prompt_text
+from scripted import SAME_THERMO_QUESTION, SCRIPTED_PERSONAS, ScriptedClient, prompt_text
 
 from agentsynth.agents.evolver import OPERATIONS, choose_operation
 from agentsynth.agents.persona_generator import angles
@@ -215,14 +215,7 @@ def test_glan_builds_the_curriculum_and_keeps_each_questions_path(tmp_path):
 
 
 def test_glan_removes_near_duplicates_across_the_run(tmp_path):
-    def same_question(messages, schema):
-        return {"question": "Explain how entropy, enthalpy and Gibbs energy decide whether a reaction is spontaneous."}
-
-    def thermo_syllabus(messages, schema):
-        return {"sessions": [{"title": f"Spontaneity {n}", "key_concepts": ["entropy", "enthalpy", "Gibbs energy"]}
-                             for n in (1, 2)]}
-
-    client = ScriptedClient({"HomeworkFree": same_question, "SyllabusReply": thermo_syllabus})
+    client = ScriptedClient(SAME_THERMO_QUESTION)
     run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path, concurrency=4)
     accepted, rejected = lines(tmp_path / "data.jsonl"), lines(tmp_path / "rejected.jsonl")
     assert len(accepted) == 1 and len(rejected) == 15

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from conftest import SHARED_DATA, run_with_client
-from scripted import ScriptedClient
+from scripted import SAME_THERMO_QUESTION, ScriptedClient
 
 from agentsynth.agents.critic_checks import QuestionRegistry
 from agentsynth.scenarios.curate import Curate, CurateOptions
@@ -69,14 +69,7 @@ def test_pairs_accepted_at_once_keep_one_copy(tmp_path):
 
 
 def test_instructions_accepted_at_once_keep_one_copy(tmp_path):
-    def same_question(messages, schema):
-        return {"question": "Explain how entropy, enthalpy and Gibbs energy decide whether a reaction is spontaneous."}
-
-    def thermo_syllabus(messages, schema):
-        return {"sessions": [{"title": f"Spontaneity {n}", "key_concepts": ["entropy", "enthalpy", "Gibbs energy"]}
-                             for n in (1, 2)]}
-
-    client = SlowVerdicts({"HomeworkFree": same_question, "SyllabusReply": thermo_syllabus})
+    client = SlowVerdicts(SAME_THERMO_QUESTION)
     run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path, concurrency=8)
     accepted, rejected = records(tmp_path, "data.jsonl"), records(tmp_path, "rejected.jsonl")
     assert len(accepted) == 1 and len(rejected) == 15
