@@ -16,8 +16,10 @@ from agentsynth.agents.critic_checks import QuestionRegistry  # noqa: E402
 from agentsynth.scenarios.runner import RunSettings, run_scenario  # noqa: E402
 from agentsynth.scenarios.seed_from_pdf import SAMPLE_PDF  # noqa: E402
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-LAB_PDF = SHARED_DATA / "pdf" / "en-imagenet-training-wrote-by-daekeun.pdf"
+# The Azure lab's inputs and reference outputs, copied into the repository (origin and
+# licence in tests/data/azure-lab/README.md): a clone runs every test on its own.
+LAB_DATA = Path(__file__).resolve().parent / "data" / "azure-lab"
+LAB_PDF = LAB_DATA / "pdf" / "en-imagenet-training-wrote-by-daekeun.pdf"
 
 PASSAGE = """## Specifications
 
@@ -41,11 +43,19 @@ def write_text_pdf(path: Path, pages: list[str]) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def session_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Caches the tests may share (the embedded model's probe verdict), never the user's own."""
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
 @pytest.fixture(autouse=True)
-def private_response_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_response_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                           session_cache_home: Path) -> Path:
     """Each test gets its own response cache, so no test is answered from another's."""
     directory = tmp_path_factory.mktemp("response-cache")
     monkeypatch.setenv("AGENTSYNTH_CACHE_DIR", str(directory))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache_home))
     return directory
 
 
@@ -101,4 +111,4 @@ def run_with_client(scenario, client, out_dir: Path, **settings):
     return asyncio.run(run_scenario(scenario, run_settings, lambda role: client))
 
 
-__all__ = ["SAMPLE_PDF", "LAB_PDF", "PASSAGE", "make_context", "run_with_client", "write_text_pdf"]
+__all__ = ["SAMPLE_PDF", "LAB_DATA", "LAB_PDF", "PASSAGE", "make_context", "run_with_client", "write_text_pdf"]

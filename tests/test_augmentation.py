@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_PDF, SHARED_DATA, run_with_client
+from conftest import LAB_DATA, SAMPLE_PDF, run_with_client
 from scripted import SAME_THERMO_QUESTION, SCRIPTED_PERSONAS, ScriptedClient, prompt_text
 
 from agentsynth.agents.evolver import OPERATIONS, choose_operation
@@ -26,8 +26,8 @@ from agentsynth.tools.dedup import NearDuplicateIndex, near_duplicates
 from agentsynth.tools.seeds import read_seeds
 from agentsynth.tools.text import stems
 
-EVOLVE_SEEDS = SHARED_DATA / "reference" / "evolve" / "seed_data.jsonl"
-GLAN_SAMPLE = SHARED_DATA / "reference" / "glan" / "disciplines_sample.txt"
+EVOLVE_SEEDS = LAB_DATA / "reference" / "evolve" / "seed_data.jsonl"
+GLAN_SAMPLE = LAB_DATA / "reference" / "glan" / "disciplines_sample.txt"
 
 
 def lines(path: Path) -> list[dict]:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_DATA
+from conftest import LAB_DATA
 
 from agentsynth.agents.evolver import OPERATIONS
 from agentsynth.run import main
@@ -28,7 +28,7 @@ def run(out: Path, *args: str) -> tuple[list[dict], list[dict], dict]:
 
 
 def test_evolve_instruct_on_the_embedded_model(tmp_path):
-    seeds = SHARED_DATA / "reference" / "evolve" / "seed_data.jsonl"
+    seeds = LAB_DATA / "reference" / "evolve" / "seed_data.jsonl"
     data, rejected, manifest = run(tmp_path, "--scenario", "evolve_instruct", "--input", str(seeds), "--rounds", "2",
                                    "--limit", "2")
     assert len(data) + len(rejected) == 2 * 2

@@ -9,7 +9,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from conftest import SHARED_DATA, run_with_client
+from conftest import LAB_DATA, run_with_client
 from scripted import SAME_THERMO_QUESTION, ScriptedClient
 
 from agentsynth.agents.critic_checks import QuestionRegistry
@@ -18,7 +18,7 @@ from agentsynth.scenarios.glan import Glan, GlanOptions
 from agentsynth.tools.dedup import NearDuplicateIndex, RougeLIndex
 from agentsynth.tools.writers import read_records
 
-GLAN_SAMPLE = SHARED_DATA / "reference" / "glan" / "disciplines_sample.txt"
+GLAN_SAMPLE = LAB_DATA / "reference" / "glan" / "disciplines_sample.txt"
 CONTEXT = "The Aurora X2 stores 1,024 Wh in a LiFePO4 battery. The unit weighs 12.5 kg."
 QUESTION = "How much does the Aurora X2 unit weigh?"
 # Worded apart, so that the dataset gate's exact-copy check cannot be what stops them.

@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from autogen_core import Image
-from conftest import SHARED_DATA, run_with_client
+from conftest import LAB_DATA, run_with_client
 from documents_fixtures import CHART_RECT, figure_pdf, photo_png
 from PIL import Image as PILImage
 from scripted import ScriptedClient, default_answer, default_reader, prompt_text
@@ -24,7 +24,7 @@ from agentsynth.tools.figures import skip_reason
 from agentsynth.tools.text_reader import read_docx, read_text
 from agentsynth.tools.tokens import measure_for
 
-CSV_DIR = SHARED_DATA / "csv"
+CSV_DIR = LAB_DATA / "csv"
 EN_CSV, JA_CSV, KO_CSV = (CSV_DIR / f"{p}-store-information-virtual.csv" for p in ("en", "jp", "ko"))
 
 

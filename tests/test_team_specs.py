@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from autogen_agentchat.messages import StructuredMessage
-from conftest import SAMPLE_PDF, SHARED_DATA, run_with_client
+from conftest import LAB_DATA, SAMPLE_PDF, run_with_client
 from scripted import ScriptedClient, default_answer
 
 from agentsynth.agents.critic import CriticOutput
@@ -287,7 +287,7 @@ SEEDS = ROOT / "samples" / "personas.jsonl"
 
 @pytest.mark.parametrize(("args", "built"), [
     (["--scenario", "agentinstruct", "--refinements", "2"], True),
-    (["--scenario", "preference", "--input", str(SHARED_DATA / "reference" / "evolve" / "seed_data.jsonl")], True),
+    (["--scenario", "preference", "--input", str(LAB_DATA / "reference" / "evolve" / "seed_data.jsonl")], True),
     (["--scenario", "customer_dialogue", "--personas", str(SEEDS)], False),  # the brief comes from a model
     (["--scenario", "magpie"], False),  # the user agent needs the local model itself
 ])
