@@ -3,6 +3,7 @@
     python run.py --scenario seed_from_pdf [--input PDF_OR_FOLDER] [--out DIR] ...
     python run.py --scenario curate --input pairs.jsonl
     python run.py export DIR --format openai|azure|alpaca|sharegpt|hf [--split 0.1]
+    python run.py serve --model FILE.gguf --port 8000     (llama.cpp's OpenAI-compatible server)
     python run.py --team-file my_team.yaml [--validate | --dry-run | --export-autogen OUT.json]
     python run.py --list
 """
@@ -478,6 +479,10 @@ def main(argv: list[str] | None = None) -> int:
         return export_main(argv[1:])
     if argv[:1] == ["report"]:
         return report_main(argv[1:])
+    if argv[:1] == ["serve"]:
+        from .serve import main as serve_main
+
+        return serve_main(argv[1:])
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
     if args.list or args.validate:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from autogen_core.models import SystemMessage, UserMessage
 from pydantic import BaseModel, ValidationError
 
 from ..errors import AgentsynthError, BackendError
 from .base import parse_reply
+from .llama_probe import WAY_OUT, probe
 from .models import Backends, ModelSettings
 from .resilience import RetryPolicy
 
@@ -34,7 +36,7 @@ def _fix_for(settings: ModelSettings, error: Exception) -> str:
         if spec.provider == "ollama":
             return f"start Ollama (`ollama serve`) and pull the model (`ollama pull {spec.name}`), or set OLLAMA_HOST"
         if spec.provider == "openai-compatible":
-            return ("start the server, e.g. `python -m llama_cpp.server --model FILE.gguf` or "
+            return ("start the server, e.g. `python run.py serve --model FILE.gguf` or "
                     "`vllm serve MODEL`, and pass its URL with --base-url")
         return "check the network and the endpoint"
     if "timed out" in text:
@@ -42,8 +44,32 @@ def _fix_for(settings: ModelSettings, error: Exception) -> str:
     return ""
 
 
+def _in_process_path(settings: ModelSettings) -> Path:
+    from .local_llama import embedded_model_path
+
+    spec = settings.spec
+    return embedded_model_path() if spec.provider == "local" else Path(spec.name).expanduser()
+
+
+def _probe_in_child(settings: ModelSettings, roles: list[str]) -> CheckResult | None:
+    """An in-process model is first run in a child process: a crash in llama.cpp (which would
+    kill this one) becomes one line with the way out. None when the model runs."""
+    try:
+        path = _in_process_path(settings)
+    except AgentsynthError as exc:
+        return CheckResult(settings.label, roles, False, str(exc))
+    if not path.is_file():
+        return None  # the client reports a missing file in its own words
+    result = probe(path)
+    if result.crashed:
+        return CheckResult(settings.label, roles, False, f"{result.detail}; {WAY_OUT}")
+    return None
+
+
 async def check_model(settings: ModelSettings, roles: list[str]) -> CheckResult:
     label = settings.label
+    if settings.spec.in_process and (crashed := _probe_in_child(settings, roles)) is not None:
+        return crashed
     backends = Backends(cache=None, retry=RetryPolicy(max_attempts=2, base_delay=0.5, timeout=settings.timeout or 60),
                         concurrency=1)
     started = time.monotonic()
@@ -63,6 +89,11 @@ async def check_model(settings: ModelSettings, roles: list[str]) -> CheckResult:
     seconds = time.monotonic() - started
     report = backends.report().get(label, {})
     mode = report.get("structured_output") or "grammar (in-process)"
+    if settings.spec.in_process:
+        from .llama_loading import extra_buffer_types_choice
+
+        extra, why = extra_buffer_types_choice()
+        mode += f"; llama.cpp extra buffer types {'on' if extra else 'off'} ({why})"
     info = client.model_info
     abilities = ", ".join(f"{name} {'yes' if info.get(name) else 'no'}" for name in ("function_calling", "vision"))
     raw = result.content if isinstance(result.content, str) else str(result.content)

@@ -43,6 +43,8 @@ from pydantic import BaseModel
 
 from ..errors import AgentsynthError
 from .client_base import WholeReplyStream
+from .llama_loading import open_llama
+from .llama_probe import ensure_model_runs
 
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -63,11 +65,7 @@ class _LoadedModel:
     """A loaded `Llama` plus the one thread allowed to touch it."""
 
     def __init__(self, path: Path, n_ctx: int, n_threads: int | None) -> None:
-        from llama_cpp import Llama  # heavy import, only when a local model is used
-
-        self.llama = Llama(
-            model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False
-        )
+        self.llama = open_llama(path, n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{path.stem}")
         self._grammars: dict[str, Any] = {}
 
@@ -109,6 +107,7 @@ def load_model(path: Path, n_ctx: int, n_threads: int | None = None) -> _LoadedM
         if key not in _MODELS:
             if not Path(path).is_file():
                 raise AgentsynthError(f"{path}: GGUF model file not found")
+            ensure_model_runs(Path(path))  # a crash in llama.cpp would kill this process: try it in a child first
             try:
                 _MODELS[key] = _LoadedModel(Path(path), n_ctx, n_threads)
             except ValueError as exc:  # llama-cpp-python reports unreadable files as ValueError

@@ -30,7 +30,7 @@ from ..errors import AgentsynthError
 from .build import is_model_spec, model_role, output_model, read_prompt_file
 from .spec import PARAM, Condition, LoadedSpec, Termination
 
-LOCAL_SERVER = "http://localhost:8080/v1"  # python -m llama_cpp.server --model <gguf>
+LOCAL_SERVER = "http://localhost:8080/v1"  # python run.py serve --model <gguf>
 OLLAMA_SERVER = "http://localhost:11434/v1"
 PLAIN_INFO = ModelInfo(vision=False, function_calling=True, json_output=True, structured_output=False,
                        family="unknown")  # swarm handoffs need tool calls; say so if the server cannot
@@ -109,7 +109,7 @@ def _client(model: str, base_url: str | None, notes: list[str]) -> Any:
                                                api_key="set AZURE_OPENAI_API_KEY")
     if spec.provider == "local" or spec.provider == "gguf":
         notes.append(f"model {model}: runs in-process here; exported as an OpenAI-compatible server at {LOCAL_SERVER} "
-                     "(serve the GGUF with `python -m llama_cpp.server --model PATH`)")
+                     "(serve the GGUF with `python run.py serve --model PATH`)")
         return OpenAIChatCompletionClient(model=spec.name, base_url=LOCAL_SERVER, api_key="none", model_info=PLAIN_INFO)
     url = base_url or (OLLAMA_SERVER if spec.provider == "ollama" else LOCAL_SERVER)
     return OpenAIChatCompletionClient(model=spec.name, base_url=url, api_key="none", model_info=PLAIN_INFO)

@@ -1,5 +1,6 @@
 """The OpenAI-compatible path against a real server on loopback: llama-cpp-python's own
-server (`python -m llama_cpp.server`) serving the embedded GGUF, started by the test.
+server, started the way users start it (`python -m agentsynth.serve`, which `python run.py
+serve` runs: the model loads without the AMX path), serving the embedded GGUF.
 
 The same `seed_from_pdf` command runs on it unchanged; the structured-output negotiation
 finds what that server accepts (`json_object` with a `schema`; it refuses `json_schema`).
@@ -35,7 +36,7 @@ def llama_server(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     log = log_path.open("wb")  # a file, not a pipe: the server's chatter must never block it
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_model_path()), "--host", "127.0.0.1",
+        [sys.executable, "-m", "agentsynth.serve", "--model", str(embedded_model_path()), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "8192", "--model_alias", "smollm2"],
         stdout=log, stderr=subprocess.STDOUT,
     )
@@ -43,14 +44,15 @@ def llama_server(tmp_path_factory):
     try:
         for _ in range(120):
             if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {log_path.read_text(errors='replace')[-2000:]}")
+                pytest.fail(f"agentsynth.serve exited: {log_path.read_text(errors='replace')[-2000:]}")
             try:
                 urllib.request.urlopen(f"{url}/models", timeout=1)
                 break
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("llama_cpp.server did not start within 60 s")
+            pytest.fail("agentsynth.serve did not start within 60 s")
+        assert "llama.cpp extra buffer types" in log_path.read_text(errors="replace")  # our loader's setting
         yield url
     finally:
         process.terminate()

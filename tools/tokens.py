@@ -47,10 +47,10 @@ def _quiet_stderr():
 
 def _gguf_measure(path: Path) -> ChunkMeasure | None:
     try:
-        from llama_cpp import Llama
+        from ..agents.llama_loading import open_llama
 
         with _quiet_stderr():
-            vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
+            vocab = open_llama(path, vocab_only=True, verbose=False)
     except Exception:  # a missing or unreadable file is reported when the model loads
         return None
 
