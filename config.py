@@ -26,8 +26,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .agents.models import ModelSettings
-from .agents.resilience import RetryPolicy
+from .backends.models import ModelSettings
+from .backends.resilience import RetryPolicy
 from .errors import InputError
 
 SECRET_FIELDS = {"api_key", "apikey", "key", "secret", "client_secret", "password", "token", "access_token",

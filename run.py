@@ -27,9 +27,9 @@ if __package__ in (None, ""):  # `python run.py` in a checkout: run the installe
 
 from rich.console import Console
 
-from .agents.cache import ResponseCache
-from .agents.metering import Budget, roles_label
-from .agents.models import (
+from .backends.cache import ResponseCache
+from .backends.metering import Budget, roles_label
+from .backends.models import (
     Backends,
     ModelSettings,
     default_answer_style,
@@ -40,15 +40,18 @@ from .agents.models import (
 )
 from .config import RunConfig, load_run_config
 from .errors import AgentsynthError
-from .scenarios import SCENARIOS
-from .scenarios.runner import RoleModel, RunSettings, RunSummary, WorkerModels, run_scenario
+from .scenarios.base import BuildContext, ScenarioEntry
+from .scenarios.catalogue import load_scenarios
+from .scenarios.items import RoleModel, RunSettings, WorkerModels
+from .scenarios.runner import RunSummary, run_scenario
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(scenarios: dict[str, ScenarioEntry] | None = None) -> argparse.ArgumentParser:
+    scenarios = scenarios if scenarios is not None else load_scenarios()
     p = argparse.ArgumentParser(
         prog="run.py", description="Generate critic-vetted synthetic datasets with AutoGen agent teams."
     )
-    p.add_argument("--scenario", choices=SCENARIOS,
+    p.add_argument("--scenario", choices=list(scenarios),
                    help="what to run (default: the scenario --team-file names, a custom flow when it names none "
                         "but has `input:`, else seed_from_pdf)")
     p.add_argument("--input", action="append", type=Path, metavar="PATH",
@@ -89,9 +92,6 @@ def build_parser() -> argparse.ArgumentParser:
     teams.add_argument("--export-autogen", type=Path, metavar="OUT.json",
                        help="write the team as an AutoGen component config (AutoGen Studio loads it) and say "
                             "what it cannot represent")
-    p.add_argument("--questions-per-chunk", type=int, default=3, metavar="N", help="questions per chunk (default: 3)")
-    p.add_argument("--max-revisions", type=int, default=1, metavar="N",
-                   help="critic → writer revision rounds per chunk (default: 1)")
     p.add_argument("--language", metavar="CODE", help="language of questions and answers, e.g. en, ja, ko (default: each document's)")
     p.add_argument("--domain", metavar="TEXT", help="subject named in the SME system prompt (default: each document's title)")
     p.add_argument("--critic-trust", choices=("verify", "full"),
@@ -100,64 +100,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answer-style", choices=("free", "extractive"),
                    help="'extractive': answers are picked from the source's sentences most relevant to the question; "
                         "'free': written by the model (default: extractive for in-process models)")
-    intake = p.add_argument_group("documents and chunking (seed_from_pdf)")
-    intake.add_argument("--reader", choices=("pymupdf", "docai"), default="pymupdf",
-                        help="PDF reader: pymupdf (local, default) or docai (Azure Document Intelligence prebuilt-layout; "
-                             "AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT and _KEY or Entra ID)")
-    intake.add_argument("--chunk-unit", choices=("auto", "tokens", "chars"), default="auto",
-                        help="what --chunk-size counts: tokens of the question writer's model (when its tokenizer is "
-                             "available offline) or characters (default: auto, tokens when possible)")
-    intake.add_argument("--chunk-size", type=int, metavar="N", help="chunk size (default: 500 tokens or 2000 characters)")
-    intake.add_argument("--chunk-overlap", type=int, metavar="N", help="chunk overlap (default: 50 tokens or 200 characters)")
-    intake.add_argument("--rows-per-chunk", type=int, default=1, metavar="N", help="CSV rows per chunk (default: 1)")
-    augment = p.add_argument_group("augmentation (evolve_instruct, glan, persona_qa)")
-    augment.add_argument("--rounds", type=int, default=3, metavar="N",
-                         help="evolve_instruct, evol_quality: evolution rounds; each evolves the survivors of the last "
-                              "(default: 3)")
-    augment.add_argument("--disciplines", type=Path, metavar="FILE", help="glan: disciplines, one per line")
-    augment.add_argument("--curriculum", type=Path, metavar="FILE",
-                         help="glan: a curriculum.json (from a run, or edited by hand) instead of planning one")
-    augment.add_argument("--generate-taxonomy", action="store_true",
-                         help="glan: have the curriculum model build fields → sub-fields → disciplines first")
-    augment.add_argument("--subjects-per-discipline", type=int, default=2, metavar="N", help="glan (default: 2)")
-    augment.add_argument("--sessions-per-subject", type=int, default=2, metavar="N", help="glan (default: 2)")
-    augment.add_argument("--questions-per-session", type=int, default=2, metavar="N", help="glan (default: 2)")
-    augment.add_argument("--personas", type=Path, metavar="FILE",
-                         help="persona_qa, customer_dialogue: personas.jsonl (from an earlier run, or "
-                              "written by hand) instead of generating them")
-    augment.add_argument("--persona-count", type=int, default=3, metavar="N",
-                         help="persona_qa: personas to generate (default: 3)")
-    augment.add_argument("--audience", metavar="TEXT",
-                         help="persona_qa: describe the domain and its readers to generate personas from this "
-                              "instead of from the documents")
-    selfi = p.add_argument_group("self_instruct")
-    selfi.add_argument("--application", metavar="TEXT",
-                       help="the AI application the queries are for (with no --input, the only context)")
-    selfi.add_argument("--instructions", type=int, default=5, metavar="N", help="queries per context (default: 5)")
-    talk = p.add_argument_group("customer_dialogue")
-    talk.add_argument("--dialogues", type=int, default=20, metavar="N", help="dialogues to simulate (default: 20)")
-    talk.add_argument("--max-turns", type=int, default=8, metavar="N",
-                      help="customer messages per dialogue, each answered by support (default: 8)")
-    agentic = p.add_argument_group("agentinstruct")
-    agentic.add_argument("--skills", metavar="A,B", help="skills to make data for (default: every skill in the taxonomy: "
-                                                         "reading_comprehension, text_modification, analytical_reasoning)")
-    agentic.add_argument("--skills-file", type=Path, metavar="YAML",
-                         help="your own skills, transformations and task types, merged over the shipped taxonomy")
-    agentic.add_argument("--refinements", type=int, default=1, metavar="N",
-                         help="suggester → editor rounds that make each task harder or more precise (default: 1)")
-    magpie = p.add_argument_group("magpie")
-    magpie.add_argument("--conversations", type=int, default=10, metavar="N", help="conversations to write (default: 10)")
-    magpie.add_argument("--turns", type=int, default=1, metavar="N", help="user turns per conversation (default: 1)")
-    magpie.add_argument("--system", metavar="TEXT", help="system prompt that steers the domain of what the model writes")
-    prefs = p.add_argument_group("preference")
-    prefs.add_argument("--responses", type=int, default=2, metavar="N",
-                       help="responses per instruction, one per role responder_1..N (default: 2; by default the main "
-                            "model at different temperatures, or any model per role with --role-model)")
-    prefs.add_argument("--min-margin", type=float, default=1.0, metavar="X",
-                       help="keep a pair only when the chosen response's mean rating beats the rejected one's by at "
-                            "least this (1-5 scale; default: 1.0)")
-    prefs.add_argument("--min-chosen", type=float, default=3.0, metavar="X",
-                       help="keep a pair only when the chosen response rates at least this (default: 3.0)")
     p.add_argument("--holdout", type=Path, metavar="EVAL.jsonl",
                    help="evaluation questions (any seed format): records that copy, nearly copy or paraphrase one "
                         "go to rejected.jsonl (holdout_leak)")
@@ -173,7 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="continue an interrupted run in --out (default: the latest run of the scenario)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--verbose", action="store_true", help="show AutoGen's internal logging")
+    _add_scenario_options(p, scenarios)
     return p
+
+
+def _add_scenario_options(p: argparse.ArgumentParser, scenarios: dict[str, ScenarioEntry]) -> None:
+    """Each scenario's own options, under its heading; an option two scenarios share once."""
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    added: set[str] = set()
+    for entry in scenarios.values():
+        for opt in entry.options:
+            if opt.dest in added:
+                continue
+            added.add(opt.dest)
+            group = groups.get(opt.group) or groups.setdefault(opt.group, p.add_argument_group(opt.group))
+            group.add_argument(*opt.flags, **opt.kwargs)
 
 
 def resolve_scenario(args: argparse.Namespace) -> str:
@@ -203,7 +159,7 @@ def _out_dir(args: argparse.Namespace) -> Path:
 
 def chunk_measure(unit: str, writer: ModelSettings, console: Console):
     """What chunk sizes count: the question writer's tokens when its tokenizer is offline."""
-    from .tools.tokens import CHARACTERS, measure_for
+    from .backends.tokens import CHARACTERS, measure_for
 
     if unit == "chars":
         return CHARACTERS
@@ -216,106 +172,16 @@ def chunk_measure(unit: str, writer: ModelSettings, console: Console):
 
 
 def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: str, answer_style: str, console: Console):
-    if args.scenario == "seed_from_pdf":
-        from .scenarios.seed_from_pdf import SAMPLE_PDF, SeedFromPdf, SeedOptions
-
-        return SeedFromPdf(SeedOptions(
-            inputs=args.input or [SAMPLE_PDF], team=args.team or "graph", questions_per_chunk=args.questions_per_chunk,
-            max_revisions=args.max_revisions, language=args.language, domain=args.domain,
-            chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
-            measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,
-            critic_trust=critic_trust, answer_style=answer_style, team_file=args.team_file,
-        ))
-    if args.scenario == "custom":
-        from .scenarios.custom import CustomFlow, CustomOptions
-
-        if not args.team_file:
-            raise AgentsynthError("--scenario custom runs the flow in --team-file SPEC.yaml")
-        return CustomFlow(CustomOptions(team_file=args.team_file, inputs=args.input or [], language=args.language,
-                                        critic_trust=critic_trust))
-    bounded = config.for_role("answerer").spec.in_process  # grammar-bounded replies for in-process models
-    if args.scenario == "evolve_instruct":
-        from .scenarios.evolve_instruct import EvolveInstruct, EvolveOptions
-
-        if not args.input or len(args.input) != 1:
-            raise AgentsynthError("--scenario evolve_instruct needs exactly one --input seeds.jsonl")
-        return EvolveInstruct(EvolveOptions(input=args.input[0], rounds=args.rounds, language=args.language,
-                                            critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
-    if args.scenario == "agentinstruct":
-        from .scenarios.agentinstruct import AgentInstruct, AgentInstructOptions
-        from .scenarios.seed_from_pdf import SAMPLE_PDF
-
-        return AgentInstruct(AgentInstructOptions(
-            inputs=args.input or [SAMPLE_PDF], skills=[s.strip() for s in args.skills.split(",") if s.strip()]
-            if args.skills else None, skills_file=args.skills_file, refinements=args.refinements,
-            language=args.language, critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
-    if args.scenario == "customer_dialogue":
-        from .scenarios.customer_dialogue import CustomerDialogue, DialogueOptions
-        from .scenarios.seed_from_pdf import SAMPLE_PDF
-
-        return CustomerDialogue(DialogueOptions(
-            inputs=args.input or [SAMPLE_PDF], dialogues=args.dialogues, max_turns=args.max_turns,
-            team=args.team or "round_robin",
-            personas_file=args.personas, persona_count=args.persona_count, audience=args.audience,
-            language=args.language, critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
-    if args.scenario == "magpie":
-        from .scenarios.magpie import Magpie, MagpieOptions, require_local
-
-        require_local(config.for_role("user").spec)
-        return Magpie(MagpieOptions(conversations=args.conversations, turns=args.turns, system=args.system,
-                                    language=args.language, critic_trust=critic_trust,
-                                    team_file=args.team_file))
-    if args.scenario == "evol_quality":
-        from .scenarios.evol_quality import EvolQuality, EvolQualityOptions
-
-        if not args.input or len(args.input) != 1:
-            raise AgentsynthError("--scenario evol_quality needs exactly one --input dataset.jsonl (with responses)")
-        return EvolQuality(EvolQualityOptions(input=args.input[0], rounds=args.rounds, language=args.language,
-                                              critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
-    if args.scenario == "self_instruct":
-        from .scenarios.self_instruct import SelfInstruct, SelfInstructOptions
-
-        return SelfInstruct(SelfInstructOptions(inputs=args.input or [], application=args.application,
-                                                instructions=args.instructions, language=args.language,
-                                                critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
-    if args.scenario == "preference":
-        from .scenarios.preference import Preference, PreferenceOptions
-
-        if not args.input or len(args.input) != 1:
-            raise AgentsynthError("--scenario preference needs exactly one --input instructions.jsonl")
-        return Preference(PreferenceOptions(input=args.input[0], responses=args.responses, min_margin=args.min_margin,
-                                            min_chosen=args.min_chosen, language=args.language,
-                                            critic_trust=critic_trust, bounded=bounded, team_file=args.team_file))
-    if args.scenario == "glan":
-        from .scenarios.glan import Glan, GlanOptions
-
-        if not args.disciplines and not args.generate_taxonomy and not args.curriculum:
-            raise AgentsynthError("--scenario glan needs --disciplines FILE, --generate-taxonomy or --curriculum FILE")
-        return Glan(GlanOptions(
-            disciplines=args.disciplines, curriculum=args.curriculum, generate_taxonomy=args.generate_taxonomy,
-            domain=args.domain,
-            subjects_per_discipline=args.subjects_per_discipline, sessions_per_subject=args.sessions_per_subject,
-            questions_per_session=args.questions_per_session, language=args.language or "en",
-            critic_trust=critic_trust, bounded=bounded, team_file=args.team_file,
-        ))
-    if args.scenario == "persona_qa":
-        from .scenarios.persona_qa import PersonaOptions, PersonaQA
-        from .scenarios.seed_from_pdf import SAMPLE_PDF
-
-        return PersonaQA(PersonaOptions(
-            inputs=args.input or [SAMPLE_PDF], personas_file=args.personas, persona_count=args.persona_count,
-            audience=args.audience, team=args.team or "graph", questions_per_chunk=args.questions_per_chunk,
-            max_revisions=args.max_revisions, language=args.language, domain=args.domain,
-            chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap, rows_per_chunk=args.rows_per_chunk,
-            measure=chunk_measure(args.chunk_unit, config.for_role("question_writer"), console), reader=args.reader,
-            critic_trust=critic_trust, answer_style=answer_style, team_file=args.team_file,
-        ))
-    from .scenarios.curate import Curate, CurateOptions
-
-    if not args.input or len(args.input) != 1:
-        raise AgentsynthError("--scenario curate needs exactly one --input pairs.jsonl")
-    return Curate(CurateOptions(input=args.input[0], language=args.language, domain=args.domain, critic_trust=critic_trust,
-                                    team_file=args.team_file))
+    """The scenario `--scenario` names, built by its own module from the command line."""
+    entry = load_scenarios()[args.scenario]
+    context = BuildContext(
+        args=args, critic_trust=critic_trust, answer_style=answer_style,
+        bounded=config.for_role("answerer").spec.in_process,  # grammar-bounded replies for in-process models
+        console=console, chunk_measure=lambda: chunk_measure(args.chunk_unit, config.for_role("question_writer"),
+                                                               console),
+        role_spec=lambda role: config.for_role(role).spec,
+    )
+    return entry.build(context)
 
 
 def print_summary(summary: RunSummary, console: Console) -> None:
@@ -379,7 +245,7 @@ def role_model_settings(config: RunConfig, role: str, scenario) -> ModelSettings
 def with_team_models(config: RunConfig, scenario, args: argparse.Namespace) -> RunConfig:
     """Agents whose spec names a model spec (`model: openai:gpt-4o`) get it as their role's
     model, unless the run config or --role-model sets that role."""
-    from .teams.build import model_specs
+    from .teams.queries import model_specs
 
     if scenario.team_spec is None:
         return config
@@ -391,7 +257,8 @@ def with_team_models(config: RunConfig, scenario, args: argparse.Namespace) -> R
 
 
 def _dry_run(scenario, console: Console) -> int:
-    from .teams.dry_run import reach_team, render
+    from .scenarios.dry_run import reach_team
+    from .teams.dry_run import render
 
     built, task, label, why = asyncio.run(reach_team(scenario, console))
     Console(soft_wrap=True, highlight=False, markup=False).print(render(scenario.team_spec, built, task, label, why))
@@ -415,7 +282,7 @@ def _export_autogen(scenario, role_settings: dict[str, ModelSettings], out: Path
 
 
 def _check_models(settings: dict[str, ModelSettings], console: Console) -> int:
-    from .agents.check import check_model
+    from .backends.check import check_model
 
     by_model: dict[str, tuple[ModelSettings, list[str]]] = {}
     for role, s in settings.items():
@@ -583,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(out_dir: Path, console: Console) -> bool:
     """report.html and its summary lines; a report that cannot be drawn never fails the run."""
-    from .tools.report import gather, summary_lines, write_report
+    from .scenarios.report import gather, summary_lines, write_report
 
     try:
         data = gather(out_dir)  # the run's files, read once for the page and the summary

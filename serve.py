@@ -1,5 +1,5 @@
 """Serve a GGUF model over the OpenAI protocol with llama-cpp-python's own server, loaded the
-way this project loads in-process models (see agents/llama_loading.py: no AMX crash).
+way this project loads in-process models (see backends/llama_loading.py: no AMX crash).
 
     python -m agentsynth.serve --model my.gguf --port 8000      (or: python run.py serve ...)
 
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as exc:
         print(f"error: {SERVER_EXTRA} ({exc})", file=sys.stderr)
         return 2
-    from .agents.llama_loading import apply_process_wide, extra_buffer_types_choice
+    from .backends.llama_loading import apply_process_wide, extra_buffer_types_choice
 
     extra = apply_process_wide()
     why = extra_buffer_types_choice()[1]

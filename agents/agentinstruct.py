@@ -19,8 +19,8 @@ from autogen_core import CancellationToken
 from pydantic import BaseModel, Field
 
 from ..errors import StructuredOutputError
-from .answerer import up_to_sentences
 from .base import RoleAgent, render_prompt
+from .grounding import up_to_sentences
 from .instructions import Instruction, InstructionContext, InstructionsOutput
 
 

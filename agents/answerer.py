@@ -6,13 +6,11 @@ with `search_documents`; whatever they consult becomes part of the critic's sour
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Literal
 
-from autogen_core import CancellationToken, FunctionCall
-from autogen_core.tools import FunctionTool
-from autogen_core.models import AssistantMessage, FunctionExecutionResult, FunctionExecutionResultMessage, LLMMessage, SystemMessage, UserMessage
+from autogen_core import CancellationToken
+from autogen_core.models import LLMMessage, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
@@ -20,33 +18,18 @@ from ..tools.lookup import search_documents_tool
 from ..tools.text import sentences, stems
 from .base import RoleAgent, render_prompt
 from .context import QAContext, enum_safe
-from .question_writer import Question, WriterOutput
+from .grounding import SENTENCE, consult_documents
+from .qa_messages import Answer, AnswererOutput, Question, WriterOutput
 
 NO_EVIDENCE = "NONE"
 EVIDENCE_CANDIDATES = 5  # sentences offered as evidence: the ones most relevant to the question
 _PARTIAL_ANSWER = re.compile(r'"answer"\s*:\s*"(.*)', re.DOTALL)
-MAX_TOOL_ROUNDS = 2
 
-# Answers are bounded by sentences in the grammar itself: small models otherwise repeat
-# their last sentence until max_tokens. A "sentence" may contain "12.5" or "e.g." but
-# no raw control characters (invalid inside a JSON string).
-# Japanese and Korean sentences end in "。", "！" or "？" and need no space after them.
-_SENTENCE = r'([^.!?。！？"\\\x00-\x1f]|[.!?][^ "\\\x00-\x1f])+[.!?。！？]'
-
-
-def up_to_sentences(count: int) -> str:
-    """A JSON-schema pattern for 1 to `count` sentences (nested so each is optional)."""
-    inner = ""
-    for _ in range(count - 1):
-        inner = f"( ?{_SENTENCE}{inner})?"
-    return f"^{_SENTENCE}{inner}$"
-
-
-ONE_SENTENCE = f"^{_SENTENCE}$"
-UP_TO_FOUR_SENTENCES = f"^{_SENTENCE}( ?{_SENTENCE}( ?{_SENTENCE}( ?{_SENTENCE})?)?)?$"
+ONE_SENTENCE = f"^{SENTENCE}$"
+UP_TO_FOUR_SENTENCES = f"^{SENTENCE}( ?{SENTENCE}( ?{SENTENCE}( ?{SENTENCE})?)?)?$"
 ANSWER_PATTERN = {
     "short_fact": ONE_SENTENCE,
-    "yes_no": f"^{_SENTENCE}( ?{_SENTENCE})?$",
+    "yes_no": f"^{SENTENCE}( ?{SENTENCE})?$",
     "long_answer": UP_TO_FOUR_SENTENCES,
     "summary": UP_TO_FOUR_SENTENCES,
 }
@@ -57,21 +40,6 @@ ANSWER_STYLE = {
     "yes_no": "Start with Yes or No, then justify it in one sentence.",
     "summary": "Summarise in two to four sentences.",
 }
-
-
-class Answer(BaseModel):
-    slot: int
-    evidence: str | None
-    answerable: bool
-    answer: str
-    finish_reason: str | None = None
-    consulted: list[str] = []  # chunk ids returned by search_documents
-    error: str | None = None  # the reply could not be used (kept so the critic can say why)
-
-
-class AnswererOutput(BaseModel):
-    round: int
-    answers: list[Answer]
 
 
 def extractive_reply_model(candidates: list[str], question_type: str) -> type[BaseModel]:
@@ -196,40 +164,6 @@ class AnswererAgent(RoleAgent):
             source="user",
         )
         return await consult_documents(self, self._tool, system, user, cancellation_token)
-
-
-async def consult_documents(
-    agent: RoleAgent, tool: FunctionTool, system: SystemMessage, user: UserMessage, cancellation_token: CancellationToken
-) -> tuple[list[LLMMessage], list[str]]:
-    """Let a tool-calling model search the documents (up to MAX_TOOL_ROUNDS calls) before
-    it answers: (the conversation to answer after, chunk ids it was shown). The history is
-    empty when the model looked nothing up, so the caller asks afresh."""
-    history: list[LLMMessage] = [user]
-    consulted: list[str] = []
-    for _ in range(MAX_TOOL_ROUNDS):
-        result = await agent.complete([system, *history], cancellation_token, tools=[tool])
-        calls = result.content if isinstance(result.content, list) else []
-        if not calls:
-            break
-        history.append(AssistantMessage(content=calls, source=agent.name))
-        history.append(FunctionExecutionResultMessage(
-            content=[await _run_tool(tool, call, consulted, cancellation_token) for call in calls]
-        ))
-    return (history if consulted else []), consulted
-
-
-async def _run_tool(
-    tool: FunctionTool, call: FunctionCall, consulted: list[str], cancellation_token: CancellationToken
-) -> FunctionExecutionResult:
-    try:
-        if call.name != tool.name:
-            raise ValueError(f"unknown tool {call.name!r}")
-        hits = await tool.run_json(json.loads(call.arguments), cancellation_token)
-        consulted += [h.chunk_id for h in hits if h.chunk_id not in consulted]
-        content, is_error = tool.return_value_as_string(hits), False
-    except Exception as exc:  # a bad call is reported back to the model, not raised
-        content, is_error = f"error: {exc}", True
-    return FunctionExecutionResult(call_id=call.id, content=content, name=call.name, is_error=is_error)
 
 
 def rank_sentences(question: str, candidates: list[str], subject: str = "") -> list[str]:

@@ -9,7 +9,6 @@ kills the team; here an invalid reply is sent back with the validation error (up
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -31,12 +30,10 @@ from autogen_core.models import (
 )
 from pydantic import BaseModel, ValidationError
 
+from ..backends.structured import parse_reply
 from ..errors import AgentsynthError, StructuredOutputError
 
 T = TypeVar("T", bound=BaseModel)
-
-_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
-
 
 @cache
 def load_prompt(name: str) -> Template:
@@ -61,20 +58,6 @@ def load_examples(role: str) -> tuple[tuple[str, str], ...]:
         return ()
     examples = json.loads(path.read_text(encoding="utf-8"))
     return tuple((e["user"], json.dumps(e["assistant"], ensure_ascii=False)) for e in examples)
-
-
-def parse_reply(raw: str, model: type[T]) -> T:
-    """Validate a JSON reply; tolerate prose or code fences around the object."""
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as first_error:
-        match = _JSON_OBJECT.search(raw)
-        if match and match.group() != raw:
-            try:
-                return model.model_validate_json(match.group())
-            except ValidationError:
-                pass
-        raise first_error
 
 
 def _short_errors(error: ValidationError) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..tools.dedup import QuestionRegistry
 from ..tools.language import UNKNOWN
 from ..tools.lookup import DocumentIndex
 from ..tools.text import sentences
-from .critic_checks import QuestionRegistry
 
 TrustPolicy = Literal["full", "verify"]  # how far the critic trusts its model (agents/critic.py)
 

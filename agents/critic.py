@@ -20,59 +20,27 @@ How the two combine (`combine`):
 
 from __future__ import annotations
 
-from typing import Literal
-
 from autogen_core import CancellationToken
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
+from ..checks.base import CheckResult
+from ..checks.qa import CONFIRMED_OFF_TARGET, answer_relevance, duplicate_result, run_checks
 from ..errors import StructuredOutputError
 from ..tools.text import normalize, plain
-from .answerer import Answer, AnswererOutput
 from .base import RoleAgent, render_prompt
 from .context import QAContext, TrustPolicy
-from .critic_checks import CheckResult, answer_relevance, duplicate_result, run_checks
-from .custom import PairReviews, SlotReview
-from .question_writer import Question, WriterOutput
-
-Decision = Literal["accept", "revise", "reject"]
-Problem = Literal["none", "unsupported_claim", "does_not_answer", "unclear_question"]
-CONFIRMED_OFF_TARGET = 0.5  # relevance below which "does not answer" is confirmed
-
-
-class LLMVerdict(BaseModel):
-    groundedness: int = Field(ge=1, le=5)
-    relevance: int = Field(ge=1, le=5)
-    clarity: int = Field(ge=1, le=5)
-    decision: Decision
-    problem: Problem
-    quote: str = Field(max_length=200)  # the words of the answer at fault ("" when none)
-    reason: str = Field(max_length=300)
-
-    @property
-    def objects(self) -> bool:
-        return self.decision != "accept" or min(self.groundedness, self.relevance) <= 2
-
-
-class JudgedPair(BaseModel):
-    slot: int
-    question_type: str
-    question: str
-    answer: str
-    evidence: str | None = None
-    fact: str | None = None
-    consulted: list[str] = []
-    revision: int = 0
-    decision: Decision
-    reasons: list[str] = []
-    checks: list[CheckResult] = []
-    llm: LLMVerdict | None = None
-    llm_overruled: bool = False
-
-
-class CriticOutput(BaseModel):
-    round: int
-    pairs: list[JudgedPair]  # the latest judgement of every slot so far
-    needs_revision: bool
+from .qa_messages import (
+    Answer,
+    AnswererOutput,
+    CriticOutput,
+    Decision,
+    JudgedPair,
+    LLMVerdict,
+    PairReviews,
+    Question,
+    SlotReview,
+    WriterOutput,
+)
 
 
 def unsupported_quote(quote: str, answer: str, source: str) -> tuple[bool, str]:
@@ -144,13 +112,17 @@ class CriticAgent(RoleAgent):
     output_model = CriticOutput
     max_tokens = 300
 
-    def __init__(self, model_client, context: QAContext, **kwargs) -> None:
+    def __init__(self, model_client, context: QAContext, *, checks: list[str] | None = None, **kwargs) -> None:
         super().__init__(model_client, context, **kwargs)
+        self.checks = checks  # the deterministic checks a team spec chose (None: all)
         self._questions: dict[int, Question] = {}
         self._answers: list[Answer] = []
         self._final: dict[int, JudgedPair] = {}
         self._reviews: dict[str, dict[int, SlotReview]] = {}  # reviewer → slot → this round's review
         self._round = 0
+
+    def _runs(self, check: str) -> bool:
+        return self.checks is None or check in self.checks
 
     def observe(self, content: BaseModel) -> None:
         if isinstance(content, WriterOutput):
@@ -177,7 +149,7 @@ class CriticAgent(RoleAgent):
             checks = run_checks(
                 question=question.question, answer=answer.answer, source=source, language=ctx.language,
                 registry=ctx.registry, answerable=answer.answerable, finish_reason=answer.finish_reason,
-                answer_error=answer.error, evidence=answer.evidence, subject=ctx.subject,
+                answer_error=answer.error, evidence=answer.evidence, subject=ctx.subject, only=self.checks,
             )
             for reviewer, reviews in self._reviews.items():
                 if answer.slot in reviews and (weighed := weigh_review(
@@ -190,7 +162,8 @@ class CriticAgent(RoleAgent):
                 checks, verdict, can_revise=can_revise, trust=ctx.critic_trust,
                 question=question.question, answer=answer.answer, source=source, subject=ctx.subject,
             )
-            if decision == "accept" and (duplicate := ctx.registry.claim(question.question)) is not None:
+            if decision == "accept" and (duplicate := ctx.registry.claim(question.question)) is not None \
+                    and self._runs("not_duplicate"):
                 # Another item accepted the same question while the critic model was judging this one.
                 checks.append(duplicate_result(duplicate))
                 decision, reasons, overruled = combine(checks, verdict, can_revise=can_revise, trust=ctx.critic_trust)

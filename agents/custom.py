@@ -18,8 +18,9 @@ from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
-from .answerer import consult_documents, up_to_sentences
 from .base import RoleAgent
+from .grounding import consult_documents, up_to_sentences
+from .qa_messages import AnswererOutput, PairReview, PairReviews, SlotReview, WriterOutput
 
 # Placeholders a custom prompt may use, by the family of the team's context.
 ALWAYS = ("task", "conversation", "language_name")
@@ -29,24 +30,6 @@ CONTEXT_FIELDS = {
     "dialogue": ("transcript",),
 }
 REVIEW_FIELDS = ("question", "answer", "evidence")
-
-
-class PairReview(BaseModel):
-    supported: bool
-    quote: str = Field(default="", description="the words of the answer that the source does not support")
-    reason: str = ""
-
-
-class SlotReview(PairReview):
-    slot: int
-    error: str | None = None
-
-
-class PairReviews(BaseModel):
-    """What a reviewer says about each answer of the latest round."""
-
-    reviewer: str
-    reviews: list[SlotReview]
 
 
 def declared_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
@@ -108,8 +91,6 @@ class CustomAgent(RoleAgent):
         return await super().on_messages(messages, cancellation_token)
 
     def observe(self, content: BaseModel) -> None:
-        from .question_writer import WriterOutput
-
         self._latest[type(content).__name__] = content
         if isinstance(content, WriterOutput):
             self._questions.update({q.slot: q for q in content.questions})
@@ -138,8 +119,6 @@ class CustomAgent(RoleAgent):
         return reply
 
     async def _review_all(self, cancellation_token: CancellationToken) -> PairReviews:
-        from .answerer import AnswererOutput
-
         answers = self._latest.get(AnswererOutput.__name__)
         reviews = []
         for answer in answers.answers if isinstance(answers, AnswererOutput) else []:

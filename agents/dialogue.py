@@ -29,8 +29,8 @@ from pydantic import BaseModel, Field, create_model
 from ..errors import StructuredOutputError
 from ..tools.lookup import DocumentIndex, search_documents_tool
 from ..tools.personas import Persona
-from .answerer import consult_documents, up_to_sentences
 from .base import RoleAgent, render_prompt
+from .grounding import consult_documents, up_to_sentences
 
 Outcome = Literal["continuing", "resolved", "abandoned"]
 LOOKUP_CHUNKS = 3

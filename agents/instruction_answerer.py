@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
-from .answerer import consult_documents, up_to_sentences
 from .base import RoleAgent, render_prompt
+from .grounding import consult_documents, up_to_sentences
 from .instructions import AnswersOutput, Instruction, InstructionAnswer, InstructionContext, InstructionsOutput
 
 REFERENCE_CHUNKS = 2

@@ -14,11 +14,10 @@ from typing import Literal
 from autogen_core import CancellationToken
 from pydantic import BaseModel, Field
 
+from ..checks.instruction import instruction_checks, near_duplicate_result
+from ..checks.qa import CONFIRMED_OFF_TARGET, answer_relevance
 from ..errors import StructuredOutputError
 from .base import RoleAgent, render_prompt
-from .critic import CONFIRMED_OFF_TARGET
-from .critic_checks import answer_relevance
-from .instruction_checks import instruction_checks, near_duplicate_result
 from .instructions import (
     AnswersOutput,
     Instruction,
@@ -57,12 +56,14 @@ class InstructionCriticAgent(RoleAgent):
     max_tokens = 300
 
     def __init__(self, model_client, context: InstructionContext, *, rounds: int = 1,
-                 evolution: Literal["instruction", "response"] | None = None, **kwargs) -> None:
+                 evolution: Literal["instruction", "response"] | None = None, checks: list[str] | None = None,
+                 **kwargs) -> None:
         kwargs.setdefault("name", "critic")
         kwargs.setdefault("description", "Judges each instruction and answer.")
         super().__init__(model_client, context, **kwargs)
         self.rounds = rounds
         self.evolution = evolution  # which side evolves: its elimination rules run against the parent
+        self.checks = checks  # the deterministic checks a team spec chose (None: all)
         self._instructions: dict[int, Instruction] = {}
         self._answers: list[InstructionAnswer] = []
         self._history: list[JudgedInstruction] = []
@@ -99,7 +100,7 @@ class InstructionCriticAgent(RoleAgent):
             instruction_error=instruction.error, answer_error=answer.error, finish_reason=answer.finish_reason,
             source=self._source(answer) or instruction.path.get("content"), concepts=instruction.path.get("key_concepts"),
             task=instruction.path.get("task"),
-            own_prefix=own_prefix,
+            own_prefix=own_prefix, only=self.checks,
         )
         failed = [c for c in checks if not c.passed]
         judged = JudgedInstruction(instruction=instruction, answer=answer, decision="reject", checks=checks)
@@ -121,7 +122,8 @@ class InstructionCriticAgent(RoleAgent):
             judged.reasons = ["critic model gave no valid verdict; deterministic checks passed"]
         duplicate = near_duplicate_result(ctx.registry.claim(
             f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text, own_prefix), ctx.registry)
-        if not duplicate.passed:  # another item kept a near-copy while the critic model was judging this one
+        if not duplicate.passed and (self.checks is None or duplicate.name in self.checks):
+            # another item kept a near-copy while the critic model was judging this one
             checks.append(duplicate)
             judged.rule, judged.reasons = duplicate.name, [f"{duplicate.name}: {duplicate.detail}"]
             return judged

@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ..checks.base import CheckResult
 from ..tools.dedup import NearDuplicateIndex, RougeLIndex
 from ..tools.language import UNKNOWN
 from ..tools.lookup import DocumentIndex
 from .context import LANGUAGE_NAMES, TrustPolicy
-from .critic_checks import CheckResult
 
 
 class Instruction(BaseModel):

@@ -14,13 +14,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from autogen_core import CancellationToken
-from autogen_core.models import AssistantMessage, ChatCompletionClient, LLMMessage, RequestUsage, SystemMessage, UserMessage
+from autogen_core.models import (
+    AssistantMessage,
+    ChatCompletionClient,
+    LLMMessage,
+    RequestUsage,
+    SystemMessage,
+    UserMessage,
+)
 from pydantic import BaseModel
 
+from ..backends.local_llama import LocalLlamaClient
 from ..errors import AgentsynthError
 from .base import RoleAgent
 from .instructions import AnswersOutput, Instruction, InstructionAnswer, InstructionContext, InstructionsOutput
-from .local_llama import LocalLlamaClient
 
 SENTINEL = "\u0000MAGPIE-USER-TURN\u0000"
 USER_TEMPERATURE = 1.0  # the paper samples the query at temperature 1 and top-p 1

@@ -9,10 +9,10 @@ from __future__ import annotations
 from autogen_core import CancellationToken
 from pydantic import BaseModel, Field
 
+from ..checks.instruction import instruction_checks
 from ..errors import StructuredOutputError
 from ..tools.dedup import NearDuplicateIndex
 from .base import RoleAgent, render_prompt
-from .instruction_checks import instruction_checks
 from .instructions import AnswersOutput, InstructionContext, InstructionsOutput
 
 ASPECTS = ("helpfulness", "honesty", "instruction_following", "truthfulness")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from ..errors import StructuredOutputError
 from .base import RoleAgent, render_prompt
 from .context import QAContext
-from .reader import Fact, ReaderOutput
+from .qa_messages import CriticOutput, Fact, Question, ReaderOutput, WriterOutput
 
 TYPE_GUIDANCE = {
     "short_fact": "a short factual question (who/what/which/how many) answered by a name, number or phrase",
@@ -21,20 +21,6 @@ TYPE_GUIDANCE = {
     "yes_no": "a question answered with yes or no plus a short justification",
     "summary": "a request to summarise or explain this part of the document",
 }
-
-
-class Question(BaseModel):
-    slot: int
-    type: str
-    question: str
-    fact: str | None = None
-    revision: int = 0
-    error: str | None = None  # the writer's reply for this slot could not be used
-
-
-class WriterOutput(BaseModel):
-    round: int
-    questions: list[Question]  # the slots written this round
 
 
 # One question or request, ending at its first "?" (or a final "."; Japanese and Korean
@@ -74,8 +60,6 @@ class QuestionWriterAgent(RoleAgent):
         return {"domain": self.context.domain, "language_name": self.context.language_name}
 
     def observe(self, content: BaseModel) -> None:
-        from .critic import CriticOutput  # the critic's schema builds on this module's
-
         if isinstance(content, ReaderOutput):
             self._facts = content.facts
         elif isinstance(content, CriticOutput):

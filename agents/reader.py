@@ -14,18 +14,9 @@ from ..errors import StructuredOutputError
 from ..tools.text import content_tokens
 from .base import RoleAgent, render_prompt
 from .context import QAContext
+from .qa_messages import Fact, ReaderOutput
 
 _DIGIT = re.compile(r"\d")
-
-
-class Fact(BaseModel):
-    fact: str
-    source_sentence: str
-
-
-class ReaderOutput(BaseModel):
-    facts: list[Fact]
-    fallback: str | None = None  # why the facts are the passage's own sentences, if they are
 
 
 def reply_model(passage_sentences: list[str], max_facts: int) -> type[BaseModel]:

@@ -11,7 +11,7 @@ from autogen_agentchat.messages import BaseChatMessage, StructuredMessage
 from autogen_core import CancellationToken
 from pydantic import BaseModel
 
-from .critic import CriticOutput
+from .qa_messages import CriticOutput
 
 
 class RecorderAgent(BaseChatAgent):

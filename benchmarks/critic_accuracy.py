@@ -17,7 +17,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from agentsynth.agents.models import build_client, parse_model_spec
+from agentsynth.backends.models import build_client, parse_model_spec
 from agentsynth.scenarios.curate import Curate, CurateOptions
 from agentsynth.scenarios.runner import RunSettings, run_scenario
 

@@ -1,6 +1,6 @@
 """Tokens/s of an in-process GGUF model with llama.cpp's extra buffer types on and off.
 
-The loader turns them off on CPUs with AMX (agents/llama_loading.py: the AMX kernels crash
+The loader turns them off on CPUs with AMX (backends/llama_loading.py: the AMX kernels crash
 there). This measures what that costs: prompt processing and generation, both settings
 loaded in one process and measured alternately, so machine noise hits both alike.
 
@@ -49,7 +49,7 @@ def _measure(llama, generate: int) -> tuple[float, float]:
 
 
 def bench(path: Path, rounds: int, generate: int, threads: int | None) -> dict[str, tuple[float, float]]:
-    from agentsynth.agents.llama_loading import open_llama
+    from agentsynth.backends.llama_loading import open_llama
 
     models = {setting: open_llama(path, use_extra_bufts=setting, n_ctx=1024, n_threads=threads, verbose=False,
                                   no_perf=False)
@@ -63,8 +63,8 @@ def bench(path: Path, rounds: int, generate: int, threads: int | None) -> dict[s
 
 
 def main() -> None:
-    from agentsynth.agents.llama_loading import extra_buffer_types_choice
-    from agentsynth.agents.local_llama import embedded_model_path
+    from agentsynth.backends.llama_loading import extra_buffer_types_choice
+    from agentsynth.backends.local_llama import embedded_model_path
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="a GGUF file (default: the embedded SmolLM2)")

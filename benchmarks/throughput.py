@@ -141,11 +141,10 @@ def throughput(latency: float, levels: list[int], per_slot: int = 8, workers: in
 def framework_cost(items: int) -> dict:
     """CPU seconds per model call with an in-process client that answers at once."""
     sys.path.insert(0, str(TESTS))
-    from scripted import ScriptedClient
-
+    from agentsynth.backends.tokens import CHARACTERS
     from agentsynth.scenarios.runner import RunSettings, run_scenario
     from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
-    from agentsynth.tools.tokens import CHARACTERS
+    from scripted import ScriptedClient
 
     with tempfile.TemporaryDirectory() as tmp:
         document = write_document(Path(tmp) / "manual.md", 2 * items)

@@ -17,23 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel, Field, ValidationError
 
 from ..agents.agentinstruct import (
     SkillPlan,
 )
 from ..agents.context import TrustPolicy
-from ..agents.instructions import InstructionContext, JudgedInstruction
-from ..agents.metering import UsageLedger, models_label
+from ..agents.instructions import JudgedInstruction
 from ..errors import InputError
-from ..teams.instruction import run_for_verdicts
-from ..tools.chunking import Chunk
-from ..tools.dedup import NearDuplicateIndex
-from ..tools.language import UNKNOWN, detect_language
-from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
-from .inputs import first_user_turn, read_chunks
-from .runner import ItemResult, Plan, Scenario, WorkItem
+from ..tools.language import detect_language
+from .base import BuildContext, Plan, ScenarioEntry, WorkItem, option, register
+from .inputs import SAMPLE_PDF, read_chunks
+from .instruction import InstructionScenario, eliminated_by
+from .records import BaseMetadata
 
 
 class Skill(BaseModel):
@@ -93,31 +89,25 @@ def load_skills(extra: Path | None = None) -> dict[str, Skill]:
     return skills
 
 
-class AgentInstruct(Scenario):
+class AgentInstruct(InstructionScenario):
     name = "agentinstruct"
-    shared_state = ("registry",)  # what items accepted so far, in any worker process
+    metadata_class = AgentInstructMetadata
 
     def __init__(self, options: AgentInstructOptions) -> None:
         if options.refinements < 0:
             raise InputError("--refinements", "must be 0 or more")
-        self.options = options
-        self.use_team(None, options.team_file)
+        super().__init__(options)
         taxonomy = load_skills(options.skills_file)
         wanted = options.skills or list(taxonomy)
         unknown = [s for s in wanted if s not in taxonomy]
         if unknown:
             raise InputError("--skills", f"unknown skill {unknown[0]!r} (known: {', '.join(taxonomy)})")
         self.skills = {s: taxonomy[s] for s in wanted}
-        self.registry = NearDuplicateIndex()
 
     def fingerprint(self) -> dict[str, Any]:
         o = self.options
         return {"skills": {k: v.model_dump() for k, v in self.skills.items()}, "refinements": o.refinements,
                 "language": o.language, "critic_trust": o.critic_trust, "bounded": o.bounded}
-
-    def restore(self, accepted: list[dict]) -> None:
-        for record in accepted:
-            self.registry.add(record["id"], first_user_turn(record))
 
     def plan(self) -> Plan:
         chunks, skipped = read_chunks(self.options.inputs, "document")
@@ -135,30 +125,56 @@ class AgentInstruct(Scenario):
             "team": self.team_name, "skills": list(self.skills), "refinements": self.options.refinements,
             "chunks": len(chunks)})
 
-    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+    def language_of(self, item: WorkItem) -> str:
+        chunk, _ = item.payload
+        return self.options.language or detect_language(chunk.text)
+
+    def context_extras(self, item: WorkItem) -> dict[str, Any]:
+        chunk, _ = item.payload
+        return {"kin_prefix": f"{chunk.chunk_id}-"}  # the same chunk's other skills are kin, not copies
+
+    def team_input(self, item: WorkItem) -> tuple[dict[str, Any], str]:
         chunk, plan = item.payload
         o = self.options
-        language = o.language or detect_language(chunk.text)
-        context = InstructionContext(item_id=item.item_id, language=language, registry=self.registry,
-                                     bounded=o.bounded, critic_trust=o.critic_trust, kin_prefix=f"{chunk.chunk_id}-")
-        team = self.new_team(clients, context, {"plan": plan, "passage": chunk.text, "refinements": o.refinements,
-                                                "more_refinements": max(o.refinements - 1, 0)})
-        verdicts = await run_for_verdicts(team, f"Make a {plan.skill} task from {item.label}.", context)
-        accepted, rejected = split_judged(verdicts.judged, lambda judged: self._record(item, chunk, plan, judged,
-                                                                                        clients, usage, language))
-        return ItemResult(accepted=accepted, rejected=rejected)
+        return ({"plan": plan, "passage": chunk.text, "refinements": o.refinements,
+                 "more_refinements": max(o.refinements - 1, 0)}, f"Make a {plan.skill} task from {item.label}.")
 
-    def _record(self, item: WorkItem, chunk: Chunk, plan: SkillPlan, judged: JudgedInstruction, clients,
-                usage: UsageLedger, language: str) -> Record:
+    def record_id(self, item: WorkItem, judged: JudgedInstruction) -> str:
+        return item.item_id
+
+    def metadata_fields(self, item: WorkItem, judged: JudgedInstruction) -> dict[str, Any]:
+        chunk, plan = item.payload
         path = judged.instruction.path
         refinements = path.get("refinements", [])
-        metadata = AgentInstructMetadata(
-            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
-            language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
-            usage=ItemUsage.of(usage.total), skill=plan.skill, transformation=plan.transformation,
-            task_type=plan.task_type, seed_task=refinements[0]["before"] if refinements else path.get("task", ""),
-            refinements=refinements, source_file=chunk.source, chunk_id=chunk.chunk_id, pages=chunk.pages,
-            eliminated_by=judged.rule if judged.decision != "accept" else None,
-        )
-        return Record(id=item.item_id, messages=instruction_messages(None, judged.instruction.text, judged.answer.text),
-                      metadata=metadata)
+        return dict(skill=plan.skill, transformation=plan.transformation, task_type=plan.task_type,
+                    seed_task=refinements[0]["before"] if refinements else path.get("task", ""),
+                    refinements=refinements, source_file=chunk.source, chunk_id=chunk.chunk_id, pages=chunk.pages,
+                    eliminated_by=eliminated_by(judged))
+
+
+# --- registration -------------------------------------------------------------------------
+
+AGENTINSTRUCT_OPTIONS = (
+    option("--skills", group="agentinstruct", metavar="A,B",
+           help="skills to make data for (default: every skill in the taxonomy: reading_comprehension, "
+                "text_modification, analytical_reasoning)"),
+    option("--skills-file", group="agentinstruct", type=Path, metavar="YAML",
+           help="your own skills, transformations and task types, merged over the shipped taxonomy"),
+    option("--refinements", group="agentinstruct", type=int, default=1, metavar="N",
+           help="suggester → editor rounds that make each task harder or more precise (default: 1)"),
+)
+
+
+def _from_args(ctx: BuildContext) -> AgentInstruct:
+    a = ctx.args
+    skills = [s.strip() for s in a.skills.split(",") if s.strip()] if a.skills else None
+    return AgentInstruct(AgentInstructOptions(
+        inputs=a.input or [SAMPLE_PDF], skills=skills, skills_file=a.skills_file, refinements=a.refinements,
+        language=a.language, critic_trust=ctx.critic_trust, bounded=ctx.bounded, team_file=a.team_file))
+
+
+ENTRY = register(ScenarioEntry(
+    name="agentinstruct", summary="AgentInstruct: content transformation → task → refinement, per skill",
+    family="instruction", build=_from_args, teams={"agentinstruct": "agentinstruct.yaml"},
+    params=("plan", "passage", "refinements", "more_refinements"), options=AGENTINSTRUCT_OPTIONS,
+))

@@ -16,17 +16,15 @@ from autogen_agentchat.messages import StructuredMessage
 from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel, ValidationError
 
-from ..agents.answerer import Answer, AnswererOutput
 from ..agents.context import QAContext, TrustPolicy
-from ..agents.critic import JudgedPair
-from ..agents.critic_checks import QuestionRegistry
-from ..agents.metering import UsageLedger, models_label
-from ..agents.question_writer import Question, WriterOutput
+from ..agents.qa_messages import Answer, AnswererOutput, JudgedPair, Question, WriterOutput
+from ..backends.metering import UsageLedger, models_label
 from ..errors import InputError
 from ..teams.qa import final_verdict, run_unwrapped
+from ..tools.dedup import QuestionRegistry
 from ..tools.language import UNKNOWN, detect_language
+from .base import ItemResult, Plan, Scenario, ScenarioEntry, SkippedInput, WorkItem, register
 from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
-from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
 
 DEFAULT_DOMAIN = "the source documents"
 
@@ -138,3 +136,14 @@ class Curate(Scenario):
 
         accepted, rejected = split_records(verdict.pairs, make)
         return ItemResult(accepted=accepted, rejected=rejected)
+
+
+# --- registration -------------------------------------------------------------------------
+
+ENTRY = register(ScenarioEntry(
+    name="curate", summary="the critic alone, on your question/answer/context pairs", family="qa",
+    build=lambda ctx: Curate(CurateOptions(
+        input=ctx.one_input("curate", "pairs.jsonl"), language=ctx.args.language, domain=ctx.args.domain,
+        critic_trust=ctx.critic_trust, team_file=ctx.args.team_file)),
+    teams={"critic": "curate.yaml"}, task_types=(WriterOutput, AnswererOutput),
+))

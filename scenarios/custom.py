@@ -19,28 +19,20 @@ from autogen_agentchat.messages import TextMessage
 from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import TrustPolicy
-from ..agents.critic_checks import (
-    CheckResult,
-    check_content_supported,
-    check_language,
-    check_not_truncated,
-    check_numbers_grounded,
-    check_terms_grounded,
-)
-from ..agents.instruction_checks import check_answer_substantive
 from ..agents.instructions import InstructionContext
-from ..agents.metering import UsageLedger, models_label
-from ..errors import InputError
-from ..teams.build import content_of, field_value, holds
+from ..backends.metering import UsageLedger, models_label
+from ..checks.base import Candidate
+from ..checks.custom import CUSTOM_CHECKS
+from ..errors import AgentsynthError, InputError
 from ..teams.qa import run_unwrapped
+from ..teams.queries import content_of, field_value, holds
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.personas import read_personas
 from ..tools.seeds import read_seeds
-from ..tools.text import normalize
+from .base import BuildContext, ItemResult, Plan, Scenario, ScenarioEntry, SkippedInput, WorkItem, register
 from .inputs import first_user_turn, read_chunks
-from .records import BaseMetadata, CriticSummary, ItemUsage, Record, RejectedRecord, instruction_messages
-from .runner import ItemResult, Plan, Scenario, SkippedInput, WorkItem
+from .records import BaseMetadata, CriticSummary, ItemUsage, Record, instruction_messages
 
 
 class CustomMetadata(BaseMetadata):
@@ -112,17 +104,6 @@ class CustomFlow(Scenario):
         return Plan(items=items, skipped=skipped, info={"team": self.team_name, "input": kind,
                                                         "team_file": str(self.options.team_file)})
 
-    def _not_prompt_echo(self, user: str, assistant: str) -> CheckResult:
-        """Small models copy the examples in a prompt ("a question a customer would ask")."""
-        spec = self.team_spec.spec
-        agent = spec.agent(spec.record.source)
-        prompt = normalize(f"{agent.prompt or ''} {agent.system_prompt or ''} {spec.task or ''}")
-        for name, text in (("user", user), ("assistant", assistant)):
-            core = normalize(text).strip(" .?!'\"")
-            if core and core in prompt:
-                return CheckResult(name="not_prompt_echo", passed=False, detail=f"the {name} turn copies the prompt")
-        return CheckResult(name="not_prompt_echo", passed=True)
-
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         spec = self.team_spec.spec
         fields: dict[str, str] = {k: str(v) for k, v in item.payload.items()}
@@ -140,18 +121,19 @@ class CustomFlow(Scenario):
         content = content_of(sent[-1])
         user = str(field_value(content, record_spec.user) or "")
         assistant = str(field_value(content, record_spec.assistant) or "")
-        checks = [check_answer_substantive(assistant), check_not_truncated(assistant, None),
-                  check_language(user, assistant, language), self._not_prompt_echo(user, assistant)]
-        if spec.input == "chunks" and record_spec.grounded:
-            checks += [check_numbers_grounded(assistant, fields["text"]), check_terms_grounded(assistant, fields["text"]),
-                       check_content_supported(assistant, fields["text"])]
+        writer = spec.agent(record_spec.source)
+        checks = CUSTOM_CHECKS.run(Candidate(
+            question=user, answer=assistant, language=language,
+            prompt=f"{writer.prompt or ''} {writer.system_prompt or ''} {spec.task or ''}",
+            source=fields["text"] if spec.input == "chunks" and record_spec.grounded else None), record_spec.checks)
         reasons = [f"{c.name}: {c.detail}" for c in checks if not c.passed]
         if record_spec.accept_when is not None:
             judge = record_spec.accept_when.source or record_spec.source
             verdicts = [m for m in result.messages if getattr(m, "source", None) == judge and content_of(m)]
             if not verdicts or not holds(record_spec.accept_when, verdicts[-1]):
                 reasons.append(f"accept_when: {judge} did not give {record_spec.accept_when.describe()}")
-        if not reasons and (match := self.registry.claim(item.item_id, user)) is not None:
+        if not reasons and (match := self.registry.claim(item.item_id, user)) is not None \
+                and (record_spec.checks is None or "not_near_duplicate" in record_spec.checks):
             reasons.append(f"not_near_duplicate: a near-copy of accepted {match.key}")
         metadata = CustomMetadata(
             scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
@@ -162,8 +144,22 @@ class CustomFlow(Scenario):
             usage=ItemUsage.of(usage.total), input=spec.input or "", source=fields.get("source"),
             fields=content.model_dump(mode="json"),
         )
-        record = dict(id=item.item_id, messages=instruction_messages(record_spec.system, user, assistant),
-                      metadata=metadata)
-        if reasons:
-            return ItemResult(accepted=[], rejected=[RejectedRecord(**record, reasons=reasons)])
-        return ItemResult(accepted=[Record(**record)], rejected=[])
+        record = Record(id=item.item_id, messages=instruction_messages(record_spec.system, user, assistant),
+                        metadata=metadata)
+        return ItemResult.one(record, reasons)
+
+
+# --- registration -------------------------------------------------------------------------
+
+
+def _from_args(ctx: BuildContext) -> CustomFlow:
+    a = ctx.args
+    if not a.team_file:
+        raise AgentsynthError("--scenario custom runs the flow in --team-file SPEC.yaml")
+    return CustomFlow(CustomOptions(team_file=a.team_file, inputs=a.input or [], language=a.language,
+                                    critic_trust=ctx.critic_trust))
+
+
+ENTRY = register(ScenarioEntry(
+    name="custom", summary="a flow defined entirely in --team-file", family="instruction", build=_from_args,
+))

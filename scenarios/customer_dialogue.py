@@ -20,11 +20,11 @@ from typing import Any
 from autogen_agentchat.messages import TextMessage
 from autogen_core.models import ChatCompletionClient
 
+from ..agents.base import render_prompt
 from ..agents.context import LANGUAGE_NAMES, TrustPolicy
 from ..agents.dialogue import CustomerBrief, CustomerBriefAgent, DialogueContext, Turn
 from ..agents.dialogue_critic import DialogueCriticAgent, DialogueJudgement
-from ..agents.metering import UsageLedger, models_label
-from ..agents.base import render_prompt
+from ..backends.metering import UsageLedger, models_label
 from ..errors import InputError
 from ..teams.qa import run_unwrapped
 from ..tools.chunking import Chunk
@@ -32,10 +32,10 @@ from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.personas import Persona, read_personas
 from ..tools.writers import rewrite_records
-from .persona_qa import PERSONAS, generate_personas
-from .records import BaseMetadata, ChatMessage, CriticSummary, ItemUsage, Record, RejectedRecord
-from .inputs import read_chunks
-from .runner import ItemResult, Plan, PlanContext, Scenario, WorkItem
+from .base import BuildContext, ItemResult, Plan, PlanContext, Scenario, ScenarioEntry, WorkItem, option, register
+from .inputs import SAMPLE_PDF, read_chunks
+from .persona_qa import PERSONA_OPTIONS, PERSONAS, generate_personas
+from .records import BaseMetadata, ChatMessage, CriticSummary, ItemUsage, Record
 
 CHECKPOINTS = "checkpoints"
 
@@ -203,12 +203,35 @@ class CustomerDialogue(Scenario):
             seed_chunk=work.chunk.chunk_id, resumed_from_turn=restored, judgement=judgement,
             closing_message=closing.text if closing else None,
         )
-        record = dict(id=item.item_id, messages=messages, metadata=metadata)
-        if judgement.decision == "accept":
-            return ItemResult(accepted=[Record(**record)], rejected=[])
-        return ItemResult(accepted=[], rejected=[RejectedRecord(**record, reasons=judgement.reasons)])
+        return ItemResult.one(Record(id=item.item_id, messages=messages, metadata=metadata), judgement.reasons)
 
 
 @dataclass
 class _Failure:
     failure: Exception | None = None
+
+
+# --- registration -------------------------------------------------------------------------
+
+DIALOGUE_OPTIONS = (
+    option("--dialogues", group="customer_dialogue", type=int, default=20, metavar="N",
+           help="dialogues to simulate (default: 20)"),
+    option("--max-turns", group="customer_dialogue", type=int, default=8, metavar="N",
+           help="customer messages per dialogue, each answered by support (default: 8)"),
+)
+
+
+def _from_args(ctx: BuildContext) -> CustomerDialogue:
+    a = ctx.args
+    return CustomerDialogue(DialogueOptions(
+        inputs=a.input or [SAMPLE_PDF], dialogues=a.dialogues, max_turns=a.max_turns, team=a.team or "round_robin",
+        personas_file=a.personas, persona_count=a.persona_count, audience=a.audience, language=a.language,
+        critic_trust=ctx.critic_trust, bounded=ctx.bounded, team_file=a.team_file))
+
+
+ENTRY = register(ScenarioEntry(
+    name="customer_dialogue", summary="simulated support dialogues grounded in the documents", family="dialogue",
+    build=_from_args, teams={"round_robin": "customer_dialogue.round_robin.yaml",
+                             "graph": "customer_dialogue.graph.yaml"},
+    params=("first", "max_messages", "customer_returns"), options=(*DIALOGUE_OPTIONS, *PERSONA_OPTIONS),
+))

@@ -16,20 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from autogen_agentchat.messages import StructuredMessage
-from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import TrustPolicy
-from ..agents.instructions import Instruction, InstructionContext, InstructionsOutput, JudgedInstruction
-from ..agents.metering import UsageLedger, models_label
+from ..agents.instructions import Instruction, InstructionsOutput, JudgedInstruction
 from ..agents.response_evolver import MUTATIONS, evolved_response_id
 from ..errors import InputError
-from ..teams.instruction import run_for_verdicts
-from ..tools.dedup import NearDuplicateIndex
-from ..tools.language import UNKNOWN, detect_language
+from ..tools.language import detect_language
 from ..tools.seeds import Seed, read_seeds
 from ..tools.writers import read_records
-from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
-from .runner import DATA, REJECTED, ItemResult, Plan, Scenario, SkippedInput, WorkItem
+from .base import DATA, REJECTED, Plan, ScenarioEntry, SkippedInput, WorkItem, register
+from .evolve_instruct import ROUNDS
+from .instruction import InstructionScenario, eliminated_by
+from .records import BaseMetadata
 
 
 class EvolQualityMetadata(BaseMetadata):
@@ -51,14 +49,16 @@ class EvolQualityOptions:
     bounded: bool = False
 
 
-class EvolQuality(Scenario):
+class EvolQuality(InstructionScenario):
     name = "evol_quality"
+    metadata_class = EvolQualityMetadata
+    registry_class = None  # a lineage is judged on its own: responses may resemble other seeds' responses
+    history = True  # every round's evolution is a record
 
     def __init__(self, options: EvolQualityOptions) -> None:
         if options.rounds < 1:
             raise InputError("--rounds", "must be at least 1")
-        self.options = options
-        self.use_team(None, options.team_file)
+        super().__init__(options)
         self.seed_format = "unknown"
 
     def fingerprint(self) -> dict[str, Any]:
@@ -82,35 +82,46 @@ class EvolQuality(Scenario):
                     skipped=skipped, info={"input": str(self.options.input), "seed_format": self.seed_format,
                                            "rounds": self.options.rounds, "team": self.team_name})
 
-    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+    def language_of(self, item: WorkItem) -> str:
         seed: Seed = item.payload
-        language = self.options.language or detect_language(f"{seed.instruction}\n{seed.response}")
-        context = InstructionContext(item_id=item.item_id, language=language, registry=NearDuplicateIndex(),
-                                     bounded=self.options.bounded, critic_trust=self.options.critic_trust)
-        team = self.new_team(clients, context, {"seed_id": seed.seed_id, "response": seed.response or "",
-                                                "rounds": self.options.rounds})
+        return self.options.language or detect_language(f"{seed.instruction}\n{seed.response}")
+
+    def team_input(self, item: WorkItem) -> tuple[dict[str, Any], StructuredMessage]:
+        seed: Seed = item.payload
         task = StructuredMessage[InstructionsOutput](
             content=InstructionsOutput(round=0, instructions=[Instruction(slot=0, text=seed.instruction)]), source="user")
-        verdicts = await run_for_verdicts(team, task, context)
-        accepted, rejected = split_judged(verdicts.history, lambda judged: self._record(item, seed, judged, clients,
-                                                                                         usage, language))
-        return ItemResult(accepted=accepted, rejected=rejected)
+        return {"seed_id": seed.seed_id, "response": seed.response or "", "rounds": self.options.rounds}, task
 
-    def _record(self, item: WorkItem, seed: Seed, judged: JudgedInstruction, clients, usage: UsageLedger,
-                language: str) -> Record:
+    def system_of(self, item: WorkItem) -> str | None:
+        return item.payload.system
+
+    def messages_of(self, item: WorkItem, judged: JudgedInstruction) -> tuple[str, str]:
+        return item.payload.instruction, judged.answer.text  # the seed's instruction, the evolved response
+
+    def record_id(self, item: WorkItem, judged: JudgedInstruction) -> str:
+        return evolved_response_id(item.item_id, judged.answer.round)
+
+    def metadata_fields(self, item: WorkItem, judged: JudgedInstruction) -> dict[str, Any]:
+        seed: Seed = item.payload
         answer = judged.answer
-        metadata = EvolQualityMetadata(
-            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
-            language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
-            usage=ItemUsage.of(usage.total), root_id=seed.seed_id, parent_id=answer.parent_id or seed.seed_id,
-            round=answer.round + 1, mutation=answer.operation or "",
-            eliminated_by=judged.rule if judged.decision != "accept" else None, seed_format=self.seed_format,
-        )
-        return Record(id=evolved_response_id(item.item_id, answer.round),
-                      messages=instruction_messages(seed.system, seed.instruction, answer.text), metadata=metadata)
+        return dict(root_id=seed.seed_id, parent_id=answer.parent_id or seed.seed_id, round=answer.round + 1,
+                    mutation=answer.operation or "", eliminated_by=eliminated_by(judged), seed_format=self.seed_format)
 
     def report(self, out_dir: Path) -> dict[str, Any]:
         eliminated = Counter(r["metadata"].get("eliminated_by") or "unknown" for r in read_records(out_dir / REJECTED))
         survived = Counter(r["metadata"]["mutation"] for r in read_records(out_dir / DATA))
         return {"evolution": {"eliminated_by_rule": dict(eliminated.most_common()),
                               "survivors_by_mutation": {m: survived.get(m, 0) for m in MUTATIONS}}}
+
+
+# --- registration -------------------------------------------------------------------------
+
+ENTRY = register(ScenarioEntry(
+    name="evol_quality", summary="EvolQuality: evolve an existing dataset's responses", family="instruction",
+    build=lambda ctx: EvolQuality(EvolQualityOptions(
+        input=ctx.one_input("evol_quality", "dataset.jsonl (with responses)"), rounds=ctx.args.rounds,
+        language=ctx.args.language, critic_trust=ctx.critic_trust, bounded=ctx.bounded,
+        team_file=ctx.args.team_file)),
+    teams={"response_evolution": "evol_quality.yaml"}, params=("seed_id", "response", "rounds"),
+    task_types=(InstructionsOutput,), options=(ROUNDS,),
+))

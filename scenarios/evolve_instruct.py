@@ -16,31 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autogen_core.models import ChatCompletionClient
-
 from ..agents.context import TrustPolicy
 from ..agents.evolver import OPERATIONS, evolved_id
-from ..agents.instructions import InstructionContext, JudgedInstruction
-from ..agents.metering import UsageLedger, models_label
+from ..agents.instructions import JudgedInstruction
 from ..errors import InputError
-from ..teams.instruction import run_for_verdicts
 from ..tools.chunking import chunk_document
-from ..tools.dedup import NearDuplicateIndex
-from ..tools.documents import read_document
-from ..tools.language import UNKNOWN, detect_language
+from ..tools.language import detect_language
 from ..tools.lookup import DocumentIndex
+from ..tools.reading import read_document
 from ..tools.seeds import Seed, read_seeds
 from ..tools.writers import read_records
-from .records import (
-    BaseMetadata,
-    ItemUsage,
-    Record,
-    instruction_critic_summary,
-    instruction_messages,
-    split_judged,
-)
-from .inputs import first_user_turn
-from .runner import REJECTED, ItemResult, Plan, Scenario, SkippedInput, WorkItem
+from .base import REJECTED, Plan, ScenarioEntry, SkippedInput, WorkItem, option, register
+from .instruction import InstructionScenario, eliminated_by
+from .records import BaseMetadata
 
 
 class EvolMetadata(BaseMetadata):
@@ -65,16 +53,15 @@ class EvolveOptions:
     bounded: bool = False
 
 
-class EvolveInstruct(Scenario):
+class EvolveInstruct(InstructionScenario):
     name = "evolve_instruct"
-    shared_state = ("registry",)  # what items accepted so far, in any worker process
+    metadata_class = EvolMetadata
+    history = True  # every round's evolution is a record
 
     def __init__(self, options: EvolveOptions) -> None:
         if options.rounds < 1:
             raise InputError("--rounds", "must be at least 1")
-        self.options = options
-        self.use_team(None, options.team_file)
-        self.registry = NearDuplicateIndex()
+        super().__init__(options)
         self.index: DocumentIndex | None = None
         self.grounded_sources: set[str] = set()
         self.seed_format = "unknown"
@@ -83,9 +70,8 @@ class EvolveInstruct(Scenario):
         o = self.options
         return {"rounds": o.rounds, "language": o.language, "critic_trust": o.critic_trust, "bounded": o.bounded}
 
-    def restore(self, accepted: list[dict]) -> None:
-        for record in accepted:
-            self.registry.add(f"{record['metadata']['item_id']}:{record['id']}", first_user_turn(record))
+    def registry_key(self, record: dict) -> str:
+        return f"{record['metadata']['item_id']}:{record['id']}"  # a lineage may resemble its ancestors
 
     def plan(self) -> Plan:
         self.seed_format, seeds, bad_lines = read_seeds(self.options.input)
@@ -110,37 +96,35 @@ class EvolveInstruct(Scenario):
             "rounds": self.options.rounds, "team": self.team_name, "grounding_documents": grounded,
         })
 
-    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
-        seed: Seed = item.payload
-        language = self.options.language or detect_language(seed.instruction)
-        grounded = seed.source_file in self.grounded_sources
-        context = InstructionContext(
-            item_id=item.item_id, language=language, registry=self.registry,
-            index=self.index if grounded else None, source_files=[seed.source_file] if grounded else [],
-            bounded=self.options.bounded, critic_trust=self.options.critic_trust,
-        )
-        team = self.new_team(clients, context, {"seed_id": seed.seed_id, "seed_text": seed.instruction,
-                                                "rounds": self.options.rounds})
-        task = f"Evolve seed {seed.seed_id} for {self.options.rounds} rounds."
-        verdicts = await run_for_verdicts(team, task, context)
-        accepted, rejected = split_judged(
-            verdicts.history, lambda judged: self._record(item, seed, judged, clients, usage, language, grounded))
-        return ItemResult(accepted=accepted, rejected=rejected)
+    def _grounded(self, item: WorkItem) -> bool:
+        return item.payload.source_file in self.grounded_sources
 
-    def _record(self, item: WorkItem, seed: Seed, judged: JudgedInstruction, clients, usage: UsageLedger,
-                language: str, grounded: bool) -> Record:
+    def language_of(self, item: WorkItem) -> str:
+        return self.options.language or detect_language(item.payload.instruction)
+
+    def context_extras(self, item: WorkItem) -> dict[str, Any]:
+        grounded = self._grounded(item)
+        return {"index": self.index if grounded else None,
+                "source_files": [item.payload.source_file] if grounded else []}
+
+    def team_input(self, item: WorkItem) -> tuple[dict[str, Any], str]:
+        seed: Seed = item.payload
+        return ({"seed_id": seed.seed_id, "seed_text": seed.instruction, "rounds": self.options.rounds},
+                f"Evolve seed {seed.seed_id} for {self.options.rounds} rounds.")
+
+    def system_of(self, item: WorkItem) -> str | None:
+        return item.payload.system
+
+    def record_id(self, item: WorkItem, judged: JudgedInstruction) -> str:
+        return evolved_id(item.item_id, judged.instruction.round)
+
+    def metadata_fields(self, item: WorkItem, judged: JudgedInstruction) -> dict[str, Any]:
+        seed: Seed = item.payload
         instruction = judged.instruction
-        metadata = EvolMetadata(
-            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
-            language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
-            usage=ItemUsage.of(usage.total), root_id=seed.seed_id, parent_id=instruction.parent_id or seed.seed_id,
-            round=instruction.round + 1, operation=instruction.operation or "",
-            eliminated_by=judged.rule if judged.decision != "accept" else None,
-            source_file=seed.source_file if grounded else None, consulted_chunks=judged.answer.consulted,
-            seed_format=self.seed_format, seed_extra=seed.extra,
-        )
-        return Record(id=evolved_id(item.item_id, instruction.round),
-                      messages=instruction_messages(seed.system, instruction.text, judged.answer.text), metadata=metadata)
+        return dict(root_id=seed.seed_id, parent_id=instruction.parent_id or seed.seed_id, round=instruction.round + 1,
+                    operation=instruction.operation or "", eliminated_by=eliminated_by(judged),
+                    source_file=seed.source_file if self._grounded(item) else None,
+                    consulted_chunks=judged.answer.consulted, seed_format=self.seed_format, seed_extra=seed.extra)
 
     def report(self, out_dir: Path) -> dict[str, Any]:
         """How many evolutions each rule eliminated, and operations of survivors, over the whole output."""
@@ -152,3 +136,17 @@ class EvolveInstruct(Scenario):
             "survivors_by_round": dict(sorted(Counter(
                 str(r["metadata"]["round"]) for r in read_records(out_dir / "data.jsonl")).items())),
         }}
+
+
+# --- registration -------------------------------------------------------------------------
+
+ROUNDS = option("--rounds", group="evolution (evolve_instruct, evol_quality)", type=int, default=3, metavar="N",
+                help="evolution rounds; each evolves the survivors of the last (default: 3)")
+
+ENTRY = register(ScenarioEntry(
+    name="evolve_instruct", summary="WizardLM's Evol-Instruct over seed instructions", family="instruction",
+    build=lambda ctx: EvolveInstruct(EvolveOptions(
+        input=ctx.one_input("evolve_instruct", "seeds.jsonl"), rounds=ctx.args.rounds, language=ctx.args.language,
+        critic_trust=ctx.critic_trust, bounded=ctx.bounded, team_file=ctx.args.team_file)),
+    teams={"evolution": "evolve_instruct.yaml"}, params=("seed_id", "seed_text", "rounds"), options=(ROUNDS,),
+))

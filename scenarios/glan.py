@@ -20,21 +20,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel, Field, ValidationError
 
 from ..agents.context import LANGUAGE_NAMES, TrustPolicy
 from ..agents.curriculum import CurriculumAgent, SubjectReply
 from ..agents.homework_writer import DIFFICULTIES, STYLES, QuestionSlot, Session
-from ..agents.instructions import InstructionContext, JudgedInstruction
-from ..agents.metering import UsageLedger, models_label
-from ..errors import InputError, StructuredOutputError
-from ..teams.instruction import run_for_verdicts
-from ..tools.dedup import NearDuplicateIndex
+from ..agents.instructions import JudgedInstruction
+from ..errors import AgentsynthError, InputError, StructuredOutputError
 from ..tools.writers import read_records, write_json
-from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
-from .inputs import first_user_turn
-from .runner import DATA, REJECTED, ItemResult, Plan, PlanContext, Scenario, SkippedInput, WorkItem
+from .base import (
+    DATA,
+    REJECTED,
+    BuildContext,
+    Plan,
+    PlanContext,
+    ScenarioEntry,
+    SkippedInput,
+    WorkItem,
+    option,
+    register,
+)
+from .instruction import InstructionScenario, eliminated_by
+from .records import BaseMetadata
 
 CURRICULUM = "curriculum.json"
 TAXONOMY_SIZE = (2, 2, 2)  # fields, sub-fields per field, disciplines per sub-field
@@ -132,9 +139,9 @@ def plan_slots(item_id: str, concepts: list[str], count: int) -> list[QuestionSl
     return slots
 
 
-class Glan(Scenario):
+class Glan(InstructionScenario):
     name = "glan"
-    shared_state = ("registry",)  # what items accepted so far, in any worker process
+    metadata_class = GlanMetadata
     planning_roles = ("curriculum",)
 
     def __init__(self, options: GlanOptions) -> None:
@@ -147,9 +154,7 @@ class Glan(Scenario):
             read_disciplines(options.disciplines)  # a bad file is one line before any model is loaded
         if options.curriculum is not None:
             read_curriculum(options.curriculum)
-        self.options = options
-        self.use_team(None, options.team_file)
-        self.registry = NearDuplicateIndex()
+        super().__init__(options)
 
     def fingerprint(self) -> dict[str, Any]:
         o = self.options
@@ -157,10 +162,6 @@ class Glan(Scenario):
                 "questions": o.questions_per_session, "language": o.language, "critic_trust": o.critic_trust,
                 "bounded": o.bounded, "taxonomy": o.generate_taxonomy, "domain": o.domain,
                 "curriculum": str(o.curriculum) if o.curriculum else None}
-
-    def restore(self, accepted: list[dict]) -> None:
-        for record in accepted:
-            self.registry.add(record["id"], first_user_turn(record))
 
     async def aplan(self, context: PlanContext) -> Plan:
         saved = context.saved(CURRICULUM) or self.options.curriculum
@@ -265,29 +266,22 @@ class Glan(Scenario):
                 tree.append({"name": field_name, "sub_fields": branch})
         return {"domain": domain, "fields": tree}
 
-    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
-        session: Session = item.payload
-        o = self.options
-        context = InstructionContext(item_id=item.item_id, language=o.language, registry=self.registry,
-                                     domain=session.discipline, bounded=o.bounded, critic_trust=o.critic_trust)
-        team = self.new_team(clients, context, {"session": session})
-        task = f"Write {len(session.slots)} homework questions for {item.label}."
-        verdicts = await run_for_verdicts(team, task, context)
-        accepted, rejected = split_judged(
-            verdicts.judged, lambda judged: self._record(item, session, judged, clients, usage))
-        return ItemResult(accepted=accepted, rejected=rejected)
+    def context_extras(self, item: WorkItem) -> dict[str, Any]:
+        return {"domain": item.payload.discipline}
 
-    def _record(self, item: WorkItem, session: Session, judged: JudgedInstruction, clients, usage: UsageLedger) -> Record:
+    def team_input(self, item: WorkItem) -> tuple[dict[str, Any], str]:
+        session: Session = item.payload
+        return {"session": session}, f"Write {len(session.slots)} homework questions for {item.label}."
+
+    def record_id(self, item: WorkItem, judged: JudgedInstruction) -> str:
+        return f"{item.item_id}-q{judged.instruction.slot + 1}"
+
+    def metadata_fields(self, item: WorkItem, judged: JudgedInstruction) -> dict[str, Any]:
+        session: Session = item.payload
         slot = session.slots[judged.instruction.slot]
-        metadata = GlanMetadata(
-            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
-            language=self.options.language, critic=instruction_critic_summary(judged), usage=ItemUsage.of(usage.total),
-            discipline=session.discipline, subject=session.subject, level=session.level, subtopics=session.subtopics,
-            session=session.title, key_concepts=slot.concepts, question_style=slot.style, difficulty=slot.difficulty,
-            eliminated_by=judged.rule if judged.decision != "accept" else None,
-        )
-        return Record(id=f"{item.item_id}-q{judged.instruction.slot + 1}",
-                      messages=instruction_messages(None, judged.instruction.text, judged.answer.text), metadata=metadata)
+        return dict(discipline=session.discipline, subject=session.subject, level=session.level,
+                    subtopics=session.subtopics, session=session.title, key_concepts=slot.concepts,
+                    question_style=slot.style, difficulty=slot.difficulty, eliminated_by=eliminated_by(judged))
 
     def report(self, out_dir: Path) -> dict[str, Any]:
         accepted = list(read_records(out_dir / DATA))
@@ -297,3 +291,35 @@ class Glan(Scenario):
             "accepted_by_style": dict(Counter(r["metadata"]["question_style"] for r in accepted).most_common()),
             "rejected_by_rule": dict(Counter(r["metadata"].get("eliminated_by") or "unknown" for r in rejected).most_common()),
         }}
+
+
+# --- registration -------------------------------------------------------------------------
+
+GLAN_GROUP = "glan"
+GLAN_OPTIONS = (
+    option("--disciplines", group=GLAN_GROUP, type=Path, metavar="FILE", help="disciplines, one per line"),
+    option("--curriculum", group=GLAN_GROUP, type=Path, metavar="FILE",
+           help="a curriculum.json (from a run, or edited by hand) instead of planning one"),
+    option("--generate-taxonomy", group=GLAN_GROUP, action="store_true",
+           help="have the curriculum model build fields → sub-fields → disciplines first"),
+    option("--subjects-per-discipline", group=GLAN_GROUP, type=int, default=2, metavar="N", help="(default: 2)"),
+    option("--sessions-per-subject", group=GLAN_GROUP, type=int, default=2, metavar="N", help="(default: 2)"),
+    option("--questions-per-session", group=GLAN_GROUP, type=int, default=2, metavar="N", help="(default: 2)"),
+)
+
+
+def _from_args(ctx: BuildContext) -> Glan:
+    a = ctx.args
+    if not a.disciplines and not a.generate_taxonomy and not a.curriculum:
+        raise AgentsynthError("--scenario glan needs --disciplines FILE, --generate-taxonomy or --curriculum FILE")
+    return Glan(GlanOptions(
+        disciplines=a.disciplines, curriculum=a.curriculum, generate_taxonomy=a.generate_taxonomy, domain=a.domain,
+        subjects_per_discipline=a.subjects_per_discipline, sessions_per_subject=a.sessions_per_subject,
+        questions_per_session=a.questions_per_session, language=a.language or "en", critic_trust=ctx.critic_trust,
+        bounded=ctx.bounded, team_file=a.team_file))
+
+
+ENTRY = register(ScenarioEntry(
+    name="glan", summary="GLAN: taxonomy → syllabus → homework questions", family="instruction", build=_from_args,
+    teams={"homework": "glan.yaml"}, params=("session",), options=GLAN_OPTIONS,
+))

@@ -8,8 +8,11 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..tools.chunking import Chunk, chunk_document
-from ..tools.documents import find_inputs, read_document
-from .runner import SkippedInput
+from ..tools.reading import find_inputs, read_document
+from .base import SkippedInput
+
+# The bundled sample manual: what the document scenarios read when given no --input.
+SAMPLE_PDF = Path(__file__).resolve().parent.parent / "samples" / "aurora-x2-power-station-manual.pdf"
 
 
 def read_chunks(inputs: list[Path], what: str = "document") -> tuple[list[Chunk], list[SkippedInput]]:

@@ -20,13 +20,13 @@ from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import TrustPolicy
 from ..agents.instructions import InstructionContext
-from ..agents.metering import UsageLedger, models_label
-from ..agents.models import ModelSpec
+from ..backends.metering import UsageLedger, models_label
+from ..backends.models import ModelSpec
 from ..errors import AgentsynthError, InputError
 from ..teams.instruction import run_for_verdicts
 from ..tools.dedup import NearDuplicateIndex
-from .records import BaseMetadata, ChatMessage, CriticSummary, ItemUsage, Record, RejectedRecord
-from .runner import ItemResult, Plan, Scenario, WorkItem
+from .base import BuildContext, ItemResult, Plan, Scenario, ScenarioEntry, WorkItem, option, register
+from .records import BaseMetadata, ChatMessage, CriticSummary, ItemUsage, Record
 
 
 class MagpieMetadata(BaseMetadata):
@@ -109,7 +109,29 @@ class Magpie(Scenario):
             failed_turns=[j.instruction.slot + 1 for j in failed],
             turn_reasons={str(j.instruction.slot + 1): j.reasons for j in judged if j.reasons},
         )
-        record = dict(id=item.item_id, messages=messages, metadata=metadata)
-        if failed:
-            return ItemResult(accepted=[], rejected=[RejectedRecord(**record, reasons=reasons)])
-        return ItemResult(accepted=[Record(**record)], rejected=[])
+        return ItemResult.one(Record(id=item.item_id, messages=messages, metadata=metadata), reasons)
+
+
+# --- registration -------------------------------------------------------------------------
+
+MAGPIE_OPTIONS = (
+    option("--conversations", group="magpie", type=int, default=10, metavar="N",
+           help="conversations to write (default: 10)"),
+    option("--turns", group="magpie", type=int, default=1, metavar="N", help="user turns per conversation (default: 1)"),
+    option("--system", group="magpie", metavar="TEXT",
+           help="system prompt that steers the domain of what the model writes"),
+)
+
+
+def _from_args(ctx: BuildContext) -> Magpie:
+    a = ctx.args
+    require_local(ctx.role_spec("user"))
+    return Magpie(MagpieOptions(conversations=a.conversations, turns=a.turns, system=a.system, language=a.language,
+                                critic_trust=ctx.critic_trust, team_file=a.team_file))
+
+
+ENTRY = register(ScenarioEntry(
+    name="magpie", summary="Magpie: user turns from an aligned model's chat template alone", family="instruction",
+    build=_from_args, teams={"magpie": "magpie.yaml"},
+    params=("system", "seed", "on_usage", "turns", "follow_up_turns"), options=MAGPIE_OPTIONS,
+))

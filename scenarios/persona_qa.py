@@ -16,13 +16,13 @@ from typing import Any
 
 from autogen_core.models import ChatCompletionClient
 
-from ..agents.metering import UsageLedger
 from ..agents.persona_generator import PersonaGeneratorAgent
+from ..backends.metering import UsageLedger
 from ..errors import InputError
 from ..tools.personas import Persona, read_personas
 from ..tools.writers import rewrite_records
-from .runner import ItemResult, Plan, PlanContext, WorkItem
-from .seed_from_pdf import ChunkWork, SeedFromPdf, SeedOptions
+from .base import ItemResult, Plan, PlanContext, ScenarioEntry, WorkItem, option, register
+from .seed_from_pdf import QA_OPTIONS, ChunkWork, SeedFromPdf, SeedOptions, document_qa_settings
 
 PERSONAS = "personas.jsonl"
 ATTEMPTS_PER_PERSONA = 3  # generation tries per wanted persona before settling for fewer
@@ -109,3 +109,25 @@ class PersonaQA(SeedFromPdf):
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         work, persona = item.payload
         return await self.run_chunk(item, work, clients, usage, persona=persona)
+
+
+# --- registration -------------------------------------------------------------------------
+
+PERSONA_GROUP = "personas (persona_qa, customer_dialogue)"
+PERSONA_OPTIONS = (
+    option("--personas", group=PERSONA_GROUP, type=Path, metavar="FILE",
+           help="personas.jsonl (from an earlier run, or written by hand) instead of generating them"),
+    option("--persona-count", group=PERSONA_GROUP, type=int, default=3, metavar="N",
+           help="personas to generate (default: 3)"),
+    option("--audience", group=PERSONA_GROUP, metavar="TEXT",
+           help="describe the domain and its readers to generate personas from this instead of from the documents"),
+)
+
+ENTRY = register(ScenarioEntry(
+    name="persona_qa", summary="seed_from_pdf's team writing for one reader (persona) at a time", family="qa",
+    build=lambda ctx: PersonaQA(PersonaOptions(
+        **document_qa_settings(ctx), personas_file=ctx.args.personas, persona_count=ctx.args.persona_count,
+        audience=ctx.args.audience)),
+    teams={"graph": "seed_qa.graph.yaml", "round_robin": "seed_qa.round_robin.yaml"}, params=("max_revisions", "max_messages"),
+    options=(*QA_OPTIONS, *PERSONA_OPTIONS),
+))

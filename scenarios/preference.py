@@ -26,16 +26,28 @@ from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import TrustPolicy
 from ..agents.instructions import Instruction, InstructionContext, InstructionsOutput
-from ..agents.metering import UsageLedger, models_label
 from ..agents.preference_judge import JudgeOutput, ResponseRating
+from ..backends.metering import UsageLedger, models_label
 from ..errors import InputError
 from ..teams.qa import run_unwrapped
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.seeds import Seed, read_seeds
 from ..tools.writers import read_records
+from .base import (
+    DATA,
+    REJECTED,
+    BuildContext,
+    ItemResult,
+    Plan,
+    Scenario,
+    ScenarioEntry,
+    SkippedInput,
+    WorkItem,
+    option,
+    register,
+)
 from .records import BaseMetadata, CriticSummary, ItemUsage, Record, RejectedRecord, instruction_messages
-from .runner import DATA, REJECTED, ItemResult, Plan, Scenario, SkippedInput, WorkItem
 
 # Defaults that make one model give different responses; a role set in the run config or
 # by --temperature keeps what was set.
@@ -190,3 +202,32 @@ class Preference(Scenario):
             "chosen_by": dict(Counter(r["metadata"]["chosen_by"] for r in kept).most_common()),
             "mean_margin": round(sum(r["metadata"]["margin"] for r in kept) / len(kept), 3) if kept else None,
         }}
+
+
+# --- registration -------------------------------------------------------------------------
+
+PREFERENCE_OPTIONS = (
+    option("--responses", group="preference", type=int, default=2, metavar="N",
+           help="responses per instruction, one per role responder_1..N (default: 2; by default the main model at "
+                "different temperatures, or any model per role with --role-model)"),
+    option("--min-margin", group="preference", type=float, default=1.0, metavar="X",
+           help="keep a pair only when the chosen response's mean rating beats the rejected one's by at least this "
+                "(1-5 scale; default: 1.0)"),
+    option("--min-chosen", group="preference", type=float, default=3.0, metavar="X",
+           help="keep a pair only when the chosen response rates at least this (default: 3.0)"),
+)
+
+
+def _from_args(ctx: BuildContext) -> Preference:
+    a = ctx.args
+    return Preference(PreferenceOptions(
+        input=ctx.one_input("preference", "instructions.jsonl"), responses=a.responses, min_margin=a.min_margin,
+        min_chosen=a.min_chosen, language=a.language, critic_trust=ctx.critic_trust, bounded=ctx.bounded,
+        team_file=a.team_file))
+
+
+ENTRY = register(ScenarioEntry(
+    name="preference", summary="preference (DPO) pairs: several responses rated side by side", family="instruction",
+    build=_from_args, teams={"preference": "preference.yaml"}, params=("responses",),
+    task_types=(InstructionsOutput,), options=PREFERENCE_OPTIONS,
+))

@@ -13,8 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, SerializeAsAny
 
 from ..agents.base import render_prompt
-from ..agents.critic import JudgedPair
-from ..agents.critic_checks import QuestionRegistry
+from ..agents.qa_messages import JudgedPair
+from ..tools.dedup import QuestionRegistry
 
 
 class ChatMessage(BaseModel):

@@ -19,14 +19,12 @@ import gc
 import hashlib
 import json
 import time
-from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel
@@ -34,213 +32,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import __version__
-from ..agents.metering import Budget, MeteredClient, Price, UsageLedger
-from ..errors import AgentsynthError, StructuredOutputError
+from ..backends.metering import MeteredClient, UsageLedger
+from ..errors import AgentsynthError
 from ..tools.writers import JsonlAppender, read_records, rewrite_records, write_json
+from .base import DATA, FAILED, MANIFEST, PROGRESS, REJECTED, TRAIN, ItemResult, Plan, PlanContext, Scenario, WorkItem
 from .gate import DatasetGate
-from .records import Record, RejectedRecord
-
-DATA, REJECTED, FAILED, TRAIN, PROGRESS, MANIFEST = (
-    "data.jsonl", "rejected.jsonl", "failed.jsonl", "train.openai.jsonl", "progress.jsonl", "manifest.json",
-)
-
-
-@dataclass
-class WorkItem:
-    item_id: str
-    label: str
-    payload: Any
-
-
-class SkippedInput(BaseModel):
-    path: str
-    reason: str
-
-
-@dataclass
-class Plan:
-    items: list[WorkItem]
-    skipped: list[SkippedInput] = field(default_factory=list)
-    info: dict[str, Any] = field(default_factory=dict)  # scenario facts for the manifest
-    warnings: list[str] = field(default_factory=list)  # shown at the end and kept in the manifest
-
-
-@dataclass
-class PlanContext:
-    """What a scenario may use while planning: metered clients per role (e.g. a vision
-    model describing figures before chunking) and a progress bar."""
-
-    clients: dict[str, ChatCompletionClient]
-    console: Console
-    show_progress: bool = True
-    concurrency: int = 1
-    # Where planning keeps what it made (personas, a curriculum): a resumed run reads it back
-    # instead of asking the models again, so its work items stay the same.
-    out_dir: Path | None = None
-    resume: bool = False
-
-    def saved(self, name: str) -> Path | None:
-        """`out_dir/name` when resuming and planning saved it before, else None."""
-        path = self.out_dir / name if self.out_dir is not None else None
-        return path if self.resume and path is not None and path.exists() else None
-
-    @contextmanager
-    def progress(self, description: str, total: int) -> Iterator[Callable[[], None]]:
-        """A progress bar for `total` steps (none when total is 0); yields `advance()`."""
-        bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
-                       TimeElapsedColumn(), console=self.console, disable=not self.show_progress or total == 0)
-        task = bar.add_task(description, total=total)
-        with bar:
-            yield lambda: bar.advance(task)
-
-
-@dataclass
-class ItemResult:
-    accepted: list[Record]
-    rejected: list[RejectedRecord | dict]  # dicts: records the dataset gate stopped
-
-
-class Scenario(ABC):
-    name: ClassVar[str]
-    roles: ClassVar[tuple[str, ...]]
-
-    def plan(self) -> Plan:
-        raise NotImplementedError
-
-    async def aplan(self, context: PlanContext) -> Plan:
-        """The work items; override this instead of `plan` to call models while planning."""
-        return self.plan()
-
-    @abstractmethod
-    async def run_item(
-        self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger
-    ) -> ItemResult: ...
-
-    def fingerprint(self) -> dict[str, Any]:
-        """Settings that must not change between a run and its resumption."""
-        return {}
-
-    # Attributes holding run-wide state that items update as they run (a duplicate registry).
-    # With --workers, it stays in the main process and workers reach it through a proxy.
-    shared_state: ClassVar[tuple[str, ...]] = ()
-
-    def restore(self, accepted: list[dict]) -> None:
-        """On resume, re-seed run-wide state (e.g. the duplicate registry) from kept records."""
-
-    def views(self) -> dict[str, Callable[[dict], dict]]:
-        """Extra files derived from each accepted record (file name → row of a record's JSON),
-        written beside data.jsonl and rebuilt from it on resume; e.g. DPO pairs."""
-        return {}
-
-    def report(self, out_dir: Path) -> dict[str, Any]:
-        """Manifest sections computed from the finished output (e.g. rejections per rule)."""
-        return {}
-
-    # --- the scenario's agent team, from a team spec (teams/specs/ or --team-file) ----------
-
-    team_spec: Any = None  # LoadedSpec
-    planning_roles: ClassVar[tuple[str, ...]] = ()  # roles planning calls (vision, curriculum, ...)
-
-    def use_team(self, team: str | None, team_file: Path | None, params: dict[str, Any] | None = None) -> None:
-        """Load and validate the team (a built-in by --team name, or a user's file); the
-        scenario's roles become the planning roles plus the team's model roles."""
-        from ..teams.build import load_team, team_roles
-
-        self.team_spec = load_team(self.name, team, team_file)
-        roles = team_roles(self.team_spec, params or {})
-        self.roles = (*roles, *[r for r in self.planning_roles if r not in roles])  # type: ignore[misc]
-
-    @property
-    def team_name(self) -> str:
-        return self.team_spec.spec.name if self.team_spec is not None else ""
-
-    def new_team(self, clients: dict[str, ChatCompletionClient], context: Any, params: dict[str, Any]):
-        """A fresh team for one work item."""
-        from ..teams.build import build_team
-
-        return build_team(self.team_spec, clients, context, params, self.name)
-
-
-@dataclass
-class RoleModel:
-    """The model a role runs on: its (shared) client, its label in records, its price."""
-
-    client: ChatCompletionClient
-    label: str
-    price: Price | None = None
-
-
-@dataclass
-class WorkerModels:
-    """The model clients of one process running items: built afresh in each worker process
-    (HTTP connections and event loops do not survive a fork), with their stop signal and
-    the manifest sections they report (backend statistics, cache hits)."""
-
-    model_for_role: Callable[[str], ChatCompletionClient | RoleModel]
-    stop_reason: Callable[[], str | None]
-    reports: dict[str, Callable[[], Any]]
-    close: Callable[[], Awaitable[None]]
-
-
-@dataclass
-class ItemOutcome:
-    """What running one work item gave: its result, or the failed.jsonl row when it raised,
-    or neither when a refused call interrupted it (then it is redone on resume)."""
-
-    item_id: str
-    usage: UsageLedger
-    result: ItemResult | None = None
-    failure: dict[str, Any] | None = None
-
-
-def failure_row(item: WorkItem, error: BaseException) -> dict[str, Any]:
-    row = {"item_id": item.item_id, "label": item.label, "error": f"{type(error).__name__}: {error}"}
-    if isinstance(error, StructuredOutputError):
-        row["raw_reply"] = error.raw
-    return row
-
-
-async def execute_item(
-    scenario: Scenario, item: WorkItem, role_models: dict[str, RoleModel], budget: Budget | None
-) -> ItemOutcome:
-    """Run one item's team on metered clients; one item's failure is recorded, never the end of the run."""
-    usage = UsageLedger()
-    clients = {role: MeteredClient(m.client, role, usage, m.label, price=m.price, budget=budget)
-               for role, m in role_models.items()}
-    try:
-        result = await scenario.run_item(item, clients, usage)
-    except Exception as exc:
-        # A refused call (budget spent, backend unusable) leaves the item half done: redo it on resume.
-        return ItemOutcome(item.item_id, usage, failure=None if usage.interrupted else failure_row(item, exc))
-    return ItemOutcome(item.item_id, usage, result=None if usage.interrupted else result)
-
-
-@dataclass
-class RunSettings:
-    out_dir: Path
-    model_label: str
-    concurrency: int = 1
-    limit: int | None = None
-    resume: bool = False
-    arguments: dict[str, Any] = field(default_factory=dict)
-    show_progress: bool = True
-    budget: Budget | None = None  # for the whole run, including the part before a resume
-    # What shapes the models' replies (per-role model settings): part of the run's fingerprint.
-    model_settings: dict[str, Any] = field(default_factory=dict)
-    # Why the run must stop early (e.g. a backend refused the key), checked between items.
-    stop_reason: Callable[[], str | None] | None = None
-    # Extra manifest sections computed at the end (backends, cache).
-    reports: dict[str, Callable[[], Any]] = field(default_factory=dict)
-    holdout: Path | None = None  # evaluation questions no record may copy or paraphrase
-    # Processes running items (--workers): one Python process runs out of CPU before a fast
-    # backend does. Each worker builds its own clients with `worker_models`.
-    workers: int = 1
-    worker_models: Callable[[int, int, int], WorkerModels] | None = None
-
-    def must_stop(self) -> str | None:
-        if self.budget is not None and (reason := self.budget.exhausted):
-            return reason
-        return self.stop_reason() if self.stop_reason is not None else None
+from .items import ItemOutcome, RoleModel, RunSettings, as_role_model, execute_item
 
 
 class RunSummary(BaseModel):
@@ -534,10 +331,6 @@ def _startup_objects_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def as_role_model(model: ChatCompletionClient | RoleModel, settings: RunSettings) -> RoleModel:
-    return model if isinstance(model, RoleModel) else RoleModel(model, settings.model_label)
 
 
 def _finish(

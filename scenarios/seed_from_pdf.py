@@ -16,23 +16,35 @@ from autogen_agentchat.messages import TextMessage
 from autogen_core.models import ChatCompletionClient
 
 from ..agents.context import QAContext, TrustPolicy, plan_question_types
-from ..agents.critic import JudgedPair
-from ..agents.critic_checks import QuestionRegistry
-from ..agents.metering import UsageLedger, models_label
+from ..agents.figure_describer import FigureReport, can_see, describe_document
+from ..agents.qa_messages import JudgedPair
+from ..backends.metering import UsageLedger, models_label
+from ..backends.tokens import CHARACTERS, DEFAULT_OVERLAP, DEFAULT_SIZE, ChunkMeasure
 from ..errors import InputError
 from ..teams.qa import final_verdict, max_messages, run_unwrapped
-from ..agents.figure_describer import FigureReport, can_see, describe_document
 from ..tools.chunking import Chunk, chunk_document
-from ..tools.documents import Document, IntakeOptions, ReaderName, find_inputs, read_document
+from ..tools.dedup import QuestionRegistry
+from ..tools.documents import Document, ReaderName
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.personas import Persona
+from ..tools.reading import IntakeOptions, find_inputs, read_document
 from ..tools.text import normalize, plain
-from ..tools.tokens import CHARACTERS, DEFAULT_OVERLAP, DEFAULT_SIZE, ChunkMeasure
+from .base import (
+    BuildContext,
+    ItemResult,
+    Plan,
+    PlanContext,
+    Scenario,
+    ScenarioEntry,
+    SkippedInput,
+    WorkItem,
+    option,
+    register,
+)
+from .inputs import SAMPLE_PDF
 from .records import ItemUsage, RecordMetadata, critic_summary, restore_registry, sme_messages, split_records
-from .runner import ItemResult, Plan, PlanContext, Scenario, SkippedInput, WorkItem
 
-SAMPLE_PDF = Path(__file__).resolve().parent.parent / "samples" / "aurora-x2-power-station-manual.pdf"
 LANGUAGE_SAMPLE_CHARS = 5000
 
 
@@ -252,3 +264,44 @@ class SeedFromPdf(Scenario):
 
 def _document_language(doc: Document) -> str:
     return detect_language("\n".join(p.markdown for p in doc.pages)[:LANGUAGE_SAMPLE_CHARS])
+
+
+# --- registration -------------------------------------------------------------------------
+
+QA_GROUP = "questions (seed_from_pdf, persona_qa)"
+INTAKE_GROUP = "documents and chunking (seed_from_pdf, persona_qa)"
+QA_OPTIONS = (
+    option("--questions-per-chunk", group=QA_GROUP, type=int, default=3, metavar="N",
+           help="questions per chunk (default: 3)"),
+    option("--max-revisions", group=QA_GROUP, type=int, default=1, metavar="N",
+           help="critic → writer revision rounds per chunk (default: 1)"),
+    option("--reader", group=INTAKE_GROUP, choices=("pymupdf", "docai"), default="pymupdf",
+           help="PDF reader: pymupdf (local, default) or docai (Azure Document Intelligence prebuilt-layout; "
+                "AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT and _KEY or Entra ID)"),
+    option("--chunk-unit", group=INTAKE_GROUP, choices=("auto", "tokens", "chars"), default="auto",
+           help="what --chunk-size counts: tokens of the question writer's model (when its tokenizer is "
+                "available offline) or characters (default: auto, tokens when possible)"),
+    option("--chunk-size", group=INTAKE_GROUP, type=int, metavar="N",
+           help="chunk size (default: 500 tokens or 2000 characters)"),
+    option("--chunk-overlap", group=INTAKE_GROUP, type=int, metavar="N",
+           help="chunk overlap (default: 50 tokens or 200 characters)"),
+    option("--rows-per-chunk", group=INTAKE_GROUP, type=int, default=1, metavar="N",
+           help="CSV rows per chunk (default: 1)"),
+)
+
+
+def document_qa_settings(ctx: BuildContext) -> dict[str, Any]:
+    """The options seed_from_pdf and persona_qa share, from the command line."""
+    a = ctx.args
+    return dict(inputs=a.input or [SAMPLE_PDF], team=a.team or "graph", questions_per_chunk=a.questions_per_chunk,
+                max_revisions=a.max_revisions, language=a.language, domain=a.domain, chunk_size=a.chunk_size,
+                chunk_overlap=a.chunk_overlap, rows_per_chunk=a.rows_per_chunk, measure=ctx.chunk_measure(),
+                reader=a.reader, critic_trust=ctx.critic_trust, answer_style=ctx.answer_style,
+                team_file=a.team_file)
+
+
+ENTRY = register(ScenarioEntry(
+    name="seed_from_pdf", summary="documents → question-answer pairs (the main job)", family="qa",
+    build=lambda ctx: SeedFromPdf(SeedOptions(**document_qa_settings(ctx))),
+    teams={"graph": "seed_qa.graph.yaml", "round_robin": "seed_qa.round_robin.yaml"}, params=("max_revisions", "max_messages"), options=QA_OPTIONS,
+))

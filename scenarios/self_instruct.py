@@ -13,20 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autogen_core.models import ChatCompletionClient
-
 from ..agents.context import TrustPolicy
-from ..agents.instructions import InstructionContext, JudgedInstruction
-from ..agents.metering import UsageLedger, models_label
+from ..agents.instructions import JudgedInstruction
 from ..errors import InputError
-from ..teams.instruction import run_for_verdicts
 from ..tools.chunking import Chunk
 from ..tools.dedup import RougeLIndex
-from ..tools.language import UNKNOWN, detect_language
+from ..tools.language import detect_language
 from ..tools.lookup import DocumentIndex
-from .records import BaseMetadata, ItemUsage, Record, instruction_critic_summary, instruction_messages, split_judged
-from .inputs import first_user_turn, read_chunks
-from .runner import ItemResult, Plan, Scenario, WorkItem
+from .base import BuildContext, Plan, ScenarioEntry, WorkItem, option, register
+from .inputs import read_chunks
+from .instruction import InstructionScenario, eliminated_by
+from .records import BaseMetadata
 
 DEFAULT_APPLICATION = "An AI assistant that answers questions and does tasks about the documents below."
 
@@ -52,28 +49,23 @@ class SelfInstructOptions:
     bounded: bool = False
 
 
-class SelfInstruct(Scenario):
+class SelfInstruct(InstructionScenario):
     name = "self_instruct"
-    shared_state = ("registry",)  # what items accepted so far, in any worker process
+    metadata_class = SelfInstructMetadata
+    registry_class = RougeLIndex
 
     def __init__(self, options: SelfInstructOptions) -> None:
         if options.instructions < 1:
             raise InputError("--instructions", "must be at least 1")
         if not options.inputs and not options.application:
             raise InputError("--input", "self_instruct needs documents (--input) or --application TEXT")
-        self.options = options
-        self.use_team(None, options.team_file)
-        self.registry = RougeLIndex()
+        super().__init__(options)
         self.index: DocumentIndex | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         o = self.options
         return {"application": o.application, "instructions": o.instructions, "language": o.language,
                 "critic_trust": o.critic_trust, "bounded": o.bounded}
-
-    def restore(self, accepted: list[dict]) -> None:
-        for record in accepted:
-            self.registry.add(record["id"], first_user_turn(record))
 
     def plan(self) -> Plan:
         chunks, skipped = read_chunks(self.options.inputs, "document")
@@ -89,32 +81,48 @@ class SelfInstruct(Scenario):
     def application(self) -> str:
         return self.options.application or DEFAULT_APPLICATION
 
-    async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
+    def language_of(self, item: WorkItem) -> str:
+        chunk: Chunk | None = item.payload
+        return self.options.language or detect_language(chunk.text if chunk else self.application)
+
+    def context_extras(self, item: WorkItem) -> dict[str, Any]:
+        chunk: Chunk | None = item.payload
+        return {"index": self.index if chunk else None, "source_files": [chunk.source] if chunk else []}
+
+    def team_input(self, item: WorkItem) -> tuple[dict[str, Any], str]:
         chunk: Chunk | None = item.payload
         material = f'From "{chunk.title}", {chunk.locator}:\n"""\n{chunk.text}\n"""' if chunk else "(no document)"
-        language = self.options.language or detect_language(chunk.text if chunk else self.application)
-        context = InstructionContext(
-            item_id=item.item_id, language=language, registry=self.registry, index=self.index if chunk else None,
-            source_files=[chunk.source] if chunk else [], bounded=self.options.bounded,
-            critic_trust=self.options.critic_trust,
-        )
         writer = {"application": self.application, "material": material, "count": self.options.instructions,
                   "offset": sum(map(ord, item.item_id))}
-        verdicts = await run_for_verdicts(self.new_team(clients, context, {"writer": writer}),
-                                          f"Write {self.options.instructions} user queries for {item.label}.", context)
-        accepted, rejected = split_judged(verdicts.judged, lambda judged: self._record(item, chunk, judged, clients,
-                                                                                        usage, language))
-        return ItemResult(accepted=accepted, rejected=rejected)
+        return {"writer": writer}, f"Write {self.options.instructions} user queries for {item.label}."
 
-    def _record(self, item: WorkItem, chunk: Chunk | None, judged: JudgedInstruction, clients, usage: UsageLedger,
-                language: str) -> Record:
-        metadata = SelfInstructMetadata(
-            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
-            language=language if language != UNKNOWN else "unknown", critic=instruction_critic_summary(judged),
-            usage=ItemUsage.of(usage.total), application=self.application,
-            task_kind=judged.instruction.path.get("task_kind", ""), source_file=chunk.source if chunk else None,
-            chunk_id=chunk.chunk_id if chunk else None, pages=chunk.pages if chunk else [],
-            consulted_chunks=judged.answer.consulted, eliminated_by=judged.rule if judged.decision != "accept" else None,
-        )
-        return Record(id=f"{item.item_id}-i{judged.instruction.slot + 1}",
-                      messages=instruction_messages(None, judged.instruction.text, judged.answer.text), metadata=metadata)
+    def metadata_fields(self, item: WorkItem, judged: JudgedInstruction) -> dict[str, Any]:
+        chunk: Chunk | None = item.payload
+        return dict(application=self.application, task_kind=judged.instruction.path.get("task_kind", ""),
+                    source_file=chunk.source if chunk else None, chunk_id=chunk.chunk_id if chunk else None,
+                    pages=chunk.pages if chunk else [], consulted_chunks=judged.answer.consulted,
+                    eliminated_by=eliminated_by(judged))
+
+
+# --- registration -------------------------------------------------------------------------
+
+SELF_INSTRUCT_OPTIONS = (
+    option("--application", group="self_instruct", metavar="TEXT",
+           help="the AI application the queries are for (with no --input, the only context)"),
+    option("--instructions", group="self_instruct", type=int, default=5, metavar="N",
+           help="queries per context (default: 5)"),
+)
+
+
+def _from_args(ctx: BuildContext) -> SelfInstruct:
+    a = ctx.args
+    return SelfInstruct(SelfInstructOptions(inputs=a.input or [], application=a.application,
+                                            instructions=a.instructions, language=a.language,
+                                            critic_trust=ctx.critic_trust, bounded=ctx.bounded, team_file=a.team_file))
+
+
+ENTRY = register(ScenarioEntry(
+    name="self_instruct", summary="Self-Instruct: user queries for an application, filtered by ROUGE-L",
+    family="instruction", build=_from_args, teams={"writer": "self_instruct.yaml"}, params=("writer",),
+    options=SELF_INSTRUCT_OPTIONS,
+))

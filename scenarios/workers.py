@@ -28,9 +28,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..agents.models import share_of
+from ..backends.models import share_of
 from ..errors import AgentsynthError
-from .runner import ItemOutcome, RunSettings, Scenario, WorkItem, as_role_model, execute_item, failure_row
+from .base import Scenario, WorkItem
+from .items import ItemOutcome, RunSettings, as_role_model, execute_item, failure_row
 
 Record = Callable[[WorkItem, ItemOutcome], Awaitable[None]]
 

@@ -25,9 +25,9 @@ from autogen_agentchat.teams import DiGraphBuilder, GraphFlow, RoundRobinGroupCh
 from autogen_core.models import ModelInfo
 
 from ..agents.base import load_prompt
-from ..agents.models import parse_model_spec
+from ..backends.models import parse_model_spec
 from ..errors import AgentsynthError
-from .build import is_model_spec, model_role, output_model, read_prompt_file
+from .queries import is_model_spec, model_role, output_model, read_prompt_file
 from .spec import PARAM, Condition, LoadedSpec, Termination
 
 LOCAL_SERVER = "http://localhost:8080/v1"  # python run.py serve --model <gguf>

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from autogen_agentchat.agents import BaseChatAgent
@@ -28,73 +27,14 @@ from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel
 
 from ..agents.base import load_prompt
-from ..agents.custom import CustomAgent, PairReviews, declared_model
+from ..agents.custom import CustomAgent
+from ..agents.qa_messages import PairReviews
 from ..agents.recorder import RecorderAgent
 from ..errors import AgentsynthError
 from .handoff import HandoffAgent, StructuredHandoff
-from .registry import ROLES, SCENARIO_TEAMS, AgentBuild, schema_of
-from .spec import PARAM, AgentSpec, Condition, Edge, LoadedSpec, Termination
-
-SPECS_DIR = Path(__file__).resolve().parent / "specs"
-
-
-def resolve(value: Any, params: dict[str, Any]) -> Any:
-    """`${name}` → the scenario's value for this item."""
-    if isinstance(value, str) and (match := PARAM.match(value)):
-        return params[match.group(1)]
-    return value
-
-
-def is_model_spec(model: str) -> bool:
-    return ":" in model or model == "local"
-
-
-def model_role(agent: AgentSpec, name: str) -> str | None:
-    """The run config role whose model an agent uses: `model:` when it names a role; the
-    agent's own name when it is a model spec (run.py registers it) or not given."""
-    if not ROLES.get(agent.role, ROLES["custom"]).calls_model:
-        return None
-    if agent.model and not is_model_spec(agent.model):
-        return agent.model
-    return name
-
-
-def copy_names(agent: AgentSpec, params: dict[str, Any]) -> list[str]:
-    count = int(resolve(agent.replicas, params))
-    return [agent.name] if agent.replicas == 1 else [f"{agent.name}_{i}" for i in range(1, count + 1)]
-
-
-def content_of(message: Any) -> BaseModel | None:
-    """The structured content of a message (a swarm handoff carries it as `payload`)."""
-    payload = getattr(message, "payload", None)
-    if isinstance(payload, BaseModel):
-        return payload
-    content = getattr(message, "content", None)
-    return content if isinstance(content, BaseModel) else None
-
-
-def field_value(content: BaseModel, path: str) -> Any:
-    value: Any = content
-    for part in path.split("."):
-        value = getattr(value, part, None)
-    return value
-
-
-def holds(condition: Condition, message: Any) -> bool:
-    content = content_of(message)
-    return content is not None and condition.holds(field_value(content, condition.field))
-
-
-def output_model(agent: AgentSpec) -> type[BaseModel] | None:
-    """The schema of an agent's messages (None: a recorder's, which is its predecessor's)."""
-    role = ROLES.get(agent.role)
-    if role is not None and role.output:
-        return schema_of(role.output)
-    if isinstance(agent.output, str):
-        return schema_of(agent.output)
-    if agent.output is not None:
-        return declared_model(agent.name, agent.output.fields)
-    return None
+from .queries import copy_names, holds, model_role, output_model, read_prompt_file, resolve
+from .registry import ROLES, SCENARIO_TEAMS, AgentBuild, scenario_teams
+from .spec import AgentSpec, Edge, LoadedSpec, Termination
 
 
 class Router:
@@ -197,13 +137,6 @@ class BuiltTeam:
     team: Team | None = None
 
 
-def read_prompt_file(loaded: LoadedSpec, agent: AgentSpec) -> str:
-    path = (loaded.path.parent / agent.prompt_file) if agent.prompt_file else None
-    if path is None:
-        return agent.system_prompt or ""
-    return path.read_text(encoding="utf-8")
-
-
 def make_agent(loaded: LoadedSpec, agent: AgentSpec, name: str, clients: dict[str, ChatCompletionClient],
                context: Any, params: dict[str, Any], recorded: type[BaseModel] | None) -> BuiltAgent:
     role = ROLES[agent.role]
@@ -248,7 +181,8 @@ def build_team(loaded: LoadedSpec, clients: dict[str, ChatCompletionClient], con
     by_name = {b.name: b.agent for b in built}
     info = BuiltTeam(loaded=loaded, params=params, agents=built)
     termination = build_termination(spec.termination, params)
-    task_types = [StructuredMessage[t] for t in SCENARIO_TEAMS.get(scenario, SCENARIO_TEAMS["custom"]).task_types]
+    teams = SCENARIO_TEAMS.get(scenario) or scenario_teams("custom")  # a flow of no scenario: a custom one
+    task_types = [StructuredMessage[t] for t in teams.task_types]
     task_types += [StructuredMessage[b.output] for b in built if b.spec.role == "custom" and b.output is not None]
 
     if topology.type == "graph":
@@ -382,35 +316,3 @@ def user_prompt_template(agent: BuiltAgent) -> str:
         return load_prompt(f"{agent.spec.role}.user").template
     except FileNotFoundError:
         return "(built from the messages it receives; no prompt file)"
-
-
-def load_team(scenario: str, team: str | None, team_file: Path | None) -> LoadedSpec:
-    """The team a scenario runs: the user's file, or its built-in spec by --team name."""
-    from .validate import check_spec
-
-    if team_file is not None:
-        return check_spec(team_file, scenario)
-    teams = SCENARIO_TEAMS[scenario].teams
-    name = team or next(iter(teams))
-    if name not in teams:
-        raise AgentsynthError(f"--team {name}: {scenario} runs as {' or '.join(teams)} (or your own with --team-file)")
-    return check_spec(SPECS_DIR / teams[name], scenario)
-
-
-def team_roles(loaded: LoadedSpec, params: dict[str, Any]) -> list[str]:
-    """The run config roles whose models the team's agents (and selector) use."""
-    roles: list[str] = []
-    for agent in loaded.spec.agents:
-        for name in copy_names(agent, params):
-            if (role := model_role(agent, name)) and role not in roles:
-                roles.append(role)
-    topology = loaded.spec.topology
-    if topology.type == "selector" and (topology.model or "selector") not in roles:
-        roles.append(topology.model or "selector")
-    return roles
-
-
-def model_specs(loaded: LoadedSpec, params: dict[str, Any]) -> dict[str, str]:
-    """role → model spec, for agents whose `model:` is a model spec rather than a role."""
-    return {name: agent.model for agent in loaded.spec.agents if agent.model and is_model_spec(agent.model)
-            for name in copy_names(agent, params)}

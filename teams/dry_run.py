@@ -9,7 +9,8 @@ item's values, and says which call it stopped at.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -17,12 +18,11 @@ from autogen_core import CancellationToken
 from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, ModelInfo, RequestUsage
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
-from rich.console import Console
 
 from ..agents.base import load_prompt
-from ..agents.metering import UsageLedger
 from ..errors import AgentsynthError
-from .build import BuiltTeam, edge_label, model_role, output_model, resolve, user_prompt_template
+from .build import BuiltTeam, edge_label, user_prompt_template
+from .queries import model_role, output_model, read_prompt_file, resolve
 from .spec import LoadedSpec
 
 _catching: ContextVar[bool] = ContextVar("agentsynth_dry_run", default=False)
@@ -86,27 +86,12 @@ class NoCallClient(ChatCompletionClient):
                          family="dry-run")
 
 
-async def reach_team(scenario: Any, console: Console) -> tuple[BuiltTeam | None, Any, str, str]:
-    """(built team, task, item label, why not) for the scenario's first work item."""
-    from ..scenarios.runner import PlanContext
-
-    clients: dict[str, ChatCompletionClient] = {role: NoCallClient(role) for role in scenario.roles}
+@contextmanager
+def stop_at_first_team() -> Iterator[None]:
+    """While inside, the first team a scenario builds is raised as `TeamReached` instead of run."""
     token = _catching.set(True)
-    label = ""
     try:
-        plan = await scenario.aplan(PlanContext(clients=clients, console=console, show_progress=False))
-        if not plan.items:
-            return None, None, "", "the inputs give no work item"
-        item = plan.items[0]
-        label = item.label
-        await scenario.run_item(item, clients, UsageLedger())
-        return None, None, label, "the first item finished without running a team"
-    except TeamReached as reached:
-        return reached.built, reached.task, label, ""
-    except ModelCallRefused as refused:
-        return None, None, label, f"{scenario.name} needs a model before its team runs ({refused})"
-    except AgentsynthError as exc:
-        return None, None, label, str(exc)
+        yield
     finally:
         _catching.reset(token)
 
@@ -189,8 +174,6 @@ def _system_prompt(loaded: LoadedSpec, agent, copies) -> str:
         except Exception as exc:  # a role whose system prompt needs a message first
             return f"(rendered when it runs: {exc})"
     if agent.role == "custom":
-        from .build import read_prompt_file
-
         return read_prompt_file(loaded, agent)
     try:
         return load_prompt(f"{agent.role}.system").template

@@ -11,7 +11,7 @@ from autogen_agentchat.base import TaskResult
 from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage, StructuredMessage
 
 from ..agents.context import QAContext
-from ..agents.critic import CriticOutput
+from ..agents.qa_messages import CriticOutput
 
 
 def max_messages(context: QAContext) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from autogen_agentchat.agents import BaseChatAgent
@@ -24,9 +25,8 @@ from ..agents.agentinstruct import (
     Suggestion,
     TransformedContent,
 )
-from ..agents.answerer import AnswererAgent, AnswererOutput
-from ..agents.critic import CriticAgent, CriticOutput
-from ..agents.custom import PairReviews
+from ..agents.answerer import AnswererAgent
+from ..agents.critic import CriticAgent
 from ..agents.dialogue import CustomerAgent, SupportAgent, TurnMessage
 from ..agents.evolver import EvolverAgent
 from ..agents.homework_writer import HomeworkWriterAgent
@@ -35,10 +35,12 @@ from ..agents.instruction_critic import InstructionCriticAgent
 from ..agents.instructions import AnswersOutput, InstructionsOutput, InstructionVerdicts
 from ..agents.magpie import MagpieAssistantAgent, MagpieUserAgent
 from ..agents.preference_judge import JudgeOutput, PreferenceJudgeAgent
-from ..agents.question_writer import QuestionWriterAgent, WriterOutput
-from ..agents.reader import ReaderAgent, ReaderOutput
+from ..agents.qa_messages import AnswererOutput, CriticOutput, PairReviews, ReaderOutput, WriterOutput
+from ..agents.question_writer import QuestionWriterAgent
+from ..agents.reader import ReaderAgent
 from ..agents.response_evolver import ResponseEvolverAgent
 from ..agents.self_instruct_writer import SelfInstructWriterAgent
+from ..errors import AgentsynthError
 from .spec import AgentSpec
 
 
@@ -75,6 +77,7 @@ class Role:
     tools: tuple[str, ...] = ()  # tools it can use
     options: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # option → allowed values
     calls_model: bool = True
+    checks: str | None = None  # the check family it runs (checks/catalogue.py), which a spec may narrow
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ TOOLS: dict[str, str] = {
 def _evolution(b: AgentBuild) -> BaseChatAgent:
     evolution = b.spec.options.get("evolution")
     rounds = int(b.params.get("rounds", 1)) if evolution else 1
-    return InstructionCriticAgent(b.client, b.context, rounds=rounds, evolution=evolution, **b.kwargs)
+    return InstructionCriticAgent(b.client, b.context, rounds=rounds, evolution=evolution, checks=b.spec.checks,
+                                  **b.kwargs)
 
 
 ROLES: dict[str, Role] = {r.name: r for r in [
@@ -121,7 +125,7 @@ ROLES: dict[str, Role] = {r.name: r for r in [
          lambda b: AnswererAgent(b.client, b.context, lookup=b.lookup, **b.kwargs), "answers",
          tools=("search_documents",)),
     Role("critic", "qa", "deterministic checks plus a model verdict per pair; weighs reviewers' pair_reviews",
-         lambda b: CriticAgent(b.client, b.context, **b.kwargs), "qa_verdict"),
+         lambda b: CriticAgent(b.client, b.context, checks=b.spec.checks, **b.kwargs), "qa_verdict", checks="qa"),
     # instruction data
     Role("evolver", "instruction", "Evol-Instruct: rewrites an instruction (in-depth or in-breadth)",
          lambda b: EvolverAgent(b.client, b.context, seed_id=b.params["seed_id"], seed_text=b.params["seed_text"],
@@ -133,7 +137,8 @@ ROLES: dict[str, Role] = {r.name: r for r in [
          lambda b: InstructionAnswererAgent(b.client, b.context, lookup=b.lookup, **b.kwargs), "instruction_answers",
          tools=("search_documents",)),
     Role("instruction_critic", "instruction", "elimination rules plus a model verdict per instruction and answer",
-         _evolution, "instruction_verdicts", options={"evolution": (None, "instruction", "response")}),
+         _evolution, "instruction_verdicts", options={"evolution": (None, "instruction", "response")},
+         checks="instruction"),
     Role("homework_writer", "instruction", "GLAN: homework questions for one class session",
          lambda b: HomeworkWriterAgent(b.client, b.context, b.params["session"], **b.kwargs), "instructions",
          needs=("session",)),
@@ -177,33 +182,26 @@ ROLES: dict[str, Role] = {r.name: r for r in [
 @dataclass(frozen=True)
 class ScenarioTeams:
     family: str
-    teams: dict[str, str]  # --team name → built-in spec file (teams/specs/)
+    teams: dict[str, str | Path]  # --team name → built-in spec (a file name in teams/specs/, or a path)
     params: tuple[str, ...] = ()  # per-item values its teams may use (${name} and role needs)
     task_types: tuple[type[BaseModel], ...] = ()  # structured task messages it sends
 
 
-SCENARIO_TEAMS: dict[str, ScenarioTeams] = {
-    "seed_from_pdf": ScenarioTeams("qa", {"graph": "seed_qa.graph.yaml", "round_robin": "seed_qa.round_robin.yaml"},
-                                   ("max_revisions", "max_messages")),
-    "persona_qa": ScenarioTeams("qa", {"graph": "seed_qa.graph.yaml", "round_robin": "seed_qa.round_robin.yaml"},
-                                ("max_revisions", "max_messages")),
-    "curate": ScenarioTeams("qa", {"critic": "curate.yaml"}, (), (WriterOutput, AnswererOutput)),
-    "evolve_instruct": ScenarioTeams("instruction", {"evolution": "evolve_instruct.yaml"},
-                                     ("seed_id", "seed_text", "rounds")),
-    "evol_quality": ScenarioTeams("instruction", {"response_evolution": "evol_quality.yaml"},
-                                  ("seed_id", "response", "rounds"), (InstructionsOutput,)),
-    "glan": ScenarioTeams("instruction", {"homework": "glan.yaml"}, ("session",)),
-    "self_instruct": ScenarioTeams("instruction", {"writer": "self_instruct.yaml"}, ("writer",)),
-    "preference": ScenarioTeams("instruction", {"preference": "preference.yaml"}, ("responses",), (InstructionsOutput,)),
-    "magpie": ScenarioTeams("instruction", {"magpie": "magpie.yaml"},
-                            ("system", "seed", "on_usage", "turns", "follow_up_turns")),
-    "agentinstruct": ScenarioTeams("instruction", {"agentinstruct": "agentinstruct.yaml"},
-                                   ("plan", "passage", "refinements", "more_refinements")),
-    "customer_dialogue": ScenarioTeams("dialogue", {"round_robin": "customer_dialogue.round_robin.yaml",
-                                                    "graph": "customer_dialogue.graph.yaml"},
-                                       ("first", "max_messages", "customer_returns")),
-    "custom": ScenarioTeams("instruction", {}, ()),
-}
+# Filled by the scenarios as they register (scenarios/base.py: `register`): a team spec for a
+# scenario is checked against what that scenario gives its teams.
+SCENARIO_TEAMS: dict[str, ScenarioTeams] = {}
+
+
+def register_scenario_teams(name: str, teams: ScenarioTeams) -> None:
+    SCENARIO_TEAMS[name] = teams
+
+
+def scenario_teams(name: str) -> ScenarioTeams:
+    try:
+        return SCENARIO_TEAMS[name]
+    except KeyError:
+        known = ", ".join(SCENARIO_TEAMS) or "none registered: import agentsynth.scenarios.catalogue first"
+        raise AgentsynthError(f"unknown scenario {name!r} (known: {known})") from None
 
 
 def schema_of(name: str) -> type[BaseModel] | None:

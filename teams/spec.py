@@ -83,6 +83,7 @@ class AgentSpec(Strict):
     prompt_file: str | None = None  # ... or a file with it (relative to the spec)
     prompt: str | None = None  # custom roles: the user prompt ($placeholders)
     options: dict[str, Any] = {}  # role options, e.g. the instruction critic's `evolution`
+    checks: list[str] | None = None  # critic roles: the deterministic checks to run (default: all of its family's)
     max_tokens: int | None = Field(default=None, ge=16, le=8192)
     replicas: Count = 1  # graphs: this many copies (name_1..name_N), speaking one after another
 
@@ -183,6 +184,7 @@ class RecordSpec(Strict):
     system: str | None = None
     accept_when: FieldTermination | None = None  # e.g. a judge's verdict field
     grounded: bool = True  # chunks input: the assistant turn must be supported by the passage
+    checks: list[str] | None = None  # the deterministic checks records must pass (default: all custom checks)
 
 
 class TeamSpec(Strict):

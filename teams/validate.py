@@ -10,9 +10,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..agents.custom import ALWAYS, CONTEXT_FIELDS, REVIEW_FIELDS
-from ..agents.models import parse_model_spec
+from ..backends.models import parse_model_spec
+from ..checks.catalogue import check_names
 from ..errors import AgentsynthError
-from .build import is_model_spec, output_model
+from .queries import is_model_spec, output_model
 from .registry import ROLES, SCENARIO_TEAMS, SCHEMAS, TOOLS
 from .spec import PARAM, Condition, LoadedSpec, SpecError, SpecProblem, Termination, load_spec
 
@@ -146,6 +147,8 @@ class Checker:
                              + (f" (options: {', '.join(role.options)})" if role.options else ""))
                 elif value not in allowed:
                     self.add((*loc, "options", option), f"{value!r} is not one of {', '.join(map(repr, allowed))}")
+            if agent.checks is not None:
+                self._checks(agent.checks, role.checks, (*loc, "checks"), f"role {agent.role!r}")
             if agent.replicas != 1 and self.spec.topology.type != "graph":
                 self.add((*loc, "replicas"), "replicas are for graph topologies")
             if agent.role == "custom":
@@ -353,10 +356,18 @@ class Checker:
             problem = missing_field(model, getattr(record, key))
             if problem:
                 self.add(("record", key), f"{record.source}: {problem}")
+        if record.checks is not None:
+            self._checks(record.checks, "custom", ("record", "checks"), "a custom flow's record")
         if record.accept_when is not None:
             source = record.accept_when.source or record.source
             if self._agent_ref(source, ("record", "accept_when", "source")):
                 self._condition(record.accept_when, source, ("record", "accept_when"))
 
-
-
+    def _checks(self, names: list[str], family: str | None, loc: tuple, who: str) -> None:
+        if family is None:
+            self.add(loc, f"{who} runs no deterministic checks to choose from")
+            return
+        known = check_names(family)
+        for j, name in enumerate(names):
+            if name not in known:
+                self.add((*loc, j), f"unknown check {name!r} for {who} (checks: {', '.join(known)})")

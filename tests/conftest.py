@@ -12,9 +12,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # tests/scripted.py
 from scripted import ScriptedClient  # noqa: E402
 
 from agentsynth.agents.context import QAContext, plan_question_types  # noqa: E402
-from agentsynth.agents.critic_checks import QuestionRegistry  # noqa: E402
+from agentsynth.scenarios.catalogue import load_scenarios  # noqa: E402
 from agentsynth.scenarios.runner import RunSettings, run_scenario  # noqa: E402
 from agentsynth.scenarios.seed_from_pdf import SAMPLE_PDF  # noqa: E402
+from agentsynth.tools.dedup import QuestionRegistry  # noqa: E402
+
+load_scenarios()  # every scenario registered, as run.py sees them (tests parametrize over them)
 
 # The Azure lab's inputs and reference outputs, copied into the repository (origin and
 # licence in tests/data/azure-lab/README.md): a clone runs every test on its own.

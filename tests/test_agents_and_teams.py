@@ -12,13 +12,14 @@ from autogen_core import FunctionCall
 from conftest import PASSAGE, SAMPLE_PDF, make_context
 from scripted import ScriptedClient, default_answer
 
-from agentsynth.agents.answerer import AnswererAgent, AnswererOutput
-from agentsynth.agents.critic import CriticAgent, CriticOutput
-from agentsynth.agents.question_writer import QuestionWriterAgent, WriterOutput, clean_question
-from agentsynth.agents.reader import ReaderAgent, ReaderOutput
-from agentsynth.errors import StructuredOutputError
-from agentsynth.errors import AgentsynthError
-from agentsynth.teams.build import build_team, load_team
+from agentsynth.agents.answerer import AnswererAgent
+from agentsynth.agents.critic import CriticAgent
+from agentsynth.agents.qa_messages import AnswererOutput, CriticOutput, ReaderOutput, WriterOutput
+from agentsynth.agents.question_writer import QuestionWriterAgent, clean_question
+from agentsynth.agents.reader import ReaderAgent
+from agentsynth.errors import AgentsynthError, StructuredOutputError
+from agentsynth.teams.build import build_team
+from agentsynth.teams.loading import load_team
 from agentsynth.teams.qa import final_verdict, max_messages
 from agentsynth.tools.chunking import chunk_document
 from agentsynth.tools.lookup import DocumentIndex
@@ -251,11 +252,12 @@ def test_a_runaway_question_costs_its_slot_not_the_chunk():
 def test_a_role_that_cannot_degrade_fails_the_item_with_its_raw_reply():
     """The base contract: a role whose reply stays invalid raises a typed error that the
     scenario gets back from the team (not AutoGen's plain RuntimeError string)."""
-    from agentsynth.agents.base import RoleAgent
-    from agentsynth.agents.reader import ReaderOutput
-    from agentsynth.teams.qa import run_unwrapped
-    from autogen_agentchat.teams import RoundRobinGroupChat
     from autogen_agentchat.conditions import MaxMessageTermination
+    from autogen_agentchat.teams import RoundRobinGroupChat
+
+    from agentsynth.agents.base import RoleAgent
+    from agentsynth.agents.qa_messages import ReaderOutput
+    from agentsynth.teams.qa import run_unwrapped
 
     class Strict(RoleAgent):
         role = "reader"

@@ -11,7 +11,7 @@ from scripted import SAME_THERMO_QUESTION, SCRIPTED_PERSONAS, ScriptedClient, pr
 
 from agentsynth.agents.evolver import OPERATIONS, choose_operation
 from agentsynth.agents.persona_generator import angles
-from agentsynth.agents.instruction_checks import (
+from agentsynth.checks.instruction import (
     check_answer_has_content,
     check_answer_substantive,
     check_information_gain,
@@ -371,9 +371,10 @@ PREFERENCE_CLIENTS = {
 
 
 def run_preference(tmp_path, seeds, clients, **options):
+    import asyncio
+
     from agentsynth.scenarios.preference import Preference, PreferenceOptions
     from agentsynth.scenarios.runner import RunSettings, run_scenario
-    import asyncio
 
     judge = ScriptedClient()
     scenario = Preference(PreferenceOptions(input=seeds, **options))
@@ -546,7 +547,7 @@ def scripted_local_model(user_turns: list[str], answer: str):
     return the next scripted user turn, chat calls the scripted answer."""
     from autogen_core.models import CreateResult, RequestUsage
 
-    from agentsynth.agents.local_llama import LocalLlamaClient
+    from agentsynth.backends.local_llama import LocalLlamaClient
 
     class ScriptedLocal(LocalLlamaClient):
         def __init__(self) -> None:
@@ -580,8 +581,9 @@ def test_magpie_lets_the_model_write_the_user_turns_from_its_own_template(tmp_pa
                                   "And how should it change when I double the batch size?"],
                                  "Start from 0.1 for a batch of 256 and scale it linearly with the batch size.")
     clients = {"user": local, "assistant": local, "critic": ScriptedClient()}
-    from agentsynth.scenarios.runner import RunSettings, run_scenario
     import asyncio
+
+    from agentsynth.scenarios.runner import RunSettings, run_scenario
 
     summary = asyncio.run(run_scenario(Magpie(MagpieOptions(conversations=1, turns=2, system="You train models.")),
                                        RunSettings(out_dir=tmp_path, model_label="scripted", show_progress=False),

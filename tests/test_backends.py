@@ -15,11 +15,11 @@ import openai
 import pytest
 from autogen_core.models import CreateResult, RequestUsage, UserMessage
 from conftest import write_text_pdf
-from fake_backend import Fault, FakeBackend
+from fake_backend import FakeBackend, Fault
 
-from agentsynth.agents.metering import price_for
-from agentsynth.agents.models import ModelSettings, model_info_for, parse_model_spec
-from agentsynth.agents.resilience import AdaptiveLimiter, BackendStats, ResilientClient, RetryPolicy
+from agentsynth.backends.metering import price_for
+from agentsynth.backends.models import ModelSettings, model_info_for, parse_model_spec
+from agentsynth.backends.resilience import AdaptiveLimiter, BackendStats, ResilientClient, RetryPolicy
 from agentsynth.errors import AgentsynthError, BackendError
 from agentsynth.run import main
 from agentsynth.tools.writers import read_records
@@ -131,12 +131,12 @@ def test_json_mode_puts_the_schema_in_the_prompt(tmp_path, one_page_pdf):
 
 @pytest.mark.parametrize("provider", ["openai-compatible", "azure"])
 def test_lean_completions_send_the_same_body_as_the_sdk(provider, monkeypatch):
-    """The runner's clients skip the SDK's request transform (agents/lean_openai.py);
+    """The runner's clients skip the SDK's request transform (backends/lean_openai.py);
     the server must receive exactly what the SDK's own path sends."""
     from autogen_core.models import SystemMessage
 
-    from agentsynth.agents.lean_openai import LeanCompletions
-    from agentsynth.agents.models import _remote_client
+    from agentsynth.backends.lean_openai import LeanCompletions
+    from agentsynth.backends.models import _remote_client
 
     with FakeBackend(azure_key="k") as server:
         monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.url)
@@ -506,7 +506,7 @@ def test_speaker_selection_calls_are_counted_by_the_wrapped_client():
     from autogen_agentchat.messages import TextMessage
     from autogen_agentchat.teams import SelectorGroupChat
 
-    from agentsynth.agents.metering import MeteredClient, UsageLedger
+    from agentsynth.backends.metering import MeteredClient, UsageLedger
 
     class Echo(BaseChatAgent):
         produced_message_types = (TextMessage,)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import PASSAGE
 
-from agentsynth.agents.critic import LLMVerdict, combine
-from agentsynth.agents.critic_checks import (
+from agentsynth.agents.critic import combine
+from agentsynth.agents.qa_messages import LLMVerdict
+from agentsynth.checks.qa import (
     QuestionRegistry,
     answer_relevance,
     check_answers_question,
@@ -88,7 +89,7 @@ def test_unsupported_content_fails_and_paraphrase_passes():
 
 
 def test_questions_must_stand_alone():
-    from agentsynth.agents.critic_checks import check_question_standalone
+    from agentsynth.checks.qa import check_question_standalone
 
     assert not check_question_standalone("What does the passage say about the unit's weight?").passed
     assert not check_question_standalone("Who is the author of the document?").passed
@@ -111,7 +112,7 @@ def test_answer_must_address_the_question():
 
 
 def test_an_answer_that_only_restates_the_question_fails():
-    from agentsynth.agents.critic_checks import check_adds_information
+    from agentsynth.checks.qa import check_adds_information
 
     echo = check_adds_information("Who is the Aurora X2 power station manufacturer?",
                                   "Aurora X2 Power Station is a manufacturer of the Aurora X2 power station.")

@@ -12,10 +12,9 @@ from pathlib import Path
 from conftest import LAB_DATA, run_with_client
 from scripted import SAME_THERMO_QUESTION, ScriptedClient
 
-from agentsynth.agents.critic_checks import QuestionRegistry
 from agentsynth.scenarios.curate import Curate, CurateOptions
 from agentsynth.scenarios.glan import Glan, GlanOptions
-from agentsynth.tools.dedup import NearDuplicateIndex, RougeLIndex
+from agentsynth.tools.dedup import NearDuplicateIndex, QuestionRegistry, RougeLIndex
 from agentsynth.tools.writers import read_records
 
 GLAN_SAMPLE = LAB_DATA / "reference" / "glan" / "disciplines_sample.txt"

@@ -186,7 +186,7 @@ def test_a_tool_calling_support_model_may_search_and_cite_what_it_found(tmp_path
                                                      personas_file=PERSONAS)), client, tmp_path)
     record = (lines(tmp_path / "data.jsonl") + lines(tmp_path / "rejected.jsonl"))[0]
     from agentsynth.tools.chunking import chunk_document
-    from agentsynth.tools.documents import read_document
+    from agentsynth.tools.reading import read_document
 
     warranty_chunk = next(c.chunk_id for c in chunk_document(read_document(SAMPLE_PDF)) if "warranty" in c.text)
     cited = [s for s in record["metadata"]["sources"] if s["cited"]]

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from autogen_core import Image
+from conftest import run_with_client
 from documents_fixtures import CHART_RECT, PHOTO_RECT, figure_pdf
 from fake_docai import CAPTION, KEY, FakeDocumentIntelligence
 from scripted import ScriptedClient
@@ -15,8 +16,6 @@ from agentsynth.errors import AgentsynthError
 from agentsynth.run import main
 from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
 from agentsynth.tools.docai_reader import html_table_to_markdown, read_pdf_docai
-
-from conftest import run_with_client
 
 
 @pytest.fixture
@@ -44,8 +43,9 @@ def test_pages_tables_and_figures_are_mapped_from_the_analyze_result(tmp_path, d
     # cropped at 300 DPI from the polygon (inches) on the right page
     assert abs(chart.width - CHART_RECT.width / 72 * 300) <= 2 and abs(chart.height - CHART_RECT.height / 72 * 300) <= 2
     assert abs(photo.width - PHOTO_RECT.width / 72 * 300) <= 2
-    from PIL import Image as PILImage
     import io
+
+    from PIL import Image as PILImage
     pixels = PILImage.open(io.BytesIO(chart.png)).convert("RGB").get_flattened_data()
     assert sum(1 for r, g, b in pixels if r > 180 and g < 80 and b < 80) > 0.1 * len(pixels)  # the red bars
 

@@ -13,8 +13,8 @@ import pytest
 from autogen_core.models import SystemMessage, UserMessage
 from pydantic import BaseModel, Field
 
-from agentsynth.agents.critic_checks import check_numbers_grounded, check_terms_grounded
-from agentsynth.agents.local_llama import LocalLlamaClient, embedded_model_path
+from agentsynth.backends.local_llama import LocalLlamaClient, embedded_model_path
+from agentsynth.checks.qa import check_numbers_grounded, check_terms_grounded
 from agentsynth.errors import AgentsynthError
 from agentsynth.run import main
 from agentsynth.tools.pdf_reader import read_pdf
@@ -51,9 +51,10 @@ def test_a_grammar_llama_cpp_cannot_compile_is_an_error_not_unconstrained_output
 
 
 def test_tools_are_refused_clearly():
+    from conftest import SAMPLE_PDF
+
     from agentsynth.tools.chunking import chunk_document
     from agentsynth.tools.lookup import DocumentIndex, search_documents_tool
-    from conftest import SAMPLE_PDF
 
     tool = search_documents_tool(DocumentIndex(chunk_document(read_pdf(SAMPLE_PDF))))
     with pytest.raises(AgentsynthError, match="tool calling is not supported"):

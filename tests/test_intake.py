@@ -15,14 +15,14 @@ from documents_fixtures import CHART_RECT, figure_pdf, photo_png
 from PIL import Image as PILImage
 from scripted import ScriptedClient, default_answer, default_reader, prompt_text
 
+from agentsynth.backends.tokens import measure_for
 from agentsynth.errors import InputError
 from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
 from agentsynth.tools.chunking import chunk_document
 from agentsynth.tools.csv_reader import read_csv
-from agentsynth.tools.documents import read_document
 from agentsynth.tools.figures import skip_reason
+from agentsynth.tools.reading import read_document
 from agentsynth.tools.text_reader import read_docx, read_text
-from agentsynth.tools.tokens import measure_for
 
 CSV_DIR = LAB_DATA / "csv"
 EN_CSV, JA_CSV, KO_CSV = (CSV_DIR / f"{p}-store-information-virtual.csv" for p in ("en", "jp", "ko"))
@@ -287,8 +287,9 @@ def test_figures_are_cropped_from_their_page_and_described_where_they_stood(tmp_
     scenario = _S(SeedOptions(inputs=[pdf]))
     import asyncio
 
-    from agentsynth.scenarios.runner import PlanContext
     from rich.console import Console
+
+    from agentsynth.scenarios.base import PlanContext
     plan = asyncio.run(scenario.aplan(PlanContext(clients={"vision": client}, console=Console(), show_progress=False)))
     text = "\n".join(i.payload.chunk.text for i in plan.items if 2 in i.payload.chunk.pages)
     before, described, after = text.index("median is reported"), text.index("> Figure (page 2):"), text.index("After the chart")
@@ -320,8 +321,8 @@ def test_lab_pdf_figures_reach_the_vision_model_from_their_pages(tmp_path):
 
 
 def test_critic_checks_read_japanese_and_korean():
-    from agentsynth.agents.critic_checks import check_adds_information, check_language, check_question_well_formed
     from agentsynth.agents.question_writer import QuestionReply
+    from agentsynth.checks.qa import check_adds_information, check_language, check_question_well_formed
 
     assert not check_adds_information("ブライトストアセントラルについて教えてください。", "ブライトストアセントラルです。").passed
     assert not check_adds_information("빛나스토어 중앙점에 대해 알려 주세요?", "빛나스토어 중앙점입니다.").passed

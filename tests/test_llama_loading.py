@@ -11,10 +11,10 @@ from pathlib import Path
 import llama_cpp.llama_cpp as bindings
 import pytest
 
-from agentsynth.agents import llama_loading, llama_probe, local_llama
-from agentsynth.agents.local_llama import _LoadedModel, embedded_model_path
+from agentsynth.backends import llama_loading, llama_probe, local_llama
+from agentsynth.backends.local_llama import _LoadedModel, embedded_model_path
+from agentsynth.backends.tokens import measure_for
 from agentsynth.run import main
-from agentsynth.tools.tokens import measure_for
 
 AMX_CPUINFO = """processor\t: 0
 vendor_id\t: GenuineIntel

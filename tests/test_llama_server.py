@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from agentsynth.agents.local_llama import embedded_model_path
+from agentsynth.backends.local_llama import embedded_model_path
 from agentsynth.run import main
 from agentsynth.tools.writers import read_records
 

@@ -6,8 +6,8 @@ import pytest
 from conftest import LAB_PDF, SAMPLE_PDF
 
 from agentsynth.errors import InputError
-from agentsynth.tools.documents import find_inputs as find_pdfs
 from agentsynth.tools.pdf_reader import read_pdf, triage_page
+from agentsynth.tools.reading import find_inputs as find_pdfs
 
 
 @pytest.mark.parametrize(

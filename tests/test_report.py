@@ -14,8 +14,8 @@ from conftest import SAMPLE_PDF, run_with_client
 from scripted import ScriptedClient
 
 from agentsynth.run import main
+from agentsynth.scenarios.report import summary_lines, write_report
 from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
-from agentsynth.tools.report import summary_lines, write_report
 
 VOID = {"meta", "br", "img", "input", "link", "hr", "path", "use", "stop", "rect", "circle", "line", "polyline",
         "polygon", "ellipse"}

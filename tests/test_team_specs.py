@@ -12,7 +12,7 @@ from autogen_agentchat.messages import StructuredMessage
 from conftest import LAB_DATA, SAMPLE_PDF, run_with_client
 from scripted import ScriptedClient, default_answer
 
-from agentsynth.agents.critic import CriticOutput
+from agentsynth.agents.qa_messages import CriticOutput
 from agentsynth.run import main
 from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
 from agentsynth.teams.build import Router
@@ -74,7 +74,7 @@ def test_fact_checker_graph_runs_and_the_critic_weighs_its_objections(tmp_path):
 
 def test_a_confirmed_fact_checker_objection_sends_the_pair_back(tmp_path):
     from agentsynth.agents.critic import weigh_review
-    from agentsynth.agents.custom import SlotReview
+    from agentsynth.agents.qa_messages import SlotReview
 
     review = SlotReview(slot=0, supported=False, quote="stores 9,999 Wh", reason="not in the manual")
     confirmed = weigh_review(review, "fact_checker", "It stores 9,999 Wh of energy.", "It stores 1,024 Wh.", "verify")

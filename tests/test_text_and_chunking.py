@@ -7,9 +7,9 @@ import asyncio
 from conftest import LAB_PDF, SAMPLE_PDF
 
 from agentsynth.tools.chunking import chunk_document
+from agentsynth.tools.documents import Document, Page
 from agentsynth.tools.language import detect_language
 from agentsynth.tools.lookup import DocumentIndex, search_documents_tool
-from agentsynth.tools.documents import Document, Page
 from agentsynth.tools.pdf_reader import read_pdf
 from agentsynth.tools.text import normalize, plain, sentences, tokens
 

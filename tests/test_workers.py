@@ -18,7 +18,7 @@ from conftest import SAMPLE_PDF
 from fake_backend import FakeBackend
 from test_dedup_in_flight import records, same_pairs
 
-from agentsynth.agents.models import parse_model_spec, share_of, worker_count
+from agentsynth.backends.models import parse_model_spec, share_of, worker_count
 from agentsynth.run import main
 from agentsynth.scenarios.workers import merge_reports
 

@@ -2,7 +2,7 @@
 
 Blocks (paragraphs, headings, whole tables) are packed greedily up to `size`, measured
 in the writer model's tokens when its tokenizer is available offline and in characters
-otherwise (`tools/tokens.py`); a heading or a page boundary starts a new chunk once the
+otherwise (`backends/tokens.py`); a heading or a page boundary starts a new chunk once the
 current one is reasonably full, consecutive chunks overlap by whole trailing blocks,
 and a table larger than a chunk is split between rows with its header repeated. Lines
 that repeat on most pages (running headers and footers) are dropped first. CSV rows are

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from .text import tokens
+from .text import normalize, tokens
 
 SHINGLE_WORDS = 3
 NEAR_DUPLICATE_JACCARD = 0.5  # share of word trigrams two texts have in common
@@ -153,3 +154,52 @@ def near_duplicates(texts: Iterable[str], threshold: float = NEAR_DUPLICATE_JACC
         else:
             index.add(str(i), text)
     return found
+
+
+DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
+
+
+class QuestionRegistry:
+    """Questions accepted so far in the run, for duplicate and near-duplicate detection.
+
+    Teams run on one event loop, so check-then-add needs no lock.
+    """
+
+    def __init__(self, similarity: int = DUPLICATE_SIMILARITY) -> None:
+        self.similarity = similarity
+        self._questions: list[str] = []
+        self._normalized: set[str] = set()
+        # token_sort_ratio(a, b) is ratio() of the two strings with their words sorted: sorting
+        # each question once, not once per comparison, makes a lookup ~5x cheaper, which
+        # matters because every check scans all the questions accepted so far.
+        self._sorted: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._questions)
+
+    def find_duplicate(self, question: str) -> str | None:
+        key = normalize(question)
+        if key in self._normalized:
+            return question
+        match = process.extractOne(_words_sorted(key), self._sorted, scorer=fuzz.ratio, score_cutoff=self.similarity)
+        return self._questions[match[2]] if match else None
+
+    def add(self, question: str) -> None:
+        key = normalize(question)
+        if key not in self._normalized:
+            self._normalized.add(key)
+            self._questions.append(key)
+            self._sorted.append(_words_sorted(key))
+
+    def claim(self, question: str) -> str | None:
+        """Add `question` unless it duplicates an accepted one; that one, else None. One step:
+        items in flight check a question, wait for the critic model, and only then accept
+        it, so two of them may have passed the check with the same question."""
+        duplicate = self.find_duplicate(question)
+        if duplicate is None:
+            self.add(question)
+        return duplicate
+
+
+def _words_sorted(text: str) -> str:
+    return " ".join(sorted(text.split()))

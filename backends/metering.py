@@ -32,7 +32,7 @@ class Price(BaseModel):
 
 @cache
 def price_table() -> dict[str, Price]:
-    """`agents/prices.yaml`, the small editable table of list prices."""
+    """`backends/prices.yaml`, the small editable table of list prices."""
     text = resources.files(__package__).joinpath("prices.yaml").read_text(encoding="utf-8")
     return {name: Price(**entry) for name, entry in (yaml.safe_load(text) or {}).items()}
 

@@ -16,18 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .writers import read_records
+from ..checks.catalogue import reason_rule
+from ..tools.writers import read_records
 
 REPORT = "report.html"
 SAMPLES = 3
-
-
-def _reason_rule(reason: str) -> str:
-    """The rule a rejection reason names ("numbers_grounded: ..." → "numbers_grounded")."""
-    head = reason.split(":", 1)[0].strip()
-    if head.startswith("critic model"):
-        return "critic model objection"
-    return head if head and len(head) <= 40 and " " not in head.strip("_") else "other"
 
 
 def _source_of(record: dict) -> str:
@@ -45,7 +38,7 @@ def gather(out_dir: Path) -> dict[str, Any]:
     rejected = list(read_records(out_dir / "rejected.jsonl"))
     failed = list(read_records(out_dir / "failed.jsonl"))
     progress = list(read_records(out_dir / "progress.jsonl"))
-    reasons = Counter(_reason_rule(r) for record in rejected for r in record.get("reasons", []) or ["(none given)"])
+    reasons = Counter(reason_rule(r) for record in rejected for r in record.get("reasons", []) or ["(none given)"])
     scores: dict[str, list[int]] = defaultdict(list)
     for record in accepted + rejected:
         for name, value in ((record.get("metadata", {}).get("critic") or {}).get("scores") or {}).items():

@@ -15,7 +15,7 @@ from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 
-from .chunking import Measure
+from ..tools.chunking import Measure
 
 # Defaults in each unit; 500 tokens is about the lab's 2000 characters of English.
 DEFAULT_SIZE = {"tokens": 500, "chars": 2000}
@@ -47,7 +47,7 @@ def _quiet_stderr():
 
 def _gguf_measure(path: Path) -> ChunkMeasure | None:
     try:
-        from ..agents.llama_loading import open_llama
+        from .llama_loading import open_llama
 
         with _quiet_stderr():
             vocab = open_llama(path, vocab_only=True, verbose=False)
@@ -91,7 +91,7 @@ def _tiktoken_measure(model: str) -> ChunkMeasure | None:
 def measure_for(provider: str, name: str, *, model_name: str | None = None) -> ChunkMeasure:
     """The best offline measure for a model spec's provider and name."""
     if provider == "local":
-        from ..agents.local_llama import embedded_model_path
+        from .local_llama import embedded_model_path
 
         return _gguf_measure(embedded_model_path()) or CHARACTERS
     if provider == "gguf":

@@ -17,14 +17,34 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, SystemMessage
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .client_base import DelegatingClient
+
+T = TypeVar("T", bound=BaseModel)
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def parse_reply(raw: str, model: type[T]) -> T:
+    """Validate a JSON reply; tolerate prose or code fences around the object."""
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as first_error:
+        match = _JSON_OBJECT.search(raw)
+        if match and match.group() != raw:
+            try:
+                return model.model_validate_json(match.group())
+            except ValidationError:
+                pass
+        raise first_error
+
 
 StructuredMode = Literal["auto", "json_schema", "json_object_schema", "json_object"]
 AUTO_ORDER: tuple[str, ...] = ("json_schema", "json_object_schema", "json_object")

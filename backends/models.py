@@ -89,7 +89,7 @@ class ModelSettings(BaseModel):
     structured_output: StructuredMode = "auto"
     capabilities: Capabilities | None = None
     model_name: str | None = None  # the model behind an Azure deployment or alias: for capabilities and price
-    price: Price | None = None  # overrides agents/prices.yaml
+    price: Price | None = None  # overrides backends/prices.yaml
     api_key_env: str | None = None  # the NAME of the environment variable that holds the key
     timeout: float | None = Field(default=None, gt=0)  # seconds per call
     max_concurrency: int | None = Field(default=None, gt=0)  # calls in flight to this backend

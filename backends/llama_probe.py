@@ -7,7 +7,7 @@ signal, the user gets one line with the way out instead of a run that dies silen
 verdict is remembered per model file, llama-cpp-python version and CPU, so the child runs
 once per machine, not once per run.
 
-    python -m agentsynth.agents.llama_probe MODEL.gguf [--extra-bufts 0|1] [--tokens N]
+    python -m agentsynth.backends.llama_probe MODEL.gguf [--extra-bufts 0|1] [--tokens N]
 
 prints one JSON line: the tokens generated, the seconds they took and the setting used.
 """
@@ -67,7 +67,7 @@ def _signal_name(returncode: int) -> str:
 
 def probe(path: Path, *, timeout: float = 300.0, extra_bufts: bool | None = None, tokens: int = 8) -> ProbeResult:
     """Load `path` in a child process and generate `tokens` tokens; report how it went."""
-    command = [sys.executable, "-m", "agentsynth.agents.llama_probe", str(path), "--tokens", str(tokens)]
+    command = [sys.executable, "-m", "agentsynth.backends.llama_probe", str(path), "--tokens", str(tokens)]
     if extra_bufts is not None:
         command += ["--extra-bufts", "1" if extra_bufts else "0"]
     try:
@@ -118,7 +118,7 @@ def _cpu_name() -> str:
 
 
 def _child(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m agentsynth.agents.llama_probe")
+    parser = argparse.ArgumentParser(prog="python -m agentsynth.backends.llama_probe")
     parser.add_argument("model", type=Path)
     parser.add_argument("--extra-bufts", choices=("0", "1"), help="force use_extra_bufts (default: the safe choice)")
     parser.add_argument("--tokens", type=int, default=8)

@@ -1,8 +1,9 @@
-"""The critic's deterministic checks: they never call a model, so no model (weak or
+"""The QA critic's deterministic checks: they never call a model, so no model (weak or
 strong) can talk its way past them.
 
-Each check returns a `CheckResult`; a failed check names what it found. All checks
-compare against the *source* (the chunk plus any passage the answerer looked up).
+Each check function returns a `CheckResult`; a failed check names what it found. All
+checks compare against the *source* (the chunk plus any passage the answerer looked up).
+The named `Check` objects at the end say what each rejects; `QA_CHECKS` runs them all.
 """
 
 from __future__ import annotations
@@ -11,31 +12,16 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from pydantic import BaseModel
-from rapidfuzz import fuzz, process
-
+from ..tools.dedup import DUPLICATE_SIMILARITY, QuestionRegistry
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems, words
+from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 
 SUPPORT_THRESHOLD = 0.75  # share of each answer sentence's distinct content words found in the source
 RELEVANCE_THRESHOLD = 0.15  # below this the answer is about something else entirely
 MIN_WORDS_FOR_SUPPORT = 4  # shorter answers are judged by the number/term checks alone
-DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
-
-
-class CheckResult(BaseModel):
-    name: str
-    passed: bool
-    detail: str = ""
-    score: float | None = None
-
-
-def _ok(name: str, score: float | None = None) -> CheckResult:
-    return CheckResult(name=name, passed=True, score=score)
-
-
-def _fail(name: str, detail: str, score: float | None = None) -> CheckResult:
-    return CheckResult(name=name, passed=False, detail=detail, score=score)
+CONFIRMED_OFF_TARGET = 0.5  # relevance below which a critic model's "does not answer" is confirmed
+ON_TOPIC_THRESHOLD = 0.25  # share of the question's content words that must occur in the source
 
 
 # --- empty, refusal, truncation -------------------------------------------------------
@@ -45,8 +31,8 @@ _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
 
 def check_not_empty(answer: str) -> CheckResult:
     if len(_ALNUM.findall(answer)) < 1:
-        return _fail("not_empty", "answer is empty")
-    return _ok("not_empty")
+        return fail("not_empty", "answer is empty")
+    return ok("not_empty")
 
 
 # Refusals anywhere at the start, and "the text doesn't say" phrasings in short answers.
@@ -67,15 +53,15 @@ _SHORT_ANSWER_WORDS = 30
 
 def check_not_refusal(answer: str, answerable: bool = True, error: str | None = None) -> CheckResult:
     if error:
-        return _fail("not_refusal", f"answerer gave no usable reply ({error})")
+        return fail("not_refusal", f"answerer gave no usable reply ({error})")
     if not answerable:
-        return _fail("not_refusal", "answerer found no answer in the source")
+        return fail("not_refusal", "answerer found no answer in the source")
     text = answer.strip()
     if _REFUSAL_START.search(text):
-        return _fail("not_refusal", f"refusal: {text[:60]!r}")
+        return fail("not_refusal", f"refusal: {text[:60]!r}")
     if len(text.split()) <= _SHORT_ANSWER_WORDS and _REFUSAL_ANYWHERE.search(text):
-        return _fail("not_refusal", f"non-answer: {text[:60]!r}")
-    return _ok("not_refusal")
+        return fail("not_refusal", f"non-answer: {text[:60]!r}")
+    return ok("not_refusal")
 
 
 _TERMINAL = tuple(".!?。！？)]\"'`*|»”’")
@@ -85,15 +71,15 @@ _DANGLING = re.compile(r"\b(and|or|the|a|an|of|to|with|for|in|on|by|is|are|that|
 def check_not_truncated(answer: str, finish_reason: str | None = None) -> CheckResult:
     text = answer.strip()
     if finish_reason == "length":
-        return _fail("not_truncated", "model hit its token limit")
+        return fail("not_truncated", "model hit its token limit")
     ends_cleanly = text.endswith((".", "!", "?", "。", "！", "？")) and not text.endswith(("...", "…"))
     if text.endswith((",", ":", ";", "-", "(", "...", "…")) or (not ends_cleanly and _DANGLING.search(text)):
-        return _fail("not_truncated", f"answer ends mid-sentence: {text[-30:]!r}")
+        return fail("not_truncated", f"answer ends mid-sentence: {text[-30:]!r}")
     if len(text) >= 80 and not text.endswith(_TERMINAL) and not re.search(r"[\w)]$", text[-1:]):
-        return _fail("not_truncated", f"answer ends abruptly: {text[-30:]!r}")
+        return fail("not_truncated", f"answer ends abruptly: {text[-30:]!r}")
     if text.count("```") % 2 or text.count("(") > text.count(")"):
-        return _fail("not_truncated", "unbalanced brackets or code fence")
-    return _ok("not_truncated")
+        return fail("not_truncated", "unbalanced brackets or code fence")
+    return ok("not_truncated")
 
 
 # --- numbers, units and named terms -------------------------------------------------------
@@ -132,14 +118,14 @@ def check_numbers_grounded(answer: str, source: str) -> CheckResult:
     source_numbers = _source_numbers(source)
     missing = sorted(n for n in _numbers(answer) if n not in source_numbers)
     if missing:
-        return _fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
+        return fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
     for raw_number, unit in _QUANTITY.findall(answer):
         windows = _number_windows(source).get(_canon_number(raw_number), ())
         wanted = _unit_key(unit)
         if not any(wanted in {_unit_key(u) for _, u in _QUANTITY.findall(w)} or
                    re.search(rf"(?<![\w]){re.escape(unit)}(?![\w])", w, re.I) for w in windows):
-            return _fail("numbers_grounded", f"unit not in source next to {raw_number}: {unit!r}")
-    return _ok("numbers_grounded")
+            return fail("numbers_grounded", f"unit not in source next to {raw_number}: {unit!r}")
+    return ok("numbers_grounded")
 
 
 _TERM_CANDIDATE = re.compile(r"[`\"“][^`\"”]{2,60}[`\"”]|[\w][\w.+/-]*[\w+]|\w", re.UNICODE)
@@ -177,8 +163,8 @@ def _missing_terms(text: str, source: str) -> list[str]:
 def check_terms_grounded(answer: str, source: str) -> CheckResult:
     missing = _missing_terms(answer, source)
     if missing:
-        return _fail("terms_grounded", f"terms not in source: {', '.join(missing[:5])}")
-    return _ok("terms_grounded")
+        return fail("terms_grounded", f"terms not in source: {', '.join(missing[:5])}")
+    return ok("terms_grounded")
 
 
 def check_question_terms_grounded(question: str, source: str, subject: str = "") -> CheckResult:
@@ -186,8 +172,8 @@ def check_question_terms_grounded(question: str, source: str, subject: str = "")
     The document's subject (title, domain) counts as named."""
     missing = _missing_terms(question, f"{source}\n{subject}")
     if missing:
-        return _fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")
-    return _ok("question_terms_grounded")
+        return fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")
+    return ok("question_terms_grounded")
 
 
 # --- lexical support and topic ----------------------------------------------------------
@@ -254,8 +240,8 @@ def check_content_supported(answer: str, source: str) -> CheckResult:
     ratio, _, unsupported = worst
     if ratio < SUPPORT_THRESHOLD:
         shown = ", ".join(unsupported[:6])
-        return _fail("content_supported", f"{ratio:.0%} of a sentence's words are in the source (not: {shown})", ratio)
-    return _ok("content_supported", round(support_ratio(answer, source)[0], 3))
+        return fail("content_supported", f"{ratio:.0%} of a sentence's words are in the source (not: {shown})", ratio)
+    return ok("content_supported", round(support_ratio(answer, source)[0], 3))
 
 
 def best_supporting_sentence(answer: str, source: str) -> str:
@@ -291,10 +277,10 @@ def check_answers_question(
 ) -> CheckResult:
     score = answer_relevance(question, answer, source, evidence, subject)
     if score is None:
-        return _ok("answers_question")
+        return ok("answers_question")
     if score < RELEVANCE_THRESHOLD:
-        return _fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
-    return _ok("answers_question", round(score, 3))
+        return fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
+    return ok("answers_question", round(score, 3))
 
 
 _DEICTIC = re.compile(
@@ -307,8 +293,8 @@ def check_question_standalone(question: str) -> CheckResult:
     the dataset, who never sees the source."""
     match = _DEICTIC.search(question)
     if match:
-        return _fail("question_standalone", f"the question refers to {match.group()!r}, which a reader cannot see")
-    return _ok("question_standalone")
+        return fail("question_standalone", f"the question refers to {match.group()!r}, which a reader cannot see")
+    return ok("question_standalone")
 
 
 # Japanese and Korean sentence endings that state nothing ("Xです。" = "It is X.").
@@ -321,8 +307,8 @@ def check_adds_information(question: str, answer: str) -> CheckResult:
     new_words = set(stems(_CJK_COPULA.sub("", answer))) - set(stems(question))
     new_numbers = _numbers(answer) - _numbers(question)
     if not new_words and not new_numbers and answer.strip():
-        return _fail("adds_information", "the answer only restates the question")
-    return _ok("adds_information")
+        return fail("adds_information", "the answer only restates the question")
+    return ok("adds_information")
 
 
 _QUESTION_WORDS = re.compile(
@@ -336,36 +322,36 @@ def check_question_well_formed(question: str) -> CheckResult:
     """A question (ends with ?) or a request (starts with summarise/explain/...)."""
     text = question.strip()
     if len(text) < 10:
-        return _fail("question_well_formed", f"question too short: {text!r}")
+        return fail("question_well_formed", f"question too short: {text!r}")
     if text.endswith(("?", "？")) or _QUESTION_WORDS.match(text) or (has_cjk(text) and text.endswith(("か", "까", "까요", "。"))):
-        return _ok("question_well_formed")
-    return _fail("question_well_formed", f"not a question or request: {text[:60]!r}")
+        return ok("question_well_formed")
+    return fail("question_well_formed", f"not a question or request: {text[:60]!r}")
 
 
 def check_question_on_topic(question: str, source: str) -> CheckResult:
     ratio, count, _ = support_ratio(question, source)
-    if count and ratio < 0.25:
-        return _fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source", ratio)
-    return _ok("question_on_topic", round(ratio, 3))
+    if count and ratio < ON_TOPIC_THRESHOLD:
+        return fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source", ratio)
+    return ok("question_on_topic", round(ratio, 3))
 
 
 # --- language and duplicates --------------------------------------------------------------
 
 def check_language(question: str, answer: str, expected: str, source: str = "") -> CheckResult:
     if expected in ("", UNKNOWN):
-        return _ok("language")
+        return ok("language")
     source_in_expected = bool(source) and detect_language(source) == expected
     for field, text in (("question", question), ("answer", answer)):
         if source_in_expected and _mostly_source_words(text, source):
             continue  # made of the passage's own words: the passage's language (no statistics needed)
         found = detect_language(text)
         if found not in (UNKNOWN, expected):
-            return _fail("language", f"{field} is in {found!r}, expected {expected!r}")
+            return fail("language", f"{field} is in {found!r}, expected {expected!r}")
         # Too short for statistics, but a Japanese/Korean/Chinese sentence of several
         # words without a single CJK character is not in that language.
         if expected in _CJK_LANGUAGES and not has_cjk(text) and len(words(text)) >= _MIN_WORDS_FOR_SCRIPT_CHECK:
-            return _fail("language", f"{field} has no {_CJK_LANGUAGES[expected]} script, expected {expected!r}")
-    return _ok("language")
+            return fail("language", f"{field} has no {_CJK_LANGUAGES[expected]} script, expected {expected!r}")
+    return ok("language")
 
 
 _CJK_LANGUAGES = {"ja": "Japanese", "ko": "Korean", "zh": "Chinese"}
@@ -390,60 +376,55 @@ def _mostly_source_words(text: str, source: str) -> bool:
     return sum(w in vocabulary for w in found) >= _SOURCE_VOCABULARY_SHARE * len(found)
 
 
-class QuestionRegistry:
-    """Questions accepted so far in the run, for duplicate and near-duplicate detection.
-
-    Teams run on one event loop, so check-then-add needs no lock.
-    """
-
-    def __init__(self, similarity: int = DUPLICATE_SIMILARITY) -> None:
-        self.similarity = similarity
-        self._questions: list[str] = []
-        self._normalized: set[str] = set()
-        # token_sort_ratio(a, b) is ratio() of the two strings with their words sorted: sorting
-        # each question once, not once per comparison, makes a lookup ~5x cheaper, which
-        # matters because every check scans all the questions accepted so far.
-        self._sorted: list[str] = []
-
-    def __len__(self) -> int:
-        return len(self._questions)
-
-    def find_duplicate(self, question: str) -> str | None:
-        key = normalize(question)
-        if key in self._normalized:
-            return question
-        match = process.extractOne(_words_sorted(key), self._sorted, scorer=fuzz.ratio, score_cutoff=self.similarity)
-        return self._questions[match[2]] if match else None
-
-    def add(self, question: str) -> None:
-        key = normalize(question)
-        if key not in self._normalized:
-            self._normalized.add(key)
-            self._questions.append(key)
-            self._sorted.append(_words_sorted(key))
-
-    def claim(self, question: str) -> str | None:
-        """Add `question` unless it duplicates an accepted one; that one, else None. One step:
-        items in flight check a question, wait for the critic model, and only then accept
-        it, so two of them may have passed the check with the same question."""
-        duplicate = self.find_duplicate(question)
-        if duplicate is None:
-            self.add(question)
-        return duplicate
-
-
-def _words_sorted(text: str) -> str:
-    return " ".join(sorted(text.split()))
-
-
 def check_not_duplicate(question: str, registry: QuestionRegistry) -> CheckResult:
     return duplicate_result(registry.find_duplicate(question))
 
 
 def duplicate_result(duplicate: str | None) -> CheckResult:
     if duplicate is not None:
-        return _fail("not_duplicate", f"duplicate of an accepted question: {duplicate[:80]!r}")
-    return _ok("not_duplicate")
+        return fail("not_duplicate", f"duplicate of an accepted question: {duplicate[:80]!r}")
+    return ok("not_duplicate")
+
+
+# --- the named checks, in the order a reader would want the reasons ----------------------
+
+def _grounded(decide):
+    return lambda c: decide(c) if c.source is not None else None
+
+
+QA_CHECKS = CheckSet("qa", (
+    Check("not_empty", "the answer has no letters or digits", lambda c: check_not_empty(c.answer)),
+    Check("not_refusal", 'the answer is a refusal or "the text does not say", or the answerer found no answer',
+          lambda c: check_not_refusal(c.answer, c.answerable, c.answer_error)),
+    Check("not_truncated", "the reply hit the token limit, ends mid-sentence, or has unbalanced brackets",
+          lambda c: check_not_truncated(c.answer, c.finish_reason)),
+    Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB")',
+          _grounded(lambda c: check_numbers_grounded(c.answer, c.source))),
+    Check("terms_grounded", "a named term (acronym, CamelCase, model number, quoted or code span, proper noun) is "
+          "not in the source", _grounded(lambda c: check_terms_grounded(c.answer, c.source))),
+    Check("content_supported", f"in some sentence of the answer, under {SUPPORT_THRESHOLD:.0%} of its distinct content "
+          "words (stemmed) occur in the source", _grounded(lambda c: check_content_supported(c.answer, c.source))),
+    Check("question_well_formed", 'the question is neither a question nor a request ("Summarise …")',
+          lambda c: check_question_well_formed(c.question)),
+    Check("question_standalone", 'the question leans on "the passage", "the text", "the document" … that a reader '
+          "of the dataset never sees", lambda c: check_question_standalone(c.question)),
+    Check("question_on_topic", f"under {ON_TOPIC_THRESHOLD:.0%} of the question's content words occur in the source",
+          _grounded(lambda c: check_question_on_topic(c.question, c.source))),
+    Check("question_terms_grounded", "the question names a term that neither the source nor the document's title or "
+          "domain contains (a false premise)",
+          _grounded(lambda c: check_question_terms_grounded(c.question, c.source, c.subject))),
+    Check("answers_question", f"the answer and the sentence supporting it cover under {RELEVANCE_THRESHOLD:.0%} of "
+          "what the question asks (words weighted by how rare they are in the source; the document's subject may "
+          "stay implicit)",
+          _grounded(lambda c: check_answers_question(c.question, c.answer, c.source, c.evidence, c.subject))),
+    Check("adds_information", "the answer only restates the question (no word or number the question lacks)",
+          lambda c: check_adds_information(c.question, c.answer)),
+    Check("language", "question or answer is in another language than `--language` / the document's",
+          lambda c: check_language(c.question, c.answer, c.language, c.source or "")),
+    Check("not_duplicate", f"the question duplicates or nearly duplicates (token-sort similarity ≥ "
+          f"{DUPLICATE_SIMILARITY}) one already accepted in the run",
+          lambda c: check_not_duplicate(c.question, c.registry) if c.registry is not None else None),
+))
 
 
 def run_checks(
@@ -458,21 +439,10 @@ def run_checks(
     answer_error: str | None = None,
     evidence: str | None = None,
     subject: str = "",
+    only: list[str] | None = None,
 ) -> list[CheckResult]:
-    """All deterministic checks, in the order a reader would want the reasons."""
-    return [
-        check_not_empty(answer),
-        check_not_refusal(answer, answerable, answer_error),
-        check_not_truncated(answer, finish_reason),
-        check_numbers_grounded(answer, source),
-        check_terms_grounded(answer, source),
-        check_content_supported(answer, source),
-        check_question_well_formed(question),
-        check_question_standalone(question),
-        check_question_on_topic(question, source),
-        check_question_terms_grounded(question, source, subject),
-        check_answers_question(question, answer, source, evidence, subject),
-        check_adds_information(question, answer),
-        check_language(question, answer, language, source),
-        check_not_duplicate(question, registry),
-    ]
+    """The QA set on one pair (`only`: the names a team spec chose)."""
+    return QA_CHECKS.run(Candidate(
+        question=question, answer=answer, source=source, language=language, registry=registry,
+        answerable=answerable, finish_reason=finish_reason, answer_error=answer_error, evidence=evidence,
+        subject=subject), only)

@@ -10,10 +10,10 @@ from autogen_core.models import SystemMessage, UserMessage
 from pydantic import BaseModel, ValidationError
 
 from ..errors import AgentsynthError, BackendError
-from .base import parse_reply
 from .llama_probe import WAY_OUT, probe
 from .models import Backends, ModelSettings
 from .resilience import RetryPolicy
+from .structured import parse_reply
 
 
 class Ping(BaseModel):
