@@ -198,12 +198,14 @@ def test_ctrl_c_stops_the_workers_and_resume_finishes(tmp_path):
         process = subprocess.Popen(command(out, server.url), cwd=REPO, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         wait_for_progress(out, 1, process)
+        server.latency = 2.0  # the items still in flight cannot all finish before the signal lands
         workers = psutil.Process(process.pid).children()
         assert len(workers) == 2
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 130 and "interrupted" in stderr and not still_running(workers)
         assert manifest_of(out)["status"] == "interrupted"
+        server.latency = 0.05
         finished = subprocess.run(command(out, server.url), cwd=REPO, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr[-2000:]
     progress = [p["item_id"] for p in records(out, "progress.jsonl")]
