@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 from conftest import SAMPLE_PDF
-from fake_backend import FakeBackend
+from fake_backend import Fault, FakeBackend
 from test_dedup_in_flight import records, same_pairs
 
 from agentsynth.backends.models import parse_model_spec, share_of, worker_count
@@ -194,18 +194,24 @@ def test_cache_hits_of_workers_are_counted(tmp_path):
 
 def test_ctrl_c_stops_the_workers_and_resume_finishes(tmp_path):
     out = tmp_path / "out"
-    with FakeBackend(latency=0.05) as server:
+    # The last chunk's calls take a second each until the signal is sent, so the run cannot
+    # finish before it however slowly this test is scheduled.
+    hold = {"on": True}
+
+    def slow_last_chunk(request):
+        return Fault(delay=1.0) if hold["on"] and "long-term storage" in json.dumps(request.body) else None
+
+    with FakeBackend(latency=0.05, faults=slow_last_chunk) as server:
         process = subprocess.Popen(command(out, server.url), cwd=REPO, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         wait_for_progress(out, 1, process)
-        server.latency = 2.0  # the items still in flight cannot all finish before the signal lands
         workers = psutil.Process(process.pid).children()
         assert len(workers) == 2
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 130 and "interrupted" in stderr and not still_running(workers)
         assert manifest_of(out)["status"] == "interrupted"
-        server.latency = 0.05
+        hold["on"] = False
         finished = subprocess.run(command(out, server.url), cwd=REPO, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr[-2000:]
     progress = [p["item_id"] for p in records(out, "progress.jsonl")]
