@@ -94,9 +94,10 @@ def build_parser(scenarios: dict[str, ScenarioEntry] | None = None) -> argparse.
                             "what it cannot represent")
     p.add_argument("--language", metavar="CODE", help="language of questions and answers, e.g. en, ja, ko (default: each document's)")
     p.add_argument("--domain", metavar="TEXT", help="subject named in the SME system prompt (default: each document's title)")
-    p.add_argument("--critic-trust", choices=("verify", "full"),
+    p.add_argument("--critic-trust", choices=("verify", "full", "checks-only"),
                    help="'verify': the critic model's objections count only when the deterministic checks confirm them; "
-                        "'full': they always count (default: verify for in-process models)")
+                        "'full': they always count; 'checks-only': the critic model is never asked, the checks alone "
+                        "decide (default: verify for in-process models)")
     p.add_argument("--answer-style", choices=("free", "extractive"),
                    help="'extractive': answers are picked from the source's sentences most relevant to the question; "
                         "'free': written by the model (default: extractive for in-process models)")

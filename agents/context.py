@@ -14,7 +14,8 @@ from ..tools.language import UNKNOWN
 from ..tools.lookup import DocumentIndex
 from ..tools.text import sentences
 
-TrustPolicy = Literal["full", "verify"]  # how far the critic trusts its model (agents/critic.py)
+# How far the critic trusts its model (agents/critic.py); "checks-only" never asks it.
+TrustPolicy = Literal["full", "verify", "checks-only"]
 
 QUESTION_TYPES = ("short_fact", "long_answer", "yes_no", "summary")
 

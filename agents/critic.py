@@ -24,7 +24,20 @@ from autogen_core import CancellationToken
 from pydantic import BaseModel
 
 from ..checks.base import CheckResult
-from ..checks.qa import CONFIRMED_OFF_TARGET, answer_relevance, duplicate_result, run_checks
+from ..checks.facts import facts_of
+from ..checks.qa import (
+    CONFIRMED_OFF_TARGET,
+    MIN_WORDS_FOR_SUPPORT,
+    SUPPORT_SEMANTIC,
+    SUPPORT_THRESHOLD,
+    answer_relevance,
+    check_numbers_grounded,
+    duplicate_result,
+    run_checks,
+    support_ratio,
+)
+from ..checks.roles import answer_polarity, gives_asked_kind, is_yes_no_question, rests_on_asked_fact
+from ..tools.semantic import best_similarity, masked
 from ..errors import StructuredOutputError
 from ..tools.text import normalize, plain
 from .base import RoleAgent, render_prompt
@@ -50,6 +63,16 @@ def unsupported_quote(quote: str, answer: str, source: str) -> tuple[bool, str]:
         return False, "the quoted words are not in the answer"
     if quote in plain(source):
         return False, "the quoted words are in the source"
+    numbers = check_numbers_grounded(quote, source)
+    if not numbers.passed:
+        return True, f"the quoted words hold a value the source lacks ({numbers.detail})"
+    ratio, count, _ = support_ratio(quote, source)
+    if count and ratio >= SUPPORT_THRESHOLD:
+        return False, f"{ratio:.0%} of the quoted words are in the source"
+    if count >= MIN_WORDS_FOR_SUPPORT:  # enough words to mean something: maybe the source's in other words
+        meaning, _ = best_similarity(masked(quote), [masked(f.text) for f in facts_of(source)] or [masked(source)])
+        if meaning >= SUPPORT_SEMANTIC:
+            return False, f"the quoted words say what the source says in other words (similarity {meaning:.2f})"
     return True, "the quoted words are not in the source"
 
 
@@ -74,6 +97,12 @@ def confirm_objection(
     if verdict.problem == "unsupported_claim":
         return unsupported_quote(verdict.quote, answer, source)
     if verdict.problem == "does_not_answer":
+        if gives_asked_kind(question, answer):
+            return False, "the answer gives the kind of value the question asks for"
+        if answer_polarity(answer) is not None and is_yes_no_question(question):
+            return False, "a yes or a no answers a yes/no question"
+        if rests_on_asked_fact(question, answer, source, subject):
+            return False, "the answer rests on the statement the question asks about"
         relevance = answer_relevance(question, answer, source, subject=subject)
         if relevance is None:
             return True, "word overlap cannot show that the answer addresses the question"
@@ -94,6 +123,8 @@ def combine(
     failed = [c for c in checks if not c.passed]
     if failed:
         return fallback, [f"{c.name}: {c.detail}" for c in failed], False
+    if trust == "checks-only":
+        return "accept", [], False
     if verdict is None:
         return "accept", ["critic model gave no valid verdict; deterministic checks passed"], False
     if not verdict.objects:
@@ -156,13 +187,13 @@ class CriticAgent(RoleAgent):
                         reviews[answer.slot], reviewer, answer.answer, source, ctx.critic_trust)) is not None:
                     checks.append(weighed)
             verdict = None
-            if all(c.passed for c in checks):
+            if all(c.passed for c in checks) and ctx.critic_trust != "checks-only":
                 verdict = await self._judge(question.question, answer.answer, source, cancellation_token)
             decision, reasons, overruled = combine(
                 checks, verdict, can_revise=can_revise, trust=ctx.critic_trust,
                 question=question.question, answer=answer.answer, source=source, subject=ctx.subject,
             )
-            if decision == "accept" and (duplicate := ctx.registry.claim(question.question)) is not None \
+            if decision == "accept" and (duplicate := ctx.registry.claim(question.question, answer.answer)) is not None \
                     and self._runs("not_duplicate"):
                 # Another item accepted the same question while the critic model was judging this one.
                 checks.append(duplicate_result(duplicate))

@@ -62,9 +62,10 @@ class DialogueCriticAgent(RoleAgent):
         reasons += [f"{x.name}: {x.detail}" for x in dialogue_checks if not x.passed]
         verdict = None
         try:
-            verdict, _ = await self.ask(DialogueVerdict, render_prompt(
-                "dialogue_critic.user", persona=c.persona.describe(), success=c.brief.success_criterion,
-                transcript=c.transcript()), cancellation_token)
+            if getattr(c, "critic_trust", "verify") != "checks-only":
+                verdict, _ = await self.ask(DialogueVerdict, render_prompt(
+                    "dialogue_critic.user", persona=c.persona.describe(), success=c.brief.success_criterion,
+                    transcript=c.transcript()), cancellation_token)
         except StructuredOutputError:
             pass
         overruled = False

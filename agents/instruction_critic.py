@@ -107,7 +107,8 @@ class InstructionCriticAgent(RoleAgent):
         if failed:
             judged.rule, judged.reasons = failed[0].name, [f"{c.name}: {c.detail}" for c in failed]
             return judged
-        verdict = await self._ask_model(instruction.text, answer.text, cancellation_token)
+        checks_only = ctx.critic_trust == "checks-only"
+        verdict = None if checks_only else await self._ask_model(instruction.text, answer.text, cancellation_token)
         judged.llm = verdict
         objects = verdict is not None and (verdict.decision != "accept" or min(verdict.helpfulness, verdict.relevance) <= 2)
         if objects:
@@ -118,7 +119,7 @@ class InstructionCriticAgent(RoleAgent):
                 judged.rule, judged.reasons = "critic_model", [said if ctx.critic_trust == "full" else f"{said}; confirmed: {why}"]
                 return judged
             judged.reasons, judged.llm_overruled = [f"{said}; overruled: {why}"], True
-        elif verdict is None:
+        elif verdict is None and not checks_only:
             judged.reasons = ["critic model gave no valid verdict; deterministic checks passed"]
         duplicate = near_duplicate_result(ctx.registry.claim(
             f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text, own_prefix), ctx.registry)

@@ -29,6 +29,17 @@ def check_names(family: str | None = None) -> list[str]:
     return list(dict.fromkeys(name for s in sets for name in s.names))
 
 
+def chosen_checks(names: list[str] | None, family: str) -> list[str] | None:
+    """What a team spec's `checks:` asks for: the names listed, or with every name written
+    `-name`, all of the family's checks but those. None: all of them."""
+    if names is None:
+        return None
+    dropped = {n[1:] for n in names if n.startswith("-")}
+    if dropped and len(dropped) == len(names):
+        return [n for n in check_names(family) if n not in dropped]
+    return [n for n in names if not n.startswith("-")]
+
+
 def checks_of(family: str) -> list[Check]:
     """One check per name (the first description), for the docs."""
     seen: dict[str, Check] = {}

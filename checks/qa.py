@@ -16,12 +16,27 @@ from ..tools.dedup import DUPLICATE_SIMILARITY, QuestionRegistry
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems, words
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
+from .facts import Value, acronyms, capitalised_runs, facts_of, values_in
+from .roles import (
+    answer_polarity,
+    check_answer_type,
+    check_no_contradiction,
+    check_values_in_role,
+    gives_asked_kind,
+    is_yes_no_question,
+    rests_on_asked_fact,
+)
+from ..tools.semantic import SAME_ANSWER, SAME_QUESTION, best_similarity, masked
 
 SUPPORT_THRESHOLD = 0.75  # share of each answer sentence's distinct content words found in the source
 RELEVANCE_THRESHOLD = 0.15  # below this the answer is about something else entirely
 MIN_WORDS_FOR_SUPPORT = 4  # shorter answers are judged by the number/term checks alone
 CONFIRMED_OFF_TARGET = 0.5  # relevance below which a critic model's "does not answer" is confirmed
 ON_TOPIC_THRESHOLD = 0.25  # share of the question's content words that must occur in the source
+# Sentence-embedding similarities (tools/semantic.py) at which meaning stands in for words:
+ON_TOPIC_SEMANTIC = 0.24  # question ~ one of the passage's statements
+SUPPORT_SEMANTIC = 0.55  # answer sentence ~ a source statement, for a paraphrase ...
+SUPPORT_FLOOR = 0.40  # ... that still has this share of its words in the source
 
 
 # --- empty, refusal, truncation -------------------------------------------------------
@@ -82,16 +97,13 @@ def check_not_truncated(answer: str, finish_reason: str | None = None) -> CheckR
     return ok("not_truncated")
 
 
+# The critic checks every pair of an item, sentence by sentence, against the same passage:
+# what the checks derive from a passage is worked out once (read-only results).
+_PASSAGES = 256
+
 # --- numbers, units and named terms -------------------------------------------------------
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*")
-_UNITS = (
-    r"%|°\s?[CF]|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|GB|TB|PB|Kbps|Mbps|Gbps|ms|µs|ns"
-    r"|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|h|days?|weeks?|months?|years?"
-    r"|mg|kg|g|lbs?|oz|mm|cm|km|m|in|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
-)
-_QUANTITY = re.compile(rf"(\d+(?:[.,]\d+)*)\s?({_UNITS})(?![\w])")
-_UNIT_WINDOW = 80  # characters around a number in the source where its unit may stand
 
 
 def _canon_number(raw: str) -> str:
@@ -105,27 +117,71 @@ def _numbers(text: str) -> set[str]:
     return {_canon_number(n) for n in _NUMBER.findall(text)}
 
 
-def _unit_key(unit: str) -> str:
-    unit = unit.replace(" ", "")
-    if len(unit) > 3 and unit.lower().endswith("s"):  # hours → hour, minutes → minute
-        unit = unit[:-1]
-    return unit.lower() if len(unit) > 3 else unit
+@lru_cache(maxsize=_PASSAGES)
+def _source_values(source: str) -> tuple[tuple[Value, ...], dict[str, str]]:
+    """Every value of a passage (table cells with their column's unit), and for each bare
+    number the text of the facts it stands in (where a unit word may be said around it)."""
+    found = list(values_in(source))
+    context: dict[str, str] = {}
+    for fact in facts_of(source):
+        for value in fact.values:
+            found.append(value)
+            if not value.unit:
+                context[value.number] = f"{context.get(value.number, '')} {fact.about} {fact.text}"
+    return tuple(found), context
 
 
 def check_numbers_grounded(answer: str, source: str) -> CheckResult:
-    """Every number in the answer occurs in the source, and a unit attached to it occurs
-    next to that number in the source (so "5 GB" cannot stand for the source's "5 MB")."""
-    source_numbers = _source_numbers(source)
-    missing = sorted(n for n in _numbers(answer) if n not in source_numbers)
+    """Every number in the answer (in digits or words) occurs in the source, with the unit
+    the source gives it: "5 GB" cannot stand for the source's "5 MB", nor "36 km/h" for its
+    "36 V". A number the source states without a unit may take one the same statement names
+    (a column headed "Latency (ms)", "charge to 80% … in 45 minutes")."""
+    values, context = _source_values(source)
+    numbers = {v.number for v in values}
+    answer_values = values_in(answer)
+    missing = sorted({v.number for v in answer_values if v.number not in numbers})
     if missing:
         return fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
-    for raw_number, unit in _QUANTITY.findall(answer):
-        windows = _number_windows(source).get(_canon_number(raw_number), ())
-        wanted = _unit_key(unit)
-        if not any(wanted in {_unit_key(u) for _, u in _QUANTITY.findall(w)} or
-                   re.search(rf"(?<![\w]){re.escape(unit)}(?![\w])", w, re.I) for w in windows):
-            return fail("numbers_grounded", f"unit not in source next to {raw_number}: {unit!r}")
+    for value in answer_values:
+        if not value.unit:
+            if (counted := _counted_elsewhere(value, answer, values, context, source)) is not None:
+                return fail("numbers_grounded", counted)
+            continue
+        same = [v for v in values if v.number == value.number]
+        if any(v.unit == value.unit for v in same):
+            continue
+        bare = any(not v.unit for v in same)
+        around = context.get(value.number, "")
+        if bare and (value.unit in values_in_units(around) or re.search(rf"(?<!\w){re.escape(value.unit)}", around, re.I)):
+            continue
+        unit = value.raw[len(value.raw.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%°/µ평층년개월시간분 -"))
+                         :].strip(" -") or value.unit
+        return fail("numbers_grounded", f"unit not in source next to {value.number}: {unit!r}")
     return ok("numbers_grounded")
+
+
+def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], context: dict[str, str],
+                       source: str) -> str | None:
+    """Why a number that counts something ("five assist levels") is not the source's, when
+    the source has that number only as a measurement of something else ("5 hours")."""
+    if value.number in context or any(v.number == value.number and not v.unit for v in values):
+        return None  # the source has the bare number too
+    after = re.search(rf"(?<![\w.]){re.escape(value.raw)}\s+([^\W\d_]{{3,}})", answer)
+    if not after or after.group(1).lower() in STOPWORDS:
+        return None
+    counted = stem(after.group(1).lower())
+    units = {v.unit for v in values if v.number == value.number}
+    if any(counted in _UNIT_WORDS.get(unit, ()) for unit in units):
+        return None  # "30 frames per second" for "30 fps"
+    holders = [f"{f.about} {f.text}" for f in facts_of(source) if any(v.number == value.number for v in f.values)]
+    if any(counted in set(stems(h)) for h in holders):
+        return None
+    units = sorted({v.unit for v in values if v.number == value.number})
+    return f"{value.raw} {after.group(1)}: the source has {value.number} only as {', '.join(units)}"
+
+
+def values_in_units(text: str) -> set[str]:
+    return {v.unit for v in values_in(text) if v.unit}
 
 
 _TERM_CANDIDATE = re.compile(r"[`\"“][^`\"”]{2,60}[`\"”]|[\w][\w.+/-]*[\w+]|\w", re.UNICODE)
@@ -155,13 +211,31 @@ def named_terms(answer: str) -> list[str]:
     return terms
 
 
+_QUANTITY_WORD = re.compile(r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th)?(?:-\w+)?$")
+
+
 def _missing_terms(text: str, source: str) -> list[str]:
+    """Named terms of `text` the source lacks. A quantity written as one word ("5-year",
+    "3rd") is the number check's; a run of capitalised words the source abbreviates ("Natural
+    Questions" for "NQ") is there."""
     source_plain = _source_plain(source)
-    return list(dict.fromkeys(t for t in named_terms(text) if normalize(t) not in source_plain))
+    source_words = set(words(source_plain))
+    abbreviated = {run for run in acronyms(text) if run in source_words}
+    missing = []
+    for term in named_terms(text):
+        if normalize(term) in source_plain or _QUANTITY_WORD.match(term):
+            continue
+        runs = [run for run in capitalised_runs(text) if term in run.split()]
+        if any("".join(w[0] for w in run.split()).lower() in abbreviated for run in runs):
+            continue
+        missing.append(term)
+    return list(dict.fromkeys(missing))
 
 
-def check_terms_grounded(answer: str, source: str) -> CheckResult:
-    missing = _missing_terms(answer, source)
+def check_terms_grounded(answer: str, source: str, subject: str = "") -> CheckResult:
+    """Every named term of the answer is in the source, or in the document's subject (its
+    title names the product a passage may leave unnamed)."""
+    missing = _missing_terms(answer, f"{source}\n{subject}" if subject else source)
     if missing:
         return fail("terms_grounded", f"terms not in source: {', '.join(missing[:5])}")
     return ok("terms_grounded")
@@ -178,34 +252,34 @@ def check_question_terms_grounded(question: str, source: str, subject: str = "")
 
 # --- lexical support and topic ----------------------------------------------------------
 
-# The critic checks every pair of an item, sentence by sentence, against the same passage:
-# what the checks derive from a passage is worked out once (read-only results).
-_PASSAGES = 256
 
 
 @lru_cache(maxsize=_PASSAGES)
 def _source_stems(source: str) -> frozenset[str]:
-    return frozenset(stem(t) for t in content_tokens(plain(source)))
+    """The passage's stems, with the words inside its links and dotted names ("forums" and
+    "fast.ai" of https://forums.fast.ai/...) and the words its symbols stand for."""
+    found = {stem(t) for t in content_tokens(plain(source))}
+    for token in re.findall(r"[\w.-]+(?:[./][\w.-]+)+", source):
+        found.update(stem(part) for part in re.split(r"[./]", token) if len(part) > 1)
+        found.update(stem(part) for part in re.findall(r"[a-z]+\.[a-z]+", token.lower()))
+    for symbol, spoken in _SYMBOL_WORDS.items():
+        if symbol in source:
+            found.update(spoken)
+    return frozenset(found)
+
+
+# A unit spelled out: what may follow a number that the source writes with the symbol.
+_UNIT_WORDS = {"fps": {"frame"}, "MP": {"megapixel"}, "GB": {"gigabyt"}, "TB": {"terabyt"}, "km/h": {"kilometr", "kilomet"},
+               "h": {"hour"}, "minute": {"minut"}, "s": {"second"}, "ms": {"millisecond"}, "C": {"degre"}, "%": {"percent"}}
+
+# What a symbol of the source may be said as in an answer ("0.5 °C" → "half a degree").
+_SYMBOL_WORDS = {"°C": {"degre", "celsius"}, "°F": {"degre", "fahrenheit"}, "%": {"percent", "per"}, "0.5": {"half"},
+                 "30 minutes": {"half"}, "0.25": {"quarter"}, "15 minutes": {"quarter"}}
 
 
 @lru_cache(maxsize=_PASSAGES)
 def _source_plain(source: str) -> str:
     return plain(source)
-
-
-@lru_cache(maxsize=_PASSAGES)
-def _source_numbers(source: str) -> frozenset[str]:
-    return frozenset(_numbers(source))
-
-
-@lru_cache(maxsize=_PASSAGES)
-def _number_windows(source: str) -> dict[str, list[str]]:
-    """Each number of the source (canonical form) with the text around each place it stands."""
-    windows: dict[str, list[str]] = {}
-    for m in _NUMBER.finditer(source):
-        windows.setdefault(_canon_number(m.group()), []).append(
-            source[max(0, m.start() - _UNIT_WINDOW) : m.end() + _UNIT_WINDOW])
-    return windows
 
 
 @lru_cache(maxsize=_PASSAGES)
@@ -231,10 +305,16 @@ _ANSWER_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 
 def check_content_supported(answer: str, source: str) -> CheckResult:
     """Every sentence of the answer must stand on the source: a grounded first sentence
-    cannot carry an invented second one."""
+    cannot carry an invented second one. A sentence in other words than the source's is
+    supported when it means what one of the source's statements says."""
     worst: tuple[float, int, list[str]] = (1.0, 0, [])
     for sentence in _ANSWER_SENTENCE.split(answer.strip()) or [answer]:
         ratio, count, unsupported = support_ratio(sentence, source)
+        if count >= MIN_WORDS_FOR_SUPPORT and ratio < SUPPORT_THRESHOLD and ratio >= SUPPORT_FLOOR:
+            statements = [masked(f.text) for f in facts_of(source)] or [masked(source)]
+            meaning, _ = best_similarity(masked(sentence), statements)
+            if meaning >= SUPPORT_SEMANTIC:
+                continue  # a paraphrase
         if count >= MIN_WORDS_FOR_SUPPORT and ratio < worst[0]:
             worst = (ratio, count, unsupported)
     ratio, _, unsupported = worst
@@ -245,10 +325,24 @@ def check_content_supported(answer: str, source: str) -> CheckResult:
 
 
 def best_supporting_sentence(answer: str, source: str) -> str:
-    """The source sentence sharing the most content words with the answer."""
+    """The source statement the answer rests on: the fact holding the most of its values,
+    then sharing the most of its words (a table cell with its row and column, a record's
+    field, a clause), else the sentence sharing the most words."""
+    if not source.strip():
+        return ""
     answer_stems = set(stems(answer))
+    answer_values = {v.number for v in values_in(answer)}
+    facts = facts_of(source)
+    if facts:
+        def score(fact) -> tuple[int, int]:
+            held = {v.number for v in fact.values} & answer_values
+            return len(held), len(answer_stems & set(stems(f"{fact.about} {fact.text}")))
+
+        best = max(facts, key=score)
+        if score(best) > (0, 0):
+            return best.about if best.kind == "clause" else f"{best.about}: {best.text}"
     units, _ = _source_sentences(source)
-    return max(units, key=lambda unit: len(answer_stems & unit[1]))[0] if source.strip() else ""
+    return max(units, key=lambda unit: len(answer_stems & unit[1]))[0]
 
 
 def answer_relevance(
@@ -275,12 +369,18 @@ def answer_relevance(
 def check_answers_question(
     question: str, answer: str, source: str, evidence: str | None = None, subject: str = ""
 ) -> CheckResult:
+    """The answer, read with the source statement it rests on, addresses the question: it
+    covers enough of what the question asks, in words or (for a paraphrase) in meaning."""
     score = answer_relevance(question, answer, source, evidence, subject)
-    if score is None:
-        return ok("answers_question")
-    if score < RELEVANCE_THRESHOLD:
-        return fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
-    return ok("answers_question", round(score, 3))
+    if score is None or score >= RELEVANCE_THRESHOLD:
+        return ok("answers_question", None if score is None else round(score, 3))
+    if answer_polarity(answer) is not None and is_yes_no_question(question):
+        return ok("answers_question")  # a yes or a no answers it (no_contradiction checks which)
+    if gives_asked_kind(question, answer):
+        return ok("answers_question")  # asked how far, told in km
+    if rests_on_asked_fact(question, answer, source, subject):
+        return ok("answers_question")  # it says what the statement the question is about says
+    return fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
 
 
 _DEICTIC = re.compile(
@@ -303,7 +403,10 @@ _CJK_COPULA = re.compile(r"(です|でした|である|だ|ます|ました|입�
 
 def check_adds_information(question: str, answer: str) -> CheckResult:
     """The answer must say something the question did not: an answer that only restates
-    the question ("X is the maker of X") looks grounded and on point, and teaches nothing."""
+    the question ("X is the maker of X") looks grounded and on point, and teaches nothing.
+    A yes or no to a yes/no question says what was asked."""
+    if answer_polarity(answer) is not None and is_yes_no_question(question) and len(words(answer)) > 1:
+        return ok("adds_information")
     new_words = set(stems(_CJK_COPULA.sub("", answer))) - set(stems(question))
     new_numbers = _numbers(answer) - _numbers(question)
     if not new_words and not new_numbers and answer.strip():
@@ -328,11 +431,26 @@ def check_question_well_formed(question: str) -> CheckResult:
     return fail("question_well_formed", f"not a question or request: {text[:60]!r}")
 
 
-def check_question_on_topic(question: str, source: str) -> CheckResult:
-    ratio, count, _ = support_ratio(question, source)
-    if count and ratio < ON_TOPIC_THRESHOLD:
-        return fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source", ratio)
-    return ok("question_on_topic", round(ratio, 3))
+def check_question_on_topic(question: str, source: str, subject: str = "", answer: str = "") -> CheckResult:
+    """The question asks about this passage: enough of its words are in it (the document's
+    subject, which a question may name, left aside), or it means what one of its statements
+    is about, or this passage gives its answer (values of the passage, in its words:
+    "which of the two stores is larger?" names neither store nor size)."""
+    implicit = set(stems(subject))
+    asked = " ".join(t for t in content_tokens(question) if stem(t) not in implicit)
+    ratio, count, _ = support_ratio(asked, source)
+    if not count or ratio >= ON_TOPIC_THRESHOLD:
+        return ok("question_on_topic", round(ratio, 3))
+    facts = facts_of(source)
+    meaning, _ = best_similarity(masked(question), [masked(f.text) for f in facts])
+    if meaning >= ON_TOPIC_SEMANTIC:
+        return ok("question_on_topic", round(meaning, 3))
+    held = {v.number for f in facts for v in f.values}
+    if answer and any(v.number in held for v in values_in(answer)) and support_ratio(answer, source)[0] >= \
+            SUPPORT_THRESHOLD:
+        return ok("question_on_topic", round(ratio, 3))
+    return fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source "
+                                     f"(meaning {meaning:.2f})", ratio)
 
 
 # --- language and duplicates --------------------------------------------------------------
@@ -376,8 +494,8 @@ def _mostly_source_words(text: str, source: str) -> bool:
     return sum(w in vocabulary for w in found) >= _SOURCE_VOCABULARY_SHARE * len(found)
 
 
-def check_not_duplicate(question: str, registry: QuestionRegistry) -> CheckResult:
-    return duplicate_result(registry.find_duplicate(question))
+def check_not_duplicate(question: str, registry: QuestionRegistry, answer: str | None = None) -> CheckResult:
+    return duplicate_result(registry.find_duplicate(question, answer))
 
 
 def duplicate_result(duplicate: str | None) -> CheckResult:
@@ -401,29 +519,45 @@ QA_CHECKS = CheckSet("qa", (
     Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB")',
           _grounded(lambda c: check_numbers_grounded(c.answer, c.source))),
     Check("terms_grounded", "a named term (acronym, CamelCase, model number, quoted or code span, proper noun) is "
-          "not in the source", _grounded(lambda c: check_terms_grounded(c.answer, c.source))),
+          "not in the source or the document's title", _grounded(lambda c: check_terms_grounded(c.answer, c.source, c.subject))),
+    Check("values_in_role", "a value of the answer is in the source, but as the value of something else (another "
+          "field, row or column: the battery's warranty given as the frame's)",
+          _grounded(lambda c: check_values_in_role(c.question, c.answer, c.source, c.subject))),
+    Check("no_contradiction", "the answer says yes where the source says no (or the other way round), turns a "
+          "comparison round, or widens what the source restricts (\"both\" against \"only\")",
+          _grounded(lambda c: check_no_contradiction(c.question, c.answer, c.source, c.subject))),
     Check("content_supported", f"in some sentence of the answer, under {SUPPORT_THRESHOLD:.0%} of its distinct content "
-          "words (stemmed) occur in the source", _grounded(lambda c: check_content_supported(c.answer, c.source))),
+          f"words (stemmed) occur in the source, and it is no paraphrase of a source statement either (embedding "
+          f"similarity under {SUPPORT_SEMANTIC}, or under {SUPPORT_FLOOR:.0%} of its words)",
+          _grounded(lambda c: check_content_supported(c.answer, c.source))),
     Check("question_well_formed", 'the question is neither a question nor a request ("Summarise …")',
           lambda c: check_question_well_formed(c.question)),
     Check("question_standalone", 'the question leans on "the passage", "the text", "the document" … that a reader '
           "of the dataset never sees", lambda c: check_question_standalone(c.question)),
-    Check("question_on_topic", f"under {ON_TOPIC_THRESHOLD:.0%} of the question's content words occur in the source",
-          _grounded(lambda c: check_question_on_topic(c.question, c.source))),
+    Check("question_on_topic", f"under {ON_TOPIC_THRESHOLD:.0%} of the question's content words (the document's "
+          f"subject aside) occur in the source, and no source statement means what it asks (similarity under "
+          f"{ON_TOPIC_SEMANTIC}), and its answer is not this passage's", _grounded(
+              lambda c: check_question_on_topic(c.question, c.source, c.subject, c.answer))),
     Check("question_terms_grounded", "the question names a term that neither the source nor the document's title or "
           "domain contains (a false premise)",
           _grounded(lambda c: check_question_terms_grounded(c.question, c.source, c.subject))),
-    Check("answers_question", f"the answer and the sentence supporting it cover under {RELEVANCE_THRESHOLD:.0%} of "
-          "what the question asks (words weighted by how rare they are in the source; the document's subject may "
-          "stay implicit)",
+    Check("answers_question", f"the answer and the source statement it rests on (a table cell with its row and "
+          f"column, a record's field) cover under {RELEVANCE_THRESHOLD:.0%} of what the question asks (words weighted "
+          f"by how rare they are in the source; the document's subject may stay implicit), and it is neither a yes/no "
+          f"to a yes/no question nor the kind of value asked for",
           _grounded(lambda c: check_answers_question(c.question, c.answer, c.source, c.evidence, c.subject))),
+    Check("answer_type", "the question asks for a kind of value (a duration, a weight, a distance, a speed, a "
+          "temperature, a phone number, a zip code) and the answer gives another kind, or none where one is "
+          "required", lambda c: check_answer_type(c.question, c.answer)),
     Check("adds_information", "the answer only restates the question (no word or number the question lacks)",
           lambda c: check_adds_information(c.question, c.answer)),
     Check("language", "question or answer is in another language than `--language` / the document's",
           lambda c: check_language(c.question, c.answer, c.language, c.source or "")),
-    Check("not_duplicate", f"the question duplicates or nearly duplicates (token-sort similarity ≥ "
-          f"{DUPLICATE_SIMILARITY}) one already accepted in the run",
-          lambda c: check_not_duplicate(c.question, c.registry) if c.registry is not None else None),
+    Check("not_duplicate", f"the question duplicates, nearly duplicates (token-sort similarity ≥ "
+          f"{DUPLICATE_SIMILARITY}) one already accepted in the run, or restates one with its answer in other "
+          f"words (sentence similarity of the questions ≥ {SAME_QUESTION:.2f} and of the answers ≥ {SAME_ANSWER:.2f}, "
+          "no number in conflict)",
+          lambda c: check_not_duplicate(c.question, c.registry, c.answer) if c.registry is not None else None),
 ))
 
 

@@ -22,6 +22,7 @@ from ..agents.context import TrustPolicy
 from ..agents.instructions import InstructionContext
 from ..backends.metering import UsageLedger, models_label
 from ..checks.base import Candidate
+from ..checks.catalogue import chosen_checks
 from ..checks.custom import CUSTOM_CHECKS
 from ..errors import AgentsynthError, InputError
 from ..teams.qa import run_unwrapped
@@ -125,7 +126,8 @@ class CustomFlow(Scenario):
         checks = CUSTOM_CHECKS.run(Candidate(
             question=user, answer=assistant, language=language,
             prompt=f"{writer.prompt or ''} {writer.system_prompt or ''} {spec.task or ''}",
-            source=fields["text"] if spec.input == "chunks" and record_spec.grounded else None), record_spec.checks)
+            source=fields["text"] if spec.input == "chunks" and record_spec.grounded else None),
+            chosen_checks(record_spec.checks, "custom"))
         reasons = [f"{c.name}: {c.detail}" for c in checks if not c.passed]
         if record_spec.accept_when is not None:
             judge = record_spec.accept_when.source or record_spec.source
@@ -133,7 +135,7 @@ class CustomFlow(Scenario):
             if not verdicts or not holds(record_spec.accept_when, verdicts[-1]):
                 reasons.append(f"accept_when: {judge} did not give {record_spec.accept_when.describe()}")
         if not reasons and (match := self.registry.claim(item.item_id, user)) is not None \
-                and (record_spec.checks is None or "not_near_duplicate" in record_spec.checks):
+                and "not_near_duplicate" in (chosen_checks(record_spec.checks, "custom") or ["not_near_duplicate"]):
             reasons.append(f"not_near_duplicate: a near-copy of accepted {match.key}")
         metadata = CustomMetadata(
             scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),

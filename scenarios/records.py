@@ -158,4 +158,6 @@ def split_records(
 def restore_registry(registry: QuestionRegistry, accepted: list[dict]) -> None:
     """On resume, accepted questions of finished items count again for duplicate checks."""
     for record in accepted:
-        registry.add(next(m["content"] for m in record["messages"] if m["role"] == "user"))
+        user = next(i for i, m in enumerate(record["messages"]) if m["role"] == "user")
+        reply = next((m["content"] for m in record["messages"][user + 1:] if m["role"] == "assistant"), None)
+        registry.add(record["messages"][user]["content"], reply)

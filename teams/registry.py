@@ -40,6 +40,7 @@ from ..agents.question_writer import QuestionWriterAgent
 from ..agents.reader import ReaderAgent
 from ..agents.response_evolver import ResponseEvolverAgent
 from ..agents.self_instruct_writer import SelfInstructWriterAgent
+from ..checks.catalogue import chosen_checks
 from ..errors import AgentsynthError
 from .spec import AgentSpec
 
@@ -111,8 +112,8 @@ TOOLS: dict[str, str] = {
 def _evolution(b: AgentBuild) -> BaseChatAgent:
     evolution = b.spec.options.get("evolution")
     rounds = int(b.params.get("rounds", 1)) if evolution else 1
-    return InstructionCriticAgent(b.client, b.context, rounds=rounds, evolution=evolution, checks=b.spec.checks,
-                                  **b.kwargs)
+    return InstructionCriticAgent(b.client, b.context, rounds=rounds, evolution=evolution,
+                                  checks=chosen_checks(b.spec.checks, "instruction"), **b.kwargs)
 
 
 ROLES: dict[str, Role] = {r.name: r for r in [
@@ -125,7 +126,8 @@ ROLES: dict[str, Role] = {r.name: r for r in [
          lambda b: AnswererAgent(b.client, b.context, lookup=b.lookup, **b.kwargs), "answers",
          tools=("search_documents",)),
     Role("critic", "qa", "deterministic checks plus a model verdict per pair; weighs reviewers' pair_reviews",
-         lambda b: CriticAgent(b.client, b.context, checks=b.spec.checks, **b.kwargs), "qa_verdict", checks="qa"),
+         lambda b: CriticAgent(b.client, b.context, checks=chosen_checks(b.spec.checks, "qa"), **b.kwargs), "qa_verdict",
+         checks="qa"),
     # instruction data
     Role("evolver", "instruction", "Evol-Instruct: rewrites an instruction (in-depth or in-breadth)",
          lambda b: EvolverAgent(b.client, b.context, seed_id=b.params["seed_id"], seed_text=b.params["seed_text"],

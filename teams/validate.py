@@ -368,6 +368,9 @@ class Checker:
             self.add(loc, f"{who} runs no deterministic checks to choose from")
             return
         known = check_names(family)
+        dropped = [n.startswith("-") for n in names]
+        if any(dropped) and not all(dropped):
+            self.add(loc, "list the checks to run, or write every one as -name to run all but those; not both")
         for j, name in enumerate(names):
-            if name not in known:
+            if name.removeprefix("-") not in known:
                 self.add((*loc, j), f"unknown check {name!r} for {who} (checks: {', '.join(known)})")

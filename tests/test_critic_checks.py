@@ -241,7 +241,11 @@ def test_confirmed_objections_stand():
     wrong = "The battery charges from 0 to 80% in 1,800 W."
     checks = run_checks(question="How fast does the Aurora X2 battery charge?", answer=wrong, source=PASSAGE,
                         language="en", registry=QuestionRegistry())
-    decision, reasons, _ = judge(checks, verdict("reject", "unsupported_claim", "80% in 1,800 W"),
+    # the checks see it alone: 1,800 W is the outlets' output, not the charging power, and a
+    # power is no answer to "how fast does it charge"
+    assert [c.name for c in checks if not c.passed] == ["values_in_role", "answer_type"]
+    others = [c for c in checks if c.name not in ("values_in_role", "answer_type")]
+    decision, reasons, _ = judge(others, verdict("reject", "unsupported_claim", "80% in 1,800 W"),
                                  question="How fast does the Aurora X2 battery charge?", answer=wrong)
     assert decision == "reject" and "confirmed" in reasons[0]
     off_q, off_a = "What surge power do the AC outlets of the Aurora X2 deliver?", "The Aurora X2 unit weighs 12.5 kg."
@@ -260,3 +264,15 @@ def test_full_trust_lets_every_objection_stand():
 def test_no_verdict_falls_back_to_deterministic_checks():
     decision, reasons, _ = judge(GOOD, None)
     assert decision == "accept" and "no valid verdict" in reasons[0]
+
+
+def test_the_registry_sees_a_question_and_answer_restated_in_other_words():
+    registry = QuestionRegistry()
+    assert registry.claim("How long is the battery warranty?", "The battery is covered for 1 year.") is None
+    assert registry.claim("For how many years is the battery covered by the warranty?",
+                          "The battery has a one-year warranty.") \
+        == "how long is the battery warranty?"
+    # The same template about another item, with another value, is another question.
+    assert registry.claim("How long is the robot warranty?", "The robot is covered for 2 years.") is None
+    # Without answers only the words count.
+    assert registry.claim("What is the warranty period of the battery?") is None

@@ -15,6 +15,7 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from .semantic import restated
 from .text import normalize, tokens
 
 SHINGLE_WORDS = 3
@@ -160,7 +161,9 @@ DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
 
 
 class QuestionRegistry:
-    """Questions accepted so far in the run, for duplicate and near-duplicate detection.
+    """Questions accepted so far in the run, for duplicate and near-duplicate detection: the
+    same words (normalised), nearly the same words (token_sort_ratio), or, where answers are
+    known, the same question and answer in other words (tools/semantic.py).
 
     Teams run on one event loop, so check-then-add needs no lock.
     """
@@ -173,32 +176,50 @@ class QuestionRegistry:
         # each question once, not once per comparison, makes a lookup ~5x cheaper, which
         # matters because every check scans all the questions accepted so far.
         self._sorted: list[str] = []
+        self._answered: list[tuple[str, str]] = []  # (question, answer) where the answer is known
 
     def __len__(self) -> int:
         return len(self._questions)
 
-    def find_duplicate(self, question: str) -> str | None:
+    def find_duplicate(self, question: str, answer: str | None = None) -> str | None:
         key = normalize(question)
         if key in self._normalized:
             return question
         match = process.extractOne(_words_sorted(key), self._sorted, scorer=fuzz.ratio, score_cutoff=self.similarity)
-        return self._questions[match[2]] if match else None
+        if match:
+            return self._questions[match[2]]
+        if answer and (found := restated(key, answer, self._answered)) is not None:
+            return self._answered[found[0]][0]
+        return None
 
-    def add(self, question: str) -> None:
+    def add(self, question: str, answer: str | None = None) -> None:
         key = normalize(question)
         if key not in self._normalized:
             self._normalized.add(key)
             self._questions.append(key)
             self._sorted.append(_words_sorted(key))
+            if answer:
+                self._answered.append((key, answer))
 
-    def claim(self, question: str) -> str | None:
+    def claim(self, question: str, answer: str | None = None) -> str | None:
         """Add `question` unless it duplicates an accepted one; that one, else None. One step:
         items in flight check a question, wait for the critic model, and only then accept
         it, so two of them may have passed the check with the same question."""
-        duplicate = self.find_duplicate(question)
+        duplicate = self.find_duplicate(question, answer)
         if duplicate is None:
-            self.add(question)
+            self.add(question, answer)
         return duplicate
+
+
+def repeated_question(question: str, others: Iterable[str]) -> str | None:
+    """The first of `others` that `question` repeats in the same or nearly the same words
+    (before answers exist, meaning alone cannot tell a paraphrase from a sibling question)."""
+    registry, originals = QuestionRegistry(), {}
+    for other in others:
+        registry.add(other)
+        originals.setdefault(normalize(other), other)
+    found = registry.find_duplicate(question)
+    return None if found is None else originals.get(normalize(found), found)
 
 
 def _words_sorted(text: str) -> str:

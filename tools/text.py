@@ -41,7 +41,8 @@ STOPWORDS = frozenset(
     then there these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours yourself yourselves also may might must
     shall upon via per yes use uses used using one two three based according within without
-    long much many often take takes taken get gets make makes""".split()
+    long much many often take takes taken get gets make makes anything something everything least
+    approximately roughly around just""".split()
 )
 
 
@@ -71,13 +72,56 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+# Korean words carry their particles and endings ("상담사는", "있습니다"); stripped before
+# the bigrams are taken, so "상담사는" and "상담사" share their words. Longest first.
+_KO_SUFFIXES = tuple(sorted("""입니다 습니다 합니다 됩니다 이에요 예요 해요 나요 인가요 까요 세요 에서는 에서 에는 에게 지만
+    으로 로는 까지 부터 보다 처럼 이고 이며 와 과 은 는 이 가 을 를 에 의 도 만 로 요 으로는""".split(), key=len,
+                            reverse=True))
+_HANGUL = re.compile("[\uac00-\ud7af]+")
+# Japanese particles and auxiliaries written in hiragana between the words that carry meaning.
+_KANA_SPLIT = re.compile("([\u3040-\u309f]+)")
+_HIRAGANA = re.compile("[\u3040-\u309f]+")
+_JA_FUNCTION = re.compile("^(は|が|を|に|で|と|の|も|へ|や|から|まで|より|です|ます|でした|ました|ません|"
+                          "ですか|ますか|には|では|との|への|など|か|ね|よ|な|た|て|し|る|れ|り)+$")
+
+
+# Yes, no, there is, there is not, however: they say how, not what (the checks that care
+# about polarity read it from the whole sentence).
+_KO_FUNCTION = frozenset("네 예 아니 아니요 아니오 있 없 다 다만 하지 그리고 또한".split())
+
+
+def _cjk_content(word: str) -> list[str]:
+    """Bigrams of a CJK word without its grammatical endings."""
+    if _HANGUL.fullmatch(word):
+        for suffix in _KO_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 1:
+                word = word[: -len(suffix)]
+                break
+        if word in _KO_FUNCTION:
+            return []
+        return [word] if len(word) == 1 else [word[i : i + 2] for i in range(len(word) - 1)]
+    out: list[str] = []
+    for piece in _KANA_SPLIT.split(word):
+        if not piece or _JA_FUNCTION.match(piece) or _HIRAGANA.fullmatch(piece):
+            continue  # particles, endings, yes and no: the words that carry meaning are kanji and katakana
+        out.extend([piece] if len(piece) == 1 else [piece[i : i + 2] for i in range(len(piece) - 1)])
+    return out
+
+
 def content_tokens(text: str) -> list[str]:
-    """Tokens that carry meaning: no stopwords, no single Latin letters. A hyphenated
-    compound also yields its parts ("long-term" → "long-term", "term")."""
+    """Tokens that carry meaning: no stopwords, no single Latin letters, no Korean or
+    Japanese particles and endings. A hyphenated compound also yields its parts
+    ("long-term" → "long-term", "term")."""
     out = []
-    for token in tokens(text):
-        parts = [token, *token.split("-")] if "-" in token else [token]
-        out.extend(p for p in parts if p not in STOPWORDS and (len(p) > 1 or _CJK_RUN.match(p)))
+    for word in words(text):
+        for piece in _CJK_SPLIT.split(word):
+            if not piece:
+                continue
+            if _CJK_RUN.fullmatch(piece):
+                out.extend(_cjk_content(piece))
+                continue
+            parts = [piece, *piece.split("-")] if "-" in piece else [piece]
+            out.extend(p for p in parts if p not in STOPWORDS and len(p) > 1)
     return out
 
 

@@ -1,0 +1,275 @@
+"""A source passage as the facts it states, so a check can ask which fact an answer rests on.
+
+A fact is one table cell with its row and column ("DPR · NQ top-20 (%): 79.4"), one field
+of a record ("TechPlanet Seocho · Phone Number: 02-6789-2345"), or one clause of a
+sentence. Each says what it is about (the words naming it, without its value), its value,
+and whether it is stated negatively ("Consultant Available: N", "not waterproof").
+
+Values are numbers with their units, codes and phone numbers, written with digits or as
+number words ("five", "half an hour" is not a value: it is a paraphrase).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..tools.text import has_cjk, normalize, sentences, stems
+
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+_FIELD = re.compile(r"^\s*[-*•]?\s*([^\W\d_][^:：\n\[\]$/]{0,59})[:：]\s+(.+?)\s*$")  # "Key: value", not a URL
+_NAME_KEYS = re.compile(r"name|名|명|title|product|model", re.I)
+_FLAG_YES = {"y", "yes", "true", "o", "있음", "예", "はい", "有"}
+_FLAG_NO = {"n", "no", "false", "x", "없음", "아니오", "いいえ", "無", "なし"}
+
+# Clause boundaries inside a sentence: each clause may state its own value.
+_CLAUSE_SPLIT = re.compile(r"\s*(?:;|:(?=\s)|\u2014|, (?:and|but|while|whereas|against|compared with|versus)\b|"
+                           r"\b(?:while|whereas|against)\b)\s*", re.I)
+
+NEGATION = re.compile(
+    r"\b(not|no|never|none|nor|without|cannot|can't|don't|doesn't|isn't|aren't|won't|wasn't|weren't|"
+    r"neither|unsupported|non|n't|lacks?|absent|missing|excluded|except)\b|\bleft (?:to|for) future work\b|"
+    r"(없|않|안 |못 |아니|ない|ません|不|無|非)", re.I)
+
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100,
+}
+_UNIT = (r"%|°\s?[CF]|km/h|mph|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|GB|TB|PB|Kbps|Mbps|Gbps|ms|µs|ns"
+         r"|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|h|days?|weeks?|months?|years?|epochs?|cycles?"
+         r"|mg|kg|g|lbs?|oz|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
+         r"|floors?|points?|euros?|dollars?|yen|won|€|평|층|년|개월|시간|분|원|일|坪|階|年|か月|時間|分|円|日")
+_VALUE = re.compile(
+    rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*(?:-\d+)*)(?:\s?-?\s?({_UNIT})(?![A-Za-z]))?|"
+    rf"\b({'|'.join(_NUMBER_WORDS)})\b(?:[\s-]({_UNIT})(?![A-Za-z]))?",
+    re.I,
+)
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
+
+
+@dataclass(frozen=True)
+class Value:
+    number: str  # canonical: "1024", "2.5", "02-6789-2345"
+    unit: str  # canonical unit key ("" when none)
+    raw: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.number, self.unit
+
+
+def unit_key(unit: str) -> str:
+    unit = (unit or "").strip().replace(" ", "").replace("°", "")
+    low = unit.lower()
+    aliases = {"hours": "h", "hour": "h", "hrs": "h", "hr": "h", "min": "minute", "mins": "minute",
+               "minutes": "minute", "sec": "s", "secs": "s", "seconds": "s", "second": "s", "inches": "inch",
+               "feet": "ft", "gpu": "gpu", "gpus": "gpu", "cpu": "cpu", "cpus": "cpu", "cores": "core",
+               "years": "year", "days": "day", "weeks": "week", "months": "month", "epochs": "epoch",
+               "cycles": "cycle", "floors": "floor", "points": "point", "terms": "term", "lbs": "lb",
+               "층": "floor", "년": "year", "개월": "month", "시간": "h", "분": "minute", "평": "pyeong",
+               "坪": "pyeong", "階": "floor", "年": "year", "か月": "month", "時間": "h", "分": "minute",
+               "euro": "EUR", "euros": "EUR", "€": "EUR", "dollar": "USD", "dollars": "USD", "yen": "JPY", "円": "JPY",
+               "won": "KRW", "원": "KRW", "일": "day", "日": "day"}
+    if low in aliases:
+        return aliases[low]
+    return unit if len(unit) <= 3 else low
+
+
+def _canon(raw: str) -> str:
+    if re.fullmatch(r"\d+,\d{1,2}", raw):
+        return raw.replace(",", ".")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
+        return raw.replace(",", "")
+    return raw
+
+
+def values_in(text: str) -> list[Value]:
+    """The values a text states, in order."""
+    out: list[Value] = []
+    for match in _VALUE.finditer(text):
+        digits, unit, word, word_unit = match.groups()
+        if digits:
+            number = _canon(digits)
+            following = text[match.end(1):match.end(1) + 3]
+            ordinal = re.match(r"(st|nd|rd|th)\b", following)
+            if ordinal and not unit:
+                unit = "floor" if re.match(r"\s*floor", text[match.end(1) + 2:match.end(1) + 10], re.I) else ""
+            out.append(Value(number, unit_key(unit or ""), match.group(0)))
+        else:
+            out.append(Value(str(_NUMBER_WORDS[word.lower()]), unit_key(word_unit or ""), match.group(0)))
+    return out
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str  # the fact as it reads
+    about: str  # what it is about, without its value
+    value: str  # "" for a clause of prose
+    negative: bool  # stated negatively
+    kind: str  # "cell", "row", "field", "name" (a record's name field), "clause" or "sentence" (of clauses)
+    entity: str = ""  # the table row or record the fact belongs to ("" for prose)
+
+    @property
+    def values(self) -> tuple[Value, ...]:
+        return tuple(values_in(self.value or self.text))
+
+
+def _flag_polarity(value: str) -> bool | None:
+    low = normalize(value).strip(". ")
+    if low in _FLAG_YES:
+        return True
+    if low in _FLAG_NO:
+        return False
+    return None
+
+
+_HEADER_UNIT = re.compile(r"\(([^()]{1,12})\)\s*$")
+
+
+def _table_facts(rows: list[list[str]]) -> list[Fact]:
+    header, body = rows[0], rows[1:]
+    facts = []
+    # In a table of several columns each row is a thing (a method, an error code); in a
+    # two-column "item | value" table each row is an attribute of the document's subject.
+    things = len(header) > 2 or normalize(header[-1]) not in ("value", "values", "details", "specification",
+                                                              "값", "値", "사양", "仕様")
+    for row in body:
+        label = row[0] if row else ""
+        entity = label if things else ""
+        for j, cell in enumerate(row[1:], 1):
+            column = header[j] if j < len(header) else ""
+            column = "" if normalize(column) in ("value", "values", "값", "値") else column
+            about = f"{label} {column}".strip()
+            # A bare number in a column headed "Latency (ms/query)" is in ms.
+            unit = _HEADER_UNIT.search(column)
+            value = cell
+            if unit and re.fullmatch(r"\d+(?:[.,]\d+)?", cell.strip()):
+                value = f"{cell.strip()} {unit.group(1).split('/')[0].strip()}"
+            polarity = _flag_polarity(cell)
+            facts.append(Fact(f"{about}: {cell}", about, value, polarity is False or bool(NEGATION.search(cell)), "cell",
+                              entity))
+        # The whole row as one statement too: an answer may say what two of its cells say.
+        facts.append(Fact(" | ".join(row), label, "", False, "row", entity))
+    return facts
+
+
+def _field_facts(lines: list[str]) -> list[Fact]:
+    pairs = [(m.group(1).strip(), m.group(2).strip()) for m in map(_FIELD.match, lines) if m]
+    entity = next((v for k, v in pairs if _NAME_KEYS.search(k)), "")
+    facts = []
+    for key, value in pairs:
+        about = f"{entity} {key}".strip() if value != entity else key
+        polarity = _flag_polarity(value)
+        # The record's name field names it; it states nothing about it.
+        kind = "name" if value == entity else "field"
+        facts.append(Fact(f"{about}: {value}", about, value, polarity is False, kind, entity))
+        if len(value) > 80:  # a description: each of its sentences is a statement too
+            for sentence in sentences(value, min_chars=12):
+                facts.append(Fact(sentence, f"{entity} {sentence}", "", bool(NEGATION.search(sentence)), "clause",
+                                  entity))
+    return facts
+
+
+_HEADING = re.compile(r"^\s*#{1,6}\s*[•◦▪\-*]*\s*")
+
+
+def _clause_facts(text: str) -> list[Fact]:
+    facts = []
+    # A heading that is a sentence (PDF readers make bullets into headings) states a fact;
+    # a short one only names a topic.
+    lines: list[str] = []
+    open_heading = False  # a heading-made sentence that runs on into the next line
+    for line in text.splitlines():
+        if _HEADING.match(line) and len(line.split()) > 4:
+            line = _HEADING.sub("", line)
+            if open_heading and lines:
+                lines[-1] = f"{lines[-1]} {line}"
+            else:
+                lines.append(line)
+            open_heading = not line.rstrip().endswith((".", "!", "?", ":"))
+            continue
+        if open_heading and line.strip() and lines:
+            lines[-1] = f"{lines[-1]} {line.strip()}"
+            open_heading = not line.rstrip().endswith((".", "!", "?", ":"))
+            continue
+        if line.strip():
+            open_heading = False
+        lines.append(line)
+    # Bullets inside a line (a PDF's list run together) start statements of their own.
+    text = re.sub(r"\s[•◦▪]\s", "\n\n", "\n".join(lines))
+    for sentence in sentences(text, min_chars=4, max_chars=2000):
+        if sentence.startswith("|"):
+            continue
+        clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c and len(c) > 2] or [sentence]
+        head = clauses[0]
+        for clause in clauses:
+            # A clause without a subject of its own ("against 14 GB for SPLADE") reads with the
+            # sentence's first clause.
+            about = clause if clause is head else f"{clause} {head}"
+            facts.append(Fact(clause, about, "", bool(NEGATION.search(clause)), "clause"))
+        if len(clauses) > 1:  # the whole sentence too, for what spans its clauses
+            facts.append(Fact(sentence, sentence, "", bool(NEGATION.search(sentence)), "sentence"))
+    return facts
+
+
+@lru_cache(maxsize=256)
+def facts_of(source: str) -> tuple[Fact, ...]:
+    """Every fact of a passage: table cells, record fields, clauses of its prose."""
+    facts: list[Fact] = []
+    prose: list[str] = []
+    table: list[list[str]] = []
+    fields: list[str] = []
+
+    def flush_table() -> None:
+        if len(table) > 1:
+            facts.extend(_table_facts(table))
+        table.clear()
+
+    def flush_fields() -> None:
+        if len(fields) >= 2:
+            facts.extend(_field_facts(fields))
+        else:
+            prose.extend(fields)
+        fields.clear()
+
+    for line in source.splitlines():
+        if _TABLE_ROW.match(line):
+            flush_fields()
+            if not _RULE_ROW.match(line):
+                table.append(_cells(line))
+            continue
+        flush_table()
+        if _FIELD.match(line) and not line.lstrip().startswith("#"):
+            fields.append(line)
+            continue
+        flush_fields()
+        prose.append(line)
+    flush_table()
+    flush_fields()
+    facts.extend(_clause_facts("\n".join(prose)))
+    return tuple(facts)
+
+
+def acronyms(text: str) -> set[str]:
+    """Initials of capitalised word runs ("Natural Questions" → "nq"), so a question may
+    name what the source abbreviates, and the other way round."""
+    return {"".join(w[0] for w in run.split()).lower() for run in capitalised_runs(text)}
+
+
+def capitalised_runs(text: str) -> list[str]:
+    """Runs of two or more capitalised words: "Natural Questions", "Intel Xeon Gold"."""
+    return re.findall(r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+", text)
+
+
+def about_stems(text: str) -> set[str]:
+    """Stems a text is about, with acronyms of its capitalised runs, values left out."""
+    if has_cjk(text):
+        return set(stems(text))
+    return set(stems(text)) | acronyms(text)

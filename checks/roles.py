@@ -1,0 +1,530 @@
+"""Checks that read the source as facts (checks/facts.py) rather than as a bag of words: the
+ones a contradiction that reuses the source's own words and numbers cannot pass.
+
+- `values_in_role`: a value in the answer is the value of the thing the answer says it is
+  ("the battery has a 2-year warranty" when the source gives the battery 1 year and the
+  robot 2 fails, though "2" and "year" are both in the source).
+- `no_contradiction`: the answer does not say yes where the source says no ("Yes, it is
+  waterproof" against "not waterproof", "Consultant Available: N"), does not turn a
+  comparison round (slower/faster, fell/rose, from 41.5 to 44.0 read backwards), and does
+  not widen what the source restricts ("both English and multilingual" against "English
+  only").
+- `answer_type`: a question that asks for a kind of value (a duration, a weight, a phone
+  number, ...) gets an answer that gives one, not a value of another kind.
+
+Each picks the fact a question or an answer clause is about by the words they share
+(weighted by how rare each is in the passage) plus their sentence-embedding similarity.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+from ..tools.semantic import EMBEDDER, masked
+from ..tools.text import normalize, sentences, stems
+from .base import CheckResult, fail, ok
+from .facts import NEGATION, Fact, Value, about_stems, facts_of, values_in
+
+SEMANTIC_WEIGHT = 0.5  # an embedding similarity of 1 counts as half the question's words
+ROLE_MARGIN = 0.25  # how much better the rival fact must match before a value is misplaced
+POLARITY_LEAD = 0.10  # how much better the fact a yes/no answer is judged on must match than the next
+FLAG_REACH = 0.2  # a yes/no field this close to the best match is what a yes/no question is judged on
+
+
+# --- matching a text to the passage's facts ------------------------------------------------
+
+@lru_cache(maxsize=256)
+def _fact_stems(source: str) -> tuple[tuple[frozenset[str], ...], dict[str, float]]:
+    facts = facts_of(source)
+    sets = tuple(frozenset(about_stems(masked(f"{f.about} {f.text}"))) for f in facts)
+    frequency = Counter(w for s in sets for w in s)
+    idf = {w: math.log(1 + len(sets) / n) for w, n in frequency.items()}
+    return sets, idf
+
+
+def fact_scores(query: str, source: str, facts: tuple[Fact, ...] | None = None, subject: str = "") -> list[float]:
+    """How well each fact of `source` matches `query`: the share of the query's words the
+    fact has (rarer words weigh more; the document's subject, which every statement is
+    about, not at all), plus half its embedding similarity."""
+    all_facts = facts_of(source)
+    facts = all_facts if facts is None else facts
+    sets, idf = _fact_stems(source)
+    index = {id(f): i for i, f in enumerate(all_facts)}
+    wanted = {w for w in about_stems(masked(query)) if w in idf} - about_stems(subject)
+    total = sum(idf[w] for w in wanted)
+    semantic = EMBEDDER.similarities(masked(query), [masked(f.text) for f in facts])
+    scores = []
+    for fact, sim in zip(facts, semantic):
+        have = sets[index[id(fact)]]
+        lexical = sum(idf[w] for w in wanted & have) / total if total else 0.0
+        scores.append(lexical + SEMANTIC_WEIGHT * float(sim))
+    return scores
+
+
+def _same(value: Value, other: Value) -> bool:
+    return value.number == other.number and (value.unit == other.unit or not value.unit or not other.unit)
+
+
+def _kind(value: Value) -> str:
+    if value.unit:
+        return value.unit
+    return re.sub(r"\d", "9", value.number)  # a phone number, a zip code, a bare count
+
+
+_DIMENSIONS = {
+    "duration": {"h", "minute", "s", "ms", "day", "week", "month", "year"},
+    "data": {"KB", "MB", "GB", "TB", "PB"},
+    "mass": {"kg", "g", "lb", "oz", "mg"},
+    "length": {"km", "m", "cm", "mm", "ft", "inch"},
+    "speed": {"km/h", "mph"},
+    "temperature": {"C", "F"},
+}
+_DIMENSION_OF = {unit: name for name, units in _DIMENSIONS.items() for unit in units}
+
+
+def _dimension(value: Value) -> str:
+    """What a value measures: 6 months and 1 year are both durations, 2 TB and 100 GB data."""
+    return _DIMENSION_OF.get(value.unit, _kind(value))
+
+
+_CLAUSES = re.compile(r"\s*(?:;|, (?:and|while|whereas|but)\b| and (?=the |its |a |an |[A-Z])|, while |"
+                      r"(?<=[\uac00-\ud7af])(?:이고|이며|고|며|,)\s)\s*")
+
+
+def answer_clauses(answer: str) -> list[str]:
+    """The answer's clauses: split at ";" and at conjunctions, and at a comma that separates
+    two values ("5 years as standard, extended to 3 years with …")."""
+    out = []
+    for clause in (c for c in _CLAUSES.split(answer) if c.strip()):
+        parts: list[str] = []
+        for piece in re.split(r"(?<=,) |(?<=、)|(?<= and )", clause):
+            if parts and values_in(piece) and values_in(parts[-1]):
+                parts.append(piece)
+            elif parts:
+                parts[-1] = f"{parts[-1]} {piece}" if parts[-1].endswith(",") and not parts[-1].endswith(" ") \
+                    else parts[-1] + piece
+            else:
+                parts.append(piece)
+        out.extend(re.sub(r"(,| and)\s*$", "", p).rstrip("、 ") for p in parts)
+    return out
+
+
+def grounded_values(text: str, source: str) -> list[Value]:
+    held = {v.number for f in facts_of(source) for v in f.values}
+    return [v for v in values_in(text) if v.number in held]
+
+
+# --- values in their role ----------------------------------------------------------------------
+
+_BINDING = re.compile(r"(\d+(?:[.,]\d+)*)\s?%?\s*\(([A-Z][\w-]*)\)|"
+                      r"(\d+(?:[.,]\d+)*)\s?[A-Za-z%]{0,6}\s+for\s+(?:the\s+)?([A-Z][\w-]*)|"
+                      r"\(([A-Z][\w-]*)\b[^()]{0,40}?(\d+(?:[.,]\d+)*)[^()]{0,12}\)")
+
+
+@lru_cache(maxsize=256)
+def _entity_values(source: str) -> dict[str, frozenset[tuple[str, str]]]:
+    """Entity → the values (number, kind) the source gives it: a table row's or a record's
+    values, and a value the prose binds to a name ("78.2% (BM25)", "14 GB for SPLADE")."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for fact in facts_of(source):
+        if fact.entity and fact.values:
+            out.setdefault(normalize(fact.entity), set()).update((v.number, _kind(v)) for v in fact.values)
+    for match in _BINDING.finditer(source):  # "78.2% (BM25)", "14 GB for SPLADE", "(RecordIO after … 256x256)"
+        name = match.group(2) or match.group(4) or match.group(5)
+        out.setdefault(normalize(name), set()).update((v.number, _kind(v)) for v in values_in(match.group(0)))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _clause_entity(clause: str, entities: dict[str, frozenset[tuple[str, str]]]) -> str | None:
+    """The one entity of the source a clause of the answer names (None: none or several)."""
+    text = normalize(clause)
+    words = set(re.findall(r"[\w-]+", text))
+    named = {e for e in entities if e and (re.search(rf"(?<!\w){re.escape(e)}", text) or (
+        len(re.findall(r"[\w-]+", e)) > 1 and set(re.findall(r"[\w-]+", e)) <= words))}
+    named = {e for e in named if not any(e != other and e in other for other in named)}  # longest names win
+    return next(iter(named)) if len(named) == 1 else None
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[.,'’-][^\W_]+)*", re.UNICODE)
+
+
+def _bindings(text: str) -> dict[str, list[str]]:
+    """Stem → the bare numbers its words follow in `text` ("level 1 gives the longest range
+    and level 5 the most support": most, support → 5). Only for sentences whose numbers are
+    all bare (levels, steps, ranks): a measured value's words stand on either side of it."""
+    if any(v.unit for v in values_in(text)):
+        return {}
+    tokens = [m.group() for m in _TOKEN.finditer(text)]
+    value_at = {}
+    for i, token in enumerate(tokens):
+        found = values_in(token)
+        if found and re.fullmatch(r"\d+(?:[.,]\d+)*|[A-Za-z]+", token):
+            value_at[i] = found[0].number
+    if len(value_at) < 1:
+        return {}
+    out: dict[str, list[str]] = {}
+    current = None
+    for i, token in enumerate(tokens):
+        if i in value_at:
+            current = value_at[i]
+            continue
+        if current is not None:
+            for word in stems(token):
+                out.setdefault(word, []).append(current)
+    return out
+
+
+_FOR_BINDING = re.compile(r"(\d+(?:[.,]\d+)*)\s?[A-Za-z%]{0,4}\s+for\s+(?:the\s+|a\s+|an\s+)?((?:[\w-]+\s+){0,2}[\w-]+)")
+
+
+def _for_bindings(text: str) -> dict[str, frozenset[str]]:
+    """Value → the words it is given "for": "138GB for training set" → 138: train, set."""
+    out: dict[str, set[str]] = {}
+    for number, phrase in _FOR_BINDING.findall(text):
+        out.setdefault(number.replace(",", ""), set()).update(stems(phrase))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _given_for_another(clause: str, source: str) -> str | None:
+    """Why a clause gives a value to what the source gives another value "for", if it does."""
+    bound = _for_bindings(source)
+    if len(bound) < 2:
+        return None
+    words = set(stems(clause))
+    for value in values_in(clause):
+        own = bound.get(value.number)
+        if own is None:
+            continue
+        distinctive = {w for w in words for other, phrase in bound.items() if other != value.number
+                       and w in phrase and w not in own}
+        if distinctive and not (words & own - set.intersection(*map(set, bound.values()))):
+            other = next(o for o, p in bound.items() if o != value.number and distinctive & p)
+            return f"the source gives {value.raw} for {' '.join(sorted(own))}; {other} is the one for " \
+                   f"{' '.join(sorted(distinctive))}"
+    return None
+
+
+def _swapped_in_sentence(clause: str, source: str) -> str | None:
+    """Why a clause pairs the source's values with each other's words, if it does."""
+    if (why := _given_for_another(clause, source)) is not None:
+        return why
+    mine = _bindings(clause)
+    if not mine:
+        return None
+    for sentence in sentences(source, min_chars=8):
+        theirs = _bindings(sentence)
+        if len({v for vs in theirs.values() for v in vs}) < 2:
+            continue
+        crossed = [w for w, held in mine.items() if len(held) == 1 and len(theirs.get(w, [])) == 1
+                   and held[0] != theirs[w][0] and held[0] in {v for vs in theirs.values() for v in vs}]
+        if len(crossed) >= 2:
+            return f"the source gives {', '.join(crossed[:3])!r} to {theirs[crossed[0]][0]}, not {mine[crossed[0]][0]}"
+    return None
+
+
+@lru_cache(maxsize=256)
+def _entity_texts(source: str) -> dict[str, frozenset[str]]:
+    """Entity → the stems of everything the source says about it (its row or record)."""
+    out: dict[str, set[str]] = {}
+    for fact in facts_of(source):
+        if fact.entity and fact.kind != "name":
+            out.setdefault(normalize(fact.entity), set()).update(stems(f"{fact.about} {fact.text}"))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _described_as_another(clause: str, question: str, source: str, entity: str | None) -> str | None:
+    """Why a clause naming one row or record describes another one, if it does."""
+    texts = _entity_texts(source)
+    if entity is None or entity not in texts or len(texts) < 2:
+        return None
+    said = set(stems(clause)) - set(stems(entity)) - set(stems(question))
+    own = len(said & texts[entity])
+    best, other = max(((len(said & words), name) for name, words in texts.items() if name != entity), default=(0, ""))
+    if best >= own + 2:
+        return f"what the answer says of {entity!r} is what the source says of {other!r}"
+    return None
+
+
+def _counted(text: str) -> dict[str, str]:
+    """Bare number → the stem of the noun it counts ("8 periods per day" → 8: period)."""
+    out = {}
+    for value in values_in(text):
+        if value.unit:
+            continue
+        after = re.search(rf"(?<![\w.]){re.escape(value.raw)}\s+(?:[a-z]+\s+)?([A-Za-z]{{3,}})", text)
+        if after and (word := stems(after.group(1))):
+            out[value.number] = word[0]
+    return out
+
+
+@lru_cache(maxsize=256)
+def _counted_in(source: str) -> dict[str, set[str]]:
+    """Noun stem → the bare numbers the source counts it with."""
+    out: dict[str, set[str]] = {}
+    for sentence in sentences(source, min_chars=4):
+        for number, noun in _counted(sentence).items():
+            out.setdefault(noun, set()).add(number)
+    return out
+
+
+def _words_without_values(text: str) -> set[str]:
+    for value in values_in(text):
+        text = text.replace(value.raw, " ")
+    return about_stems(text)
+
+
+def check_values_in_role(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
+    # Each value in the statement that states it alone: not a row or a sentence of several.
+    facts = tuple(f for f in facts_of(source) if f.values and f.kind not in ("row", "name", "sentence"))
+    entities = _entity_values(source)
+    for clause in answer_clauses(answer):
+        named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
+        if (why := _described_as_another(clause, question, source, named)) is not None:
+            return fail("values_in_role", why)
+        values = grounded_values(clause, source)
+        if not values:
+            continue
+        if (why := _swapped_in_sentence(clause, source)) is not None:
+            return fail("values_in_role", why)
+        entity = _clause_entity(clause, entities)
+        for value in values:
+            held = {number for number, kind in entities.get(entity, ())
+                    if _DIMENSION_OF.get(kind, kind) == _dimension(value)} if entity else set()
+            if held and value.number not in held:
+                return fail("values_in_role", f"{value.raw} is not what the source gives {entity!r} "
+                                              f"({', '.join(sorted(held))[:60]})")
+        if not facts:
+            continue
+        # Which statement the clause is about decides whose value it may quote: the clause's
+        # own words, with the question's when the clause says too little on its own.
+        query = clause if len(about_stems(masked(clause)) - about_stems(subject)) >= 2 else f"{question} {clause}"
+        scores = fact_scores(query, source, facts)
+        counted = _counted(clause)
+        for value in values:
+            if not value.unit and len(value.number) < 4 and "-" not in value.number:
+                # A bare count is known by what it counts: "4 periods" where the source counts
+                # "8 periods" (and "four modes").
+                noun = counted.get(value.number)
+                numbers = _counted_in(source).get(noun, set()) if noun else set()
+                if numbers and value.number not in numbers:
+                    return fail("values_in_role", f"the source counts {sorted(numbers)[0]} {noun}, not {value.raw}")
+                continue
+            holders = [s for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)]
+            # A rival states another value of this kind, and none of the clause's other values of
+            # this kind: a clause that relates two statements ("extends the 5-year warranty to 6
+            # years") quotes both.
+            others = [v for v in values if v is not value and _dimension(v) == _dimension(value)]
+            rivals = [(s, f) for s, f in zip(scores, facts)
+                      if not any(_same(value, v) for v in f.values)
+                      and any(_dimension(v) == _dimension(value) for v in f.values)
+                      and not any(_same(o, v) for o in others for v in f.values)]
+            if holders and rivals:
+                rival_score, rival = max(rivals, key=lambda r: r[0])
+                holder = max(((s, f) for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)),
+                             key=lambda h: h[0])[1]
+                said, theirs, ours = (_words_without_values(t) for t in (
+                    clause, f"{rival.about} {rival.text}", f"{holder.about} {holder.text}"))
+                # The clause names what only the rival statement is about ("the drone"), and
+                # nothing only the statement holding its value is about ("the batteries").
+                named_rival = bool(said & (theirs - ours)) and not said & (ours - theirs)
+                if rival_score - max(holders) >= ROLE_MARGIN or named_rival:
+                    wanted = next(v for v in rival.values if _dimension(v) == _dimension(value))
+                    return fail("values_in_role", f"{value.raw} is not what the source gives for "
+                                                  f"{rival.about[:60]!r} ({wanted.raw})")
+    return ok("values_in_role")
+
+
+def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = "", reach: float = 0.25) -> bool:
+    """Whether the statement the answer rests on (the fact holding its values, else sharing
+    its words) is the one the question is most about, or matches the question nearly as well."""
+    facts = tuple(f for f in facts_of(source) if f.kind != "name")
+    if not facts:
+        return False
+    answer_values = {v.number for v in values_in(answer)}
+    answer_stems = about_stems(masked(answer))
+
+    def support(fact: Fact) -> tuple[int, int]:
+        return len({v.number for v in fact.values} & answer_values), len(answer_stems & about_stems(masked(
+            f"{fact.about} {fact.text}")))
+
+    resting = max(facts, key=support)
+    if support(resting) == (0, 0):
+        return False
+    scores = fact_scores(question, source, facts, subject)
+    near = [f for s, f in zip(scores, facts) if s >= max(scores) - reach]
+    # A table row and its cells, a record and its fields, are one statement.
+    return any(f is resting or (resting.entity and f.entity == resting.entity and resting.kind in ("row", "cell"))
+               for f in near)
+
+
+# --- polarity --------------------------------------------------------------------------------
+
+_YES = re.compile(r"^\s*(yes|yeah|correct|indeed|네|예|はい|そうです)\b", re.I)
+_NO = re.compile(r"^\s*(no|not|nope|아니요|아니오|아뇨|いいえ)\b", re.I)
+_AUX_START = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|may|must)\b",
+                        re.I)
+_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b|무엇|어디|언제|누구|어떻게|얼마|몇|왜|어느|"
+                 r"何|どこ|いつ|誰|どう|いくら|なぜ", re.I)
+_KO_JA_YES_NO = re.compile(r"(나요|습니까|까요|ですか|ますか|있어요|인가요)\s*[?？]?\s*$")
+_ANTONYMS = [
+    ({"fast", "faster", "fastest", "quicker", "quickest"}, {"slow", "slower", "slowest"}),
+    ({"higher", "highest", "more", "larger", "largest", "bigger", "longer", "increase", "increases", "increased",
+      "raise", "raises", "raised", "rose", "rise", "rises", "gain", "gains", "improve", "improves", "improved",
+      "better", "best", "boosts", "boosted"},
+     {"lower", "lowers", "lowered", "lowest", "less", "fewer", "smaller", "smallest", "shorter", "decrease",
+      "decreases", "decreased", "fell", "fall", "falls", "drop", "drops", "dropped", "worse", "worst", "loses",
+      "lost", "reduce", "reduces", "reduced", "cuts", "hurts", "hurt"}),
+    ({"above", "over", "after", "maximum"}, {"below", "under", "before", "minimum"}),
+    ({"indoors", "inside"}, {"outdoors", "outside"}),
+    ({"until"}, {"past", "beyond", "indefinitely", "forever", "permanently"}),
+]
+_FROM_TO = re.compile(r"from (\d+(?:\.\d+)?)[^.;\d]{0,24}? to (\d+(?:\.\d+)?)", re.I)
+_ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
+# "may work remotely once they have completed probation": true under a condition, so it says
+# neither yes nor no about the other case.
+_CONDITIONAL = re.compile(r"\b(once|if|unless|provided that|as long as|after|until|when)\b", re.I)
+_WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b", re.I)
+
+
+def is_yes_no_question(question: str) -> bool:
+    if _WH.search(question) and not _AUX_START.match(question):
+        return False
+    return bool(_AUX_START.match(question) or _KO_JA_YES_NO.search(question.strip()))
+
+
+def answer_polarity(answer: str) -> bool | None:
+    if _YES.match(answer):
+        return True
+    if _NO.match(answer):
+        return False
+    return None
+
+
+def _judged_fact(question: str, source: str, subject: str = "") -> Fact | None:
+    """The fact a yes/no question is about, when one clearly is (else None: no judgement).
+    A record's yes/no field outranks prose that comes close ("Consultant Available: N"
+    against a description that mentions consultants)."""
+    facts = tuple(f for f in facts_of(source) if not _ONLY.search(f.text) and not _CONDITIONAL.search(f.text)
+                  and f.kind not in ("row", "name"))
+    if not facts:
+        return None
+    scores = sorted(zip(fact_scores(question, source, facts, subject), range(len(facts))), reverse=True)
+    best_score, best = scores[0]
+    flag = next((i for s, i in scores if s >= best_score - FLAG_REACH and _is_flag(facts[i])), None)
+    if flag is not None and best_score >= 0.45:
+        return facts[flag]
+    # Variants of one statement (a clause and its whole sentence) do not compete.
+    runner_up = next((s for s, i in scores[1:] if facts[i].negative != facts[best].negative), 0.0)
+    if best_score < 0.45 or best_score - runner_up < POLARITY_LEAD:
+        return None
+    return facts[best]
+
+
+def _is_flag(fact: Fact) -> bool:
+    return fact.kind in ("cell", "field") and normalize(fact.value).strip(". ") in {"y", "n", "yes", "no"}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w'-]+", normalize(text)))
+
+
+def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
+    polarity = answer_polarity(answer)
+    if polarity is not None and is_yes_no_question(question):
+        fact = _judged_fact(question, source, subject)
+        if fact is not None and polarity == fact.negative:
+            said = "yes" if polarity else "no"
+            return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")
+    facts = facts_of(source)
+    for clause in answer_clauses(answer):
+        if NEGATION.search(clause) or not facts:
+            continue
+        words = _words(clause)
+        scores = fact_scores(f"{question} {clause}", source, facts, subject)
+        best = facts[max(range(len(facts)), key=scores.__getitem__)]
+        fact_words = _words(best.text)
+        for up, down in _ANTONYMS:
+            for mine, theirs in ((up, down), (down, up)):
+                if words & mine and fact_words & theirs and not fact_words & mine:
+                    return fail("no_contradiction", f"the answer says {sorted(words & mine)[0]!r} where the source "
+                                                    f"says {sorted(fact_words & theirs)[0]!r}: {best.text[:80]!r}")
+        mine_order = _FROM_TO.findall(clause)
+        for start, end in mine_order:
+            if (end, start) in _FROM_TO.findall(source) and (start, end) not in _FROM_TO.findall(source):
+                return fail("no_contradiction", f"the answer reads 'from {start} to {end}' backwards")
+        if _WIDENING.search(clause):
+            for fact in facts:
+                if _ONLY.search(fact.text):
+                    restricted = _words(fact.text) - _words("only exclusively alone the a an on in of we our")
+                    if len(restricted & words) >= 1 and scores[facts.index(fact)] >= 0.3:
+                        return fail("no_contradiction", f"the source restricts it: {fact.text[:80]!r}")
+    return ok("no_contradiction")
+
+
+# --- the kind of value a question asks for -----------------------------------------------------
+
+_KINDS = {
+    "duration": {"h", "minute", "s", "ms", "day", "week", "month", "year", "cycle"},
+    "mass": {"kg", "g", "lb"},
+    "distance": {"km", "m", "cm", "mm", "ft"},
+    "speed": {"km/h", "mph"},
+    "temperature": {"C", "F"},
+    "phone": {"99-9999-9999", "999-9999-9999", "99-999-9999", "999-999-9999"},
+    "zip": {"99999", "999999"},
+    "percent": {"%"},
+    "size": {"pyeong", "KB", "MB", "GB", "TB", "mm", "cm", "m", "inch", "ft"},
+    "count": {"9", "99", "999", "9999"},  # a bare number
+}
+_ASKS = [
+    (re.compile(r"\bhow long\b(?! is (?:the|a) (?:cable|cord|frame|bike))|\bhow often\b|\bhow much time\b|"
+                r"\bhow much latency\b|\bwhat(?:'s| is) (?:the |its )?latency\b|\blatency (?:of|per)\b", re.I),
+     ("duration",)),
+    (re.compile(r"\bhow (?:heavy|much does .{0,40}weigh)|\bweighs?\b", re.I), ("mass",)),
+    (re.compile(r"\bhow far\b(?! apart)|\bhow high\b|\baltitude\b|\bheight\b", re.I), ("distance",)),
+    (re.compile(r"\bhow fast (?:can|does|will|do) .{0,40}\b(?:go|ride|travel|drive|move|run)\b|\bspeed\b", re.I),
+     ("speed",)),
+    (re.compile(r"\bhow (?:fast|quickly) .{0,40}\bcharges?\b", re.I), ("duration",)),
+    (re.compile(r"\b(?:phone|fax|telephone) (?:number|no)|\bfax\b|전화번호|팩스|電話番号|ファックス", re.I),
+     ("phone",)),
+    (re.compile(r"\bzip\b|\bpostal code\b|우편번호|郵便番号", re.I), ("zip",)),
+    (re.compile(r"\bwhat temperature|\bhow (?:hot|cold)\b", re.I), ("temperature",)),
+    (re.compile(r"\bhow (?:big|large)\b|\bsize\b|규모|広さ", re.I), ("size",)),
+    (re.compile(r"\bhow (?:fast|quick|slow)\b", re.I), ("duration", "speed")),
+    (re.compile(r"\bhow many\b|\bnumber of\b|몇\s?[개명]|いくつ", re.I), ("count",)),
+]
+# Kinds whose absence from the answer is a fault; "how big" may be answered in many ways
+# (a battery's capacity, a room's seats), so it only ever speaks for an answer.
+_ENFORCED = {"duration", "mass", "distance", "speed", "temperature", "phone", "zip", "percent"}
+_STRICT = {"phone", "zip"}  # asked for, they must be there; other kinds may be said in words
+
+
+def asked_kinds(question: str) -> set[str]:
+    return {kind for pattern, kinds in _ASKS if pattern.search(question) for kind in kinds}
+
+
+def gives_asked_kind(question: str, answer: str) -> bool:
+    """The question asks for a kind of value and the answer gives one of that kind."""
+    kinds = asked_kinds(question)
+    wanted = set().union(*(_KINDS[k] for k in kinds)) if kinds else set()
+    return bool(wanted & {_kind(v) for v in values_in(answer)})
+
+
+def check_answer_type(question: str, answer: str) -> CheckResult:
+    kinds = asked_kinds(question) & _ENFORCED
+    low = question.lower()
+    if re.search(r"\bhow (?:fast|quick|slow)\b", low) and not re.search(r"\bcharg|\bgo\b|\bride|\btravel|\bdrive", low):
+        kinds -= {"duration", "speed"}  # "how fast is it compared with …": a latency, a speed or words
+    if not kinds:
+        return ok("answer_type")
+    given = {_kind(v) for v in values_in(answer)}
+    wanted = set().union(*(_KINDS[k] for k in kinds))
+    if given & wanted:
+        return ok("answer_type")
+    if given or kinds & _STRICT:
+        what = " or ".join(sorted(kinds))
+        return fail("answer_type", f"the question asks for a {what}; the answer gives "
+                                   f"{', '.join(sorted(given)) or 'none'}")
+    return ok("answer_type")
