@@ -5,24 +5,31 @@ or ROUGE-L) holds everything accepted so far, with the exemptions the method nee
 evolution may resemble its own ancestors). This gate works on finished records of any
 scenario and adds what a critic cannot see:
 - exact duplicates: the same conversation twice (after normalising case and spaces);
-- leaks of an evaluation set (`--holdout eval.jsonl`, any seed format): a user turn that is a
-  copy, a near-copy or a paraphrase of a holdout question. A paraphrase shares most of its
-  content words (stemmed) with the holdout question even when the wording changed.
+- leaks of an evaluation set (`--holdout eval.jsonl`, any seed format, or a CSV, JSON or
+  Parquet file with a question column): a user turn that is a copy, a near-copy or a
+  paraphrase of a holdout question. A paraphrase either shares most of its content words
+  (stemmed) with the holdout question, or, where the holdout gives reference answers, asks
+  and answers the same in other words (sentence embeddings, tools/semantic.py: a reworded
+  question often shares almost no words with its original, and the answers tell a
+  paraphrase from a sibling question about another item).
 A record it stops goes to rejected.jsonl with the reason; on resume it is rebuilt from data.jsonl.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..tools.dedup import NearDuplicateIndex
 from ..tools.seeds import read_seeds
+from ..tools.semantic import answers_conflict, restated
 from ..tools.text import normalize, stems
 from .records import Record
 
+_ALNUM = re.compile(r"[^\W_]")
 PARAPHRASE_OVERLAP = 0.6  # Jaccard of the two texts' content stems
 MIN_PARAPHRASE_STEMS = 3
 
@@ -37,8 +44,15 @@ def paraphrase_overlap(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
-def _user_turns(record: dict) -> list[str]:
-    return [m["content"] for m in record.get("messages", []) if m.get("role") == "user" and m.get("content")]
+def _exchanges(record: dict) -> list[tuple[str, str | None]]:
+    """(user turn, the assistant's reply to it, if any) for each user turn of a record."""
+    messages = record.get("messages", [])
+    found = []
+    for i, m in enumerate(messages):
+        if m.get("role") == "user" and m.get("content"):
+            reply = messages[i + 1].get("content") if i + 1 < len(messages) and messages[i + 1].get("role") == "assistant" else None
+            found.append((m["content"], reply if isinstance(reply, str) else None))
+    return found
 
 
 def _conversation_key(record: dict) -> str:
@@ -53,6 +67,8 @@ class DatasetGate:
         self.holdout: list[tuple[str, str]] = []  # (holdout id, question)
         self.holdout_index = NearDuplicateIndex()
         self.removed = {"duplicate": 0, "holdout_leak": 0}
+        self._questions: dict[str, str] = {}
+        self._references: dict[str, str] = {}  # holdout id → reference answer, where the file gives one
         if holdout is not None:
             _, seeds, bad = read_seeds(holdout)
             if not seeds:
@@ -61,6 +77,19 @@ class DatasetGate:
             for seed in seeds:
                 self.holdout.append((seed.seed_id, seed.instruction))
                 self.holdout_index.add(seed.seed_id, seed.instruction)
+                self._questions[seed.seed_id] = seed.instruction
+                if isinstance(seed.response, str) and _ALNUM.search(seed.response):  # not a "-" placeholder
+                    self._references[seed.seed_id] = seed.response
+        self._answered = [(hid, (self._questions[hid], answer)) for hid, answer in self._references.items()]
+
+    def _sibling(self, holdout_id: str, turn: str, reply: str | None) -> bool:
+        """A question worded like a holdout one that asks about something else: both answers
+        are known and conflict ("error E1" beside "error E3", 1 year beside 2 years). A copy
+        word for word is a leak whatever its answer."""
+        reference = self._references.get(holdout_id)
+        if not reply or not reference or normalize(turn) == normalize(self._questions[holdout_id]):
+            return False
+        return answers_conflict(reply, reference)
 
     @property
     def digest(self) -> str | None:
@@ -71,12 +100,17 @@ class DatasetGate:
 
     def verdict(self, record: dict) -> tuple[str, str] | None:
         """(rule, reason) when the record must not enter the dataset."""
-        for turn in _user_turns(record):
-            if (match := self.holdout_index.find(turn)) is not None:
+        for turn, reply in _exchanges(record):
+            if (match := self.holdout_index.find(turn)) is not None and not self._sibling(match.key, turn, reply):
                 return "holdout_leak", f"a copy of holdout item {match.key} ({match.similarity:.0%} shared word trigrams)"
             for holdout_id, question in self.holdout:
-                if (overlap := paraphrase_overlap(turn, question)) >= PARAPHRASE_OVERLAP:
+                if (overlap := paraphrase_overlap(turn, question)) >= PARAPHRASE_OVERLAP \
+                        and not self._sibling(holdout_id, turn, reply):
                     return "holdout_leak", f"a paraphrase of holdout item {holdout_id} ({overlap:.0%} of its content words)"
+            if reply and (found := restated(turn, reply, [pair for _, pair in self._answered])) is not None:
+                holdout_id = self._answered[found[0]][0]
+                return "holdout_leak", (f"a paraphrase of holdout item {holdout_id}, with its answer "
+                                        f"(question similarity {found[1]:.2f})")
         key = _conversation_key(record)
         if key in self.seen:
             return "duplicate", f"the same conversation as accepted record {self.seen[key]}"

@@ -63,11 +63,64 @@ def test_seed_formats_are_detected(tmp_path):
 
 
 def test_unknown_seed_format_names_the_file_and_fields(tmp_path):
-    path = write_jsonl(tmp_path / "weird.jsonl", [{"prompt": "hi", "completion": "there"}])
+    path = write_jsonl(tmp_path / "weird.jsonl", [{"text": "hi", "label": "there"}])
     with pytest.raises(InputError) as error:
         read_seeds(path)
-    assert "weird.jsonl" in str(error.value) and "completion, prompt" in str(error.value)
-    assert "Instruction" in str(error.value)
+    assert "weird.jsonl" in str(error.value) and "line 1 has fields: label, text" in str(error.value)
+    assert "Instruction" in str(error.value) and "question" in str(error.value)
+
+
+@pytest.mark.parametrize("field", ["question", "prompt", "query", "user_input", "input"])
+def test_evaluation_sets_are_read_by_their_question_column(tmp_path, field):
+    path = write_jsonl(tmp_path / "eval.jsonl", [{field: "How long is the battery warranty?", "answer": "1 year."},
+                                                 {"id": "q7", field: "Which Wi-Fi band does the X200 use?"}])
+    fmt, seeds, skipped = read_seeds(path)
+    assert fmt == "question" and not skipped
+    assert [s.instruction for s in seeds] == ["How long is the battery warranty?", "Which Wi-Fi band does the X200 use?"]
+    assert [s.seed_id for s in seeds] == ["line-1", "q7"] and seeds[0].response == "1 year."
+
+
+def test_a_chat_prompt_column_gives_its_first_user_turn(tmp_path):
+    path = write_jsonl(tmp_path / "trl.jsonl", [{"prompt": [{"role": "system", "content": "Be brief."},
+                                                            {"role": "user", "content": "Name a prime."}]}])
+    assert read_seeds(path)[1][0].instruction == "Name a prime."
+
+
+def test_evaluation_sets_as_json_csv_tsv_and_parquet(tmp_path):
+    rows = [{"question": "How long is the battery warranty?", "ground_truth": "1 year"},
+            {"question": "", "ground_truth": "an empty question is skipped"},
+            {"question": "What does error E3 mean?", "ground_truth": "The battery is too hot."}]
+    (tmp_path / "eval.json").write_text(json.dumps(rows), encoding="utf-8")
+    (tmp_path / "wrapped.json").write_text(json.dumps({"data": rows}), encoding="utf-8")
+    (tmp_path / "eval.csv").write_text("question,ground_truth\n" + "\n".join(
+        f'"{r["question"]}","{r["ground_truth"]}"' for r in rows) + "\n", encoding="utf-8")
+    (tmp_path / "eval.tsv").write_text("query\tanswer\n" + "\n".join(
+        f'{r["question"]}\t{r["ground_truth"]}' for r in rows) + "\n", encoding="utf-8")
+    pyarrow = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as parquet
+    parquet.write_table(pyarrow.Table.from_pylist(rows), tmp_path / "eval.parquet")
+    for name, where in [("eval.json", "eval.json:2"), ("wrapped.json", "wrapped.json:2"), ("eval.csv", "eval.csv:3"),
+                        ("eval.tsv", "eval.tsv:3"), ("eval.parquet", "eval.parquet:2")]:
+        fmt, seeds, skipped = read_seeds(tmp_path / name)
+        assert fmt == "question", name
+        assert [s.instruction for s in seeds] == ["How long is the battery warranty?", "What does error E3 mean?"], name
+        assert len(skipped) == 1 and skipped[0][0].endswith(where) and "holds a question" in skipped[0][1], name
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("eval.json", "{not json", "eval.json: invalid JSON at line 1"),
+    ("eval.json", '{"question": "a?"}', "eval.json: expected a JSON list of records"),
+    ("eval.parquet", "not parquet at all", "eval.parquet: not a readable Parquet file"),
+    ("eval.csv", "text,label\nhi,1\n", "eval.csv: unknown seed format (line 2 has fields: label, text)"),
+])
+def test_unreadable_evaluation_files_are_one_line(tmp_path, name, content, expected):
+    if name.endswith(".parquet"):
+        pytest.importorskip("pyarrow")
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_seeds(path)
+    assert expected in str(error.value) and len(str(error.value).splitlines()) == 1
 
 
 def test_bad_seed_lines_are_skipped_with_their_line_numbers(tmp_path):

@@ -93,3 +93,26 @@ def test_a_missing_holdout_file_is_one_line_before_any_model_call(tmp_path, caps
     assert main(["--holdout", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "out"), "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert "nope.jsonl: no such file" in err and "Traceback" not in err
+
+
+def test_a_reworded_question_with_the_same_answer_leaks_and_a_sibling_question_does_not(tmp_path):
+    holdout = tmp_path / "eval.csv"  # ragas' columns, as a CSV
+    holdout.write_text("user_input,reference\n"
+                       "How long is the battery warranty?,The battery is covered for 1 year.\n"
+                       "What should you do when error E3 appears?,The battery is too hot; let the robot cool down for 30 minutes.\n",
+                       encoding="utf-8")
+    gate = DatasetGate(holdout)
+    leak = gate.verdict(record("a", "For how many years is the battery covered by the warranty?",
+                                "The battery has a one-year warranty."))
+    assert leak is not None and leak[0] == "holdout_leak" and "with its answer" in leak[1]
+    # Worded alike, about another item: the answers conflict (2 years against 1; another cause).
+    assert gate.verdict(record("b", "How long is the robot warranty?", "The robot is covered for 2 years.")) is None
+    assert gate.verdict(record("c", "What should you do when error E1 appears?", "A wheel is blocked; remove the obstruction.")) is None
+    # A copy word for word leaks whatever its answer.
+    assert gate.verdict(record("d", "How long is the battery warranty?", "Two years."))[0] == "holdout_leak"
+
+
+def test_without_reference_answers_the_word_rules_still_apply(tmp_path):
+    gate = DatasetGate(holdout_file(tmp_path, ["What should you do when error E3 appears?"]))
+    assert gate.verdict(record("a", "What should you do when error E1 appears?", "Remove the blockage."))[0] == "holdout_leak"
+    assert gate.verdict(record("b", "For how many years is the battery covered?", "1 year.")) is None
