@@ -1,7 +1,11 @@
 """Question writer: N questions per passage, one per slot of a question-type plan, each
 built on one of the reader's facts (one model call per slot: small models write one good
 question far more reliably than a list). On a revise round it rewrites only the slots the
-critic sent back, on a different fact, with the critic's reasons."""
+critic sent back, on a different fact, with the critic's reasons.
+
+No two slots of a passage reach the critic with the same question: small models often ask
+the same thing whatever fact they are shown, so a repeat is re-asked once, on a fact no
+other slot uses, before any answer or critic call is spent on it."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from autogen_core import CancellationToken
 from pydantic import BaseModel, Field
 
 from ..errors import StructuredOutputError
+from ..tools.dedup import repeated_question
 from .base import RoleAgent, render_prompt
 from .context import QAContext
 from .qa_messages import CriticOutput, Fact, Question, ReaderOutput, WriterOutput
@@ -42,6 +47,9 @@ def clean_question(text: str) -> str:
     text = " ".join(text.split())
     text = _TRAILING_DEBRIS.sub("", text.split("},{")[0])
     return text.strip().strip("\"'")
+
+
+REASKS_PER_SLOT = 1  # extra calls a slot may spend to get away from a repeated question
 
 
 class QuestionWriterAgent(RoleAgent):
@@ -76,39 +84,60 @@ class QuestionWriterAgent(RoleAgent):
         # Each revision moves the slot to another fact, away from what failed.
         return self._facts[(slot + self._round * len(self.context.question_types)) % len(self._facts)]
 
+    def _unused_fact(self, slot: int, taken: list[Question]) -> Fact | None:
+        """The first fact after the slot's own that no other question of this passage is on."""
+        if not self._facts:
+            return None
+        used = {q.fact for q in taken}
+        start = self._facts.index(own) if (own := self._fact_for(slot)) in self._facts else slot
+        ordered = self._facts[start + 1:] + self._facts[:start + 1]
+        return next((f for f in ordered if f.fact not in used), None)
+
+    async def _write(self, slot: int, fact: Fact | None, others: list[str], revision: str,
+                     cancellation_token: CancellationToken) -> Question:
+        ctx = self.context
+        if fact is None:
+            material = f'Passage:\n"""\n{ctx.passage}\n"""'
+        else:
+            material = f"Fact: {fact.fact}\nSource sentence: {fact.source_sentence}"
+        avoid = ("Ask something different from: " + " | ".join(others) + "\n") if others else ""
+        prompt = render_prompt(
+            "question_writer.user", title=ctx.title, pages=ctx.pages_label, material=material,
+            guidance=TYPE_GUIDANCE[ctx.question_types[slot]], avoid=avoid, revision=revision,
+            persona=f"Ask it as this reader would, about what they need: {ctx.persona}\n" if ctx.persona else "",
+        )
+        try:
+            reply, _ = await self.ask(QuestionReply, prompt, cancellation_token)
+            text, error = clean_question(reply.question), None
+        except StructuredOutputError as exc:
+            # One unusable reply costs its slot, not the chunk: the pair is rejected
+            # (or sent back for revision) with this reason.
+            partial = _PARTIAL_QUESTION.search(exc.raw)
+            text, error = clean_question(partial.group(1) if partial else exc.raw)[:300], exc.error
+        return Question(slot=slot, type=ctx.question_types[slot], question=text,
+                        fact=fact.fact if fact else None, revision=self._round, error=error)
+
     async def act(self, cancellation_token: CancellationToken) -> WriterOutput:
         ctx = self.context
         feedback = self._feedback()
         slots = sorted(feedback) if self._critic is not None else list(range(len(ctx.question_types)))
-        questions = []
+        questions: list[Question] = []
         for slot in slots:
-            fact = self._fact_for(slot)
-            if fact is None:
-                material = f'Passage:\n"""\n{ctx.passage}\n"""'
-            else:
-                material = f"Fact: {fact.fact}\nSource sentence: {fact.source_sentence}"
-            others = [q.question for s, q in self._written.items() if s != slot] + [q.question for q in questions]
-            avoid = ("Ask something different from: " + " | ".join(others) + "\n") if others else ""
+            taken = [q for s, q in self._written.items() if s != slot]  # this round's included
+            others = [q.question for q in taken]
             revision = ""
             if slot in feedback:
                 revision = f"Your earlier question {self._written[slot].question!r} was rejected ({feedback[slot]}). Write a new one."
-            prompt = render_prompt(
-                "question_writer.user", title=ctx.title, pages=ctx.pages_label, material=material,
-                guidance=TYPE_GUIDANCE[ctx.question_types[slot]], avoid=avoid, revision=revision,
-                persona=f"Ask it as this reader would, about what they need: {ctx.persona}\n" if ctx.persona else "",
-            )
-            try:
-                reply, _ = await self.ask(QuestionReply, prompt, cancellation_token)
-                text, error = clean_question(reply.question), None
-            except StructuredOutputError as exc:
-                # One unusable reply costs its slot, not the chunk: the pair is rejected
-                # (or sent back for revision) with this reason.
-                partial = _PARTIAL_QUESTION.search(exc.raw)
-                text, error = clean_question(partial.group(1) if partial else exc.raw)[:300], exc.error
-            question = Question(
-                slot=slot, type=ctx.question_types[slot], question=text,
-                fact=fact.fact if fact else None, revision=self._round, error=error,
-            )
+            question = await self._write(slot, self._fact_for(slot), others, revision, cancellation_token)
+            for _ in range(REASKS_PER_SLOT):
+                if question.error or (repeat := repeated_question(question.question, others)) is None:
+                    break
+                fact = self._unused_fact(slot, taken)
+                if fact is None and ctx.question_types[slot] != "summary":
+                    break  # every fact is taken: the critic rejects the repeat as a duplicate
+                revision = (f"Your question {question.question!r} repeats {repeat!r}, which this passage already has. "
+                            "Ask about something else.")
+                question = await self._write(slot, fact, others, revision, cancellation_token)
             self._written[slot] = question
             questions.append(question)
         output = WriterOutput(round=self._round, questions=questions)

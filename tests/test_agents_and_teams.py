@@ -10,7 +10,7 @@ import pytest
 from autogen_agentchat.messages import StructuredMessage
 from autogen_core import FunctionCall
 from conftest import PASSAGE, SAMPLE_PDF, make_context
-from scripted import ScriptedClient, default_answer
+from scripted import ScriptedClient, default_answer, prompt_text
 
 from agentsynth.agents.answerer import AnswererAgent
 from agentsynth.agents.critic import CriticAgent
@@ -272,3 +272,37 @@ def test_a_role_that_cannot_degrade_fails_the_item_with_its_raw_reply():
     with pytest.raises(StructuredOutputError) as info:
         run(run_unwrapped(team, "go", context))
     assert info.value.raw == "not json" and info.value.role == "reader"
+
+
+def test_a_repeated_question_is_reasked_on_another_fact_before_any_answer():
+    facts = ReaderOutput(facts=[
+        {"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."},
+        {"fact": "It stores 1,024 Wh.", "source_sentence": "The Aurora X2 stores 1,024 Wh."},
+        {"fact": "It charges in 2 hours.", "source_sentence": "It charges in 2 hours from a wall outlet."},
+    ])
+
+    def stuck_writer(messages, schema):  # a small model asking the same thing whatever the fact
+        text = prompt_text(messages)
+        if "repeats" in text:
+            fact = re.search(r"Fact: (.+)", text).group(1)
+            return {"question": f"What does the Aurora X2 manual say about {fact.rstrip('.')}?"}
+        return {"question": "What is the Aurora X2?"}
+
+    client = ScriptedClient({"QuestionReply": stuck_writer})
+    output = run(QuestionWriterAgent(client, make_context(questions=3)).run(task=[message(facts)])).messages[-1].content
+    questions = [q.question for q in output.questions]
+    assert questions[0] == "What is the Aurora X2?" and len(set(questions)) == 3
+    # Each repeat cost one more call, and went to a fact no other slot was on.
+    assert len(client.calls_for("QuestionReply")) == 5
+    assert len({q.fact for q in output.questions}) == 3
+    reask = prompt_text(client.calls_for("QuestionReply")[2]["messages"])
+    assert "repeats 'What is the Aurora X2?'" in reask
+
+
+def test_a_slot_that_repeats_again_goes_to_the_critic_once():
+    facts = ReaderOutput(facts=[{"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."},
+                                {"fact": "It stores 1,024 Wh.", "source_sentence": "The Aurora X2 stores 1,024 Wh."}])
+    client = ScriptedClient({"QuestionReply": {"question": "What is the Aurora X2?"}})
+    output = run(QuestionWriterAgent(client, make_context(questions=2)).run(task=[message(facts)])).messages[-1].content
+    assert len(client.calls_for("QuestionReply")) == 3  # one re-ask, not a loop
+    assert [q.question for q in output.questions] == ["What is the Aurora X2?"] * 2
