@@ -5,7 +5,8 @@ critic sent back, on a different fact, with the critic's reasons.
 
 No two slots of a passage reach the critic with the same question: small models often ask
 the same thing whatever fact they are shown, so a repeat is re-asked once, on a fact no
-other slot uses, before any answer or critic call is spent on it."""
+other slot uses, before any answer or critic call is spent on it; a slot that repeats again
+carries the repeat as its error, so no answer or verdict is spent on it either."""
 
 from __future__ import annotations
 
@@ -84,14 +85,18 @@ class QuestionWriterAgent(RoleAgent):
         # Each revision moves the slot to another fact, away from what failed.
         return self._facts[(slot + self._round * len(self.context.question_types)) % len(self._facts)]
 
-    def _unused_fact(self, slot: int, taken: list[Question]) -> Fact | None:
-        """The first fact after the slot's own that no other question of this passage is on."""
+    def _other_fact(self, slot: int, taken: list[Question], current: str | None) -> Fact | None:
+        """A fact to re-ask a repeated question on: the first after the slot's own that no
+        other question of this passage is on, else the first that differs from the one the
+        repeat was written on (a revise round's old questions still hold their facts); None
+        (the whole passage) when there is no other."""
         if not self._facts:
             return None
         used = {q.fact for q in taken}
-        start = self._facts.index(own) if (own := self._fact_for(slot)) in self._facts else slot
+        start = self._facts.index(own) if (own := self._fact_for(slot)) in self._facts else slot % len(self._facts)
         ordered = self._facts[start + 1:] + self._facts[:start + 1]
-        return next((f for f in ordered if f.fact not in used), None)
+        return next((f for f in ordered if f.fact not in used), None) \
+            or next((f for f in ordered if f.fact != current), None)
 
     async def _write(self, slot: int, fact: Fact | None, others: list[str], revision: str,
                      cancellation_token: CancellationToken) -> Question:
@@ -129,12 +134,16 @@ class QuestionWriterAgent(RoleAgent):
             if slot in feedback:
                 revision = f"Your earlier question {self._written[slot].question!r} was rejected ({feedback[slot]}). Write a new one."
             question = await self._write(slot, self._fact_for(slot), others, revision, cancellation_token)
-            for _ in range(REASKS_PER_SLOT):
-                if question.error or (repeat := repeated_question(question.question, others)) is None:
+            reasks = 0
+            while not question.error and (repeat := repeated_question(question.question, others)) is not None:
+                if reasks == REASKS_PER_SLOT:
+                    # Still a repeat: no answer or verdict is spent on it; the critic rejects
+                    # it (or sends it back) with this reason.
+                    question = question.model_copy(update={"error": f"repeats {repeat!r} after a re-ask"})
                     break
-                fact = self._unused_fact(slot, taken)
-                if fact is None and ctx.question_types[slot] != "summary":
-                    break  # every fact is taken: the critic rejects the repeat as a duplicate
+                reasks += 1
+                summary = ctx.question_types[slot] == "summary"
+                fact = None if summary else self._other_fact(slot, taken, question.fact)
                 revision = (f"Your question {question.question!r} repeats {repeat!r}, which this passage already has. "
                             "Ask about something else.")
                 question = await self._write(slot, fact, others, revision, cancellation_token)

@@ -86,7 +86,8 @@ def test_repair_loop_recovers_from_an_invalid_reply():
 def test_writer_plans_types_and_cleans_debris():
     client = ScriptedClient()
     context = make_context(questions=4)
-    facts = ReaderOutput(facts=[{"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."}])
+    facts = ReaderOutput(facts=[{"fact": f, "source_sentence": f} for f in
+                                ("The unit weighs 12.5 kg.", "It stores 1,024 Wh.", "It charges in 2 hours.")])
     output = run(QuestionWriterAgent(client, context).run(task=[message(facts)])).messages[-1].content
     assert [q.type for q in output.questions] == ["short_fact", "long_answer", "yes_no", "summary"]
     assert output.questions[3].fact is None  # summaries work from the whole passage
@@ -299,10 +300,12 @@ def test_a_repeated_question_is_reasked_on_another_fact_before_any_answer():
     assert "repeats 'What is the Aurora X2?'" in reask
 
 
-def test_a_slot_that_repeats_again_goes_to_the_critic_once():
+def test_a_slot_that_repeats_again_is_not_answered():
     facts = ReaderOutput(facts=[{"fact": "The unit weighs 12.5 kg.", "source_sentence": "The unit weighs 12.5 kg."},
                                 {"fact": "It stores 1,024 Wh.", "source_sentence": "The Aurora X2 stores 1,024 Wh."}])
     client = ScriptedClient({"QuestionReply": {"question": "What is the Aurora X2?"}})
     output = run(QuestionWriterAgent(client, make_context(questions=2)).run(task=[message(facts)])).messages[-1].content
     assert len(client.calls_for("QuestionReply")) == 3  # one re-ask, not a loop
     assert [q.question for q in output.questions] == ["What is the Aurora X2?"] * 2
+    # No answer or verdict is spent on the repeat: it carries the reason.
+    assert output.questions[0].error is None and "repeats 'What is the Aurora X2?'" in output.questions[1].error
