@@ -512,7 +512,32 @@ def gives_asked_kind(question: str, answer: str) -> bool:
     return bool(wanted & {_kind(v) for v in values_in(answer)})
 
 
+# A question for the maker, author or owner of something wants a name; an answer that only
+# names what the question already names ("Who makes the Aurora X2?" → "The Aurora X2 is a
+# power station") does not give one.
+_ASKS_MAKER = re.compile(
+    r"^\W*(?:who (?:makes|made|manufactures|manufactured|produces|produced|wrote|writes|developed|develops|designed|"
+    r"built|builds|created|founded|publishes|published|sells|owns|is (?:the|its) (?:manufacturer|maker|author|"
+    r"developer|publisher|vendor|owner|producer))|who'?s (?:the|its) (?:manufacturer|maker|author|developer)|"
+    r"which (?:company|companies|brand|manufacturer|vendor|firm|organi[sz]ation)|what (?:company|brand|manufacturer|"
+    r"vendor|firm|organi[sz]ation))\b|\bwho is the .{0,40}(?:manufacturer|maker|author|developer|publisher|vendor)\b",
+    re.I)
+_NAME = re.compile(r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*")
+
+
+def _names_someone_new(question: str, answer: str) -> bool:
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    for name in _NAME.findall(answer):
+        words = [w.lower() for w in re.findall(r"\w+", name)]
+        if words and not set(words) <= asked and words[0] not in {"the", "a", "an", "it", "its", "yes", "no", "this"}:
+            return True
+    return False
+
+
 def check_answer_type(question: str, answer: str) -> CheckResult:
+    if _ASKS_MAKER.search(question) and not _names_someone_new(question, answer):
+        return fail("answer_type", "the question asks who makes or wrote it; the answer names no one the question "
+                                   "does not already name")
     kinds = asked_kinds(question) & _ENFORCED
     low = question.lower()
     if re.search(r"\bhow (?:fast|quick|slow)\b", low) and not re.search(r"\bcharg|\bgo\b|\bride|\btravel|\bdrive", low):

@@ -161,3 +161,14 @@ def test_the_embedding_model_runs_offline_and_tells_meaning():
     far = similarity("Let the robot cool down for half an hour.", "Remove hair from the main brush.")
     assert near > far + 0.3
     assert EMBEDDER.encode(["같은 문장", "같은 문장"]).shape == (2, 512)
+
+
+def test_a_question_for_the_maker_needs_a_name_in_the_answer():
+    from agentsynth.checks.roles import check_answer_type
+
+    # The quickstart's embedded model: asked for the manufacturer, it describes the product.
+    assert not check_answer_type("Who is the Aurora X2 power station manufacturer?",
+                                 "The Aurora X2 is a portable power station for camping, remote work and home backup.").passed
+    assert check_answer_type("Which company makes the X200?", "Roboclean Inc. makes it.").passed
+    assert check_answer_type("Who wrote the LexiFuse paper?", "Maria Chen and two colleagues.").passed
+    assert check_answer_type("Who can work remotely?", "Employees who have finished their probation.").passed
