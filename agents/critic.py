@@ -37,8 +37,8 @@ from ..checks.qa import (
     support_ratio,
 )
 from ..checks.roles import answer_polarity, gives_asked_kind, is_yes_no_question, rests_on_asked_fact
-from ..tools.semantic import best_similarity, masked
 from ..errors import StructuredOutputError
+from ..tools.semantic import best_similarity, masked
 from ..tools.text import normalize, plain
 from .base import RoleAgent, render_prompt
 from .context import QAContext, TrustPolicy

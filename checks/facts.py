@@ -86,8 +86,9 @@ def _canon(raw: str) -> str:
     return raw
 
 
-def values_in(text: str) -> list[Value]:
-    """The values a text states, in order."""
+@lru_cache(maxsize=8192)
+def values_in(text: str) -> tuple[Value, ...]:
+    """The values a text states, in order (cached: every check of a pair asks again)."""
     out: list[Value] = []
     for match in _VALUE.finditer(text):
         digits, unit, word, word_unit = match.groups()
@@ -100,7 +101,7 @@ def values_in(text: str) -> list[Value]:
             out.append(Value(number, unit_key(unit or ""), match.group(0)))
         else:
             out.append(Value(str(_NUMBER_WORDS[word.lower()]), unit_key(word_unit or ""), match.group(0)))
-    return out
+    return tuple(out)
 
 
 def _cells(line: str) -> list[str]:

@@ -49,19 +49,25 @@ def fact_scores(query: str, source: str, facts: tuple[Fact, ...] | None = None, 
     """How well each fact of `source` matches `query`: the share of the query's words the
     fact has (rarer words weigh more; the document's subject, which every statement is
     about, not at all), plus half its embedding similarity."""
-    all_facts = facts_of(source)
-    facts = all_facts if facts is None else facts
+    scores = _all_fact_scores(query, source, subject)
+    if facts is None:
+        return list(scores)
+    index = {id(f): i for i, f in enumerate(facts_of(source))}
+    return [scores[index[id(f)]] for f in facts]
+
+
+@lru_cache(maxsize=1024)  # several checks weigh the same clause against the same passage
+def _all_fact_scores(query: str, source: str, subject: str) -> tuple[float, ...]:
+    facts = facts_of(source)
     sets, idf = _fact_stems(source)
-    index = {id(f): i for i, f in enumerate(all_facts)}
     wanted = {w for w in about_stems(masked(query)) if w in idf} - about_stems(subject)
     total = sum(idf[w] for w in wanted)
     semantic = EMBEDDER.similarities(masked(query), [masked(f.text) for f in facts])
     scores = []
-    for fact, sim in zip(facts, semantic):
-        have = sets[index[id(fact)]]
+    for have, sim in zip(sets, semantic):
         lexical = sum(idf[w] for w in wanted & have) / total if total else 0.0
         scores.append(lexical + SEMANTIC_WEIGHT * float(sim))
-    return scores
+    return tuple(scores)
 
 
 def _same(value: Value, other: Value) -> bool:

@@ -116,6 +116,10 @@ class Scenario(ABC):
     # Attributes holding run-wide state that items update as they run (a duplicate registry).
     # With --workers, it stays in the main process and workers reach it through a proxy.
     shared_state: ClassVar[tuple[str, ...]] = ()
+    # Whether its checks compare sentence embeddings (tools/semantic.py): the runner then loads
+    # the model once before items start and before worker processes fork, so they share it and
+    # no item waits a second for it.
+    uses_embeddings: ClassVar[bool] = False
 
     def restore(self, accepted: list[dict]) -> None:
         """On resume, re-seed run-wide state (e.g. the duplicate registry) from kept records."""

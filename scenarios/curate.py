@@ -80,6 +80,7 @@ def read_pairs(path: Path) -> tuple[list[tuple[str, InputPair]], list[SkippedInp
 
 
 class Curate(Scenario):
+    uses_embeddings = True  # the QA critic's checks and duplicate registry
     name = "curate"
     shared_state = ("registry",)  # what items accepted so far, in any worker process
 

@@ -82,6 +82,10 @@ class DatasetGate:
                     self._references[seed.seed_id] = seed.response
         self._answered = [(hid, (self._questions[hid], answer)) for hid, answer in self._references.items()]
 
+    @property
+    def uses_embeddings(self) -> bool:
+        return bool(self._references)
+
     def _sibling(self, holdout_id: str, turn: str, reply: str | None) -> bool:
         """A question worded like a holdout one that asks about something else: both answers
         are known and conflict ("error E1" beside "error E3", 1 year beside 2 years). A copy

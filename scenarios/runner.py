@@ -34,6 +34,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .. import __version__
 from ..backends.metering import MeteredClient, UsageLedger
 from ..errors import AgentsynthError
+from ..tools.semantic import EMBEDDER
 from ..tools.writers import JsonlAppender, read_records, rewrite_records, write_json
 from .base import DATA, FAILED, MANIFEST, PROGRESS, REJECTED, TRAIN, ItemResult, Plan, PlanContext, Scenario, WorkItem
 from .gate import DatasetGate
@@ -267,6 +268,8 @@ async def run_scenario(
                 return
             await record(item, await execute_item(scenario, item, role_models, settings.budget))
 
+    if todo and (scenario.uses_embeddings or gate.uses_embeddings):
+        EMBEDDER.load()
     status = "complete"
     items_started, items_started_at = time.monotonic(), time.time()
     workers = None

