@@ -576,7 +576,11 @@ def run_checks(
     subject: str = "",
     only: list[str] | None = None,
 ) -> list[CheckResult]:
-    """The QA set on one pair (`only`: the names a team spec chose)."""
+    """The QA set on one pair (`only`: the names a team spec chose). A pair with no answer
+    because of an error (an unusable question, a failed answerer) is judged by `not_refusal`
+    alone, which names the error: "empty", "covers 0%" and the like would only repeat it."""
+    if answer_error and not answer.strip() and (only is None or "not_refusal" in only):
+        only = ["not_refusal"]
     return QA_CHECKS.run(Candidate(
         question=question, answer=answer, source=source, language=language, registry=registry,
         answerable=answerable, finish_reason=finish_reason, answer_error=answer_error, evidence=evidence,

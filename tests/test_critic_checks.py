@@ -276,3 +276,12 @@ def test_the_registry_sees_a_question_and_answer_restated_in_other_words():
     assert registry.claim("How long is the robot warranty?", "The robot is covered for 2 years.") is None
     # Without answers only the words count.
     assert registry.claim("What is the warranty period of the battery?") is None
+
+
+def test_a_pair_without_an_answer_because_of_an_error_names_the_error_alone():
+    kw = dict(question="What is the Aurora X2?", answer="", source=PASSAGE, language="en", registry=QuestionRegistry(),
+              answerable=False, answer_error="no usable question (repeats 'What is the Aurora X2?' after a re-ask)")
+    failed = [c for c in run_checks(**kw) if not c.passed]
+    assert [c.name for c in failed] == ["not_refusal"] and "repeats" in failed[0].detail
+    # A team spec without not_refusal still has its own checks catch the empty answer.
+    assert "not_empty" in [c.name for c in run_checks(**kw, only=["not_empty"]) if not c.passed]
