@@ -13,6 +13,7 @@ from autogen_core import CancellationToken
 from autogen_core.models import LLMMessage, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, create_model
 
+from ..checks.qa import UNUSABLE_QUESTION
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
 from ..tools.text import sentences, stems
@@ -115,7 +116,7 @@ class AnswererAgent(RoleAgent):
     async def _answer(self, question: Question, cancellation_token: CancellationToken) -> Answer:
         if question.error:
             return Answer(slot=question.slot, evidence=None, answerable=False, answer="",
-                          error=f"no usable question ({question.error})")
+                          error=f"{UNUSABLE_QUESTION} ({question.error})")
         history: list[LLMMessage] = []
         consulted: list[str] = []
         if self._tool is not None:

@@ -66,7 +66,20 @@ _REFUSAL_ANYWHERE = re.compile(
 _SHORT_ANSWER_WORDS = 30
 
 
+UNUSABLE_QUESTION = "no usable question"  # how the answerer marks a question it was not asked (agents/answerer.py)
+
+
+def check_question_usable(error: str | None) -> CheckResult:
+    """The writer gave a question worth answering: not an invalid reply, not a repeat of
+    another question of the chunk (the answerer was not asked)."""
+    if error and error.startswith(UNUSABLE_QUESTION):
+        return fail("question_usable", error.removeprefix(UNUSABLE_QUESTION).strip(" ()"))
+    return ok("question_usable")
+
+
 def check_not_refusal(answer: str, answerable: bool = True, error: str | None = None) -> CheckResult:
+    if error and error.startswith(UNUSABLE_QUESTION):
+        return ok("not_refusal")  # question_usable says why there is no answer
     if error:
         return fail("not_refusal", f"answerer gave no usable reply ({error})")
     if not answerable:
@@ -512,6 +525,9 @@ def _grounded(decide):
 
 QA_CHECKS = CheckSet("qa", (
     Check("not_empty", "the answer has no letters or digits", lambda c: check_not_empty(c.answer)),
+    Check("question_usable", "the question writer gave no usable question (an invalid reply, or one that repeats "
+          "another question of the chunk after a re-ask), so it was not answered",
+          lambda c: check_question_usable(c.answer_error)),
     Check("not_refusal", 'the answer is a refusal or "the text does not say", or the answerer found no answer',
           lambda c: check_not_refusal(c.answer, c.answerable, c.answer_error)),
     Check("not_truncated", "the reply hit the token limit, ends mid-sentence, or has unbalanced brackets",
@@ -577,10 +593,12 @@ def run_checks(
     only: list[str] | None = None,
 ) -> list[CheckResult]:
     """The QA set on one pair (`only`: the names a team spec chose). A pair with no answer
-    because of an error (an unusable question, a failed answerer) is judged by `not_refusal`
-    alone, which names the error: "empty", "covers 0%" and the like would only repeat it."""
-    if answer_error and not answer.strip() and (only is None or "not_refusal" in only):
-        only = ["not_refusal"]
+    because of an error (an unusable question, a failed answerer) is judged by the check that
+    names the error: "empty", "covers 0%" and the like would only repeat it."""
+    if answer_error and not answer.strip():
+        named = ["question_usable", "not_refusal"]
+        if only is None or set(named) & set(only):
+            only = [n for n in named if only is None or n in only]
     return QA_CHECKS.run(Candidate(
         question=question, answer=answer, source=source, language=language, registry=registry,
         answerable=answerable, finish_reason=finish_reason, answer_error=answer_error, evidence=evidence,

@@ -247,7 +247,7 @@ def test_a_runaway_question_costs_its_slot_not_the_chunk():
     assert len(pairs) == 2 and context.failure is None
     broken = pairs[0]
     assert broken.decision == "reject" and broken.question.startswith("What is 1.1")
-    assert any("no usable question" in r for r in broken.reasons)
+    assert any(r.startswith("question_usable:") and "Invalid JSON" in r for r in broken.reasons)
 
 
 def test_a_role_that_cannot_degrade_fails_the_item_with_its_raw_reply():
