@@ -36,10 +36,10 @@ from ..checks.qa import (
     run_checks,
     support_ratio,
 )
-from ..checks.roles import answer_polarity, gives_asked_kind, is_yes_no_question, rests_on_asked_fact
+from ..checks.roles import gives_asked_kind, is_yes_no_question, rests_on_asked_fact
 from ..errors import StructuredOutputError
 from ..tools.semantic import best_similarity, masked
-from ..tools.text import normalize, plain
+from ..tools.text import answer_polarity, normalize, plain
 from .base import RoleAgent, render_prompt
 from .context import QAContext, TrustPolicy
 from .qa_messages import (

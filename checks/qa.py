@@ -14,11 +14,22 @@ from functools import lru_cache
 
 from ..tools.dedup import DUPLICATE_SIMILARITY, QuestionRegistry
 from ..tools.language import UNKNOWN, detect_language
-from ..tools.text import STOPWORDS, content_tokens, has_cjk, normalize, plain, sentences, stem, stems, words
+from ..tools.semantic import SAME_ANSWER, SAME_QUESTION, best_similarity, masked
+from ..tools.text import (
+    STOPWORDS,
+    answer_polarity,
+    content_tokens,
+    has_cjk,
+    normalize,
+    plain,
+    sentences,
+    stem,
+    stems,
+    words,
+)
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 from .facts import Value, acronyms, capitalised_runs, facts_of, values_in
 from .roles import (
-    answer_polarity,
     check_answer_type,
     check_no_contradiction,
     check_values_in_role,
@@ -26,7 +37,6 @@ from .roles import (
     is_yes_no_question,
     rests_on_asked_fact,
 )
-from ..tools.semantic import SAME_ANSWER, SAME_QUESTION, best_similarity, masked
 
 SUPPORT_THRESHOLD = 0.75  # share of each answer sentence's distinct content words found in the source
 RELEVANCE_THRESHOLD = 0.15  # below this the answer is about something else entirely

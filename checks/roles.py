@@ -24,7 +24,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..tools.semantic import EMBEDDER, masked
-from ..tools.text import normalize, sentences, stems
+from ..tools.text import answer_polarity, normalize, sentences, stems
 from .base import CheckResult, fail, ok
 from .facts import NEGATION, Fact, Value, about_stems, facts_of, values_in
 
@@ -368,8 +368,6 @@ def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = 
 
 # --- polarity --------------------------------------------------------------------------------
 
-_YES = re.compile(r"^\s*(yes|yeah|correct|indeed|네|예|はい|そうです)\b", re.I)
-_NO = re.compile(r"^\s*(no|not|nope|아니요|아니오|아뇨|いいえ)\b", re.I)
 _AUX_START = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|may|must)\b",
                         re.I)
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b|무엇|어디|언제|누구|어떻게|얼마|몇|왜|어느|"
@@ -399,14 +397,6 @@ def is_yes_no_question(question: str) -> bool:
     if _WH.search(question) and not _AUX_START.match(question):
         return False
     return bool(_AUX_START.match(question) or _KO_JA_YES_NO.search(question.strip()))
-
-
-def answer_polarity(answer: str) -> bool | None:
-    if _YES.match(answer):
-        return True
-    if _NO.match(answer):
-        return False
-    return None
 
 
 def _judged_fact(question: str, source: str, subject: str = "") -> Fact | None:

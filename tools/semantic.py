@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .text import answer_polarity
+
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?!\w)")  # a number, not the digits of a code ("E1", "X200")
 _CACHE_SIZE = 20_000
 
@@ -103,16 +105,10 @@ UNRELATED_ANSWER = 0.15  # below it two answers share no meaning (an error code'
 
 
 _VALUE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,]\d+)*(?![A-Za-z0-9])")  # "午後1時" has a 1; "E3" none
-_YES = re.compile(r"^\W*(yes|yeah|correct|true|はい|네|예)\b", re.IGNORECASE)
-_NO = re.compile(r"^\W*(no|not|false|いいえ|아니요|아니오)\b", re.IGNORECASE)
 
 
 def _values(text: str) -> set[str]:
     return {n.replace(",", "") for n in _VALUE.findall(text)}
-
-
-def _polarity(answer: str) -> bool | None:
-    return True if _YES.search(answer) else False if _NO.search(answer) else None
 
 
 def answers_conflict(answer: str, other: str) -> bool:
@@ -121,7 +117,7 @@ def answers_conflict(answer: str, other: str) -> bool:
     values, other_values = _values(answer), _values(other)
     if values and other_values and not values & other_values:
         return True
-    polarity, other_polarity = _polarity(answer), _polarity(other)
+    polarity, other_polarity = answer_polarity(answer), answer_polarity(other)
     if polarity is not None and other_polarity is not None and polarity != other_polarity:
         return True
     return similarity(answer, other) < UNRELATED_ANSWER

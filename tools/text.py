@@ -200,3 +200,16 @@ def plain(text: str) -> str:
     """Text with markdown emphasis/heading markers removed, for substring checks."""
     lines = (_MARKDOWN_NOISE.sub("", line).strip() for line in text.splitlines())
     return normalize(" ".join(line for line in lines if line))
+
+
+_YES = re.compile(r"^\s*(yes|yeah|correct|indeed|네|예|はい|そうです)\b", re.I)
+_NO = re.compile(r"^\s*(no|not|nope|아니요|아니오|아뇨|いいえ)\b", re.I)
+
+
+def answer_polarity(answer: str) -> bool | None:
+    """True for an answer that opens with a yes, False for a no, else None."""
+    if _YES.match(answer):
+        return True
+    if _NO.match(answer):
+        return False
+    return None
