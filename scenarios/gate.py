@@ -67,7 +67,6 @@ class DatasetGate:
         self.holdout: list[tuple[str, str]] = []  # (holdout id, question)
         self.holdout_index = NearDuplicateIndex()
         self.removed = {"duplicate": 0, "holdout_leak": 0}
-        self._questions: dict[str, str] = {}
         self._references: dict[str, str] = {}  # holdout id → reference answer, where the file gives one
         if holdout is not None:
             _, seeds, bad = read_seeds(holdout)
@@ -77,9 +76,9 @@ class DatasetGate:
             for seed in seeds:
                 self.holdout.append((seed.seed_id, seed.instruction))
                 self.holdout_index.add(seed.seed_id, seed.instruction)
-                self._questions[seed.seed_id] = seed.instruction
                 if isinstance(seed.response, str) and _ALNUM.search(seed.response):  # not a "-" placeholder
                     self._references[seed.seed_id] = seed.response
+        self._questions = dict(self.holdout)
         self._answered = [(hid, (self._questions[hid], answer)) for hid, answer in self._references.items()]
 
     @property
