@@ -9,6 +9,7 @@ kills the team; here an invalid reply is sent back with the validation error (up
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -35,6 +36,10 @@ from ..errors import AgentsynthError, StructuredOutputError
 
 T = TypeVar("T", bound=BaseModel)
 
+# How a runaway reply is asked for again: sampled, with its own seed, where the first was
+# (by default, on in-process models) greedy.
+RESHAPE_SAMPLING = {"temperature": 0.7, "seed": 7}
+
 @cache
 def load_prompt(name: str) -> Template:
     """`agents/prompts/<name>.md` as a `string.Template` ($field placeholders)."""
@@ -47,17 +52,47 @@ def render_prompt(name: str, **fields: Any) -> str:
 
 
 @cache
-def load_examples(role: str) -> tuple[tuple[str, str], ...]:
-    """Few-shot turns from `agents/prompts/<role>.examples.json` ([{user, assistant}]), if any.
+def load_examples(role: str, language: str | None = None) -> tuple[tuple[str, str], ...]:
+    """Few-shot turns from `agents/prompts/<role>.examples.<language>.json` when there is one,
+    else `<role>.examples.json` ([{user, assistant}]), if any.
 
     Small models follow a format and a task far better from two or three worked
-    examples than from instructions alone.
+    examples than from instructions alone, and write in the language their examples are in.
     """
-    path = resources.files(__package__).joinpath("prompts", f"{role}.examples.json")
+    folder = resources.files(__package__).joinpath("prompts")
+    path = folder.joinpath(f"{role}.examples.{language}.json")
+    if not language or not path.is_file():
+        path = folder.joinpath(f"{role}.examples.json")
     if not path.is_file():
         return ()
     examples = json.loads(path.read_text(encoding="utf-8"))
     return tuple((e["user"], json.dumps(e["assistant"], ensure_ascii=False)) for e in examples)
+
+
+# Words a reply could only have copied from a few-shot example: names with a letter and a digit
+# ("XR-5", "P3", "4K"), with an inner capital ("FlowMax"), or capitalised where no sentence starts.
+_NAME_LIKE = re.compile(r"(?<![\w-])(?:[\w-]*(?:\d[\w-]*[A-Za-z]|[A-Za-z][\w-]*\d)[\w-]*|[A-Za-z]+[a-z][A-Z][\w-]*"
+                        r"|(?<=[^.!?\s] )[A-Z][a-z]+)(?![\w-])")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for item in value for s in _strings(item)] if isinstance(value, list) else []
+
+
+@cache
+def _example_names(role: str, language: str | None) -> frozenset[str]:
+    texts = [t for _, reply in load_examples(role, language) for t in _strings(json.loads(reply))]
+    return frozenset(m.group() for text in texts for m in _NAME_LIKE.finditer(text))
+
+
+def copied_from_examples(reply: str, prompt: str, role: str, language: str | None = None) -> list[str]:
+    """The example-only names a reply repeats that the request itself never mentions."""
+    names = _example_names(role, language)
+    return sorted({m.group() for m in _NAME_LIKE.finditer(reply) if m.group() in names and m.group() not in prompt})
 
 
 def _short_errors(error: ValidationError) -> str:
@@ -124,6 +159,10 @@ class RoleAgent(BaseChatAgent):
         """Placeholders of this role's system prompt file."""
         return {}
 
+    def examples_language(self) -> str | None:
+        """The language this role's replies are written in, to pick its few-shot examples."""
+        return None
+
     def observe(self, content: BaseModel) -> None:
         """Take what this role needs from a structured message another agent sent."""
 
@@ -154,7 +193,8 @@ class RoleAgent(BaseChatAgent):
         """Ask for a reply matching `reply_model`; repair invalid replies; raise
         `StructuredOutputError` (with the raw reply) when repairs run out."""
         shots: list[LLMMessage] = []
-        for user, assistant in load_examples(self.role) if examples else ():
+        language = self.examples_language() if examples else None
+        for user, assistant in load_examples(self.role, language) if examples else ():
             shots += [UserMessage(content=user, source="example"), AssistantMessage(content=assistant, source="example")]
         messages: list[LLMMessage] = [
             SystemMessage(content=self.system_prompt()),
@@ -163,8 +203,9 @@ class RoleAgent(BaseChatAgent):
             UserMessage(content=prompt, source="user"),
         ]
         extra = {"max_tokens": max_tokens or self.max_tokens}
-        raw, error = "", ""
-        for _ in range(self.max_repairs + 1):
+        request = list(messages)
+        raw, error, reshaped, repairs = "", "", False, 0
+        while True:
             result = await self.complete(
                 messages, cancellation_token, json_output=reply_model, extra_create_args=extra
             )
@@ -172,18 +213,56 @@ class RoleAgent(BaseChatAgent):
                 [c.model_dump() for c in result.content]
             )
             try:
-                return parse_reply(raw, reply_model), result
+                reply = parse_reply(raw, reply_model)
+                copied = copied_from_examples(raw, prompt + "".join(str(m.content) for m in history), self.role,
+                                              language) if examples else []
+                if not copied:
+                    return reply, result
+                error = (f"it copies {', '.join(repr(c) for c in copied)} from an example; those are not in this "
+                         "request: write about what this request gives you")
             except ValidationError as exc:
                 error = _short_errors(exc)
-                if result.finish_reason == "length":
-                    # A reply cut off at max_tokens is a runaway generation, not a format
-                    # slip: asking again only buys the same loop.
-                    raise StructuredOutputError(self.role, raw, "reply cut off at the token limit") from None
-                messages += [
-                    AssistantMessage(content=raw, source=self.name),
-                    UserMessage(
-                        content=render_prompt("repair", error=error, schema=json.dumps(reply_model.model_json_schema())),
-                        source="user",
-                    ),
-                ]
-        raise StructuredOutputError(self.role, raw, error)
+            if result.finish_reason == "length":
+                # A reply cut off at max_tokens (or stopped in a loop) is a runaway generation, not
+                # a format slip: a repair request only buys the same loop. Ask once more, from the
+                # top, with other sampling and a nudge to be brief.
+                if reshaped:
+                    raise StructuredOutputError(self.role, raw, "reply cut off at the token limit")
+                reshaped = True
+                messages, extra = self._reshaped(request, extra)
+                continue
+            if repairs == self.max_repairs:
+                raise StructuredOutputError(self.role, raw, error)
+            repairs += 1
+            messages += [
+                AssistantMessage(content=raw, source=self.name),
+                UserMessage(
+                    content=render_prompt("repair", error=error, schema=json.dumps(reply_model.model_json_schema())),
+                    source="user",
+                ),
+            ]
+
+    async def complete_text(self, messages: list[LLMMessage], cancellation_token: CancellationToken, *,
+                            max_tokens: int | None = None) -> CreateResult:
+        """A free-text reply, asked once more (other sampling, a nudge to be brief) when the first
+        one runs away; the second result stands either way."""
+        extra: dict[str, Any] = {"max_tokens": max_tokens or self.max_tokens}
+        result = await self.complete(messages, cancellation_token, extra_create_args=extra)
+        if result.finish_reason != "length":
+            return result
+        messages, extra = self._reshaped(messages, extra)
+        return await self.complete(messages, cancellation_token, extra_create_args=extra)
+
+    def _reshaped(self, request: list[LLMMessage], extra: dict[str, Any]) -> tuple[list[LLMMessage], dict[str, Any]]:
+        """The first request again (no repair turns), its last message nudged to be brief, sampled
+        differently: a greedy decoder would write the same loop again."""
+        note = getattr(self.model_client, "note_reshape", None)
+        if note is not None:
+            note()
+        *head, asked = request
+        if isinstance(asked, UserMessage) and isinstance(asked.content, str):
+            nudged: list[LLMMessage] = [UserMessage(content=asked.content + render_prompt("reshape"),
+                                                    source=asked.source)]
+        else:
+            nudged = [asked, UserMessage(content=render_prompt("reshape").strip(), source="user")]
+        return [*head, *nudged], {**extra, **RESHAPE_SAMPLING}

@@ -33,6 +33,7 @@ SENTINEL = "\u0000MAGPIE-USER-TURN\u0000"
 USER_TEMPERATURE = 1.0  # the paper samples the query at temperature 1 and top-p 1
 USER_MAX_TOKENS = 160
 ANSWER_MAX_TOKENS = 600
+RESHAPE_SEED_STEP = 7919  # a re-written user turn's seed is this far from the first one's
 
 
 def find_local_model(client: ChatCompletionClient) -> LocalLlamaClient | None:
@@ -72,7 +73,7 @@ class MagpieUserAgent(RoleAgent):
     output_model = InstructionsOutput
 
     def __init__(self, model_client: ChatCompletionClient, context: InstructionContext, *, system: str | None,
-                 seed: int, on_usage: Callable[[RequestUsage], None], **kwargs) -> None:
+                 seed: int, on_usage: Callable[[tuple[RequestUsage, str | None]], None], **kwargs) -> None:
         kwargs.setdefault("name", "magpie_user")
         kwargs.setdefault("description", "Writes the user's turns.")
         super().__init__(model_client, context, **kwargs)
@@ -96,10 +97,17 @@ class MagpieUserAgent(RoleAgent):
 
     async def act(self, cancellation_token: CancellationToken) -> InstructionsOutput:
         prefix, stop = pre_query_template(self.model, self.conversation())
-        text, finish, usage = await self.model.complete_raw(
-            prefix, max_tokens=USER_MAX_TOKENS, stop=stop, temperature=USER_TEMPERATURE,
-            seed=self.seed + len(self._turns))
-        self.on_usage(usage)
+        for attempt in range(2):  # a turn that runs away is written once more, from another seed
+            if attempt:
+                note = getattr(self.model_client, "note_reshape", None)
+                if note is not None:
+                    note()
+            text, finish, usage = await self.model.complete_raw(
+                prefix, max_tokens=USER_MAX_TOKENS, stop=stop, temperature=USER_TEMPERATURE,
+                seed=self.seed + len(self._turns) + RESHAPE_SEED_STEP * attempt)
+            self.on_usage((usage, finish))
+            if finish != "length":
+                break
         text = text.strip()
         error = None if text and finish != "length" else ("empty user turn" if not text else "user turn ran past "
                                                                                             f"{USER_MAX_TOKENS} tokens")
@@ -136,8 +144,7 @@ class MagpieAssistantAgent(RoleAgent):
                 messages += [UserMessage(content=turn.text, source="user"),
                              AssistantMessage(content=previous.text, source="assistant")]
             messages.append(UserMessage(content=latest.text, source="user"))
-            result = await self.complete(messages, cancellation_token,
-                                         extra_create_args={"max_tokens": ANSWER_MAX_TOKENS})
+            result = await self.complete_text(messages, cancellation_token, max_tokens=ANSWER_MAX_TOKENS)
             text = result.content if isinstance(result.content, str) else ""
             answer = InstructionAnswer(slot=latest.slot, text=text.strip(), finish_reason=result.finish_reason,
                                        round=latest.slot)

@@ -45,8 +45,13 @@ from ..errors import AgentsynthError
 from .client_base import WholeReplyStream
 from .llama_loading import open_llama
 from .llama_probe import ensure_model_runs
+from .loop_guard import NGRAM, REPEATS, RepetitionDetector, keep_before_loop
 
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+# llama.cpp's repetition controls on every in-process call (over the last 64 tokens). Chosen by
+# `benchmarks/runaway.py` on inputs the prompts were not written for; see docs/runaway.md.
+REPETITION_PENALTIES = {"repeat_penalty": 1.0, "frequency_penalty": 0.0, "presence_penalty": 0.0}
 
 
 def embedded_model_path() -> Path:
@@ -68,6 +73,7 @@ class _LoadedModel:
         self.llama = open_llama(path, n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{path.stem}")
         self._grammars: dict[str, Any] = {}
+        self._formatter: Any = None
 
     def grammar_for(self, schema: dict[str, Any]) -> Any:
         """A compiled-and-checked grammar for a JSON schema (cached; call on the worker thread)."""
@@ -90,10 +96,83 @@ class _LoadedModel:
             self._grammars[key] = grammar
         return self._grammars[key]
 
-    def chat(self, messages: list[dict[str, str]], schema: dict[str, Any] | None, **kwargs: Any) -> dict:
+    def chat(self, messages: list[dict[str, str]], schema: dict[str, Any] | None,
+             reply_model: type[BaseModel] | None, **kwargs: Any) -> "_Reply":
+        """One chat completion (call on the worker thread). With the GGUF's own chat template the
+        prompt is rendered here, exactly as llama-cpp-python's handler would, so that generation
+        can carry the loop guard (its chat API takes no stopping criterion)."""
         if schema is not None:
             kwargs["grammar"] = self.grammar_for(schema)
-        return self.llama.create_chat_completion(messages=messages, **kwargs)
+        formatter = self.formatter()
+        if formatter is None:  # no template in the GGUF: llama-cpp-python's fallback format, unguarded
+            response = self.llama.create_chat_completion(messages=messages, **kwargs)
+            choice = response["choices"][0]
+            return _Reply(choice["message"].get("content") or "", choice.get("finish_reason"), response["usage"])
+        from llama_cpp import StoppingCriteriaList
+        from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
+
+        if kwargs.pop("response_format", None) and "grammar" not in kwargs:
+            kwargs["grammar"] = LlamaGrammar.from_string(JSON_GBNF, verbose=False)
+        rendered = formatter(messages=messages)
+        prompt = self.llama.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
+        stop = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
+        guard = RepetitionDetector(len(prompt))
+        criteria = StoppingCriteriaList([*(rendered.stopping_criteria or []), guard])
+        response = self.llama.create_completion(prompt=prompt, stop=stop, stopping_criteria=criteria, **kwargs)
+        return self._guarded(response, guard, prompt, reply_model)
+
+    def complete_raw(self, prompt: str, **kwargs: Any) -> "_Reply":
+        """A loop-guarded plain completion of `prompt` (call on the worker thread)."""
+        from llama_cpp import StoppingCriteriaList
+
+        # As create_completion tokenizes a text prompt (a BOS only where the vocabulary adds one).
+        tokens = self.llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+        guard = RepetitionDetector(len(tokens))
+        response = self.llama.create_completion(prompt=tokens, stopping_criteria=StoppingCriteriaList([guard]),
+                                                **kwargs)
+        return self._guarded(response, guard, tokens, None)
+
+    def _guarded(self, response: dict, guard: RepetitionDetector, prompt: list[int],
+                 reply_model: type[BaseModel] | None) -> "_Reply":
+        """The reply, or what it wrote before a loop the guard stopped, when that is usable."""
+        choice = response["choices"][0]
+        if guard.loop_start is None:
+            return _Reply(choice["text"], choice.get("finish_reason"), response["usage"])
+        before = self.llama.detokenize(guard.tokens[: guard.loop_start], prev_tokens=prompt).decode("utf-8", "ignore")
+        kept = keep_before_loop(before, reply_model)
+        if kept is None:  # a loop with nothing usable before it ran away as surely as a cut-off reply
+            return _Reply(choice["text"], "length", response["usage"])
+        return _Reply(kept, "stop", response["usage"], loop_trimmed=True)
+
+    def formatter(self) -> Any:
+        """The GGUF's own chat template as llama-cpp-python uses it, or None when llama-cpp-python
+        formats this model some other way (no template, or a format it recognised by name)."""
+        if self._formatter is None:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            llama = self.llama
+            template = llama.metadata.get("tokenizer.chat_template")
+            if not template or llama.chat_format != "chat_template.default" or llama.chat_handler is not None:
+                self._formatter = False
+            else:
+                text = lambda token: llama._model.token_get_text(token) if token != -1 else ""  # noqa: E731
+                self._formatter = Jinja2ChatFormatter(
+                    template=template, eos_token=text(llama.token_eos()), bos_token=text(llama.token_bos()),
+                    stop_token_ids=[llama.token_eos()])
+        return self._formatter or None
+
+
+class _Reply:
+    def __init__(self, content: str, finish_reason: str | None, usage: Mapping[str, int], *,
+                 loop_trimmed: bool = False) -> None:
+        self.content, self.finish_reason, self.loop_trimmed = content, finish_reason, loop_trimmed
+        self.usage = RequestUsage(prompt_tokens=usage["prompt_tokens"], completion_tokens=usage["completion_tokens"])
+
+
+class LocalResult(CreateResult):
+    """A result that also says whether the loop guard trimmed the reply (counted in the manifest)."""
+
+    loop_trimmed: bool = False
 
 
 _MODELS: dict[tuple[str, int], _LoadedModel] = {}
@@ -156,7 +235,7 @@ class LocalLlamaClient(WholeReplyStream, ChatCompletionClient):
     ) -> None:
         self._path = Path(model_path) if model_path else embedded_model_path()
         self._model = load_model(self._path, n_ctx, n_threads)
-        self._defaults = {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}
+        self._defaults = {"temperature": temperature, "max_tokens": max_tokens, "seed": seed, **REPETITION_PENALTIES}
         self._total = RequestUsage(prompt_tokens=0, completion_tokens=0)
         self._last = RequestUsage(prompt_tokens=0, completion_tokens=0)
 
@@ -172,6 +251,16 @@ class LocalLlamaClient(WholeReplyStream, ChatCompletionClient):
     def llama(self) -> Any:
         return self._model.llama
 
+    @property
+    def sampling(self) -> dict[str, Any]:
+        """The sampling settings every call starts from (a call's own arguments override them)."""
+        return {k: v for k, v in self._defaults.items() if k != "max_tokens"}
+
+    @property
+    def loop_guard(self) -> dict[str, Any] | None:
+        """How a repeating generation is recognised (None: this GGUF's chat format is unguarded)."""
+        return {"ngram_tokens": NGRAM, "repeats": REPEATS} if self._model.formatter() is not None else None
+
     def chat_template(self) -> tuple[str, str, str] | None:
         """(Jinja chat template, BOS text, EOS text) from the GGUF's metadata, if it has one."""
         llama = self._model.llama
@@ -184,17 +273,14 @@ class LocalLlamaClient(WholeReplyStream, ChatCompletionClient):
     async def complete_raw(self, prompt: str, *, max_tokens: int, stop: list[str], temperature: float,
                            seed: int) -> tuple[str, str | None, RequestUsage]:
         """Plain text completion of `prompt`, outside any chat template (Magpie's pre-query
-        trick needs it); on the model's one worker thread, counted in the usage totals."""
-        call = partial(self._model.llama.create_completion, prompt=prompt, max_tokens=max_tokens, stop=stop,
-                       temperature=temperature, top_p=1.0, seed=seed)
-        response = await asyncio.get_running_loop().run_in_executor(self._model.executor, call)
-        choice = response["choices"][0]
-        usage = RequestUsage(prompt_tokens=response["usage"]["prompt_tokens"],
-                             completion_tokens=response["usage"]["completion_tokens"])
-        self._last = usage
-        self._total = RequestUsage(prompt_tokens=self._total.prompt_tokens + usage.prompt_tokens,
-                                   completion_tokens=self._total.completion_tokens + usage.completion_tokens)
-        return choice["text"], choice.get("finish_reason"), usage
+        trick needs it), loop-guarded; on the model's one worker thread, counted in the usage totals."""
+        call = partial(self._model.complete_raw, prompt, max_tokens=max_tokens, stop=stop, temperature=temperature,
+                       top_p=1.0, seed=seed)
+        reply = await asyncio.get_running_loop().run_in_executor(self._model.executor, call)
+        self._last = reply.usage
+        self._total = RequestUsage(prompt_tokens=self._total.prompt_tokens + reply.usage.prompt_tokens,
+                                   completion_tokens=self._total.completion_tokens + reply.usage.completion_tokens)
+        return reply.content, reply.finish_reason, reply.usage
 
     async def create(
         self,
@@ -209,32 +295,23 @@ class LocalLlamaClient(WholeReplyStream, ChatCompletionClient):
         if tools:
             raise AgentsynthError("embedded model: tool calling is not supported; give this role no tools")
         kwargs: dict[str, Any] = {**self._defaults, **extra_create_args}
-        schema = None
+        schema, reply_model = None, None
         if isinstance(json_output, type) and issubclass(json_output, BaseModel):
-            schema = json_output.model_json_schema()
+            schema, reply_model = json_output.model_json_schema(), json_output
         elif json_output:
             kwargs["response_format"] = {"type": "json_object"}
-        call = partial(self._model.chat, _to_chat_messages(messages), schema, **kwargs)
+        call = partial(self._model.chat, _to_chat_messages(messages), schema, reply_model, **kwargs)
         future = asyncio.get_running_loop().run_in_executor(self._model.executor, call)
         if cancellation_token is not None:
             cancellation_token.link_future(future)
-        response = await future
-        choice = response["choices"][0]
-        usage = RequestUsage(
-            prompt_tokens=response["usage"]["prompt_tokens"],
-            completion_tokens=response["usage"]["completion_tokens"],
-        )
-        self._last = usage
+        reply = await future
+        self._last = reply.usage
         self._total = RequestUsage(
-            prompt_tokens=self._total.prompt_tokens + usage.prompt_tokens,
-            completion_tokens=self._total.completion_tokens + usage.completion_tokens,
+            prompt_tokens=self._total.prompt_tokens + reply.usage.prompt_tokens,
+            completion_tokens=self._total.completion_tokens + reply.usage.completion_tokens,
         )
-        return CreateResult(
-            finish_reason=_finish_reason(choice.get("finish_reason")),
-            content=choice["message"].get("content") or "",
-            usage=usage,
-            cached=False,
-        )
+        return LocalResult(finish_reason=_finish_reason(reply.finish_reason), content=reply.content,
+                           usage=reply.usage, cached=False, loop_trimmed=reply.loop_trimmed)
 
     async def close(self) -> None:
         """The loaded model is shared by the process; nothing to release per client."""

@@ -48,6 +48,9 @@ class RoleUsage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float | None = None  # None: no price known for the model
+    cut_off: int = 0  # live replies that ended at their token limit
+    loops_trimmed: int = 0  # replies an in-process model started repeating, kept up to the loop
+    reshaped: int = 0  # replies asked again because the first was cut off or looping
 
     @property
     def total_tokens(self) -> int:
@@ -58,6 +61,9 @@ class RoleUsage(BaseModel):
         self.cached_calls += other.cached_calls
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
+        self.cut_off += other.cut_off
+        self.loops_trimmed += other.loops_trimmed
+        self.reshaped += other.reshaped
         if other.cost_usd is not None:
             self.cost_usd = (self.cost_usd or 0.0) + other.cost_usd
 
@@ -71,14 +77,18 @@ class UsageLedger:
         # item is left undone for a resume, not recorded as failed.
         self.interrupted: str | None = None
 
-    def add(self, role: str, model: str, usage: RequestUsage, *, cached: bool = False, cost: float | None = None) -> None:
+    def add(self, role: str, model: str, usage: RequestUsage, *, cached: bool = False, cost: float | None = None,
+            cut_off: bool = False, loop_trimmed: bool = False) -> None:
         entry = self.by_role[role]
         entry.model = entry.model or model
         if cached:
             entry.cached_calls += 1
             return
         entry.add(RoleUsage(calls=1, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                            cost_usd=cost))
+                            cost_usd=cost, cut_off=int(cut_off), loops_trimmed=int(loop_trimmed)))
+
+    def note_reshape(self, role: str) -> None:
+        self.by_role[role].reshaped += 1
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Mapping[str, Any]]) -> "UsageLedger":
@@ -189,10 +199,16 @@ class MeteredClient(DelegatingClient):
                 self.ledger.interrupted = str(exc)
             raise
         cost = self.price.cost(result.usage) if self.price is not None and not result.cached else None
-        self.ledger.add(self.role, self.label, result.usage, cached=result.cached, cost=cost)
+        self.ledger.add(self.role, self.label, result.usage, cached=result.cached, cost=cost,
+                        cut_off=result.finish_reason == "length", loop_trimmed=getattr(result, "loop_trimmed", False))
         if self.budget is not None and not result.cached:
             self.budget.charge(result.usage.prompt_tokens + result.usage.completion_tokens, cost)
         return result
+
+
+    def note_reshape(self) -> None:
+        """Count a reply this role asks for again because its first one ran away."""
+        self.ledger.note_reshape(self.role)
 
 
 def models_label(clients: Mapping[str, ChatCompletionClient]) -> str:

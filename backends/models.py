@@ -180,6 +180,7 @@ class Backends:
         self._adapters: dict[str, Any] = {}
         self._endpoints: dict[str, str] = {}
         self._backend_of: dict[str, str] = {}  # spec label → backend key (provider@endpoint) of its limiter
+        self._in_process: dict[str, dict[str, Any]] = {}  # spec label → file, sampling and loop guard in force
 
     def client(self, settings: ModelSettings) -> ChatCompletionClient:
         key = settings.model_dump_json()
@@ -195,6 +196,8 @@ class Backends:
             path = None if spec.provider == "local" else Path(spec.name).expanduser()
             local = LocalLlamaClient(path, temperature=settings.temperature or 0.0, seed=settings.seed or 0)
             identity = {"spec": spec.label, "file": local.model_name, "size": local.model_path.stat().st_size}
+            self._in_process[spec.label] = {"file": local.model_name, "sampling": local.sampling,
+                                            "loop_guard": local.loop_guard}
             client: ChatCompletionClient = local
         else:
             inner, endpoint = _remote_client(settings)
@@ -227,8 +230,9 @@ class Backends:
         self.fatal = self.fatal or error
 
     def report(self) -> dict[str, Any]:
-        """Per backend: endpoint, structured-output mode in use, retries, failures, concurrency."""
-        out: dict[str, Any] = {}
+        """Per backend: endpoint, structured-output mode in use, retries, failures, concurrency;
+        for an in-process model, its file, sampling settings and loop guard."""
+        out: dict[str, Any] = {label: {"in_process": dict(info)} for label, info in self._in_process.items()}
         for label, stats in self._stats.items():
             limiter = self._limiters.get(self._backend_of.get(label, ""))
             out[label] = {

@@ -89,7 +89,8 @@ class Magpie(Scenario):
                                      critic_trust=o.critic_trust)
         label = models_label({"user": clients["user"]})
         team = self.new_team(clients, context, {
-            "system": o.system, "seed": item.payload * 1000, "on_usage": lambda u: usage.add("user", label, u),
+            "system": o.system, "seed": item.payload * 1000,
+            "on_usage": lambda u: usage.add("user", label, u[0], cut_off=u[1] == "length"),
             "turns": o.turns, "follow_up_turns": o.turns - 1})
         verdicts = await run_for_verdicts(team, "Write a conversation.", context)
         judged = verdicts.judged

@@ -108,7 +108,9 @@ def test_answerer_turns_a_runaway_reply_into_a_rejectable_answer():
     questions = WriterOutput(round=0, questions=[{"slot": 0, "type": "short_fact", "question": "How heavy is it?"}])
     answer = run(AnswererAgent(client, context).run(task=[message(questions)])).messages[-1].content.answers[0]
     assert answer.error and "token limit" in answer.error and answer.answer == "loop loop loop"
-    assert not answer.answerable and len(client.calls) == 1  # no pointless repairs of a runaway loop
+    # No repair requests for a runaway loop: one re-ask from the top, nudged and sampled, then the error.
+    assert not answer.answerable and len(client.calls) == 2
+    assert "Keep it short" in str(client.calls[1]["messages"][-1].content)
 
 
 def test_answerer_uses_search_documents_when_the_model_can_call_tools():

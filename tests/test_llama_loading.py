@@ -58,8 +58,8 @@ def test_a_cpu_with_amx_loads_the_embedded_model_without_extra_buffer_types(cpu,
     model = _LoadedModel(embedded_model_path(), n_ctx=512, n_threads=1)
     assert loads == [False]
     assert model.llama.model_params.use_extra_bufts is False
-    reply = model.chat([{"role": "user", "content": "Say hi."}], None, max_tokens=4, temperature=0.0)
-    assert reply["usage"]["completion_tokens"] >= 1
+    reply = model.chat([{"role": "user", "content": "Say hi."}], None, None, max_tokens=4, temperature=0.0)
+    assert reply.usage.completion_tokens >= 1
 
 
 def test_the_token_counter_loads_through_the_same_loader(cpu, loads):

@@ -1,0 +1,98 @@
+"""Stop an in-process model that has started repeating itself, and keep what it wrote before.
+
+A small model that falls into a loop ("…assist you further.com/ninja-ninja-ninja…", or one
+clause chained with commas) runs on until its token limit, and the whole reply is lost. Here a
+llama.cpp stopping criterion watches the completion's tokens: once the same run of
+`NGRAM` tokens has appeared `REPEATS` times, generation stops. The text before the loop's first
+repetition is cut back to its last finished sentence and, for a JSON reply, closed into a JSON
+document; it is kept when it still matches the reply's schema. Otherwise the reply counts as
+having run away, like one cut off at its token limit, and the role asks again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from json_repair import repair_json
+from pydantic import BaseModel, ValidationError
+
+from .structured import parse_reply
+
+# 16 tokens repeated three times: loops are caught within a few dozen tokens, while the
+# structure a JSON reply legitimately repeats (`"}, {"slot": 1, "question": "What`) is shorter.
+NGRAM = 16
+REPEATS = 3
+
+_SENTENCE_END = re.compile(r'[.!?。！？](?=["\s]|$)|[。！？]|\n')
+
+
+class RepetitionDetector:
+    """A llama.cpp stopping criterion: true once the completion repeats an n-gram.
+
+    llama-cpp-python calls it after every sampled token with all tokens so far (prompt
+    included), and once more when generation ends, so it only reads tokens it has not seen."""
+
+    def __init__(self, prompt_tokens: int, *, ngram: int = NGRAM, repeats: int = REPEATS) -> None:
+        self.start = prompt_tokens
+        self.ngram, self.repeats = ngram, repeats
+        self.tokens: list[int] = []
+        self._positions: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        self.loop_start: int | None = None  # index in the completion where the repetition begins
+
+    def __call__(self, input_ids: Any, logits: Any = None) -> bool:
+        for token in input_ids[self.start + len(self.tokens):]:
+            if self.loop_start is not None:
+                break
+            self.tokens.append(int(token))
+            if len(self.tokens) >= self.ngram:
+                at = len(self.tokens) - self.ngram
+                positions = self._positions[tuple(self.tokens[at:])]
+                positions.append(at)
+                if len(positions) >= self.repeats:
+                    self.loop_start = positions[1]
+        return self.loop_start is not None
+
+
+def _open_string_start(text: str) -> int | None:
+    """Where the JSON string that `text` ends inside begins (its opening quote), if any."""
+    start, escaped = None, False
+    for i, char in enumerate(text):
+        if start is not None:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                start = None
+        elif char == '"':
+            start = i
+    return start
+
+
+def _through_last_sentence(text: str) -> str:
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[: ends[-1].end()].rstrip() if ends else ""
+
+
+def keep_before_loop(text: str, reply_model: type[BaseModel] | None) -> str | None:
+    """What a reply that began to loop after `text` can keep: plain text up to its last finished
+    sentence; a JSON reply with its open string cut the same way and every bracket closed,
+    when that still validates against `reply_model`. None: nothing usable."""
+    if reply_model is None:
+        kept = _through_last_sentence(text)
+        return kept or None
+    start = _open_string_start(text)
+    if start is not None:
+        text = text[: start + 1] + _through_last_sentence(text[start + 1:])
+        if text.endswith("\\"):
+            text = text[:-1]
+    candidate = repair_json(text + ('"' if start is not None else ""))
+    if not isinstance(candidate, str) or not candidate.strip():
+        return None
+    try:
+        parse_reply(candidate, reply_model)
+    except ValidationError:
+        return None
+    return candidate

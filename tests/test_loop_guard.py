@@ -1,0 +1,173 @@
+"""Issue 21: runaway replies. The loop guard (stop a repeating generation, keep what came before
+it), the re-ask of a reply that ran away, and what the manifest counts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from autogen_core import CancellationToken
+from autogen_core.models import CreateResult, RequestUsage, SystemMessage, UserMessage
+from pydantic import BaseModel, Field
+from scripted import ScriptedClient
+
+from agentsynth.agents.base import RESHAPE_SAMPLING, RoleAgent
+from agentsynth.agents.grounding import up_to_sentences
+from agentsynth.backends.local_llama import LocalResult
+from agentsynth.backends.loop_guard import NGRAM, RepetitionDetector, keep_before_loop
+from agentsynth.backends.metering import MeteredClient, UsageLedger
+from agentsynth.errors import StructuredOutputError
+
+
+class Definition(BaseModel):
+    term: str = Field(min_length=2)
+    definition: str = Field(min_length=5, pattern=up_to_sentences(2))
+
+
+# --- the detector ---------------------------------------------------------------------------
+
+def feed(detector: RepetitionDetector, prompt: list[int], completion: list[int]) -> int | None:
+    """Call the detector as llama-cpp-python does: after each token, with every token so far."""
+    for i in range(1, len(completion) + 1):
+        if detector(prompt + completion[:i]):
+            return i
+    return None
+
+
+def test_a_short_loop_is_stopped_within_a_few_dozen_tokens_and_the_text_before_it_kept():
+    prompt = list(range(1000, 1040))
+    text = list(range(1, 31))  # 30 distinct tokens of real text
+    loop = [7000, 7001] * 40  # "ninja-ninja-…"
+    detector = RepetitionDetector(len(prompt))
+    stopped_at = feed(detector, prompt, text + loop)
+    assert stopped_at is not None and stopped_at <= len(text) + NGRAM + 2 * 2 + 1
+    assert detector.loop_start == len(text) + 2  # the first repetition of the loop's period
+    assert detector(prompt + text + loop[: stopped_at - len(text)])  # called again at the end: same answer
+    assert detector.tokens[: len(text)] == text
+
+
+def test_a_clause_chained_with_commas_is_a_loop_too():
+    clause = list(range(500, 520))  # "and it is a robot that is designed to clean the air,"
+    detector = RepetitionDetector(0)
+    assert feed(detector, [], list(range(1, 10)) + clause * 4) is not None
+    assert detector.loop_start == 9 + len(clause)
+
+
+def test_structure_a_reply_repeats_legitimately_is_not_a_loop():
+    # Three list items sharing 12 tokens of JSON structure and wording, then different content.
+    items = [[90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101] + list(range(200 + 20 * i, 210 + 20 * i))
+             for i in range(3)]
+    detector = RepetitionDetector(5)
+    assert feed(detector, [0] * 5, [t for item in items for t in item]) is None
+    # Twice the same 16 tokens is not yet a loop either.
+    assert feed(RepetitionDetector(0), [], list(range(16)) * 2) is None
+
+
+# --- what is kept -----------------------------------------------------------------------------
+
+def test_plain_text_keeps_its_finished_sentences():
+    assert keep_before_loop("Preheat the oven to 200 C. Chop the onions and", None) == "Preheat the oven to 200 C."
+    assert keep_before_loop("no sentence ever ends here", None) is None
+
+
+def test_a_json_reply_is_cut_at_its_last_sentence_and_closed_when_it_still_fits_the_schema():
+    text = ('{"term": "Spot mode", "definition": "Spot mode cleans a 1.5 metre square around the robot. '
+            'It is a robot that is designed to clean the air, and it is a robot')
+    kept = keep_before_loop(text, Definition)
+    assert json.loads(kept) == {"term": "Spot mode",
+                                "definition": "Spot mode cleans a 1.5 metre square around the robot."}
+    # Nothing finished in the looping field: nothing to keep, the role asks again.
+    assert keep_before_loop('{"term": "Spot mode", "definition": "and it is a robot, and it is', Definition) is None
+    # A loop before a required field was written: the closed JSON misses it.
+    assert keep_before_loop('{"term": "Spot mode. Spot', Definition) is None
+
+
+# --- asking again ------------------------------------------------------------------------------
+
+class _Writer(RoleAgent):
+    role = "question_writer"  # any role with a prompt file
+    output_model = Definition
+
+    def system_fields(self) -> dict:
+        return {"domain": "the Tidewell R7", "language_name": "English"}
+
+
+def _cut_off_first(replies: list[tuple[str, str]]) -> ScriptedClient:
+    client = ScriptedClient()
+    queue = list(replies)
+
+    async def create(messages, **kwargs):
+        await ScriptedClient.create(client, messages, **kwargs)  # records the call
+        content, finish = queue.pop(0)
+        return CreateResult(finish_reason=finish, content=content, cached=False,
+                            usage=RequestUsage(prompt_tokens=10, completion_tokens=5))
+
+    client.create = create  # type: ignore[method-assign]
+    return client
+
+
+class _Context:
+    failure = None
+
+
+def _ask(client, ledger: UsageLedger | None = None):
+    model_client = MeteredClient(client, "question_writer", ledger) if ledger is not None else client
+    agent = _Writer(model_client, _Context())
+    return asyncio.run(agent.ask(Definition, "Define a term.", CancellationToken(), examples=False))
+
+
+def test_a_cut_off_reply_is_asked_once_more_from_the_top_nudged_and_sampled_differently():
+    good = json.dumps({"term": "Eco mode", "definition": "Eco mode is the quiet cleaning mode."})
+    client = _cut_off_first([('{"term": "Eco mode", "definition": "quiet quiet quiet', "length"), (good, "stop")])
+    ledger = UsageLedger()
+    reply, _ = _ask(client, ledger)
+    assert reply.term == "Eco mode"
+    first, second = client.calls
+    assert len(second["messages"]) == len(first["messages"])  # no repair turns carrying the loop along
+    assert "Keep it short" in second["messages"][-1].content
+    usage = ledger.by_role["question_writer"]
+    assert (usage.calls, usage.cut_off, usage.reshaped) == (2, 1, 1)
+
+
+def test_a_second_runaway_fails_the_reply_with_the_reason():
+    loop = ('{"term": "Eco", "definition": "quiet quiet', "length")
+    client = _cut_off_first([loop, loop])
+    with pytest.raises(StructuredOutputError, match="token limit"):
+        _ask(client)
+    assert len(client.calls) == 2
+
+
+def test_the_re_ask_samples_with_its_own_settings():
+    seen = []
+    client = _cut_off_first([("{", "length"), (json.dumps({"term": "Eco", "definition": "Quiet mode."}), "stop")])
+    original = client.create
+
+    async def spy(messages, **kwargs):
+        seen.append(dict(kwargs.get("extra_create_args", {})))
+        return await original(messages, **kwargs)
+
+    client.create = spy  # type: ignore[method-assign]
+    _ask(client)
+    assert "temperature" not in seen[0] and {k: seen[1][k] for k in RESHAPE_SAMPLING} == RESHAPE_SAMPLING
+
+
+def test_a_free_text_reply_that_runs_away_is_asked_once_more():
+    client = _cut_off_first([("Stir stir stir", "length"), ("Stir the sauce for two minutes.", "stop")])
+    agent = _Writer(client, _Context())
+    messages = [SystemMessage(content="You teach cooking."), UserMessage(content="How do I thicken a sauce?", source="user")]
+    result = asyncio.run(agent.complete_text(messages, CancellationToken(), max_tokens=50))
+    assert result.content == "Stir the sauce for two minutes." and len(client.calls) == 2
+
+
+def test_the_ledger_counts_trimmed_loops():
+    ledger = UsageLedger()
+
+    class Trimming(ScriptedClient):
+        async def create(self, messages, **kwargs):
+            return LocalResult(finish_reason="stop", content="Kept.", cached=False, loop_trimmed=True,
+                               usage=RequestUsage(prompt_tokens=3, completion_tokens=40))
+
+    asyncio.run(MeteredClient(Trimming(), "support", ledger).create([UserMessage(content="hi", source="user")]))
+    assert ledger.by_role["support"].loops_trimmed == 1
+    assert ledger.as_dict()["support"]["loops_trimmed"] == 1
