@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autogen_core import CancellationToken
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from .base import RoleAgent, render_prompt
@@ -39,6 +39,7 @@ class TransformedContent(BaseModel):
     transformation: str
     content: str
     error: str | None = None
+    passage: str = ""  # what the content was transformed from
 
 
 class Suggestion(BaseModel):
@@ -48,6 +49,13 @@ class Suggestion(BaseModel):
 
 class ContentReply(BaseModel):
     content: str = Field(min_length=40)
+
+
+# In-process models: the transformed passage held to sentences (it otherwise loops on), kept
+# under the same reply name so that scripted tests and caches see one role.
+CONTENT_SENTENCES = 10
+ContentBounded = create_model("ContentReply", __base__=ContentReply,
+                              content=(str, Field(min_length=40, pattern=up_to_sentences(CONTENT_SENTENCES))))
 
 
 class TaskFree(BaseModel):
@@ -83,12 +91,13 @@ class ContentTransformerAgent(RoleAgent):
     async def act(self, cancellation_token: CancellationToken) -> TransformedContent:
         prompt = render_prompt("content_transformer.user", how=self.plan.transformation_text, passage=self.passage)
         try:
-            reply, _ = await self.ask(ContentReply, prompt, cancellation_token)
+            reply, _ = await self.ask(ContentBounded if self.context.bounded else ContentReply, prompt,
+                                      cancellation_token)
             content, error = reply.content.strip(), None
         except StructuredOutputError as exc:
             content, error = exc.raw[:1500], exc.error
         return TransformedContent(skill=self.plan.skill, transformation=self.plan.transformation, content=content,
-                                  error=error)
+                                  error=error, passage=self.passage)
 
 
 class _TaskAgent(RoleAgent):
@@ -128,7 +137,8 @@ class _TaskAgent(RoleAgent):
         instruction = Instruction(
             slot=0, text=user_message(self.content.content, task), round=len(refinements), error=error,
             path={"task": task, "skill": self.plan.skill, "transformation": self.plan.transformation,
-                  "task_type": self.plan.task_type, "content": self.content.content, "refinements": refinements},
+                  "task_type": self.plan.task_type, "content": self.content.content,
+                  "passage": self.content.passage, "refinements": refinements},
         )
         return InstructionsOutput(round=instruction.round, instructions=[instruction])
 

@@ -110,10 +110,33 @@ class CurriculumAgent(RoleAgent):
         return subjects
 
     async def syllabus(self, discipline: str, subject: SubjectReply, count: int) -> list[SessionReply]:
+        """`count` class sessions, each with 2+ distinct key concepts. A session the model gave too
+        few concepts is filled from the subject's subtopics, then from its own title; sessions the
+        model could not write at all are made from the subtopics (`sessions_from_subtopics`)."""
         prompt = render_prompt("curriculum.syllabus", discipline=discipline, subject=subject.name, level=subject.level,
                                subtopics=", ".join(subject.subtopics), count=count)
         reply, _ = await self.ask(exactly(SyllabusReply, "sessions", SessionReply, count), prompt, CancellationToken())
         sessions = distinct_items(reply.sessions, lambda s: s.title, count)
         for session in sessions:
-            session.key_concepts = distinct(session.key_concepts, 5)
+            session.key_concepts = with_fallback_concepts(session.key_concepts, session.title, subject)
         return [s for s in sessions if len(s.key_concepts) >= 2]
+
+
+def with_fallback_concepts(concepts: list[str], title: str, subject: SubjectReply) -> list[str]:
+    """Up to five distinct key concepts: the model's; when it gave fewer than two, topped up with
+    the subject's subtopics, then the session title itself (a small model often repeats one
+    concept or the title)."""
+    own = distinct(concepts, 5)
+    return own if len(own) >= 2 else distinct([*own, *subject.subtopics, title], 2)
+
+
+def sessions_from_subtopics(subject: SubjectReply, count: int) -> list[SessionReply]:
+    """Class sessions planned without the model: one per subtopic (the subject's name when it has
+    none), each with that subtopic first among its key concepts."""
+    topics = distinct(subject.subtopics, 5) or [subject.name]
+    sessions = []
+    for i, topic in enumerate(topics[:count]):
+        concepts = with_fallback_concepts([topic], subject.name, subject)
+        if len(concepts) >= 2:
+            sessions.append(SessionReply(title=f"{subject.name}: {topic}"[:80], key_concepts=concepts))
+    return sessions

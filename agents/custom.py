@@ -41,7 +41,9 @@ def declared_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
             kind = Literal[tuple(f.values)]  # type: ignore[valid-type]
         limits = {k: v for k, v in (("ge", f.ge), ("le", f.le)) if v is not None and f.type in ("int", "float")}
         if f.type == "str" and not f.values and f.max_sentences:
-            limits["pattern"] = up_to_sentences(f.max_sentences)  # grammar-bounded: no runaway repetition
+            # Grammar-bounded: no runaway repetition. The last sentence may lack its final mark, so
+            # a field holding a name or a phrase ("term") can close after it.
+            limits["pattern"] = up_to_sentences(f.max_sentences, phrase=True)
         built[field_name] = (kind, Field(..., description=f.description or None, **limits))
     return create_model(f"{name.title().replace('_', '')}Output", **built)
 

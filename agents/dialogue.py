@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -107,10 +108,39 @@ class CustomerBriefAgent(RoleAgent):
     output_model = CustomerBrief
     max_tokens = 300
 
-    async def brief(self, persona: Persona, passage: str, title: str) -> CustomerBrief:
-        prompt = render_prompt("customer_brief.user", persona=persona.describe(), title=title, passage=passage[:1500])
-        reply, _ = await self.ask(CustomerBrief, prompt, CancellationToken())
+    async def brief(self, persona: Persona, passages: Sequence[str], title: str) -> CustomerBrief:
+        """A brief drawn from the first passage; one that only copies the title or repeats itself
+        is drawn again from the next passage (the last one drawn stands)."""
+        reply = None
+        for passage in passages[:BRIEF_DRAWS]:
+            prompt = render_prompt("customer_brief.user", persona=persona.describe(), title=title,
+                                   passage=passage[:1500])
+            reply, _ = await self.ask(CustomerBrief, prompt, CancellationToken())
+            if degenerate_brief(reply, title) is None:
+                break
+        assert reply is not None, "a brief needs at least one passage"
         return reply
+
+
+BRIEF_DRAWS = 2  # passages a brief may be drawn from before a degenerate one is kept
+
+
+def degenerate_brief(brief: CustomerBrief, title: str) -> str | None:
+    """Why a brief gives the customer nothing to talk about, if it does not: its problem, mood or
+    success criterion only copies (part of) the document title or the product, or two of them
+    say the same thing ("problem: Owner's Guide, mood: Owner")."""
+    def norm(text: str) -> str:
+        return " ".join(re.findall(r"\w+", text.lower()))
+
+    title_words = norm(f"{title} {brief.product}")
+    fields = {"problem": norm(brief.problem), "mood": norm(brief.mood),
+              "success_criterion": norm(brief.success_criterion)}
+    for name, value in fields.items():
+        if not value or f" {value} " in f" {title_words} ":
+            return f"{name} {getattr(brief, name)!r} only repeats the title or product"
+    if fields["problem"] in (fields["mood"], fields["success_criterion"]):
+        return "the problem is repeated as the mood or success criterion"
+    return None
 
 
 class CustomerReply(BaseModel):
@@ -157,6 +187,8 @@ class CustomerAgent(RoleAgent):
             c.record(turn)
             return TurnMessage(turn=turn)
         outcome = reply.outcome if reply.outcome != "continuing" or not last_chance else "abandoned"
+        if not any(t.speaker == "support" for t in c.turns):
+            outcome = "continuing"  # an opening message cannot settle a problem support has not heard yet
         turn = Turn(speaker="customer", text=reply.message.strip(), outcome=outcome)
         c.record(turn)
         return TurnMessage(turn=turn)

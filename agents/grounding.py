@@ -22,13 +22,22 @@ MAX_TOOL_ROUNDS = 2
 
 # Answers are bounded by sentences in the grammar itself: small models otherwise repeat
 # their last sentence until max_tokens. A "sentence" may contain "12.5" or "e.g." but
-# no raw control characters (invalid inside a JSON string).
+# no raw control characters (invalid inside a JSON string), and no braces: a small model that
+# starts writing JSON inside the string ("} 2.", "{ response: … }") has left the sentence.
 # Japanese and Korean sentences end in "。", "！" or "？" and need no space after them.
-SENTENCE = r'([^.!?。！？"\\\x00-\x1f]|[.!?][^ "\\\x00-\x1f])+[.!?。！？]'
+SENTENCE = r'([^.!?。！？{}"\\\x00-\x1f]|[.!?][^ {}"\\\x00-\x1f])+[.!?。！？]'
 
 
-def up_to_sentences(count: int) -> str:
-    """A JSON-schema pattern for 1 to `count` sentences (nested so each is optional)."""
+# The last "sentence" of a field that may also be a phrase ("Spot mode"): no final mark.
+FRAGMENT = r'([^.!?。！？{}"\\\x00-\x1f]|[.!?][^ {}"\\\x00-\x1f])+'
+
+
+def up_to_sentences(count: int, *, phrase: bool = False) -> str:
+    """A JSON-schema pattern for 1 to `count` sentences (nested so each is optional). With
+    `phrase`, the last may lack its final mark, so a name or a phrase fits too."""
+    if phrase:
+        before = f"({SENTENCE} ?){{0,{count - 1}}}" if count > 1 else ""
+        return f"^{before}{FRAGMENT}[.!?。！？]?$"
     inner = ""
     for _ in range(count - 1):
         inner = f"( ?{SENTENCE}{inner})?"

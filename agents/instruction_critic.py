@@ -99,8 +99,8 @@ class InstructionCriticAgent(RoleAgent):
             parent_response=answer.parent_text if self.evolution == "response" else None,
             instruction_error=instruction.error, answer_error=answer.error, finish_reason=answer.finish_reason,
             source=self._source(answer) or instruction.path.get("content"), concepts=instruction.path.get("key_concepts"),
-            task=instruction.path.get("task"),
-            own_prefix=own_prefix, only=self.checks,
+            task=instruction.path.get("task"), content=instruction.path.get("content"),
+            passage=instruction.path.get("passage"), own_prefix=own_prefix, only=self.checks,
         )
         failed = [c for c in checks if not c.passed]
         judged = JudgedInstruction(instruction=instruction, answer=answer, decision="reject", checks=checks)

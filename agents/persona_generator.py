@@ -6,7 +6,9 @@ to read this text, and why?", asked of passages spread over the collection; from
 audience description it asks for one reader at a time. Diversity is built in, not hoped
 for: each request names a different angle (a novice, an operator, an auditor, a buyer, …,
 from `prompts/persona_generator.angles.md`), each new persona is told the roles already
-taken, and a near-copy of one (same role, by fuzzy match) is dropped.
+taken, and a near-copy of one (same role, by fuzzy match) takes the angle it was asked for
+as its role instead (a small model names the same reader whatever it is asked); only when
+that angle is taken too is it dropped.
 """
 
 from __future__ import annotations
@@ -59,12 +61,13 @@ class PersonaGeneratorAgent(RoleAgent):
         super().__init__(model_client, _PlanningContext(), **kwargs)
         self.personas: list[Persona] = []
         self.dropped: list[str] = []  # roles that repeated one already taken
+        self.from_angles: list[str] = []  # repeated roles replaced by the angle asked for
         self.failures: list[str] = []
 
     def is_new(self, role: str) -> bool:
         return all(fuzz.token_set_ratio(normalize(role), normalize(p.role)) < SAME_ROLE for p in self.personas)
 
-    async def _one(self, prompt: str, source: str) -> Persona | None:
+    async def _one(self, prompt: str, source: str, angle: str) -> Persona | None:
         taken = "; ".join(p.role for p in self.personas)
         if taken:
             prompt += f"\nThese readers are already taken, describe a different one: {taken}."
@@ -73,10 +76,14 @@ class PersonaGeneratorAgent(RoleAgent):
         except StructuredOutputError as exc:
             self.failures.append(exc.error)
             return None
+        fields = reply.model_dump()
         if not self.is_new(reply.role):
-            self.dropped.append(reply.role)
-            return None
-        persona = Persona(persona_id=f"p{len(self.personas) + 1}", source=source, **reply.model_dump())
+            if not self.is_new(angle):
+                self.dropped.append(reply.role)
+                return None
+            self.from_angles.append(f"{reply.role} → {angle}")
+            fields["role"] = angle
+        persona = Persona(persona_id=f"p{len(self.personas) + 1}", source=source, **fields)
         self.personas.append(persona)
         return persona
 
@@ -86,8 +93,8 @@ class PersonaGeneratorAgent(RoleAgent):
     async def from_text(self, text: str, title: str, source: str, attempt: int) -> Persona | None:
         prompt = render_prompt("persona_generator.from_text", title=title, passage=text[:PASSAGE_CHARS],
                                angle=self._angle(attempt))
-        return await self._one(prompt, source)
+        return await self._one(prompt, source, self._angle(attempt))
 
     async def from_audience(self, audience: str, attempt: int) -> Persona | None:
         prompt = render_prompt("persona_generator.from_audience", audience=audience, angle=self._angle(attempt))
-        return await self._one(prompt, "audience")
+        return await self._one(prompt, "audience", self._angle(attempt))

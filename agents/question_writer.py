@@ -11,9 +11,10 @@ carries the repeat as its error, so no answer or verdict is spent on it either."
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from autogen_core import CancellationToken
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from ..tools.dedup import repeated_question
@@ -36,6 +37,25 @@ QUESTION_PATTERN = r'^[^?!？"\\|\x00-\x1f]+[?.？。]$'
 
 class QuestionReply(BaseModel):
     question: str = Field(min_length=10, pattern=QUESTION_PATTERN)
+
+
+# Letters of the languages whose script shows what a question is written in. A question in one
+# of them starts in that script within its first few characters (a name such as "SL-7" may come
+# first) and ends in it before its final mark ("…무엇인가요?", "…ですか？"): a model cannot answer a
+# Korean document in English.
+SCRIPT_LETTERS = {"ko": "\uac00-\ud7a3", "ja": "\u3040-\u30ff\u4e00-\u9fff", "zh": "\u4e00-\u9fff"}
+LATIN_LEAD = 12  # characters a question may open with before its script starts
+
+
+@cache
+def question_reply_model(language: str) -> type[QuestionReply]:
+    """The reply schema for questions in `language` (held to its script when it has one above)."""
+    letters = SCRIPT_LETTERS.get(language)
+    if letters is None:
+        return QuestionReply
+    other = '?!？"\\\\|\\x00-\\x1f'
+    pattern = f"^[^{other}{letters}]{{0,{LATIN_LEAD}}}[{letters}]([^{other}]*[{letters}])?[?.？。]$"
+    return create_model("QuestionReply", __base__=QuestionReply, question=(str, Field(min_length=4, pattern=pattern)))
 
 
 _PARTIAL_QUESTION = re.compile(r'"question"\s*:\s*"(.*)', re.DOTALL)
@@ -67,6 +87,9 @@ class QuestionWriterAgent(RoleAgent):
 
     def system_fields(self) -> dict:
         return {"domain": self.context.domain, "language_name": self.context.language_name}
+
+    def examples_language(self) -> str | None:
+        return self.context.language
 
     def observe(self, content: BaseModel) -> None:
         if isinstance(content, ReaderOutput):
@@ -112,7 +135,7 @@ class QuestionWriterAgent(RoleAgent):
             persona=f"Ask it as this reader would, about what they need: {ctx.persona}\n" if ctx.persona else "",
         )
         try:
-            reply, _ = await self.ask(QuestionReply, prompt, cancellation_token)
+            reply, _ = await self.ask(question_reply_model(ctx.language), prompt, cancellation_token)
             text, error = clean_question(reply.question), None
         except StructuredOutputError as exc:
             # One unusable reply costs its slot, not the chunk: the pair is rejected

@@ -18,7 +18,7 @@ from ..tools.text import normalize
 from .base import Check, CheckResult, CheckSet, fail, ok
 from .qa import check_numbers_grounded, check_terms_grounded
 
-REPEAT_SIMILARITY = 90  # rapidfuzz ratio at which a speaker's turn repeats an earlier one of theirs
+REPEAT_SIMILARITY = 90  # rapidfuzz partial ratio at which a turn repeats an earlier one
 _PROMISE = re.compile(
     r"\b(refund\w*|reimburs\w*|replac(e|ement)|free of charge|for free|discount\w*|voucher|compensat\w*|"
     r"warranty extension|extend (your|the) warranty|we will (send|ship|call|credit)|i will (send|ship|call|credit)|"
@@ -51,14 +51,20 @@ def check_turns_usable(turns: list[Any]) -> CheckResult:
 
 
 def check_no_repetition(turns: list[Any]) -> CheckResult:
+    """No turn repeats an earlier one, the speaker's own or the other side's (a small model
+    playing the customer echoes support's last reply)."""
     for i, turn in enumerate(turns):
         for earlier in turns[:i]:
-            if earlier.speaker == turn.speaker and fuzz.ratio(normalize(earlier.text), normalize(turn.text)) >= REPEAT_SIMILARITY:
-                return fail("no_repetition", f"the {turn.speaker} repeats itself: {turn.text[:60]!r}")
+            if fuzz.partial_ratio(normalize(earlier.text), normalize(turn.text)) >= REPEAT_SIMILARITY \
+                    and min(len(earlier.text), len(turn.text)) >= 20:
+                whose = "itself" if earlier.speaker == turn.speaker else f"the {earlier.speaker}"
+                return fail("no_repetition", f"the {turn.speaker} repeats {whose}: {turn.text[:60]!r}")
     return ok("no_repetition")
 
 
 def check_resolved(turns: list[Any], max_turns: int) -> CheckResult:
+    if not any(t.speaker == "support" for t in turns):
+        return fail("resolved", "support never replied")
     last_customer = next((t for t in reversed(turns) if t.speaker == "customer"), None)
     if last_customer is None or last_customer.outcome != "resolved":
         outcome = last_customer.outcome if last_customer else "no customer turn"
@@ -95,8 +101,10 @@ SUPPORT_TURN_CHECKS = CheckSet("support_turn", (
 
 DIALOGUE_CHECKS = CheckSet("dialogue", (
     Check("turns_usable", "a speaker's model gave no usable reply for a turn", lambda c: check_turns_usable(c.turns)),
-    Check("no_repetition", f"a speaker repeats an earlier turn of theirs (similarity ≥ {REPEAT_SIMILARITY})",
+    Check("no_repetition", f"a turn repeats an earlier one, the speaker's own or the other side's (similarity ≥ "
+          f"{REPEAT_SIMILARITY})",
           lambda c: check_no_repetition(c.turns)),
-    Check("resolved", "the customer did not end the dialogue resolved within the turn limit, or support spoke last",
+    Check("resolved", "the customer did not end the dialogue resolved within the turn limit, support never replied, or "
+          "support spoke last",
           lambda c: check_resolved(c.turns, c.max_turns)),
 ))

@@ -107,6 +107,10 @@ def near_duplicate_result(match: Match | None, registry: NearDuplicateIndex | Ro
     return ok("not_near_duplicate")
 
 
+def _renamed(result: CheckResult, name: str) -> CheckResult:
+    return result.model_copy(update={"name": name})
+
+
 def _when(present, decide):
     return lambda c: decide(c) if present(c) else None
 
@@ -125,10 +129,12 @@ INSTRUCTION_CHECKS = CheckSet("instruction", (
                 lambda c: check_information_gain(c.answer, c.parent_response))),
     Check("no_rewriter_wording", "an evolved response that copies the rewriter's scaffolding",
           _when(lambda c: c.parent_response is not None, lambda c: check_no_rewriter_wording(c.answer))),
+    # No instruction, no answer: instruction_usable alone gives the reason, not three checks.
     Check("answer_substantive", f'an answer that refuses or apologises (short and "sorry", as in the paper) or has '
-          f"under {MIN_ANSWER_WORDS} words", lambda c: check_answer_substantive(c.answer, c.answer_error)),
+          f"under {MIN_ANSWER_WORDS} words", _when(lambda c: not c.question_error,
+                                                   lambda c: check_answer_substantive(c.answer, c.answer_error))),
     Check("answer_has_content", "an answer of only punctuation and stop words",
-          lambda c: check_answer_has_content(c.answer)),
+          _when(lambda c: not c.question_error, lambda c: check_answer_has_content(c.answer))),
     # With content in the message (AgentInstruct), quoting the content is answering: only
     # restating the task is not.
     Check("adds_information", "an answer that only restates the instruction",
@@ -139,6 +145,12 @@ INSTRUCTION_CHECKS = CheckSet("instruction", (
     Check("not_near_duplicate", "a near-copy (word-trigram Jaccard ≥ 0.5, or ROUGE-L ≥ 0.7 for Self-Instruct) of "
           "an instruction accepted elsewhere in the run",
           lambda c: check_not_near_duplicate(c.question, c.registry, c.own_prefix)),
+    # AgentInstruct: the transformed content is the record's context, so it may not change the
+    # passage's numbers ("150 minutes" becoming "15") any more than an answer may.
+    Check("content_grounded", "AgentInstruct: the transformed content states a number its passage does not",
+          _when(lambda c: c.extra.get("passage") and c.extra.get("content"),
+                lambda c: _renamed(check_numbers_grounded(c.extra["content"], c.extra["passage"]),
+                                   "content_grounded"))),
     # Written from documents: no number or named term the references lack.
     Check("numbers_grounded", "seeds made from documents: a number their source does not contain",
           _when(lambda c: c.source, lambda c: check_numbers_grounded(c.answer, c.source))),
@@ -152,6 +164,7 @@ def instruction_checks(
     instruction_error: str | None = None, answer_error: str | None = None, finish_reason: str | None = None,
     source: str | None = None, own_prefix: str | None = None, concepts: list[str] | None = None,
     parent_response: str | None = None, task: str | None = None, only: list[str] | None = None,
+    content: str | None = None, passage: str | None = None,
 ) -> list[CheckResult]:
     """Every check, elimination rules first (the first failure names the rule). `parent` is
     the instruction an evolved instruction came from; `parent_response` the response an
@@ -160,4 +173,5 @@ def instruction_checks(
     return INSTRUCTION_CHECKS.run(Candidate(
         question=instruction, answer=answer, language=language, registry=registry, parent=parent,
         question_error=instruction_error, answer_error=answer_error, finish_reason=finish_reason, source=source,
-        own_prefix=own_prefix, concepts=concepts, parent_response=parent_response, task=task), only)
+        own_prefix=own_prefix, concepts=concepts, parent_response=parent_response, task=task,
+        extra={"content": content, "passage": passage}), only)

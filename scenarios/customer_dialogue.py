@@ -148,8 +148,10 @@ class CustomerDialogue(Scenario):
         checkpoint = self.checkpoints / f"{item.item_id}.jsonl" if self.checkpoints else None
         brief, restored = self._restore(item.item_id)
         if brief is None:
-            brief = await CustomerBriefAgent(clients["customer"], _Failure()).brief(work.persona, work.chunk.text,
-                                                                                    work.chunk.title)
+            others = [c.text for c in self.index.chunks if c.chunk_id != work.chunk.chunk_id]
+            others = others[work.number % len(others):] + others[:work.number % len(others)] if others else []
+            brief = await CustomerBriefAgent(clients["customer"], _Failure()).brief(
+                work.persona, [work.chunk.text, *others], work.chunk.title)
             if checkpoint is not None:
                 checkpoint.write_text(json.dumps({"brief": brief.model_dump()}, ensure_ascii=False) + "\n",
                                       encoding="utf-8")

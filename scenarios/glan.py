@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from ..agents.context import LANGUAGE_NAMES, TrustPolicy
-from ..agents.curriculum import CurriculumAgent, SubjectReply
+from ..agents.curriculum import CurriculumAgent, SubjectReply, sessions_from_subtopics
 from ..agents.homework_writer import DIFFICULTIES, STYLES, QuestionSlot, Session
 from ..agents.instructions import JudgedInstruction
 from ..errors import AgentsynthError, InputError, StructuredOutputError
@@ -107,6 +107,7 @@ class Curriculum(BaseModel):
 
     disciplines: list[_Discipline] = Field(min_length=1)
     skipped: list[dict[str, str]] = []
+    fallbacks: list[dict[str, str]] = []  # subjects whose sessions were planned from their subtopics
     taxonomy: dict[str, Any] | None = None
 
 
@@ -192,13 +193,14 @@ class Glan(InstructionScenario):
             "curriculum": {"disciplines": len(curriculum["disciplines"]),
                            "subjects": sum(len(d["subjects"]) for d in curriculum["disciplines"]),
                            "sessions": sessions, "question_slots": sessions * self.options.questions_per_session,
-                           "file": CURRICULUM},
+                           "planned_from_subtopics": curriculum.get("fallbacks", []), "file": CURRICULUM},
         })
 
     async def _build_curriculum(self, context: PlanContext) -> dict[str, Any]:
         o = self.options
         agent = CurriculumAgent(context.clients["curriculum"], language_name=LANGUAGE_NAMES.get(o.language, o.language))
         skipped: list[dict[str, str]] = []
+        fallbacks: list[dict[str, str]] = []  # subjects planned without the model's syllabus
         taxonomy = None
         if o.generate_taxonomy:
             taxonomy = await self._taxonomy(agent, context, skipped)
@@ -212,14 +214,21 @@ class Glan(InstructionScenario):
                 async with gate:
                     try:
                         sessions = await agent.syllabus(discipline, subject, o.sessions_per_subject)
+                        degraded = None
                     except StructuredOutputError as exc:
-                        skipped.append({"path": f"{discipline} / {subject.name}", "reason": f"no syllabus ({exc.error})"})
-                        return None
+                        sessions, degraded = [], f"no syllabus from the model ({exc.error})"
                     finally:
                         advance()
                 if not sessions:
+                    # Plan what can be planned: sessions made from the subject's subtopics.
+                    sessions = sessions_from_subtopics(subject, o.sessions_per_subject)
+                    degraded = degraded or "no class session with two distinct key concepts from the model"
+                    if sessions:
+                        fallbacks.append({"path": f"{discipline} / {subject.name}",
+                                          "reason": f"{degraded}: sessions planned from its subtopics"})
+                if not sessions:
                     skipped.append({"path": f"{discipline} / {subject.name}",
-                                    "reason": "no class session with two distinct key concepts"})
+                                    "reason": f"{degraded}, and no subtopics"})
                     return None
                 return {**subject.model_dump(), "sessions": [s.model_dump() for s in sessions]}
 
@@ -238,7 +247,8 @@ class Glan(InstructionScenario):
                 return {"name": name, "subjects": planned}
 
             disciplines = await asyncio.gather(*(plan_discipline(n) for n in names))
-        return {"disciplines": [d for d in disciplines if d["subjects"]], "skipped": skipped, "taxonomy": taxonomy}
+        return {"disciplines": [d for d in disciplines if d["subjects"]], "skipped": skipped, "fallbacks": fallbacks,
+                "taxonomy": taxonomy}
 
     async def _taxonomy(self, agent: CurriculumAgent, context: PlanContext, skipped: list) -> dict[str, Any]:
         n_fields, n_sub, n_disc = TAXONOMY_SIZE

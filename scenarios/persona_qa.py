@@ -57,6 +57,7 @@ async def generate_personas(context: PlanContext, plan: Plan, passages: list[tup
                 advance()
     plan.info["persona_generation"] = {"wanted": count, "made": len(generator.personas),
                                        "duplicates_dropped": generator.dropped,
+                                       "roles_from_angles": generator.from_angles,
                                        "invalid_replies": len(generator.failures)}
     if len(generator.personas) < count:
         plan.warnings.append(f"only {len(generator.personas)} of {count} personas could be generated "

@@ -254,6 +254,7 @@ def test_glan_builds_the_curriculum_and_keeps_each_questions_path(tmp_path):
     assert summary.failed == 0 and summary.items == 2 * 2 * 2
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["curriculum"] == {"disciplines": 2, "subjects": 4, "sessions": 8, "question_slots": 24,
+                                      "planned_from_subtopics": [],
                                       "file": "curriculum.json"}
     curriculum = json.loads((tmp_path / "curriculum.json").read_text())
     assert [d["name"] for d in curriculum["disciplines"]] == ["Machine Learning", "Organic Chemistry"]
@@ -276,7 +277,7 @@ def test_glan_removes_near_duplicates_across_the_run(tmp_path):
     assert json.loads((tmp_path / "manifest.json").read_text())["glan"]["rejected_by_rule"] == {"not_near_duplicate": 15}
 
 
-def test_glan_rejects_questions_off_their_session_and_reports_unusable_syllabi(tmp_path):
+def test_glan_rejects_questions_off_their_session_and_tops_up_sessions_with_one_concept(tmp_path):
     def off_topic(messages, schema):
         return {"question": "Which of the following is more efficient in reducing plastic waste?"}
 
@@ -289,11 +290,37 @@ def test_glan_rejects_questions_off_their_session_and_reports_unusable_syllabi(t
     client = ScriptedClient({"HomeworkFree": off_topic, "SyllabusReply": one_concept})
     run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert manifest["curriculum"]["disciplines"] == 1
-    assert {s["path"] for s in manifest["skipped_inputs"]} == {
-        "Organic Chemistry", "Organic Chemistry / Organic Chemistry 100", "Organic Chemistry / Organic Chemistry 200"}
+    assert manifest["curriculum"]["disciplines"] == 2 and not manifest["skipped_inputs"]
+    curriculum = json.loads((tmp_path / "curriculum.json").read_text())
+    organic = next(d for d in curriculum["disciplines"] if d["name"] == "Organic Chemistry")
+    # The one concept the model gave, topped up with the subject's first subtopic.
+    assert organic["subjects"][0]["sessions"][0]["key_concepts"] == ["Chemistry", "Organic Chemistry topic 100"]
     assert {r["metadata"]["eliminated_by"] for r in lines(tmp_path / "rejected.jsonl")} == {"covers_concepts"}
     assert not lines(tmp_path / "data.jsonl")
+
+
+def test_glan_plans_sessions_from_subtopics_when_the_model_writes_no_syllabus_and_skips_only_empty_disciplines(
+        tmp_path):
+    def no_syllabus(messages, schema):
+        return "not json at all"
+
+    def subjects(messages, schema):
+        if any("Organic Chemistry" in str(m.content) for m in messages):  # repair requests included
+            return "no subjects either"
+        from scripted import default_subjects
+        return default_subjects(messages, schema)
+
+    client = ScriptedClient({"SyllabusReply": no_syllabus, "SubjectsReply": subjects})
+    run_with_client(Glan(GlanOptions(disciplines=GLAN_SAMPLE)), client, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["curriculum"]["disciplines"] == 1 and manifest["curriculum"]["sessions"] == 2 * 2
+    fallbacks = manifest["curriculum"]["planned_from_subtopics"]
+    assert len(fallbacks) == 2 and all("sessions planned from its subtopics" in f["reason"] for f in fallbacks)
+    assert [s["path"] for s in manifest["skipped_inputs"]] == ["Organic Chemistry"]
+    curriculum = json.loads((tmp_path / "curriculum.json").read_text())
+    session = curriculum["disciplines"][0]["subjects"][0]["sessions"][0]
+    assert session["key_concepts"][0].endswith("topic 100") and len(session["key_concepts"]) == 2
+    assert lines(tmp_path / "data.jsonl")  # homework was written for the planned sessions
 
 
 def test_glan_resume_reuses_the_saved_curriculum(tmp_path):
@@ -393,12 +420,17 @@ def test_persona_qa_reuses_a_personas_file_and_drops_near_copies(tmp_path):
     assert not client.calls_for("PersonaReply")
     assert {r["metadata"]["persona"]["persona_id"] for r in lines(tmp_path / "a" / "data.jsonl")} == {"auditor"}
 
+    # A model that names the same reader every time: the second persona takes the angle it was
+    # asked for as its role, keeping the model's goals and style.
     same = ScriptedClient({"PersonaReply": SCRIPTED_PERSONAS[0]})
     run_with_client(PersonaQA(PersonaOptions(inputs=[SAMPLE_PDF], persona_count=2)), same, tmp_path / "b")
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    assert manifest["persona_generation"] == {"wanted": 2, "made": 1, "invalid_replies": 0,
-                                              "duplicates_dropped": [SCRIPTED_PERSONAS[0]["role"]] * 5}
-    assert any("only 1 of 2 personas" in w for w in manifest["warnings"])
+    role = SCRIPTED_PERSONAS[0]["role"]
+    assert manifest["persona_generation"] == {"wanted": 2, "made": 2, "invalid_replies": 0, "duplicates_dropped": [],
+                                              "roles_from_angles": [f"{role} → {angles()[1]}"]}
+    made = [json.loads(line) for line in (tmp_path / "b" / "personas.jsonl").read_text().splitlines()]
+    assert [p["role"] for p in made] == [role, angles()[1]] and made[1]["goals"] == SCRIPTED_PERSONAS[0]["goals"]
+    assert not any("personas could be generated" in w for w in manifest["warnings"])
 
 
 def test_bad_personas_file_is_one_clear_line(tmp_path, capsys):
