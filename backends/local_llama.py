@@ -45,7 +45,7 @@ from ..errors import AgentsynthError
 from .client_base import WholeReplyStream
 from .llama_loading import open_llama
 from .llama_probe import ensure_model_runs
-from .loop_guard import NGRAM, REPEATS, RepetitionDetector, keep_before_loop
+from .loop_guard import MAX_SENTENCE_CHARS, NGRAM, REPEATS, RepetitionDetector, keep_before_loop
 
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -116,10 +116,14 @@ class _LoadedModel:
         rendered = formatter(messages=messages)
         prompt = self.llama.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
         stop = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
-        guard = RepetitionDetector(len(prompt))
+        guard = RepetitionDetector(len(prompt), piece=self.piece)
         criteria = StoppingCriteriaList([*(rendered.stopping_criteria or []), guard])
         response = self.llama.create_completion(prompt=prompt, stop=stop, stopping_criteria=criteria, **kwargs)
         return self._guarded(response, guard, prompt, reply_model)
+
+    def piece(self, token: int) -> str:
+        """The text of one token (a piece of a multi-byte character counts as none)."""
+        return self.llama.detokenize([token]).decode("utf-8", "ignore")
 
     def complete_raw(self, prompt: str, **kwargs: Any) -> "_Reply":
         """A loop-guarded plain completion of `prompt` (call on the worker thread)."""
@@ -127,7 +131,7 @@ class _LoadedModel:
 
         # As create_completion tokenizes a text prompt (a BOS only where the vocabulary adds one).
         tokens = self.llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
-        guard = RepetitionDetector(len(tokens))
+        guard = RepetitionDetector(len(tokens), piece=self.piece)
         response = self.llama.create_completion(prompt=tokens, stopping_criteria=StoppingCriteriaList([guard]),
                                                 **kwargs)
         return self._guarded(response, guard, tokens, None)
@@ -259,7 +263,9 @@ class LocalLlamaClient(WholeReplyStream, ChatCompletionClient):
     @property
     def loop_guard(self) -> dict[str, Any] | None:
         """How a repeating generation is recognised (None: this GGUF's chat format is unguarded)."""
-        return {"ngram_tokens": NGRAM, "repeats": REPEATS} if self._model.formatter() is not None else None
+        if self._model.formatter() is None:
+            return None
+        return {"ngram_tokens": NGRAM, "repeats": REPEATS, "max_sentence_chars": MAX_SENTENCE_CHARS}
 
     def chat_template(self) -> tuple[str, str, str] | None:
         """(Jinja chat template, BOS text, EOS text) from the GGUF's metadata, if it has one."""

@@ -1,18 +1,24 @@
-"""Stop an in-process model that has started repeating itself, and keep what it wrote before.
+"""Stop an in-process model that has started repeating itself or a sentence that never ends,
+and keep what it wrote before.
 
 A small model that falls into a loop ("…assist you further.com/ninja-ninja-ninja…", or one
 clause chained with commas) runs on until its token limit, and the whole reply is lost. Here a
-llama.cpp stopping criterion watches the completion's tokens: once the same run of
-`NGRAM` tokens has appeared `REPEATS` times, generation stops. The text before the loop's first
-repetition is cut back to its last finished sentence and, for a JSON reply, closed into a JSON
-document; it is kept when it still matches the reply's schema. Otherwise the reply counts as
-having run away, like one cut off at its token limit, and the role asks again.
+llama.cpp stopping criterion watches the completion's tokens: once the same run of `NGRAM`
+tokens has appeared `REPEATS` times, or one sentence has run past `MAX_SENTENCE_CHARS`,
+generation stops. The text before the loop's first repetition (or before the run-on sentence)
+is cut back to its last finished sentence and, for a JSON reply, closed into a JSON document;
+it is kept when it still matches the reply's schema. Otherwise the reply counts as having run
+away, like one cut off at its token limit, and the role asks again.
+
+(A length bound in the grammar itself would be exact, but llama.cpp unrolls `{1,N}` into
+nested rules that made generation many times slower: see issue 21's note.)
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from json_repair import repair_json
@@ -24,22 +30,30 @@ from .structured import parse_reply
 # structure a JSON reply legitimately repeats (`"}, {"slot": 1, "question": "What`) is shorter.
 NGRAM = 16
 REPEATS = 3
+# Longer than any sentence a reply needs; a new line (raw or escaped in JSON) also ends one.
+MAX_SENTENCE_CHARS = 400
+_SENTENCE_BREAK = re.compile(r'[.!?。！？"]|\n|\\n')
 
 _SENTENCE_END = re.compile(r'[.!?。！？](?=["\s]|$)|[。！？]|\n')
 
 
 class RepetitionDetector:
-    """A llama.cpp stopping criterion: true once the completion repeats an n-gram.
+    """A llama.cpp stopping criterion: true once the completion repeats an n-gram, or (given
+    `piece`, the text of a token) once one sentence runs past `max_sentence_chars`.
 
     llama-cpp-python calls it after every sampled token with all tokens so far (prompt
     included), and once more when generation ends, so it only reads tokens it has not seen."""
 
-    def __init__(self, prompt_tokens: int, *, ngram: int = NGRAM, repeats: int = REPEATS) -> None:
+    def __init__(self, prompt_tokens: int, *, ngram: int = NGRAM, repeats: int = REPEATS,
+                 piece: Callable[[int], str] | None = None, max_sentence_chars: int = MAX_SENTENCE_CHARS) -> None:
         self.start = prompt_tokens
         self.ngram, self.repeats = ngram, repeats
+        self.piece, self.max_sentence_chars = piece, max_sentence_chars
         self.tokens: list[int] = []
         self._positions: dict[tuple[int, ...], list[int]] = defaultdict(list)
-        self.loop_start: int | None = None  # index in the completion where the repetition begins
+        self._sentence = ""  # the text since the last sentence break
+        self.loop_start: int | None = None  # index in the completion where the runaway begins
+        self.reason: str | None = None  # "loop" or "run-on sentence"
 
     def __call__(self, input_ids: Any, logits: Any = None) -> bool:
         for token in input_ids[self.start + len(self.tokens):]:
@@ -51,7 +65,11 @@ class RepetitionDetector:
                 positions = self._positions[tuple(self.tokens[at:])]
                 positions.append(at)
                 if len(positions) >= self.repeats:
-                    self.loop_start = positions[1]
+                    self.loop_start, self.reason = positions[1], "loop"
+            if self.piece is not None and self.loop_start is None:
+                self._sentence = _SENTENCE_BREAK.split(self._sentence + self.piece(int(token)))[-1]
+                if len(self._sentence) > self.max_sentence_chars:
+                    self.loop_start, self.reason = len(self.tokens), "run-on sentence"
         return self.loop_start is not None
 
 

@@ -49,7 +49,7 @@ class RoleUsage(BaseModel):
     completion_tokens: int = 0
     cost_usd: float | None = None  # None: no price known for the model
     cut_off: int = 0  # live replies that ended at their token limit
-    loops_trimmed: int = 0  # replies an in-process model started repeating, kept up to the loop
+    trimmed: int = 0  # in-process replies stopped in a loop or a run-on sentence, kept up to it
     reshaped: int = 0  # replies asked again because the first was cut off or looping
 
     @property
@@ -62,7 +62,7 @@ class RoleUsage(BaseModel):
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.cut_off += other.cut_off
-        self.loops_trimmed += other.loops_trimmed
+        self.trimmed += other.trimmed
         self.reshaped += other.reshaped
         if other.cost_usd is not None:
             self.cost_usd = (self.cost_usd or 0.0) + other.cost_usd
@@ -85,7 +85,7 @@ class UsageLedger:
             entry.cached_calls += 1
             return
         entry.add(RoleUsage(calls=1, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                            cost_usd=cost, cut_off=int(cut_off), loops_trimmed=int(loop_trimmed)))
+                            cost_usd=cost, cut_off=int(cut_off), trimmed=int(loop_trimmed)))
 
     def note_reshape(self, role: str) -> None:
         self.by_role[role].reshaped += 1

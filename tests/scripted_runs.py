@@ -47,12 +47,13 @@ ALPACA = [
 ]
 
 
-def main(out: Path) -> None:
+def scenarios(out: Path) -> dict:
+    """Each scenario of the suite, by name, built fresh (inputs that need a file are written under `out`)."""
     out.mkdir(parents=True, exist_ok=True)
     pairs, alpaca = out / "pairs.jsonl", out / "alpaca.jsonl"
     pairs.write_text("".join(json.dumps(p) + "\n" for p in PAIRS), encoding="utf-8")
     alpaca.write_text("".join(json.dumps(p) + "\n" for p in ALPACA), encoding="utf-8")
-    runs = {
+    return {
         "seed_from_pdf": lambda: SeedFromPdf(SeedOptions(inputs=[PDF])),
         "seed_round_robin": lambda: SeedFromPdf(SeedOptions(inputs=[PDF], team="round_robin")),
         "persona_qa": lambda: PersonaQA(PersonaOptions(inputs=[PDF], personas_file=PERSONAS)),
@@ -69,7 +70,14 @@ def main(out: Path) -> None:
         "custom_faq": lambda: CustomFlow(CustomOptions(team_file=REPO / "samples" / "teams" / "faq_flow.yaml",
                                                        inputs=[PDF])),
     }
-    for name, make in runs.items():
+
+
+def scenario(name: str, out: Path):
+    return scenarios(out)[name]()
+
+
+def main(out: Path) -> None:
+    for name, make in scenarios(out).items():
         settings = RunSettings(out_dir=out / name, model_label="scripted", show_progress=False, concurrency=1)
         summary = asyncio.run(run_scenario(make(), settings, lambda role: ScriptedClient()))
         print(f"{name}: accepted {summary.accepted}, rejected {summary.rejected}, failed {summary.failed}")

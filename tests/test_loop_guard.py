@@ -169,5 +169,65 @@ def test_the_ledger_counts_trimmed_loops():
                                usage=RequestUsage(prompt_tokens=3, completion_tokens=40))
 
     asyncio.run(MeteredClient(Trimming(), "support", ledger).create([UserMessage(content="hi", source="user")]))
-    assert ledger.by_role["support"].loops_trimmed == 1
-    assert ledger.as_dict()["support"]["loops_trimmed"] == 1
+    assert ledger.by_role["support"].trimmed == 1
+    assert ledger.as_dict()["support"]["trimmed"] == 1
+
+
+def test_a_sentence_that_never_ends_is_stopped_and_the_sentences_before_it_kept():
+    words = {1: "What is the difference?", 2: " Is there", 3: " a difference between the two terms,"}
+    detector = RepetitionDetector(0, piece=lambda t: words.get(t, f" word{t},"), max_sentence_chars=120)
+    completion = [1, 2, 3] + list(range(100, 140))  # distinct words: no loop, just no end
+    stopped_at = feed(detector, [], completion)
+    assert stopped_at is not None and detector.reason == "run-on sentence"
+    text = "".join(words.get(t, f" word{t},") for t in detector.tokens[: detector.loop_start])
+    assert keep_before_loop('{"question": "' + text, Question) == '{"question": "What is the difference?"}'
+    # New lines (raw, or escaped inside a JSON string) end a sentence too: a list is no run-on.
+    lines = RepetitionDetector(0, piece=lambda t: f"item {t} is fine\\n", max_sentence_chars=40)
+    assert feed(lines, [], list(range(200, 260))) is None
+
+
+class Question(BaseModel):
+    question: str = Field(min_length=5, pattern=up_to_sentences(2))
+
+
+# --- every scenario, when the answering role always runs away --------------------------------------
+
+class RunawayClient(ScriptedClient):
+    """The scripted model, except that every reply for `runaway` reply models is cut off halfway
+    at its token limit (as a looping small model's would be)."""
+
+    def __init__(self, runaway: set[str]) -> None:
+        super().__init__()
+        self.runaway = runaway
+
+    async def create(self, messages, **kwargs):
+        result = await super().create(messages, **kwargs)
+        output = kwargs.get("json_output")
+        if isinstance(output, type) and output.__name__ in self.runaway and isinstance(result.content, str):
+            cut = result.content[: len(result.content) // 2]
+            return result.model_copy(update={"finish_reason": "length", "content": cut})
+        return result
+
+
+ANSWERS = {"AnswerReply", "FreeAnswer", "BoundedAnswer", "SupportReply", "EvolvedFree", "EvolvedBounded"}
+
+
+@pytest.mark.parametrize("name", ["seed_from_pdf", "evolve_instruct", "evol_quality", "glan", "self_instruct",
+                                  "agentinstruct", "customer_dialogue"])
+def test_a_role_that_always_runs_away_costs_records_with_named_reasons_never_the_run(name, tmp_path):
+    import scripted_runs
+    from conftest import run_with_client
+
+    from agentsynth.checks.catalogue import reason_rule
+
+    scenario = scripted_runs.scenario(name, tmp_path / "inputs")
+    client = RunawayClient(ANSWERS)
+    summary = run_with_client(scenario, client, tmp_path / "out", concurrency=1)
+    assert summary.failed == 0 and summary.rejected >= 1
+    reasons = [r for line in (tmp_path / "out" / "rejected.jsonl").read_text().splitlines()
+               for r in json.loads(line)["reasons"]]
+    assert reasons and all(reason_rule(r) != "other" for r in reasons), reasons
+    assert any("token limit" in r for r in reasons)
+    # Each runaway reply was asked for once more before it cost its record.
+    runaway_calls = [c for c in client.calls if c["reply_model"] in ANSWERS]
+    assert runaway_calls and len(runaway_calls) % 2 == 0
