@@ -94,6 +94,9 @@ class AnswererAgent(RoleAgent):
     def system_fields(self) -> dict:
         return {"language_name": self.context.language_name}
 
+    def examples_language(self) -> str | None:
+        return self.context.language
+
     def observe(self, content: BaseModel) -> None:
         if isinstance(content, WriterOutput):
             self._pending = content

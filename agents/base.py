@@ -40,6 +40,9 @@ T = TypeVar("T", bound=BaseModel)
 # (by default, on in-process models) greedy.
 RESHAPE_SAMPLING = {"temperature": 0.7, "seed": 7}
 
+WIDE_SCRIPTS = ("ko", "ja", "zh")
+WIDE_SCRIPT_TOKENS = 2.5  # token limits are multiplied by this for replies in those languages
+
 @cache
 def load_prompt(name: str) -> Template:
     """`agents/prompts/<name>.md` as a `string.Template` ($field placeholders)."""
@@ -159,6 +162,13 @@ class RoleAgent(BaseChatAgent):
         """Placeholders of this role's system prompt file."""
         return {}
 
+    def token_budget(self, tokens: int) -> int:
+        """A reply's token limit: the role's, scaled for scripts that cost more tokens per word
+        (Korean, Japanese and Chinese take two to three times the tokens of English in the
+        tokenizers of small models, so the same reply would be cut off)."""
+        language = getattr(self.context, "language", None)
+        return int(tokens * WIDE_SCRIPT_TOKENS) if language in WIDE_SCRIPTS else tokens
+
     def examples_language(self) -> str | None:
         """The language this role's replies are written in, to pick its few-shot examples."""
         return None
@@ -202,7 +212,7 @@ class RoleAgent(BaseChatAgent):
             *history,
             UserMessage(content=prompt, source="user"),
         ]
-        extra = {"max_tokens": max_tokens or self.max_tokens}
+        extra = {"max_tokens": self.token_budget(max_tokens or self.max_tokens)}
         request = list(messages)
         raw, error, reshaped, repairs = "", "", False, 0
         while True:
@@ -246,7 +256,7 @@ class RoleAgent(BaseChatAgent):
                             max_tokens: int | None = None) -> CreateResult:
         """A free-text reply, asked once more (other sampling, a nudge to be brief) when the first
         one runs away; the second result stands either way."""
-        extra: dict[str, Any] = {"max_tokens": max_tokens or self.max_tokens}
+        extra: dict[str, Any] = {"max_tokens": self.token_budget(max_tokens or self.max_tokens)}
         result = await self.complete(messages, cancellation_token, extra_create_args=extra)
         if result.finish_reason != "length":
             return result

@@ -175,8 +175,15 @@ class CustomerAgent(RoleAgent):
     async def act(self, cancellation_token: CancellationToken) -> TurnMessage:
         c: DialogueContext = self.context
         last_chance = c.customer_turns + 1 >= c.max_turns
+        # Small models play a customer far better told exactly what this message must do.
+        if not c.turns:
+            next_message = (f"Write your first message to support: say what your problem is ({c.brief.problem}) and "
+                            "ask how to solve it, in one or two sentences.")
+        else:
+            next_message = ("Write your next message to support, replying to what support just said: if it solved your "
+                            'problem, thank them and set outcome to "resolved"; otherwise ask a follow-up question.')
         prompt = render_prompt(
-            "customer.user", transcript=c.transcript(),
+            "customer.user", transcript=c.transcript(), next=next_message,
             closing="This is your last message: end the conversation (resolved or abandoned).\n" if last_chance else "",
         )
         try:

@@ -160,3 +160,26 @@ def test_transformed_content_that_changes_the_passages_numbers_is_rejected():
 
     assert "content_grounded" in failed("The X200 has a battery that runs for up to 15 minutes.")
     assert "content_grounded" not in failed("On one charge, the X200 keeps going for up to 150 minutes.")
+
+
+def test_replies_in_wide_scripts_get_token_limits_sized_for_them():
+    limits = []
+    for language in ("en", "ko"):
+        client = ScriptedClient({"QuestionReply": {"question": "이 제품의 무게는 얼마인가요?"}})
+        original = client.create
+
+        async def spy(messages, _original=original, **kwargs):
+            limits.append(kwargs["extra_create_args"]["max_tokens"])
+            return await _original(messages, **kwargs)
+
+        client.create = spy  # type: ignore[method-assign]
+        write_one_question(client, language=language)
+    assert limits == [QuestionWriterAgent.max_tokens, int(QuestionWriterAgent.max_tokens * 2.5)]
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
+def test_answerer_examples_exist_in_korean_and_japanese_and_answer_in_that_script(language):
+    script = {"ko": "[\uac00-\ud7a3]", "ja": "[\u3040-\u30ff]"}[language]
+    examples = load_examples("answerer", language)
+    assert examples and examples != load_examples("answerer")
+    assert all(re.search(script, json.loads(reply)["answer"]) for _, reply in examples)
