@@ -115,3 +115,10 @@ def run_with_client(scenario, client, out_dir: Path, **settings):
 
 
 __all__ = ["SAMPLE_PDF", "LAB_DATA", "LAB_PDF", "PASSAGE", "make_context", "run_with_client", "write_text_pdf"]
+
+
+def assert_no_runaway(manifest: dict) -> None:
+    """Issue 21: no reply of a run on the embedded model ended at its token limit or in a loop it
+    could not be trimmed out of (the manifest counts them per role as `cut_off`)."""
+    cut_off = {role: u["cut_off"] for role, u in manifest["usage"]["per_role"].items() if u.get("cut_off")}
+    assert not cut_off, f"replies cut off at their token limit, by role: {cut_off}"

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import LAB_DATA
+from conftest import LAB_DATA, assert_no_runaway
 
 from agentsynth.agents.evolver import OPERATIONS
 from agentsynth.run import main
@@ -24,6 +24,7 @@ def run(out: Path, *args: str) -> tuple[list[dict], list[dict], dict]:
     assert main([*args, "--out", str(out), "--no-progress"]) == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["failed"] == 0
+    assert_no_runaway(manifest)
     return read(out, "data.jsonl"), read(out, "rejected.jsonl"), manifest
 
 

@@ -11,6 +11,7 @@ import json
 
 import pytest
 from autogen_core.models import SystemMessage, UserMessage
+from conftest import assert_no_runaway
 from pydantic import BaseModel, Field
 
 from agentsynth.backends.local_llama import LocalLlamaClient, embedded_model_path
@@ -76,6 +77,7 @@ def test_seed_from_pdf_end_to_end_on_a_one_page_pdf(tmp_path, one_page_pdf, caps
                                   "rejected": len(rejected), "failed": len(failed)}
     assert len(data) + len(rejected) == 2 * (1 - len(failed))
     assert manifest["model"] == "local" and manifest["usage"]["total"]["calls"] >= 4
+    assert_no_runaway(manifest)
     source = "\n".join(p.markdown for p in read_pdf(one_page_pdf).pages)
     for record in data:
         assert record["metadata"]["pages"] == [1]

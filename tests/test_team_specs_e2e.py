@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import assert_no_runaway
 
 from agentsynth.run import main
 
@@ -28,6 +29,7 @@ def run(out: Path, *args: str) -> list[dict]:
     assert main([*args, "--out", str(out), "--no-progress", "--limit", "1", "--questions-per-chunk", "2"]) == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["failed"] == 0
+    assert_no_runaway(manifest)
     return records(out)
 
 
