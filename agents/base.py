@@ -199,9 +199,14 @@ class RoleAgent(BaseChatAgent):
         history: Sequence[LLMMessage] = (),
         max_tokens: int | None = None,
         examples: bool = True,
+        sampling: dict[str, Any] | None = None,
+        own_words: str | None = None,
     ) -> tuple[T, CreateResult]:
-        """Ask for a reply matching `reply_model`; repair invalid replies; raise
-        `StructuredOutputError` (with the raw reply) when repairs run out."""
+        """Ask for a reply matching `reply_model` (with `sampling` overriding the model's
+        settings); repair invalid replies; raise `StructuredOutputError` (with the raw reply)
+        when repairs run out. A reply may use a few-shot example's names only where the request
+        has them: in `own_words` when given (the material, not the agent's earlier replies
+        quoted back to it), else anywhere in the prompt."""
         shots: list[LLMMessage] = []
         language = self.examples_language() if examples else None
         for user, assistant in load_examples(self.role, language) if examples else ():
@@ -212,7 +217,7 @@ class RoleAgent(BaseChatAgent):
             *history,
             UserMessage(content=prompt, source="user"),
         ]
-        extra = {"max_tokens": self.token_budget(max_tokens or self.max_tokens)}
+        extra = {"max_tokens": self.token_budget(max_tokens or self.max_tokens), **(sampling or {})}
         request = list(messages)
         raw, error, reshaped, repairs = "", "", False, 0
         while True:
@@ -224,8 +229,8 @@ class RoleAgent(BaseChatAgent):
             )
             try:
                 reply = parse_reply(raw, reply_model)
-                copied = copied_from_examples(raw, prompt + "".join(str(m.content) for m in history), self.role,
-                                              language) if examples else []
+                ground = own_words if own_words is not None else prompt + "".join(str(m.content) for m in history)
+                copied = copied_from_examples(raw, ground, self.role, language) if examples else []
                 if not copied:
                     return reply, result
                 error = (f"it copies {', '.join(repr(c) for c in copied)} from an example; those are not in this "

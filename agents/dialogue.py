@@ -21,16 +21,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from autogen_core import CancellationToken
 from autogen_core.models import LLMMessage, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, create_model
 
+from ..checks.dialogue import check_no_repetition
 from ..errors import StructuredOutputError
 from ..tools.lookup import DocumentIndex, search_documents_tool
 from ..tools.personas import Persona
-from .base import RoleAgent, render_prompt
+from .base import RESHAPE_SAMPLING, RoleAgent, render_prompt
 from .grounding import consult_documents, up_to_sentences
 
 Outcome = Literal["continuing", "resolved", "abandoned"]
@@ -175,10 +176,15 @@ class CustomerAgent(RoleAgent):
     async def act(self, cancellation_token: CancellationToken) -> TurnMessage:
         c: DialogueContext = self.context
         last_chance = c.customer_turns + 1 >= c.max_turns
+        replies = sum(1 for t in c.turns if t.speaker == "support")
+        too_early = replies < MIN_EXCHANGES and not last_chance
         # Small models play a customer far better told exactly what this message must do.
         if not c.turns:
             next_message = (f"Write your first message to support: say what your problem is ({c.brief.problem}) and "
                             "ask how to solve it, in one or two sentences.")
+        elif too_early:
+            next_message = ("Write your next message to support, in your own words: ask a follow-up question about "
+                            "your problem or about what support just said.")
         else:
             next_message = ("Write your next message to support, replying to what support just said: if it solved your "
                             'problem, thank them and set outcome to "resolved"; otherwise ask a follow-up question.')
@@ -186,19 +192,37 @@ class CustomerAgent(RoleAgent):
             "customer.user", transcript=c.transcript(), next=next_message,
             closing="This is your last message: end the conversation (resolved or abandoned).\n" if last_chance else "",
         )
+        model = _bounded(CustomerReply, 3) if c.bounded else CustomerReply
         try:
-            reply, _ = await self.ask(_bounded(CustomerReply, 3) if c.bounded else CustomerReply, prompt,
-                                      cancellation_token)
+            reply, _ = await _unechoed(self, model, prompt, c.turns, cancellation_token)
         except StructuredOutputError as exc:  # the dialogue ends here; the critic rejects it with the reason
             turn = Turn(speaker="customer", text=_partial(exc.raw), outcome="abandoned", error=exc.error)
             c.record(turn)
             return TurnMessage(turn=turn)
         outcome = reply.outcome if reply.outcome != "continuing" or not last_chance else "abandoned"
-        if not any(t.speaker == "support" for t in c.turns):
-            outcome = "continuing"  # an opening message cannot settle a problem support has not heard yet
+        if too_early:
+            # Multi-turn data: the customer follows up until support has replied MIN_EXCHANGES times.
+            outcome = "continuing"
         turn = Turn(speaker="customer", text=reply.message.strip(), outcome=outcome)
         c.record(turn)
         return TurnMessage(turn=turn)
+
+
+MIN_EXCHANGES = 2  # support replies before the customer may end a dialogue (when --max-turns allows)
+ECHO_NOTE = ("\n(Asked again: your last reply repeated an earlier message of this conversation. Write a new "
+             "message in your own words.)")
+
+
+async def _unechoed(agent: RoleAgent, model: type[BaseModel], prompt: str, turns: list[Turn],
+                    cancellation_token: CancellationToken, *, history: Sequence[LLMMessage] = ()) -> tuple[Any, Any]:
+    """A reply whose message does not repeat an earlier turn (a small model echoes the other side);
+    asked once more, sampled, when it does. The second reply stands either way: the critic's
+    no_repetition check rejects an echo that remains."""
+    reply, result = await agent.ask(model, prompt, cancellation_token, history=history)
+    speaker = "customer" if isinstance(agent, CustomerAgent) else "support"
+    if check_no_repetition([*turns, Turn(speaker=speaker, text=reply.message)]).passed:
+        return reply, result
+    return await agent.ask(model, prompt + ECHO_NOTE, cancellation_token, history=history, sampling=RESHAPE_SAMPLING)
 
 
 class SupportAgent(RoleAgent):
@@ -235,8 +259,8 @@ class SupportAgent(RoleAgent):
         reply_model = create_model("SupportReply", message=(str, message),
                                    sources=(list[Literal[tuple(shown)]] if shown else list[str], Field(max_length=3)))  # type: ignore[misc]
         try:
-            reply, result = await self.ask(reply_model, "Now write your reply as JSON." if history else prompt,
-                                           cancellation_token, history=history)
+            reply, result = await _unechoed(self, reply_model, "Now write your reply as JSON." if history else prompt,
+                                            c.turns, cancellation_token, history=history)
         except StructuredOutputError as exc:
             turn = Turn(speaker="support", text=_partial(exc.raw), shown=shown, error=exc.error)
             c.record(turn)

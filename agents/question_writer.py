@@ -135,7 +135,9 @@ class QuestionWriterAgent(RoleAgent):
             persona=f"Ask it as this reader would, about what they need: {ctx.persona}\n" if ctx.persona else "",
         )
         try:
-            reply, _ = await self.ask(question_reply_model(ctx.language), prompt, cancellation_token)
+            # Names may come from the document, not from earlier questions quoted back in the prompt.
+            reply, _ = await self.ask(question_reply_model(ctx.language), prompt, cancellation_token,
+                                      own_words=f"{ctx.title} {material} {ctx.persona}")
             text, error = clean_question(reply.question), None
         except StructuredOutputError as exc:
             # One unusable reply costs its slot, not the chunk: the pair is rejected

@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from autogen_core import CancellationToken
 from autogen_agentchat.messages import StructuredMessage
 from conftest import SAMPLE_PDF, make_context, run_with_client
 from pydantic import ValidationError
@@ -183,3 +184,43 @@ def test_answerer_examples_exist_in_korean_and_japanese_and_answer_in_that_scrip
     examples = load_examples("answerer", language)
     assert examples and examples != load_examples("answerer")
     assert all(re.search(script, json.loads(reply)["answer"]) for _, reply in examples)
+
+
+def _turns(path) -> list[dict]:
+    return [json.loads(line)["turn"] for line in path.read_text().splitlines() if '"turn"' in line]
+
+
+def test_a_customer_who_echoes_support_is_asked_once_more_and_follows_up_until_support_replied_twice(tmp_path):
+    def customer(messages, schema):
+        text = prompt_text(messages)
+        if "Conversation so far:\n(no messages yet)" in text:
+            return {"message": "My Aurora X2 will not charge from the wall. What should I check?", "outcome": "continuing"}
+        if "Asked again" in text:
+            return {"message": "Which cable should I use for that, then?", "outcome": "resolved"}
+        support = text.rsplit("SUPPORT: ", 1)[-1].split("\n")[0]
+        return {"message": support, "outcome": "resolved"}  # echoes support, and "resolves" at once
+
+    client = ScriptedClient({"CustomerReply": customer})
+    run_with_client(CustomerDialogue(DialogueOptions(inputs=[SAMPLE_PDF], dialogues=1, max_turns=3)), client, tmp_path)
+    turns = _turns(next((tmp_path / "checkpoints").glob("*.jsonl")))
+    speakers = [t["speaker"] for t in turns]
+    assert speakers[:4] == ["customer", "support", "customer", "support"]  # two exchanges at least
+    assert turns[2]["text"] == "Which cable should I use for that, then?" and turns[2]["outcome"] == "continuing"
+    echo_asks = [c for c in client.calls_for("CustomerReply") if "Asked again" in prompt_text(c["messages"])]
+    assert len(echo_asks) >= 1
+
+
+def test_an_example_name_quoted_back_in_a_revision_request_is_still_a_copy():
+    # Round 0 copied "FlowMax P3" and was rejected; the revision request quotes that question back,
+    # which must not make the example's name count as the document's.
+    replies = iter([{"question": "Can the FlowMax P3 pump run dry for more than 30 seconds?"}] * 3
+                   + [{"question": "Can the FlowMax P3 run dry?"}, {"question": "How much does the Aurora X2 weigh?"}])
+    client = ScriptedClient({"QuestionReply": lambda m, s: next(replies)})
+    context = make_context(questions=1)
+    agent = QuestionWriterAgent(client, context)
+    first = asyncio.run(agent.run(task=[StructuredMessage[ReaderOutput](content=FACTS, source="reader")]))
+    assert first.messages[-1].content.questions[0].error  # three copies: the slot carries the error
+    agent._critic = type("Verdict", (), {"pairs": [type("Pair", (), {"slot": 0, "decision": "revise",
+                                                                      "reasons": ["copied"]})()]})()
+    second = asyncio.run(agent.on_messages([], CancellationToken())).chat_message.content.questions[0]
+    assert second.question == "How much does the Aurora X2 weigh?" and not second.error
