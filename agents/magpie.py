@@ -31,8 +31,10 @@ from .instructions import AnswersOutput, Instruction, InstructionAnswer, Instruc
 
 SENTINEL = "\u0000MAGPIE-USER-TURN\u0000"
 USER_TEMPERATURE = 1.0  # the paper samples the query at temperature 1 and top-p 1
-USER_MAX_TOKENS = 160
-ANSWER_MAX_TOKENS = 600
+# Sized for what each writes: a user turn is a request of a few sentences; an assistant turn
+# may be a recipe or a step-by-step explanation (600 cut off one in seven on unseen prompts).
+USER_MAX_TOKENS = 256
+ANSWER_MAX_TOKENS = 1024
 RESHAPE_SEED_STEP = 7919  # a re-written user turn's seed is this far from the first one's
 
 
