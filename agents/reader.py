@@ -12,16 +12,17 @@ from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from ..tools.text import content_tokens
-from .base import RoleAgent, render_prompt
+from .base import WIDE_SCRIPTS, RoleAgent, render_prompt
 from .context import QAContext
 from .qa_messages import Fact, ReaderOutput
 
 _DIGIT = re.compile(r"\d")
 
 
-def reply_model(passage_sentences: list[str], max_facts: int) -> type[BaseModel]:
+def reply_model(passage_sentences: list[str], max_facts: int, fact_chars: int = 300) -> type[BaseModel]:
     sentence_type = Literal[tuple(passage_sentences)]  # type: ignore[valid-type]
-    fact = create_model("FactReply", fact=(str, Field(min_length=8, max_length=300)), source_sentence=(sentence_type, ...))
+    fact = create_model("FactReply", fact=(str, Field(min_length=8, max_length=fact_chars)),
+                        source_sentence=(sentence_type, ...))
     return create_model(
         "ReaderReply",
         facts=(list[fact], Field(min_length=1, max_length=max_facts)),  # type: ignore[valid-type]
@@ -44,12 +45,16 @@ class ReaderAgent(RoleAgent):
         if not ctx.passage_sentences:
             self._facts = ReaderOutput(facts=[])
             return self._facts
-        max_facts = max(len(ctx.question_types) + 2, 5)
+        # Korean, Japanese and Chinese cost a small model's tokenizer several tokens a character, and
+        # each fact repeats its whole source sentence: fewer, shorter facts fit the token limit.
+        wide = ctx.language in WIDE_SCRIPTS
+        max_facts = max(len(ctx.question_types), 1) if wide else max(len(ctx.question_types) + 2, 5)
         prompt = render_prompt(
             "reader.user", title=ctx.title, pages=ctx.pages_label, passage=ctx.passage, max_facts=max_facts
         )
         try:
-            reply, _ = await self.ask(reply_model(ctx.passage_sentences, max_facts), prompt, cancellation_token)
+            reply, _ = await self.ask(reply_model(ctx.passage_sentences, max_facts, 150 if wide else 300), prompt,
+                                      cancellation_token)
         except StructuredOutputError as exc:
             # The writer can still work from the passage's own sentences; losing the
             # whole chunk to one unusable reader reply would waste the other roles' work.

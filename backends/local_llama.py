@@ -19,6 +19,7 @@ import asyncio
 import importlib.util
 import json
 import os
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -117,10 +118,18 @@ class _LoadedModel:
         rendered = formatter(messages=messages)
         prompt = self.llama.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
         stop = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
-        guard = RepetitionDetector(len(prompt), piece=self.piece)
+        enums = _enum_values(schema) if schema is not None else []
+        guard = RepetitionDetector(len(prompt), piece=self.piece, allowed=(lambda gram: self._inside_enum(gram, enums))
+                                   if enums else None)
         criteria = StoppingCriteriaList([*(rendered.stopping_criteria or []), guard])
         response = self.llama.create_completion(prompt=prompt, stop=stop, stopping_criteria=criteria, **kwargs)
         return self._guarded(response, guard, prompt, reply_model)
+
+    def _inside_enum(self, gram: tuple[int, ...], enums: list[str]) -> bool:
+        """Is this run of tokens only JSON syntax, keys and (parts of) enumerated values?"""
+        text = self.llama.detokenize(list(gram)).decode("utf-8", "ignore")
+        pieces = [p.strip(" ,:{}[]") for p in _JSON_KEY.sub('"', text).split('"')]
+        return any(pieces) and all(not p or any(p in value for value in enums) for p in pieces)
 
     def piece(self, token: int) -> str:
         """The text of one token (a piece of a multi-byte character counts as none)."""
@@ -165,6 +174,19 @@ class _LoadedModel:
                     template=template, eos_token=text(llama.token_eos()), bos_token=text(llama.token_bos()),
                     stop_token_ids=[llama.token_eos()])
         return self._formatter or None
+
+
+_JSON_KEY = re.compile(r'(?:^|")\s*\w+"\s*:')  # a key, its opening quote maybe cut off
+
+
+def _enum_values(schema: Any) -> list[str]:
+    """Every string a JSON schema enumerates (citing one of them again and again is no loop)."""
+    if isinstance(schema, dict):
+        own = [v for v in schema.get("enum", []) if isinstance(v, str)]
+        return own + [v for value in schema.values() for v in _enum_values(value)]
+    if isinstance(schema, list):
+        return [v for item in schema for v in _enum_values(item)]
+    return []
 
 
 class _Reply:

@@ -45,12 +45,16 @@ class RepetitionDetector:
     included), and once more when generation ends, so it only reads tokens it has not seen."""
 
     def __init__(self, prompt_tokens: int, *, ngram: int = NGRAM, repeats: int = REPEATS,
-                 piece: Callable[[int], str] | None = None, max_sentence_chars: int = MAX_SENTENCE_CHARS) -> None:
+                 piece: Callable[[int], str] | None = None, max_sentence_chars: int = MAX_SENTENCE_CHARS,
+                 allowed: Callable[[tuple[int, ...]], bool] | None = None) -> None:
         self.start = prompt_tokens
         self.ngram, self.repeats = ngram, repeats
+        # Repeats that are no loop: a reply may cite one enum value (a source sentence) many times.
+        self.allowed = allowed
         self.piece, self.max_sentence_chars = piece, max_sentence_chars
         self.tokens: list[int] = []
         self._positions: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        self._allowed_grams: set[tuple[int, ...]] = set()
         self._sentence = ""  # the text since the last sentence break
         self.loop_start: int | None = None  # index in the completion where the runaway begins
         self.reason: str | None = None  # "loop" or "run-on sentence"
@@ -62,10 +66,14 @@ class RepetitionDetector:
             self.tokens.append(int(token))
             if len(self.tokens) >= self.ngram:
                 at = len(self.tokens) - self.ngram
-                positions = self._positions[tuple(self.tokens[at:])]
+                gram = tuple(self.tokens[at:])
+                positions = self._positions[gram]
                 positions.append(at)
-                if len(positions) >= self.repeats:
-                    self.loop_start, self.reason = positions[1], "loop"
+                if len(positions) >= self.repeats and gram not in self._allowed_grams:
+                    if self.allowed is not None and self.allowed(gram):
+                        self._allowed_grams.add(gram)
+                    else:
+                        self.loop_start, self.reason = positions[1], "loop"
             if self.piece is not None and self.loop_start is None:
                 self._sentence = _SENTENCE_BREAK.split(self._sentence + self.piece(int(token)))[-1]
                 if len(self._sentence) > self.max_sentence_chars:
@@ -94,19 +102,29 @@ def _through_last_sentence(text: str) -> str:
     return text[: ends[-1].end()].rstrip() if ends else ""
 
 
-def keep_before_loop(text: str, reply_model: type[BaseModel] | None) -> str | None:
-    """What a reply that began to loop after `text` can keep: plain text up to its last finished
-    sentence; a JSON reply with its open string cut the same way and every bracket closed,
-    when that still validates against `reply_model`. None: nothing usable."""
-    if reply_model is None:
-        kept = _through_last_sentence(text)
-        return kept or None
-    start = _open_string_start(text)
-    if start is not None:
-        text = text[: start + 1] + _through_last_sentence(text[start + 1:])
-        if text.endswith("\\"):
-            text = text[:-1]
-    candidate = repair_json(text + ('"' if start is not None else ""))
+def _open_objects(text: str) -> list[int]:
+    """Where the JSON objects still open at the end of `text` start, outermost first."""
+    starts: list[int] = []
+    in_string = escaped = False
+    for i, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "{":
+            starts.append(i)
+        elif char == "}" and starts:
+            starts.pop()
+    return starts
+
+
+def _closed(text: str, reply_model: type[BaseModel]) -> str | None:
+    candidate = repair_json(text)
     if not isinstance(candidate, str) or not candidate.strip():
         return None
     try:
@@ -114,3 +132,28 @@ def keep_before_loop(text: str, reply_model: type[BaseModel] | None) -> str | No
     except ValidationError:
         return None
     return candidate
+
+
+def keep_before_loop(text: str, reply_model: type[BaseModel] | None) -> str | None:
+    """What a reply that began to loop after `text` can keep: plain text up to its last finished
+    sentence; a JSON reply with its open string cut the same way and every bracket closed, or
+    else without the list item it was writing, when that still validates against `reply_model`.
+    None: nothing usable."""
+    if reply_model is None:
+        kept = _through_last_sentence(text)
+        return kept or None
+    start = _open_string_start(text)
+    cut = text
+    if start is not None:
+        cut = text[: start + 1] + _through_last_sentence(text[start + 1:])
+        if cut.endswith("\\"):
+            cut = cut[:-1]
+        cut += '"'
+    kept = _closed(cut, reply_model)
+    if kept is not None:
+        return kept
+    for object_start in reversed(_open_objects(text)[1:]):  # drop the unfinished item, innermost first
+        kept = _closed(text[:object_start].rstrip().rstrip(","), reply_model)
+        if kept is not None:
+            return kept
+    return None

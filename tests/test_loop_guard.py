@@ -231,3 +231,23 @@ def test_a_role_that_always_runs_away_costs_records_with_named_reasons_never_the
     # Each runaway reply was asked for once more before it cost its record.
     runaway_calls = [c for c in client.calls if c["reply_model"] in ANSWERS]
     assert runaway_calls and len(runaway_calls) % 2 == 0
+
+
+def test_citing_one_enum_value_again_and_again_is_no_loop():
+    cited = list(range(300, 320))  # a source sentence of 20 tokens, cited by three facts
+    facts = [list(range(10 * i, 10 * i + 8)) + cited for i in range(1, 5)]
+    completion = [t for fact in facts for t in fact]
+    assert feed(RepetitionDetector(0), [], completion) is not None  # without the schema's enum: a "loop"
+    detector = RepetitionDetector(0, allowed=lambda gram: set(gram) <= set(cited))
+    assert feed(detector, [], completion) is None
+
+
+class Facts(BaseModel):
+    facts: list[Definition] = Field(min_length=1)
+
+
+def test_a_json_reply_that_loops_inside_a_list_item_keeps_the_items_before_it():
+    text = ('{"facts": [{"term": "Eco mode", "definition": "Eco mode is quiet."}, '
+            '{"term": "Turbo", "definition": "Item Value --- --- Solar input 12-60 V DC')
+    kept = json.loads(keep_before_loop(text, Facts))
+    assert kept == {"facts": [{"term": "Eco mode", "definition": "Eco mode is quiet."}]}
