@@ -81,46 +81,33 @@ class RepetitionDetector:
         return self.loop_start is not None
 
 
-def _open_string_start(text: str) -> int | None:
-    """Where the JSON string that `text` ends inside begins (its opening quote), if any."""
-    start, escaped = None, False
+def _open_at_end(text: str) -> tuple[int | None, list[int]]:
+    """What is still open at the end of a JSON prefix: where the string it ends inside begins
+    (its opening quote; None when it ends outside one), and where each open object begins,
+    outermost first."""
+    string_start: int | None = None
+    objects: list[int] = []
+    escaped = False
     for i, char in enumerate(text):
-        if start is not None:
+        if string_start is not None:
             if escaped:
                 escaped = False
             elif char == "\\":
                 escaped = True
             elif char == '"':
-                start = None
+                string_start = None
         elif char == '"':
-            start = i
-    return start
+            string_start = i
+        elif char == "{":
+            objects.append(i)
+        elif char == "}" and objects:
+            objects.pop()
+    return string_start, objects
 
 
 def _through_last_sentence(text: str) -> str:
     ends = list(_SENTENCE_END.finditer(text))
     return text[: ends[-1].end()].rstrip() if ends else ""
-
-
-def _open_objects(text: str) -> list[int]:
-    """Where the JSON objects still open at the end of `text` start, outermost first."""
-    starts: list[int] = []
-    in_string = escaped = False
-    for i, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "{":
-            starts.append(i)
-        elif char == "}" and starts:
-            starts.pop()
-    return starts
 
 
 def _closed(text: str, reply_model: type[BaseModel]) -> str | None:
@@ -142,7 +129,7 @@ def keep_before_loop(text: str, reply_model: type[BaseModel] | None) -> str | No
     if reply_model is None:
         kept = _through_last_sentence(text)
         return kept or None
-    start = _open_string_start(text)
+    start, objects = _open_at_end(text)
     cut = text
     if start is not None:
         cut = text[: start + 1] + _through_last_sentence(text[start + 1:])
@@ -152,7 +139,7 @@ def keep_before_loop(text: str, reply_model: type[BaseModel] | None) -> str | No
     kept = _closed(cut, reply_model)
     if kept is not None:
         return kept
-    for object_start in reversed(_open_objects(text)[1:]):  # drop the unfinished item, innermost first
+    for object_start in reversed(objects[1:]):  # drop the unfinished item, innermost first
         kept = _closed(text[:object_start].rstrip().rstrip(","), reply_model)
         if kept is not None:
             return kept
