@@ -9,7 +9,9 @@ the backend's concurrency limit (AIMD), which climbs back one step per run of su
 from __future__ import annotations
 
 import asyncio
+import datetime
 import email.utils
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -28,6 +30,9 @@ class RetryPolicy:
     base_delay: float = 1.0  # seconds; doubles per attempt
     max_delay: float = 60.0
     timeout: float = 120.0  # per model call
+    # A server asking for a longer wait (an exhausted quota says "come back tomorrow") stops the
+    # run cleanly instead: it can be resumed once the backend serves again.
+    max_retry_after: float = 300.0
 
 
 @dataclass
@@ -39,23 +44,38 @@ class Failure:
 
 
 def _retry_after(error: BaseException) -> float | None:
+    """Seconds the server asks to wait (`retry-after-ms`, `retry-after` in seconds or as an HTTP
+    date); None when it says nothing usable. A value that cannot be read is ignored, never raised:
+    the retry still happens, on the usual backoff."""
     response = getattr(error, "response", None)
     headers = getattr(response, "headers", None)
     if not headers:
         return None
-    if (ms := headers.get("retry-after-ms")) is not None:
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
+    if (ms := _seconds(headers.get("retry-after-ms"))) is not None:
+        return ms / 1000
     value = headers.get("retry-after")
     if value is None:
         return None
+    if (seconds := _seconds(value)) is not None:
+        return seconds
     try:
-        return max(0.0, float(value))
-    except ValueError:
         parsed = email.utils.parsedate_to_datetime(value)  # an HTTP date
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, parsed.timestamp() - time.time())
+
+
+def _seconds(value: Any) -> float | None:
+    """A finite, non-negative number of seconds from a header value, else None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, number) if math.isfinite(number) else None
 
 
 # The OpenAI SDK's aiohttp transport re-raises every aiohttp connection error as httpx's
@@ -213,6 +233,8 @@ class ResilientClient(DelegatingClient):
                 attempts = errors + rate_limited
                 if not failure.retryable or errors >= policy.max_attempts or rate_limited >= policy.max_rate_limited:
                     raise self._give_up(exc, failure, attempts) from exc
+                if failure.retry_after is not None and failure.retry_after > policy.max_retry_after:
+                    raise self._wait_refused(failure.retry_after) from exc
                 self.stats.retries += 1
                 await asyncio.sleep(self._delay(attempts - 1, failure.retry_after))
                 continue
@@ -225,6 +247,17 @@ class ResilientClient(DelegatingClient):
         if retry_after is not None:
             delay = max(delay, retry_after)  # the server's wish is the floor
         return delay
+
+    def _wait_refused(self, seconds: float) -> BackendError:
+        """The server wants a wait longer than any worth sitting through: stop the run cleanly."""
+        self.stats.gave_up += 1
+        error = BackendError(self.backend, f"the server asks to wait {_duration(seconds)} before the next request "
+                                           f"(more than the {_duration(self.policy.max_retry_after)} this run waits; "
+                                           "a spent quota?): resume the run with --resume once it serves again",
+                             fatal=True)
+        if self.on_fatal is not None:
+            self.on_fatal(error)
+        return error
 
     def _give_up(self, error: BaseException, failure: Failure, attempts: int) -> BackendError:
         self.stats.gave_up += 1
@@ -242,6 +275,13 @@ class ResilientClient(DelegatingClient):
         if fatal and self.on_fatal is not None:
             self.on_fatal(backend_error)
         return backend_error
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
 
 
 def _describe(error: BaseException, failure: Failure) -> str:

@@ -536,3 +536,35 @@ def test_speaker_selection_calls_are_counted_by_the_wrapped_client():
     assert all(getattr(m, "models_usage", None) is None for m in result.messages)
     assert ledger.by_role["speaker_selection"].calls >= 2
     assert ledger.by_role["speaker_selection"].prompt_tokens == 50 * ledger.by_role["speaker_selection"].calls
+
+
+@pytest.mark.parametrize(("headers", "seconds"), [
+    ({"retry-after": "2"}, 2.0), ({"retry-after-ms": "1500"}, 1.5), ({"retry-after": "inf"}, None),
+    ({"retry-after": "nan"}, None), ({"retry-after": "-5"}, 0.0), ({"retry-after": "not a date"}, None),
+    ({"retry-after": "Wed, 99 Foo 2026 25:61:00 GMT"}, None), ({"retry-after-ms": "soon"}, None),
+])
+def test_retry_after_is_read_defensively(headers, seconds):
+    from agentsynth.backends.resilience import _retry_after
+
+    assert _retry_after(_status_error(429, headers)) == seconds
+
+
+def test_a_retry_after_of_a_day_stops_the_run_cleanly_instead_of_sleeping():
+    async def scenario():
+        fatal = []
+        inner = _Flaky([_status_error(429, {"retry-after": "86400"})])
+        client = ResilientClient(inner, backend="b", policy=RetryPolicy(), limiter=AdaptiveLimiter(4),
+                                 stats=BackendStats(), on_fatal=fatal.append)
+        started = time.monotonic()
+        with pytest.raises(BackendError, match="asks to wait 24 h") as raised:
+            await client.create([UserMessage(content="hi", source="user")])
+        assert time.monotonic() - started < 1 and inner.calls == 1
+        assert raised.value.fatal and fatal == [raised.value] and "--resume" in str(raised.value)
+        # A header that cannot be read still gets the call retried on the usual backoff.
+        inner = _Flaky([_status_error(429, {"retry-after": "garbage"})])
+        client = ResilientClient(inner, backend="b", policy=RetryPolicy(base_delay=0.001, max_delay=0.01),
+                                 limiter=AdaptiveLimiter(4), stats=BackendStats())
+        await client.create([UserMessage(content="hi", source="user")])
+        assert inner.calls == 2
+
+    asyncio.run(scenario())
