@@ -46,6 +46,20 @@ from .scenarios.items import RoleModel, RunSettings, WorkerModels
 from .scenarios.runner import RunSummary, run_scenario
 
 
+
+def _positive(kind: type) -> Any:
+    """An argparse type: a number above zero (argparse then prints one line naming the flag)."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{text!r}: must be a number above 0")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
 def build_parser(scenarios: dict[str, ScenarioEntry] | None = None) -> argparse.ArgumentParser:
     scenarios = scenarios if scenarios is not None else load_scenarios()
     p = argparse.ArgumentParser(
@@ -69,9 +83,10 @@ def build_parser(scenarios: dict[str, ScenarioEntry] | None = None) -> argparse.
                         help="model for one role, e.g. critic=openai:gpt-4o (repeatable)")
     models.add_argument("--structured-output", choices=("auto", "json_schema", "json_object_schema", "json_object"),
                         help="how to ask an OpenAI-protocol server for JSON (default: auto, the first it accepts)")
-    models.add_argument("--max-cost", type=float, metavar="USD", help="stop cleanly once the estimated cost reaches this")
-    models.add_argument("--max-tokens", type=int, metavar="N", help="stop cleanly once this many tokens are spent")
-    models.add_argument("--timeout", type=float, metavar="SECONDS", help="per model call (default: 120)")
+    models.add_argument("--max-cost", type=_positive(float), metavar="USD",
+                        help="stop cleanly once the estimated cost reaches this")
+    models.add_argument("--max-tokens", type=_positive(int), metavar="N", help="stop cleanly once this many tokens are spent")
+    models.add_argument("--timeout", type=_positive(float), metavar="SECONDS", help="per model call (default: 120)")
     models.add_argument("--no-cache", action="store_true", help="do not read or write the response cache")
     models.add_argument("--cache-dir", type=Path, metavar="DIR",
                         help="response cache (default: $AGENTSYNTH_CACHE_DIR or ~/.cache/agentsynth/responses)")

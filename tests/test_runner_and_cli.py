@@ -253,3 +253,16 @@ def test_a_full_disk_ends_the_run_in_one_line_and_the_next_start_resumes(tmp_pat
     progress = [p["item_id"] for p in map(json.loads, (out / "progress.jsonl").read_text().splitlines())]
     assert progress[:2] == written and len(progress) == len(set(progress))
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] == "complete"
+
+
+@pytest.mark.parametrize("args", [["--timeout", "0"], ["--max-cost", "-1"], ["--max-tokens", "0"],
+                                  ["--timeout", "abc"], ["--timeout", "inf"]])
+def test_budgets_and_timeouts_must_be_positive_numbers_one_line_no_traceback(args, capsys):
+    from agentsynth.run import main
+
+    with pytest.raises(SystemExit) as raised:
+        main([*args, "--check-model"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert raised.value.code == 2 and "Traceback" not in "\n".join(err)
+    assert err[-1].startswith("run.py: error: argument ") or "error: argument" in err[-1]
+    assert args[0] in err[-1]
