@@ -31,7 +31,7 @@ from ..tools.chunking import Chunk
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.personas import Persona, read_personas
-from ..tools.writers import rewrite_records
+from ..tools.writers import replace_durably, rewrite_records
 from .base import BuildContext, ItemResult, Plan, PlanContext, Scenario, ScenarioEntry, WorkItem, option, register
 from .inputs import SAMPLE_PDF, read_chunks
 from .persona_qa import PERSONA_OPTIONS, PERSONAS, generate_personas
@@ -137,7 +137,7 @@ class CustomerDialogue(Scenario):
         # Keep what can be rewritten cleanly: the file again holds exactly these lines.
         lines = [json.dumps({"brief": brief.model_dump()}, ensure_ascii=False)] if brief else []
         lines += [json.dumps({"turn": t.model_dump()}, ensure_ascii=False) for t in turns]
-        path.write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+        replace_durably(path, "".join(x + "\n" for x in lines))
         return brief, turns
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
@@ -153,8 +153,7 @@ class CustomerDialogue(Scenario):
             brief = await CustomerBriefAgent(clients["customer"], _Failure()).brief(
                 work.persona, [work.chunk.text, *others], work.chunk.title)
             if checkpoint is not None:
-                checkpoint.write_text(json.dumps({"brief": brief.model_dump()}, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
+                replace_durably(checkpoint, json.dumps({"brief": brief.model_dump()}, ensure_ascii=False) + "\n")
         context = DialogueContext(
             item_id=item.item_id, persona=work.persona, brief=brief, index=self.index, max_turns=o.max_turns,
             language_name=LANGUAGE_NAMES.get(language, "the language of the documentation"), checkpoint=checkpoint,

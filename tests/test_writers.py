@@ -40,3 +40,25 @@ def test_rewrite_and_json_are_atomic_replacements(tmp_path):
     write_json(tmp_path / "manifest.json", {"k": "ü"})
     assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8")) == {"k": "ü"}
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_json_and_checkpoints_are_replaced_durably(tmp_path, monkeypatch):
+    """fsync of the new file, then of the folder that holds the rename: a power cut leaves the old
+    manifest or the new one, never an empty one (which then made --resume crash)."""
+    import os
+
+    from agentsynth.tools.writers import replace_durably, write_json
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def spy(descriptor):
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}") if os.path.exists("/proc/self/fd") else "?")
+        return real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    write_json(tmp_path / "manifest.json", {"status": "running"})
+    assert json.loads((tmp_path / "manifest.json").read_text()) == {"status": "running"}
+    assert synced[-2].endswith("manifest.json.tmp") and synced[-1] == str(tmp_path)
+    replace_durably(tmp_path / "c.jsonl", '{"turn": 1}\n')
+    assert (tmp_path / "c.jsonl").read_text() == '{"turn": 1}\n' and not list(tmp_path.glob("*.tmp"))

@@ -59,17 +59,35 @@ def read_records(path: Path) -> Iterator[dict]:
 
 def rewrite_records(path: Path, records: Iterable[dict]) -> None:
     """Atomically replace a JSONL file (used when resuming drops unfinished items)."""
+    replace_durably(path, "".join(_dumps(record) + "\n" for record in records))
+
+
+def replace_durably(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that a crash or a power cut leaves the old file or the new
+    one, never an empty or torn one: write a temporary file, fsync it, rename it over `path`,
+    then fsync the folder (which holds the rename)."""
     tmp = path.with_suffix(path.suffix + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for record in records:
-            f.write(_dumps(record) + "\n")
+        f.write(text)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # a platform that cannot open folders (Windows): the rename is all there is
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def write_json(path: Path, obj: Any) -> None:
-    """Atomic JSON file write (manifest)."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Atomic, durable JSON file write (manifest, curriculum)."""
+    replace_durably(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
