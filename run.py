@@ -26,6 +26,7 @@ if __package__ in (None, ""):  # `python run.py` in a checkout: run the installe
     raise SystemExit(_package_main())
 
 from rich.console import Console
+from rich.markup import escape as esc
 
 from .backends.cache import ResponseCache
 from .backends.metering import Budget, roles_label
@@ -182,7 +183,7 @@ def chunk_measure(unit: str, writer: ModelSettings, console: Console):
     spec = writer.spec
     measure = measure_for(spec.provider, spec.name, model_name=writer.model_name)
     if unit == "tokens" and measure.unit != "tokens":
-        console.print(f"[yellow]note[/yellow]: no offline tokenizer for {spec.label}; chunk sizes count characters",
+        console.print(f"[yellow]note[/yellow]: no offline tokenizer for {esc(spec.label)}; chunk sizes count characters",
                       highlight=False, soft_wrap=True)
     return measure
 
@@ -202,7 +203,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
 
 def print_summary(summary: RunSummary, console: Console) -> None:
     out = Path(summary.out_dir)
-    console.print(f"[bold]Dataset:[/bold] {out / 'data.jsonl'}  (rejected: rejected.jsonl, manifest: manifest.json)",
+    console.print(f"[bold]Dataset:[/bold] {esc(str(out / 'data.jsonl'))}  (rejected: rejected.jsonl, manifest: manifest.json)",
                   soft_wrap=True)
     minutes, seconds = divmod(summary.wall_seconds, 60)
     console.print(
@@ -289,11 +290,11 @@ def _export_autogen(scenario, role_settings: dict[str, ModelSettings], out: Path
     config, notes = export_team_checked(scenario.team_spec, role_settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    Console().print(f"[bold]Wrote[/bold] {out}: {config['provider'].rsplit('.', 1)[-1]} with "
+    Console().print(f"[bold]Wrote[/bold] {esc(str(out))}: {config['provider'].rsplit('.', 1)[-1]} with "
                     f"{len(config['config']['participants'])} agents (load it with "
                     "autogen_agentchat.base.Team.load_component)", soft_wrap=True, highlight=False)
     for note in notes:
-        console.print(f"[yellow]not represented[/yellow] {note}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]not represented[/yellow] {esc(note)}", highlight=False, soft_wrap=True)
     return 0
 
 
@@ -310,9 +311,9 @@ def _check_models(settings: dict[str, ModelSettings], console: Console) -> int:
     results = asyncio.run(check_all())
     for r in results:
         mark = "[green]ok[/green]" if r.ok else "[red]FAILED[/red]"
-        console.print(f"{mark} {r.label} ({', '.join(r.roles)}): {r.detail}", highlight=False, soft_wrap=True)
+        console.print(f"{mark} {esc(r.label)} ({', '.join(r.roles)}): {esc(r.detail)}", highlight=False, soft_wrap=True)
         if r.fix:
-            console.print(f"   fix: {r.fix}", highlight=False, soft_wrap=True)
+            console.print(f"   fix: {esc(r.fix)}", highlight=False, soft_wrap=True)
     return 0 if all(r.ok for r in results) else 2
 
 
@@ -336,12 +337,12 @@ def export_main(argv: list[str]) -> int:
         summary = export_run(args.run_dir, args.format, args.out or args.run_dir / f"export-{args.format}",
                              split=args.split, seed=args.seed)
     except AgentsynthError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {esc(str(exc))}", highlight=False, soft_wrap=True)
         return 2
     rows = ", ".join(f"{name} {count}" for name, count in summary["rows"].items())
-    Console().print(f"[bold]Exported[/bold] {summary['format']} to {summary['out']}: {rows}", soft_wrap=True)
+    Console().print(f"[bold]Exported[/bold] {summary['format']} to {esc(str(summary['out']))}: {esc(rows)}", soft_wrap=True)
     for reason, count in summary["skipped"].items():
-        console.print(f"[yellow]skipped[/yellow] {count} {reason}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]skipped[/yellow] {count} {esc(reason)}", highlight=False, soft_wrap=True)
     return 0
 
 
@@ -350,7 +351,7 @@ def report_main(argv: list[str]) -> int:
     p.add_argument("run_dir", type=Path, metavar="DIR", help="a run's output folder (holds manifest.json)")
     args = p.parse_args(argv)
     if not (args.run_dir / "manifest.json").is_file():
-        Console(stderr=True).print(f"[red]error:[/red] {args.run_dir}: no manifest.json (not a run's output folder)",
+        Console(stderr=True).print(f"[red]error:[/red] {esc(str(args.run_dir))}: no manifest.json (not a run's output folder)",
                                    highlight=False, soft_wrap=True)
         return 2
     return 0 if _report(args.run_dir, Console(stderr=True)) else 1
@@ -439,10 +440,10 @@ def main(argv: list[str] | None = None) -> int:
 
         summary = asyncio.run(execute())
     except AgentsynthError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {esc(str(exc))}", highlight=False, soft_wrap=True)
         return 2
     except OSError as exc:  # a full or read-only disk: one line, and the run resumes where it stopped
-        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {esc(str(exc))}", highlight=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/yellow]: finished items are saved; continue with --resume")
@@ -454,11 +455,11 @@ def main(argv: list[str] | None = None) -> int:
     _report(Path(summary.out_dir), console)
     skipped, warnings = _skipped_and_warnings(summary)
     for line in skipped:
-        console.print(f"[yellow]skipped[/yellow] {line}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]skipped[/yellow] {esc(line)}", highlight=False, soft_wrap=True)
     for line in warnings:
-        console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]warning[/yellow] {esc(line)}", highlight=False, soft_wrap=True)
     if summary.stop_reason:
-        console.print(f"[yellow]stopped early[/yellow]: {summary.stop_reason}; finished items are saved; "
+        console.print(f"[yellow]stopped early[/yellow]: {esc(str(summary.stop_reason))}; finished items are saved; "
                       "continue with --resume", highlight=False, soft_wrap=True)
         return 0 if settings.budget.exhausted else 1  # a budget stop is what was asked for
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
@@ -472,12 +473,12 @@ def _report(out_dir: Path, console: Console) -> bool:
         data = gather(out_dir)  # the run's files, read once for the page and the summary
         path = write_report(out_dir, data)
     except Exception as exc:  # the dataset is written; say why the report is missing
-        console.print(f"[yellow]warning[/yellow] report.html not written: {type(exc).__name__}: {exc}",
+        console.print(f"[yellow]warning[/yellow] report.html not written: {type(exc).__name__}: {esc(str(exc))}",
                       highlight=False, soft_wrap=True)
         return False
     for line in summary_lines(out_dir, data):
-        Console().print(line, highlight=False, soft_wrap=True)
-    Console().print(f"[bold]Report:[/bold] {path}", soft_wrap=True)
+        Console().print(esc(line), highlight=False, soft_wrap=True)
+    Console().print(f"[bold]Report:[/bold] {esc(str(path))}", soft_wrap=True)
     return True
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import __version__
@@ -194,7 +195,7 @@ async def run_scenario(
     out_dir = settings.out_dir
     if not settings.resume and any((out_dir / name).exists() for name in (DATA, PROGRESS)):
         if _unfinished(out_dir):  # killed, interrupted or stopped: go on where it stopped
-            console.print(f"[yellow]resuming[/yellow] the unfinished run in {out_dir} (same configuration required)",
+            console.print(f"[yellow]resuming[/yellow] the unfinished run in {escape(str(out_dir))} (same configuration required)",
                           highlight=False, soft_wrap=True)
             settings.resume = True
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from .registry import ROLES, SCENARIO_TEAMS, SCHEMAS, TOOLS
 from .spec import SpecError
@@ -44,9 +45,9 @@ def validate_files(paths: list[Path], scenario: str | None, out: Console, err: C
         except SpecError as exc:
             failed += 1
             for problem in exc.problems:
-                err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+                err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
             continue
         spec = loaded.spec
-        out.print(f"[green]ok[/green] {path}: team {spec.name} ({spec.topology.type}, {len(spec.agents)} agents) for "
+        out.print(f"[green]ok[/green] {escape(str(path))}: team {escape(spec.name)} ({spec.topology.type}, {len(spec.agents)} agents) for "
                   f"{scenario_of(loaded, scenario)}", highlight=False, soft_wrap=True)
     return 2 if failed else 0

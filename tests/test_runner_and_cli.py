@@ -266,3 +266,19 @@ def test_budgets_and_timeouts_must_be_positive_numbers_one_line_no_traceback(arg
     assert raised.value.code == 2 and "Traceback" not in "\n".join(err)
     assert err[-1].startswith("run.py: error: argument ") or "error: argument" in err[-1]
     assert args[0] in err[-1]
+
+
+def test_paths_with_rich_markup_are_printed_as_they_are(tmp_path, capsys):
+    """A folder named like rich markup ("a[/b]") used to raise MarkupError after the run had finished."""
+    from rich.console import Console
+
+    from agentsynth.run import _report, print_summary
+    from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
+
+    out = tmp_path / "a[" / "b][/b]"
+    summary = run_with_client(SeedFromPdf(SeedOptions(inputs=[SAMPLE_PDF])), ScriptedClient(), out, limit=1)
+    console = Console(file=None, force_terminal=False, width=300)
+    print_summary(summary, console)
+    assert _report(out, console)
+    printed = capsys.readouterr().out
+    assert "b][/b]/data.jsonl" in printed and "b][/b]/report.html" in printed
