@@ -574,7 +574,8 @@ QA_CHECKS = CheckSet("qa", (
           _grounded(lambda c: check_answers_question(c.question, c.answer, c.source, c.evidence, c.subject))),
     Check("answer_type", "the question asks for a kind of value (a duration, a weight, a distance, a speed, a "
           "temperature, a phone number, a zip code) and the answer gives another kind, or none where one is "
-          "required; or it asks who makes, wrote or sells something and the answer names no one new",
+          "required; or it asks who makes, wrote, sells or is responsible for something and the answer names no "
+          "one new",
           lambda c: check_answer_type(c.question, c.answer)),
     Check("adds_information", "the answer only restates the question (no word or number the question lacks)",
           lambda c: check_adds_information(c.question, c.answer)),

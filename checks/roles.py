@@ -516,7 +516,9 @@ _ASKS_MAKER = re.compile(
     r"built|builds|created|founded|publishes|published|sells|owns|is (?:the|its) (?:manufacturer|maker|author|"
     r"developer|publisher|vendor|owner|producer))|who'?s (?:the|its) (?:manufacturer|maker|author|developer)|"
     r"which (?:company|companies|brand|manufacturer|vendor|firm|organi[sz]ation)|what (?:company|brand|manufacturer|"
-    r"vendor|firm|organi[sz]ation))\b|\bwho is the .{0,40}(?:manufacturer|maker|author|developer|publisher|vendor)\b",
+    r"vendor|firm|organi[sz]ation))\b|\bwho is the .{0,40}(?:manufacturer|maker|author|developer|publisher|vendor)\b"
+    r"|^\W*who (?:is|are|was|were) (?:the )?(?:person|people|team|company|one|ones|organi[sz]ation)s? (?:responsible|"
+    r"behind|who|that)\b|^\W*who (?:is|are|was|were) responsible\b",
     re.I)
 _NAME = re.compile(r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*")
 
@@ -532,8 +534,8 @@ def _names_someone_new(question: str, answer: str) -> bool:
 
 def check_answer_type(question: str, answer: str) -> CheckResult:
     if _ASKS_MAKER.search(question) and not _names_someone_new(question, answer):
-        return fail("answer_type", "the question asks who makes or wrote it; the answer names no one the question "
-                                   "does not already name")
+        return fail("answer_type", "the question asks who makes, wrote or is responsible for it; the answer names "
+                                   "no one the question does not already name")
     kinds = asked_kinds(question) & _ENFORCED
     low = question.lower()
     if re.search(r"\bhow (?:fast|quick|slow)\b", low) and not re.search(r"\bcharg|\bgo\b|\bride|\btravel|\bdrive", low):

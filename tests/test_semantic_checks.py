@@ -172,6 +172,11 @@ def test_a_question_for_the_maker_needs_a_name_in_the_answer():
     assert check_answer_type("Which company makes the X200?", "Roboclean Inc. makes it.").passed
     assert check_answer_type("Who wrote the LexiFuse paper?", "Maria Chen and two colleagues.").passed
     assert check_answer_type("Who can work remotely?", "Employees who have finished their probation.").passed
+    # Today's quickstart: the one pair the critic kept (issue 21's fresh-clone run).
+    assert not check_answer_type("Who is the person responsible for designing and manufacturing the Aurora X2 power "
+                                 "station?", "The Aurora X2 is a portable power station for camping, remote work and "
+                                 "home backup.").passed
+    assert check_answer_type("Who is responsible for warranty claims?", "Tidewell Ltd handles them.").passed
 
 
 def test_the_embedder_runs_on_one_blas_thread():
