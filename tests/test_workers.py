@@ -194,12 +194,13 @@ def test_cache_hits_of_workers_are_counted(tmp_path):
 
 def test_ctrl_c_stops_the_workers_and_resume_finishes(tmp_path):
     out = tmp_path / "out"
-    # The last chunk's calls take a second each until the signal is sent, so the run cannot
-    # finish before it however slowly this test is scheduled.
+    # The last chunk's calls take three seconds each until the signal is sent, so the run cannot
+    # finish before it however slowly this test is scheduled (at one second each, a loaded
+    # machine once let it finish first).
     hold = {"on": True}
 
     def slow_last_chunk(request):
-        return Fault(delay=1.0) if hold["on"] and "long-term storage" in json.dumps(request.body) else None
+        return Fault(delay=3.0) if hold["on"] and "long-term storage" in json.dumps(request.body) else None
 
     with FakeBackend(latency=0.05, faults=slow_last_chunk) as server:
         process = subprocess.Popen(command(out, server.url), cwd=REPO, stdout=subprocess.PIPE,
