@@ -4,6 +4,8 @@ message. The builder, the validator, the dry run and the export all ask here."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Any
 
 from pydantic import BaseModel
@@ -72,10 +74,23 @@ def output_model(agent: AgentSpec) -> type[BaseModel] | None:
     return None
 
 
+def prompt_file_path(loaded: LoadedSpec, agent: AgentSpec) -> Path | None:
+    """The file a custom agent's `prompt_file` names, when it lies under the spec's folder: its
+    text becomes a prompt sent to a model and written into the AutoGen export, so a spec may not
+    reach for any file on the machine (`/etc/…`, `../../secrets`). None when it does not."""
+    if not agent.prompt_file:
+        return None
+    folder = loaded.path.parent.resolve()
+    path = (folder / agent.prompt_file).resolve()
+    return path if path.is_relative_to(folder) else None
+
+
 def read_prompt_file(loaded: LoadedSpec, agent: AgentSpec) -> str:
-    path = (loaded.path.parent / agent.prompt_file) if agent.prompt_file else None
-    if path is None:
+    if not agent.prompt_file:
         return agent.system_prompt or ""
+    path = prompt_file_path(loaded, agent)
+    if path is None:  # validation refuses such a spec first; never read it regardless
+        raise ValueError(f"prompt_file {agent.prompt_file!r} is outside the spec's folder")
     return path.read_text(encoding="utf-8")
 
 

@@ -13,7 +13,7 @@ from ..agents.custom import ALWAYS, CONTEXT_FIELDS, REVIEW_FIELDS
 from ..backends.models import parse_model_spec
 from ..checks.catalogue import check_names
 from ..errors import AgentsynthError
-from .queries import is_model_spec, output_model
+from .queries import is_model_spec, output_model, prompt_file_path
 from .registry import ROLES, SCENARIO_TEAMS, SCHEMAS, TOOLS
 from .spec import PARAM, Condition, LoadedSpec, SpecError, SpecProblem, Termination, load_spec
 
@@ -163,8 +163,13 @@ class Checker:
         agent, loc = self.spec.agents[i], ("agents", i)
         if (agent.system_prompt is None) == (agent.prompt_file is None):
             self.add(loc, "a custom agent needs exactly one of system_prompt (text) or prompt_file (a path)")
-        if agent.prompt_file is not None and not (self.loaded.path.parent / agent.prompt_file).is_file():
-            self.add((*loc, "prompt_file"), f"no such file {self.loaded.path.parent / agent.prompt_file}")
+        if agent.prompt_file is not None:
+            inside = prompt_file_path(self.loaded, agent)
+            if inside is None:
+                self.add((*loc, "prompt_file"), f"{agent.prompt_file!r} is outside the spec's folder: a prompt file "
+                                                "must lie in the spec's folder or below it")
+            elif not inside.is_file():
+                self.add((*loc, "prompt_file"), f"no such file {self.loaded.path.parent / agent.prompt_file}")
         if agent.output is None:
             self.add((*loc, "output"), "a custom agent needs `output:` (fields: {...}, or a schema such as "
                                        f"pair_reviews; schemas: {', '.join(SCHEMAS)})")

@@ -296,3 +296,25 @@ def test_dry_run_of_built_in_scenarios(args, built, capsys):
     out = capsys.readouterr().out
     assert "## Who talks to whom" in out and "```mermaid" in out
     assert ("Built for the first work item" in out) is built
+
+
+@pytest.mark.parametrize("prompt_file", ["/etc/hostname", "../secret.md", "sub/../../secret.md"])
+def test_a_prompt_file_outside_the_specs_folder_is_refused(tmp_path, prompt_file):
+    """Its text would be sent to a model and written into the AutoGen export (issue 23)."""
+    from agentsynth.teams.spec import SpecError
+
+    (tmp_path / "secret.md").write_text("the key is hunter2", encoding="utf-8")
+    folder = tmp_path / "specs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "writer.md").write_text("You write FAQ entries.", encoding="utf-8")
+    text = (SAMPLES / "faq_flow.yaml").read_text(encoding="utf-8")
+    marker = "system_prompt: You write FAQ entries for product documentation, using only the passage you are given."
+    assert marker in text
+    inside = folder / "inside.yaml"
+    inside.write_text(text.replace(marker, "prompt_file: writer.md"), encoding="utf-8")
+    assert check_spec(inside, "custom").spec.agents[0].prompt_file == "writer.md"
+    outside = folder / "outside.yaml"
+    outside.write_text(text.replace(marker, f"prompt_file: {prompt_file}"), encoding="utf-8")
+    with pytest.raises(SpecError) as raised:
+        check_spec(outside, "custom")
+    assert "outside the spec's folder" in str(raised.value) and "hunter2" not in str(raised.value)
