@@ -20,6 +20,8 @@ here: a config holding one is refused.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .backends.models import ModelSettings
 from .backends.resilience import RetryPolicy
 from .errors import InputError
+from .tools.urls import without_credentials
 
 SECRET_FIELDS = {"api_key", "apikey", "key", "secret", "client_secret", "password", "token", "access_token",
                  "azure_ad_token", "bearer_token", "authorization", "api_token"}
@@ -113,12 +116,24 @@ def load_run_config(path: Path) -> RunConfig:
         raise InputError(path, f"{_where(root, loc)}{'.'.join(map(str, loc)) or 'config'}: {error['msg']}{more}") from None
 
 
+# An environment variable's NAME: letters, digits and underscores. A long value mixing lower
+# case and digits is a key pasted where its variable's name belongs (and would be printed in
+# "environment variable … is not set").
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_KEY_LIKE = re.compile(r"^(?=.*[a-z])(?=.*\d)[A-Za-z0-9_\-+/=.]{16,}$")
+
+
 def _find_secret(node: Any, loc: tuple = ()) -> tuple[tuple, str] | None:
     if isinstance(node, dict):
         for key, value in node.items():
             name = str(key).lower().replace("-", "_")
             if name in SECRET_FIELDS and value not in (None, ""):
                 return (*loc, key), "looks like a secret"
+            if name.endswith("_env") and isinstance(value, str) and (not _ENV_NAME.match(value)
+                                                                    or _KEY_LIKE.match(value)):
+                return (*loc, key), "must name an environment variable (e.g. MY_API_KEY), not hold the key"
+            if name == "base_url" and isinstance(value, str) and without_credentials(value) != value:
+                return (*loc, key), "holds a user name and password (user:pass@host)"
             if found := _find_secret(value, (*loc, key)):
                 return found
     elif isinstance(node, list):

@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.markup import escape as esc
 
 from .backends.cache import ResponseCache
+from .tools.urls import without_credentials
 from .backends.metering import Budget, roles_label
 from .backends.models import (
     Backends,
@@ -46,6 +47,11 @@ from .scenarios.catalogue import load_scenarios
 from .scenarios.items import RoleModel, RunSettings, WorkerModels
 from .scenarios.runner import RunSummary, run_scenario
 
+
+
+def _recordable(values: dict[str, Any]) -> dict[str, Any]:
+    """Settings as the manifest may keep them: a base URL without its user:password@."""
+    return {k: without_credentials(v) if k == "base_url" and isinstance(v, str) else v for k, v in values.items()}
 
 
 def _positive(kind: type) -> Any:
@@ -422,11 +428,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = RunSettings(
             out_dir=_out_dir(args), model_label=roles_label({role: s.label for role, s in role_settings.items()}),
             concurrency=concurrency, limit=args.limit, resume=args.resume,
-            arguments={k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if isinstance(v, list) else v)
-                       for k, v in vars(args).items()},
+            arguments=_recordable({k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if isinstance(v, list)
+                                       else v) for k, v in vars(args).items()}),
             show_progress=not args.no_progress,
             budget=Budget(config.budget.max_cost, config.budget.max_tokens),
-            model_settings={role: s.model_dump(exclude={"timeout", "max_concurrency"}, exclude_none=True)
+            model_settings={role: _recordable(s.model_dump(exclude={"timeout", "max_concurrency"}, exclude_none=True))
                             for role, s in role_settings.items()},
             stop_reason=main_models.stop_reason, reports=main_models.reports, holdout=args.holdout,
             workers=workers, worker_models=models,

@@ -30,6 +30,7 @@ from ..errors import AgentsynthError, BackendError
 from .cache import CachingClient, ResponseCache
 from .client_base import DelegatingClient
 from .metering import Price, price_for
+from ..tools.urls import without_credentials
 from .resilience import AdaptiveLimiter, BackendStats, ResilientClient, RetryPolicy
 from .structured import OllamaAdapter, OpenAIProtocolAdapter, StructuredMode
 
@@ -201,6 +202,7 @@ class Backends:
             client: ChatCompletionClient = local
         else:
             inner, endpoint = _remote_client(settings)
+            endpoint = without_credentials(endpoint)  # recorded in the manifest: never a password
             adapter = _adapter(settings, inner)
             self._adapters[spec.label] = adapter
             self._endpoints[spec.label] = endpoint

@@ -27,6 +27,7 @@ from autogen_core.models import ModelInfo
 from ..agents.base import load_prompt
 from ..backends.models import parse_model_spec
 from ..errors import AgentsynthError
+from ..tools.urls import without_credentials
 from .queries import is_model_spec, model_role, output_model, read_prompt_file
 from .spec import PARAM, Condition, LoadedSpec, Termination
 
@@ -111,7 +112,7 @@ def _client(model: str, base_url: str | None, notes: list[str]) -> Any:
         notes.append(f"model {model}: runs in-process here; exported as an OpenAI-compatible server at {LOCAL_SERVER} "
                      "(serve the GGUF with `python run.py serve --model PATH`)")
         return OpenAIChatCompletionClient(model=spec.name, base_url=LOCAL_SERVER, api_key="none", model_info=PLAIN_INFO)
-    url = base_url or (OLLAMA_SERVER if spec.provider == "ollama" else LOCAL_SERVER)
+    url = without_credentials(base_url) if base_url else (OLLAMA_SERVER if spec.provider == "ollama" else LOCAL_SERVER)
     return OpenAIChatCompletionClient(model=spec.name, base_url=url, api_key="none", model_info=PLAIN_INFO)
 
 

@@ -51,10 +51,31 @@ def test_cli_flags_override_the_file(tmp_path):
      "line 3: default.api_key: looks like a secret; keys are read only from the environment"),
     ("roles:\n  critic:\n    model: openai:gpt-4o\n    base_url: sk-abcdefghijklmnopqrstuvwxyz123\n",
      "line 4: roles.critic.base_url: holds what looks like an API key"),
+    # A key that does not start with sk- pasted where the variable's NAME belongs (issue 23).
+    ("default:\n  model: azure:gpt4o\n  api_key_env: 3f9a1c77e0b24d5f8a6e2b1c9d0e4f7a\n",
+     "line 3: default.api_key_env: must name an environment variable"),
+    ("default:\n  model: openai-compatible:m\n  api_key_env: my key\n", "default.api_key_env: must name"),
+    ("default:\n  model: openai-compatible:m\n  base_url: https://bob:hunter2@llm.example/v1\n",
+     "line 3: default.base_url: holds a user name and password"),
 ])
 def test_a_config_holding_a_key_is_refused(tmp_path, text, message):
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as caught:
         load_run_config(write(tmp_path, text))
+    assert "3f9a1c77" not in str(caught.value) and "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["MY_API_KEY", "AZURE_OPENAI_API_KEY_EU", "llm_key"])
+def test_an_environment_variable_name_is_accepted(tmp_path, name):
+    config = load_run_config(write(tmp_path, f"default:\n  model: openai-compatible:m\n  api_key_env: {name}\n"))
+    assert config.default.api_key_env == name
+
+
+def test_urls_are_written_without_their_credentials():
+    from agentsynth.tools.urls import without_credentials
+
+    assert without_credentials("https://bob:hunter2@llm.example:8443/v1?x=1") == "https://llm.example:8443/v1?x=1"
+    assert without_credentials("http://127.0.0.1:8000/v1") == "http://127.0.0.1:8000/v1"
+    assert without_credentials("not a url") == "not a url"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -82,3 +103,13 @@ def test_the_shipped_example_config_is_valid():
     config = load_run_config(example)
     assert config.for_role("critic").model == "openai:gpt-4o-mini"
     assert config.for_role("reader").base_url == "http://localhost:8000/v1"
+
+
+def test_the_manifest_and_the_autogen_export_keep_no_url_credentials():
+    from agentsynth.run import _recordable
+    from agentsynth.teams.autogen_export import _client
+
+    recorded = _recordable({"base_url": "https://bob:hunter2@llm.example/v1", "model": "openai-compatible:m"})
+    assert recorded == {"base_url": "https://llm.example/v1", "model": "openai-compatible:m"}
+    exported = _client("openai-compatible:m", "https://bob:hunter2@llm.example/v1", []).dump_component()
+    assert "hunter2" not in exported.model_dump_json() and "llm.example" in exported.model_dump_json()
