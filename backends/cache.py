@@ -33,14 +33,40 @@ def default_cache_dir() -> Path:
     return Path(base) / "agentsynth" / "responses"
 
 
+def _text_only_disk() -> type:
+    """diskcache's Disk, but one that never unpickles: this cache stores only text (JSON), and an
+    entry written by anyone else in pickle form would run code when read."""
+    import diskcache
+    from diskcache.core import MODE_PICKLE
+
+    class TextOnlyDisk(diskcache.Disk):
+        def get(self, key: Any, raw: bool) -> Any:
+            if not raw:
+                raise ValueError("a pickled cache key was refused")
+            return super().get(key, raw)
+
+        def fetch(self, mode: int, filename: Any, value: Any, read: bool) -> Any:
+            if mode == MODE_PICKLE:
+                raise ValueError("a pickled cache entry was refused")
+            return super().fetch(mode, filename, value, read)
+
+    return TextOnlyDisk
+
+
 class ResponseCache:
-    """diskcache store (safe across threads and processes) plus the run's occurrence counts."""
+    """diskcache store (safe across threads and processes) plus the run's occurrence counts.
+    The folder is private to its owner (0700): it holds every prompt and reply of every run."""
 
     def __init__(self, directory: Path | None = None) -> None:
         import diskcache
 
         self.directory = Path(directory or default_cache_dir())
-        self.store = diskcache.Cache(str(self.directory))
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            os.chmod(self.directory, 0o700)
+        except OSError:  # a folder the user does not own (a shared cache they chose): leave it be
+            pass
+        self.store = diskcache.Cache(str(self.directory), disk=_text_only_disk())
         self._occurrences: Counter[str] = Counter()
         self._lock = threading.Lock()
         self.hits = 0
@@ -53,8 +79,11 @@ class ResponseCache:
         return f"{digest}:{n}"
 
     def get(self, key: str) -> CreateResult | None:
-        raw = self.store.get(key)
-        if raw is None:
+        try:
+            raw = self.store.get(key)
+        except ValueError:  # an entry this cache never writes (pickled): a miss, never unpickled
+            raw = None
+        if not isinstance(raw, str):
             self.misses += 1
             return None
         self.hits += 1

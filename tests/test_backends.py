@@ -568,3 +568,29 @@ def test_a_retry_after_of_a_day_stops_the_run_cleanly_instead_of_sleeping():
         assert inner.calls == 2
 
     asyncio.run(scenario())
+
+
+def test_the_response_cache_is_private_and_never_unpickles(tmp_path):
+    import os
+    import stat
+
+    import diskcache
+
+    from agentsynth.backends.cache import ResponseCache
+
+    folder = tmp_path / "responses"
+    cache = ResponseCache(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    marker = tmp_path / "unpickled"
+
+    class Payload:
+        def __reduce__(self):  # what a planted entry would run when unpickled
+            return (os.mkdir, (str(marker),))
+
+    cache.put("k:0", CreateResult(finish_reason="stop", content="{}", cached=False,
+                                  usage=RequestUsage(prompt_tokens=1, completion_tokens=1)))
+    assert cache.get("k:0").content == "{}"
+    planted = diskcache.Cache(str(folder))  # anyone able to write the folder, with diskcache's default disk
+    planted.set("k:1", Payload())
+    planted.close()
+    assert cache.get("k:1") is None and not marker.exists()
