@@ -177,7 +177,20 @@ def _out_dir(args: argparse.Namespace) -> Path:
         if not runs:
             raise AgentsynthError(f"--resume: no earlier run under {base}/; pass --out DIR")
         return runs[-1]
-    return base / datetime.now().strftime("%Y%m%d-%H%M%S")
+    return _new_folder(base / datetime.now().strftime("%Y%m%d-%H%M%S"))
+
+
+def _new_folder(path: Path) -> Path:
+    """`path`, or `path-2`, `path-3`, … : the first that did not exist, created here, so that two
+    runs started in the same second never share a default output folder."""
+    for n in range(1, 1000):
+        candidate = path if n == 1 else path.with_name(f"{path.name}-{n}")
+        try:
+            candidate.mkdir(parents=True)
+            return candidate
+        except FileExistsError:
+            continue
+    raise AgentsynthError(f"{path}: could not find a free output folder name")
 
 
 def chunk_measure(unit: str, writer: ModelSettings, console: Console):

@@ -36,7 +36,7 @@ from .. import __version__
 from ..backends.metering import MeteredClient, UsageLedger
 from ..errors import AgentsynthError
 from ..tools.semantic import EMBEDDER
-from ..tools.writers import JsonlAppender, read_records, rewrite_records, write_json
+from ..tools.writers import FolderBusy, JsonlAppender, folder_lock, read_records, rewrite_records, write_json
 from .base import DATA, FAILED, MANIFEST, PROGRESS, REJECTED, TRAIN, ItemResult, Plan, PlanContext, Scenario, WorkItem
 from .gate import DatasetGate
 from .items import ItemOutcome, RoleModel, RunSettings, as_role_model, execute_item
@@ -187,6 +187,20 @@ async def run_scenario(
     console: Console | None = None,
 ) -> RunSummary:
     console = console or Console(stderr=True)
+    try:
+        with folder_lock(settings.out_dir):
+            return await _run_locked(scenario, settings, client_for_role, console)
+    except FolderBusy as busy:
+        raise AgentsynthError(f"{settings.out_dir}: another run is writing to this folder ({busy}); wait for it to "
+                              "finish or choose another --out") from None
+
+
+async def _run_locked(
+    scenario: Scenario,
+    settings: RunSettings,
+    client_for_role: Callable[[str], ChatCompletionClient | RoleModel],
+    console: Console,
+) -> RunSummary:
     started = time.monotonic()
     # Clients are built once per role and shared by all teams (AutoGen's clients are
     # safe to share across concurrent teams; agents are not, and are built per item).

@@ -6,6 +6,7 @@ import gc
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,34 @@ def test_paths_with_rich_markup_are_printed_as_they_are(tmp_path, capsys):
     assert _report(out, console)
     printed = capsys.readouterr().out
     assert "b][/b]/data.jsonl" in printed and "b][/b]/report.html" in printed
+
+
+def test_a_second_run_on_a_folder_in_use_is_refused_naming_the_holder(tmp_path, capsys):
+    """Before, the second run "resumed" the folder and replaced the files the first was writing,
+    whose records then vanished (issue 23)."""
+    import os
+
+    from agentsynth.tools.writers import folder_lock
+
+    out = tmp_path / "out"
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"question": "How heavy is it?", "answer": "12.5 kg.", "context": "It weighs 12.5 kg."})
+                     + "\n", encoding="utf-8")
+    with folder_lock(out):  # the first run, still writing
+        code = main(["--scenario", "curate", "--input", str(pairs), "--out", str(out), "--no-progress",
+                     "--critic-trust", "checks-only"])
+        err = capsys.readouterr().err
+        assert code == 2 and "another run is writing to this folder" in err and f"pid {os.getpid()}" in err
+        assert "Traceback" not in err and not (out / "data.jsonl").exists()
+    # Once it has finished, the folder is free again (the lock goes with the process or the run).
+    with folder_lock(out):
+        pass
+
+
+def test_default_output_folders_never_collide():
+    from agentsynth.run import _new_folder
+
+    base = Path(tempfile.mkdtemp()) / "seed_from_pdf" / "20261202-120000"
+    first, second, third = _new_folder(base), _new_folder(base), _new_folder(base)
+    assert first == base and second.name == "20261202-120000-2" and third.name == "20261202-120000-3"
+    assert all(p.is_dir() for p in (first, second, third))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +93,38 @@ def _fsync_folder(folder: Path) -> None:
 def write_json(path: Path, obj: Any) -> None:
     """Atomic, durable JSON file write (manifest, curriculum)."""
     replace_durably(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+LOCK = ".lock"
+
+
+class FolderBusy(Exception):
+    """Another process holds the output folder's lock."""
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on an output folder for as long as a run writes to it: a second run
+    on the same folder (which would otherwise "resume" it and replace the files the first is
+    writing) is refused with the holder's pid and start time. Worker processes forked while it is
+    held share it. Where the OS has no flock (Windows), runs are not locked."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / LOCK, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise FolderBusy(handle.read().strip() or "another process") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing the last descriptor releases the lock
