@@ -203,14 +203,17 @@ def test_ctrl_c_stops_the_workers_and_resume_finishes(tmp_path):
         return Fault(delay=3.0) if hold["on"] and "long-term storage" in json.dumps(request.body) else None
 
     with FakeBackend(latency=0.05, faults=slow_last_chunk) as server:
+        # A test run started in the background of a non-interactive shell (`pytest &`) has SIGINT
+        # ignored, and a child inherits that: give the run Ctrl-C as a terminal user has it.
         process = subprocess.Popen(command(out, server.url), cwd=REPO, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+                                   stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         wait_for_progress(out, 1, process)
         workers = psutil.Process(process.pid).children()
         assert len(workers) == 2
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
-        assert process.returncode == 130 and "interrupted" in stderr and not still_running(workers)
+        assert process.returncode == 130 and "interrupted" in stderr and not still_running(workers), stderr[-500:]
         assert manifest_of(out)["status"] == "interrupted"
         hold["on"] = False
         finished = subprocess.run(command(out, server.url), cwd=REPO, capture_output=True, text=True, timeout=300)
