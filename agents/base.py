@@ -268,12 +268,16 @@ class RoleAgent(BaseChatAgent):
         messages, extra = self._reshaped(messages, extra)
         return await self.complete(messages, cancellation_token, extra_create_args=extra)
 
-    def _reshaped(self, request: list[LLMMessage], extra: dict[str, Any]) -> tuple[list[LLMMessage], dict[str, Any]]:
-        """The first request again (no repair turns), its last message nudged to be brief, sampled
-        differently: a greedy decoder would write the same loop again."""
+    def note_reshape(self) -> None:
+        """Count a reply asked for again because the first ran away (the manifest's `reshaped`)."""
         note = getattr(self.model_client, "note_reshape", None)
         if note is not None:
             note()
+
+    def _reshaped(self, request: list[LLMMessage], extra: dict[str, Any]) -> tuple[list[LLMMessage], dict[str, Any]]:
+        """The first request again (no repair turns), its last message nudged to be brief, sampled
+        differently: a greedy decoder would write the same loop again."""
+        self.note_reshape()
         *head, asked = request
         if isinstance(asked, UserMessage) and isinstance(asked.content, str):
             nudged: list[LLMMessage] = [UserMessage(content=asked.content + render_prompt("reshape"),

@@ -194,7 +194,7 @@ class CustomerAgent(RoleAgent):
         )
         model = _bounded(CustomerReply, 3) if c.bounded else CustomerReply
         try:
-            reply, _ = await _unechoed(self, model, prompt, c.turns, cancellation_token)
+            reply, _ = await _unechoed(self, "customer", model, prompt, c.turns, cancellation_token)
         except StructuredOutputError as exc:  # the dialogue ends here; the critic rejects it with the reason
             turn = Turn(speaker="customer", text=_partial(exc.raw), outcome="abandoned", error=exc.error)
             c.record(turn)
@@ -213,13 +213,13 @@ ECHO_NOTE = ("\n(Asked again: your last reply repeated an earlier message of thi
              "message in your own words.)")
 
 
-async def _unechoed(agent: RoleAgent, model: type[BaseModel], prompt: str, turns: list[Turn],
-                    cancellation_token: CancellationToken, *, history: Sequence[LLMMessage] = ()) -> tuple[Any, Any]:
+async def _unechoed(agent: RoleAgent, speaker: Literal["customer", "support"], model: type[BaseModel], prompt: str,
+                    turns: list[Turn], cancellation_token: CancellationToken, *,
+                    history: Sequence[LLMMessage] = ()) -> tuple[Any, Any]:
     """A reply whose message does not repeat an earlier turn (a small model echoes the other side);
     asked once more, sampled, when it does. The second reply stands either way: the critic's
     no_repetition check rejects an echo that remains."""
     reply, result = await agent.ask(model, prompt, cancellation_token, history=history)
-    speaker = "customer" if isinstance(agent, CustomerAgent) else "support"
     if check_no_repetition([*turns, Turn(speaker=speaker, text=reply.message)]).passed:
         return reply, result
     return await agent.ask(model, prompt + ECHO_NOTE, cancellation_token, history=history, sampling=RESHAPE_SAMPLING)
@@ -259,8 +259,9 @@ class SupportAgent(RoleAgent):
         reply_model = create_model("SupportReply", message=(str, message),
                                    sources=(list[Literal[tuple(shown)]] if shown else list[str], Field(max_length=3)))  # type: ignore[misc]
         try:
-            reply, result = await _unechoed(self, reply_model, "Now write your reply as JSON." if history else prompt,
-                                            c.turns, cancellation_token, history=history)
+            reply, result = await _unechoed(self, "support", reply_model,
+                                            "Now write your reply as JSON." if history else prompt, c.turns,
+                                            cancellation_token, history=history)
         except StructuredOutputError as exc:
             turn = Turn(speaker="support", text=_partial(exc.raw), shown=shown, error=exc.error)
             c.record(turn)

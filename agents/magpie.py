@@ -101,9 +101,7 @@ class MagpieUserAgent(RoleAgent):
         prefix, stop = pre_query_template(self.model, self.conversation())
         for attempt in range(2):  # a turn that runs away is written once more, from another seed
             if attempt:
-                note = getattr(self.model_client, "note_reshape", None)
-                if note is not None:
-                    note()
+                self.note_reshape()
             text, finish, usage = await self.model.complete_raw(
                 prefix, max_tokens=USER_MAX_TOKENS, stop=stop, temperature=USER_TEMPERATURE,
                 seed=self.seed + len(self._turns) + RESHAPE_SEED_STEP * attempt)
