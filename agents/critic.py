@@ -16,6 +16,9 @@ How the two combine (`combine`):
        unclear_question  → never: the checks already reject questions that are not
                            standalone, and clarity beyond that is taste;
        none              → nothing to confirm: a whim.
+4. Checks pass and the model gives no usable verdict (invalid after repairs, cut off, a quote
+   over its cap) → reject with `critic_unavailable`: the critic fails closed, so a passage that
+   makes the model ramble cannot turn into an accept. `--critic-trust checks-only` never asks.
 """
 
 from __future__ import annotations
@@ -79,8 +82,12 @@ def unsupported_quote(quote: str, answer: str, source: str) -> tuple[bool, str]:
 def weigh_review(review: SlotReview, reviewer: str, answer: str, source: str, trust: TrustPolicy) -> CheckResult | None:
     """A reviewer's objection (a custom agent with `pair_reviews` output, e.g. a fact-checker)
     as a check. Under "verify" it counts only when the quoted words are not in the source,
-    the same test the critic's own model is held to; an overruled one passes, saying why."""
-    if review.supported or review.error:
+    the same test the critic's own model is held to; an overruled one passes, saying why.
+    An unusable review fails closed, as the critic's own verdict does."""
+    if review.error:
+        return None if trust == "checks-only" else CheckResult(
+            name="critic_unavailable", passed=False, detail=f"{reviewer} gave no usable review: {review.error}")
+    if review.supported:
         return None
     name = f"review:{reviewer}"
     said = f"{reviewer}: unsupported {review.quote!r} ({review.reason})"
@@ -117,16 +124,18 @@ def confirm_objection(
 def combine(
     checks: list[CheckResult], verdict: LLMVerdict | None, *, can_revise: bool,
     trust: TrustPolicy = "verify", question: str = "", answer: str = "", source: str = "", subject: str = "",
+    unavailable: str = "no verdict",
 ) -> tuple[Decision, list[str], bool]:
-    """(decision, reasons, model_overruled) — see the module docstring."""
+    """(decision, reasons, model_overruled) — see the module docstring. `unavailable` says why
+    `verdict` is None."""
     fallback: Decision = "revise" if can_revise else "reject"
     failed = [c for c in checks if not c.passed]
     if failed:
         return fallback, [f"{c.name}: {c.detail}" for c in failed], False
     if trust == "checks-only":
         return "accept", [], False
-    if verdict is None:
-        return "accept", ["critic model gave no valid verdict; deterministic checks passed"], False
+    if verdict is None:  # fail closed: a reply the model could not shape is no acceptance
+        return "reject", [f"critic_unavailable: {unavailable}"], False
     if not verdict.objects:
         return "accept", [], False
     said = f"critic model: {verdict.decision}, {verdict.problem} ({verdict.reason})"
@@ -186,12 +195,13 @@ class CriticAgent(RoleAgent):
                 if answer.slot in reviews and (weighed := weigh_review(
                         reviews[answer.slot], reviewer, answer.answer, source, ctx.critic_trust)) is not None:
                     checks.append(weighed)
-            verdict = None
+            verdict, unavailable = None, "no verdict"
             if all(c.passed for c in checks) and ctx.critic_trust != "checks-only":
-                verdict = await self._judge(question.question, answer.answer, source, cancellation_token)
+                verdict, unavailable = await self._judge(question.question, answer.answer, source, cancellation_token)
             decision, reasons, overruled = combine(
                 checks, verdict, can_revise=can_revise, trust=ctx.critic_trust,
                 question=question.question, answer=answer.answer, source=source, subject=ctx.subject,
+                unavailable=unavailable,
             )
             if decision == "accept" and (duplicate := ctx.registry.claim(question.question, answer.answer)) is not None \
                     and self._runs("not_duplicate"):
@@ -211,10 +221,12 @@ class CriticAgent(RoleAgent):
             round=self._round - 1, pairs=pairs, needs_revision=any(p.decision == "revise" for p in pairs)
         )
 
-    async def _judge(self, question: str, answer: str, source: str, cancellation_token: CancellationToken) -> LLMVerdict | None:
+    async def _judge(self, question: str, answer: str, source: str,
+                     cancellation_token: CancellationToken) -> tuple[LLMVerdict | None, str]:
+        """(verdict, why there is none)."""
         prompt = render_prompt("critic.user", passage=source, question=question, answer=answer)
         try:
             verdict, _ = await self.ask(LLMVerdict, prompt, cancellation_token)
-        except StructuredOutputError:
-            return None  # `combine` then decides on the deterministic evidence alone
-        return verdict
+        except StructuredOutputError as exc:
+            return None, exc.error  # `combine` rejects the pair: the critic fails closed
+        return verdict, ""

@@ -131,6 +131,6 @@ class CustomAgent(RoleAgent):
             try:
                 reply, _ = await self.ask(PairReview, prompt, cancellation_token, examples=False)
                 reviews.append(SlotReview(slot=answer.slot, **reply.model_dump()))
-            except StructuredOutputError as exc:  # an unusable review is no objection
+            except StructuredOutputError as exc:  # the critic rejects the pair: it fails closed
                 reviews.append(SlotReview(slot=answer.slot, supported=True, error=exc.error))
         return PairReviews(reviewer=self.name, reviews=reviews)

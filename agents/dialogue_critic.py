@@ -66,8 +66,8 @@ class DialogueCriticAgent(RoleAgent):
                 verdict, _ = await self.ask(DialogueVerdict, render_prompt(
                     "dialogue_critic.user", persona=c.persona.describe(), success=c.brief.success_criterion,
                     transcript=c.transcript()), cancellation_token)
-        except StructuredOutputError:
-            pass
+        except StructuredOutputError as exc:  # fail closed: no usable verdict is no acceptance
+            reasons.append(f"critic_unavailable: {exc.error}")
         overruled = False
         if verdict is not None and (not verdict.resolved or min(verdict.resolution, verdict.helpfulness) <= 2):
             said = f"critic model: not resolved or unhelpful ({verdict.reason})"

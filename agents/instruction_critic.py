@@ -4,7 +4,8 @@ The deterministic checks (`instruction_checks.py`: for evolutions, WizardLM's el
 rules first) decide alone when one fails. When all pass, the critic model scores the pair;
 as in the document critic, under the "verify" trust policy its objection counts only when
 the text confirms it (a "does not answer" objection: the answer covers under half of the
-instruction's words), so a weak model cannot throw out a sound pair on a whim.
+instruction's words), so a weak model cannot throw out a sound pair on a whim. A model
+with no usable verdict rejects the pair (`critic_unavailable`): the critic fails closed.
 """
 
 from __future__ import annotations
@@ -108,8 +109,12 @@ class InstructionCriticAgent(RoleAgent):
             judged.rule, judged.reasons = failed[0].name, [f"{c.name}: {c.detail}" for c in failed]
             return judged
         checks_only = ctx.critic_trust == "checks-only"
-        verdict = None if checks_only else await self._ask_model(instruction.text, answer.text, cancellation_token)
+        verdict, unavailable = (None, "") if checks_only else await self._ask_model(
+            instruction.text, answer.text, cancellation_token)
         judged.llm = verdict
+        if verdict is None and not checks_only:  # fail closed: no usable verdict is no acceptance
+            judged.rule, judged.reasons = "critic_unavailable", [f"critic_unavailable: {unavailable}"]
+            return judged
         objects = verdict is not None and (verdict.decision != "accept" or min(verdict.helpfulness, verdict.relevance) <= 2)
         if objects:
             said = f"critic model: {verdict.decision}, {verdict.problem} ({verdict.reason})"
@@ -119,8 +124,6 @@ class InstructionCriticAgent(RoleAgent):
                 judged.rule, judged.reasons = "critic_model", [said if ctx.critic_trust == "full" else f"{said}; confirmed: {why}"]
                 return judged
             judged.reasons, judged.llm_overruled = [f"{said}; overruled: {why}"], True
-        elif verdict is None and not checks_only:
-            judged.reasons = ["critic model gave no valid verdict; deterministic checks passed"]
         duplicate = near_duplicate_result(ctx.registry.claim(
             f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text, own_prefix), ctx.registry)
         if not duplicate.passed and (self.checks is None or duplicate.name in self.checks):
@@ -131,10 +134,12 @@ class InstructionCriticAgent(RoleAgent):
         judged.decision = "accept"
         return judged
 
-    async def _ask_model(self, instruction: str, answer: str, cancellation_token: CancellationToken) -> InstructionVerdict | None:
+    async def _ask_model(self, instruction: str, answer: str,
+                         cancellation_token: CancellationToken) -> tuple[InstructionVerdict | None, str]:
+        """(verdict, why there is none)."""
         prompt = render_prompt("instruction_critic.user", instruction=instruction, answer=answer)
         try:
             reply, _ = await self.ask(VerdictReply, prompt, cancellation_token)
-        except StructuredOutputError:
-            return None
-        return InstructionVerdict.model_validate(reply.model_dump())
+        except StructuredOutputError as exc:
+            return None, exc.error
+        return InstructionVerdict.model_validate(reply.model_dump()), ""

@@ -68,7 +68,7 @@ class JudgedInstruction(BaseModel):
     instruction: Instruction
     answer: InstructionAnswer
     decision: Literal["accept", "reject"]
-    rule: str | None = None  # the first rule that eliminated it (a check name, or "critic_model")
+    rule: str | None = None  # the first rule that eliminated it (a check name, "critic_model" or "critic_unavailable")
     reasons: list[str] = []
     checks: list[CheckResult] = []
     llm: InstructionVerdict | None = None

@@ -3,6 +3,8 @@ from, what the README's tables list and how the report names a rejection reason.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .base import Check, CheckSet
 from .custom import CUSTOM_CHECKS
 from .dialogue import DIALOGUE_CHECKS, SUPPORT_TURN_CHECKS
@@ -17,10 +19,10 @@ FAMILY_SETS = {"qa": ("qa",), "instruction": ("instruction",), "dialogue": ("sup
                "custom": ("custom",)}
 
 # Rejection reasons that no deterministic check gives: the critic model's objection (and
-# Evol-Instruct's rule for it), a custom flow's `accept_when`, the dataset gate's rules, and
-# the preference scenario's pair rules.
-OTHER_RULES = ("critic model objection", "critic_model", "accept_when", "holdout_leak", "duplicate",
-               "unrated", "tie", "low_margin", "low_chosen")
+# Evol-Instruct's rule for it), a critic model with no usable verdict, a custom flow's
+# `accept_when`, the dataset gate's rules, and the preference scenario's pair rules.
+OTHER_RULES = ("critic model objection", "critic_model", "critic_unavailable", "accept_when", "holdout_leak",
+               "duplicate", "unrated", "tie", "low_margin", "low_chosen")
 
 
 def check_names(family: str | None = None) -> list[str]:
@@ -67,6 +69,12 @@ def reason_rule(reason: str) -> str:
     if head in _ALL_NAMES or head in OTHER_RULES:
         return head
     return "other"
+
+
+def rejection_rules(records) -> dict[str, int]:
+    """How many rejected records each rule (check or other rule) turned down, most first."""
+    counts = Counter(reason_rule(r) for record in records for r in record.get("reasons", []) or ["(none given)"])
+    return dict(counts.most_common())
 
 
 _ALL_NAMES = frozenset(check_names())

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..checks.catalogue import reason_rule
+from ..checks.catalogue import rejection_rules
 from ..tools.writers import read_records
 
 REPORT = "report.html"
@@ -38,7 +38,7 @@ def gather(out_dir: Path) -> dict[str, Any]:
     rejected = list(read_records(out_dir / "rejected.jsonl"))
     failed = list(read_records(out_dir / "failed.jsonl"))
     progress = list(read_records(out_dir / "progress.jsonl"))
-    reasons = Counter(reason_rule(r) for record in rejected for r in record.get("reasons", []) or ["(none given)"])
+    reasons = Counter(rejection_rules(rejected))
     scores: dict[str, list[int]] = defaultdict(list)
     for record in accepted + rejected:
         for name, value in ((record.get("metadata", {}).get("critic") or {}).get("scores") or {}).items():

@@ -34,6 +34,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .. import __version__
 from ..backends.metering import MeteredClient, UsageLedger
+from ..checks.catalogue import rejection_rules
 from ..errors import AgentsynthError
 from ..tools.semantic import EMBEDDER
 from ..tools.writers import FolderBusy, JsonlAppender, folder_lock, read_records, rewrite_records, write_json
@@ -370,6 +371,7 @@ def _finish(
         finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         wall_seconds=wall,
         counts=counts,
+        rejected_by_rule=rejection_rules(read_records(out_dir / REJECTED)),
         usage={
             "per_role": usage.as_dict(),
             "per_model": {model: u.model_dump(exclude={"model"}) for model, u in usage.by_model().items()},

@@ -261,9 +261,10 @@ def test_full_trust_lets_every_objection_stand():
     assert judge(GOOD, ACCEPT, trust="full") == ("accept", [], False)
 
 
-def test_no_verdict_falls_back_to_deterministic_checks():
+def test_no_verdict_fails_closed_unless_the_checks_alone_were_chosen():
     decision, reasons, _ = judge(GOOD, None)
-    assert decision == "accept" and "no valid verdict" in reasons[0]
+    assert decision == "reject" and reasons[0].startswith("critic_unavailable:")
+    assert judge(GOOD, None, trust="checks-only") == ("accept", [], False)
 
 
 def test_the_registry_sees_a_question_and_answer_restated_in_other_words():
