@@ -203,7 +203,8 @@ class CriticAgent(RoleAgent):
                 question=question.question, answer=answer.answer, source=source, subject=ctx.subject,
                 unavailable=unavailable,
             )
-            if decision == "accept" and (duplicate := ctx.registry.claim(question.question, answer.answer)) is not None \
+            if decision == "accept" and (duplicate := ctx.registry.claim(
+                    question.question, answer.answer, owner=ctx.item_id)) is not None \
                     and self._runs("not_duplicate"):
                 # Another item accepted the same question while the critic model was judging this one.
                 checks.append(duplicate_result(duplicate))

@@ -125,7 +125,8 @@ class InstructionCriticAgent(RoleAgent):
                 return judged
             judged.reasons, judged.llm_overruled = [f"{said}; overruled: {why}"], True
         duplicate = near_duplicate_result(ctx.registry.claim(
-            f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text, own_prefix), ctx.registry)
+            f"{ctx.item_id}:{instruction.slot}:{instruction.round}", instruction.text, own_prefix, owner=ctx.item_id),
+            ctx.registry)
         if not duplicate.passed and (self.checks is None or duplicate.name in self.checks):
             # another item kept a near-copy while the critic model was judging this one
             checks.append(duplicate)

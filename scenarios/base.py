@@ -124,6 +124,16 @@ class Scenario(ABC):
     def restore(self, accepted: list[dict]) -> None:
         """On resume, re-seed run-wide state (e.g. the duplicate registry) from kept records."""
 
+    def settle_claims(self, item_id: str, kept: list[Record]) -> None:
+        """Once an item's outcome is written: release what it claimed in run-wide registries
+        but did not keep (it failed, or the dataset gate removed the record). Registries are
+        keyed by user turns (questions, instructions), as `restore` re-seeds them."""
+        turns = [m.content for record in kept for m in record.messages if m.role == "user"]
+        for name in self.shared_state:
+            registry = getattr(self, name, None)
+            if registry is not None and hasattr(registry, "settle"):
+                registry.settle(item_id, turns)
+
     def views(self) -> dict[str, Callable[[dict], dict]]:
         """Extra files derived from each accepted record (file name → row of a record's JSON),
         written beside data.jsonl and rebuilt from it on resume; e.g. DPO pairs."""

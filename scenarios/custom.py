@@ -134,7 +134,7 @@ class CustomFlow(Scenario):
             verdicts = [m for m in result.messages if getattr(m, "source", None) == judge and content_of(m)]
             if not verdicts or not holds(record_spec.accept_when, verdicts[-1]):
                 reasons.append(f"accept_when: {judge} did not give {record_spec.accept_when.describe()}")
-        if not reasons and (match := self.registry.claim(item.item_id, user)) is not None \
+        if not reasons and (match := self.registry.claim(item.item_id, user, owner=item.item_id)) is not None \
                 and "not_near_duplicate" in (chosen_checks(record_spec.checks, "custom") or ["not_near_duplicate"]):
             reasons.append(f"not_near_duplicate: a near-copy of accepted {match.key}")
         metadata = CustomMetadata(

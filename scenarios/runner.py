@@ -261,6 +261,7 @@ async def _run_locked(
     async def record(item: WorkItem, outcome: ItemOutcome) -> None:
         """Gate, write and count one item's outcome (here, whichever process ran it)."""
         usage = outcome.usage
+        kept: list = []
         if outcome.failure is not None:
             await outputs.save_failure(outcome.failure, usage)
             counts["failed"] += 1
@@ -270,6 +271,7 @@ async def _run_locked(
             await outputs.save_item(item, result, usage)
             counts["accepted"] += len(result.accepted)
             counts["rejected"] += len(result.rejected)
+        scenario.settle_claims(item.item_id, kept)
         if usage.interrupted:
             stop_reasons.append(usage.interrupted)
         run_usage.merge(usage)

@@ -103,6 +103,7 @@ class _Worker:
     done: asyncio.Future | None = None
     reports: dict[str, Any] = field(default_factory=dict)
     finished: bool = False  # said "done" (else it died)
+    unrecorded: set[str] = field(default_factory=set)  # its items whose outcome has not arrived
 
 
 class WorkerProcesses:
@@ -133,7 +134,8 @@ class WorkerProcesses:
             process.start()
             messages_worker.close()
             replies_worker.close()
-            self.workers.append(_Worker(k, process, messages_main, replies_main))
+            self.workers.append(_Worker(k, process, messages_main, replies_main,
+                                        unrecorded={item.item_id for item in todo[k::count]}))
 
     async def run(self, record: Record, stop_reasons: list[str]) -> None:
         loop = asyncio.get_running_loop()
@@ -162,6 +164,7 @@ class WorkerProcesses:
                 worker.replies.send(_answer_call(self.scenario, *message[1:]))
             elif kind == "item":
                 outcome: ItemOutcome = message[1]
+                worker.unrecorded.discard(outcome.item_id)
                 if outcome.usage.interrupted:
                     self.stop.set()
                 task = loop.create_task(record(self.items[outcome.item_id], outcome))
@@ -181,6 +184,8 @@ class WorkerProcesses:
                 stop_reasons.append(f"worker process {worker.index} exited with code {worker.process.exitcode}; "
                                     "its unfinished items are left for --resume")
                 self.stop.set()
+                for item_id in worker.unrecorded:  # what its items in flight claimed is no record
+                    self.scenario.settle_claims(item_id, [])
             assert worker.done is not None
             worker.done.set_result(None)
 

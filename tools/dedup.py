@@ -44,16 +44,51 @@ class Match:
     similarity: float
 
 
-class _Claims:
+class _Owners:
+    """Which work item claimed what: a claim that does not become a record (its item failed,
+    its worker died, the dataset gate removed the record) is released, so later items are
+    not turned down as duplicates of records that are not in the dataset."""
+
+    _owned: dict[str, list[str]]  # work item id → keys it claimed
+
+    def _note_owner(self, owner: str | None, key: str) -> None:
+        if owner is not None:
+            self._owned.setdefault(owner, []).append(key)
+
+    def settle(self, owner: str, kept: Iterable[str]) -> int:
+        """Release `owner`'s claims whose text is not among `kept` (the texts of its records
+        that reached the dataset); how many were released."""
+        keys = self._owned.pop(owner, [])
+        kept_keys = {self._key_of(text) for text in kept}
+        released = [key for key in keys if self._claimed_key(key) not in kept_keys]
+        for key in released:
+            self.remove(key)
+        return len(released)
+
+    def _key_of(self, text: str) -> str:
+        return text
+
+    def _claimed_key(self, key: str) -> str:
+        return key
+
+    def remove(self, key: str) -> None:
+        raise NotImplementedError
+
+
+class _Claims(_Owners):
     """`claim` for an index with `find` and `add`."""
 
-    def claim(self, key: str, text: str, ignore_prefix: str | None = None) -> Match | None:
+    def claim(self, key: str, text: str, ignore_prefix: str | None = None, owner: str | None = None) -> Match | None:
         """Add `text` unless a kept text is too similar; that one, else None. One step, so two
         items in flight cannot both keep the same text (see QuestionRegistry.claim)."""
         match = self.find(text, ignore_prefix)
         if match is None:
             self.add(key, text)
+            self._note_owner(owner, key)
         return match
+
+    def _claimed_key(self, key: str) -> str:
+        return self._entries[key][0] if key in self._entries else ""  # the claimed text
 
 
 class NearDuplicateIndex(_Claims):
@@ -68,6 +103,7 @@ class NearDuplicateIndex(_Claims):
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=_PERMUTATIONS)
         self._entries: dict[str, tuple[str, frozenset[str]]] = {}
+        self._owned = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -101,6 +137,10 @@ class NearDuplicateIndex(_Claims):
         self._entries[key] = (text, items)
         self._lsh.insert(key, self._minhash(items))
 
+    def remove(self, key: str) -> None:
+        if self._entries.pop(key, None) is not None:
+            self._lsh.remove(key)
+
 
 def rouge_l(candidate: list[str], reference: list[str]) -> float:
     """ROUGE-L F1 of two token lists (longest common subsequence, as Self-Instruct uses)."""
@@ -122,6 +162,7 @@ class RougeLIndex(_Claims):
     def __init__(self, threshold: float = SELF_INSTRUCT_ROUGE_L) -> None:
         self.threshold = threshold
         self._entries: dict[str, tuple[str, list[str]]] = {}
+        self._owned = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -142,6 +183,9 @@ class RougeLIndex(_Claims):
         if words and key not in self._entries:
             self._entries[key] = (text, words)
 
+    def remove(self, key: str) -> None:
+        self._entries.pop(key, None)
+
 
 def near_duplicates(texts: Iterable[str], threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
     """(index, index of the earlier text it nearly copies, similarity) for every text
@@ -160,7 +204,7 @@ def near_duplicates(texts: Iterable[str], threshold: float = NEAR_DUPLICATE_JACC
 DUPLICATE_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0-100
 
 
-class QuestionRegistry:
+class QuestionRegistry(_Owners):
     """Questions accepted so far in the run, for duplicate and near-duplicate detection: the
     same words (normalised), nearly the same words (token_sort_ratio), or, where answers are
     known, the same question and answer in other words (tools/semantic.py).
@@ -177,6 +221,7 @@ class QuestionRegistry:
         # matters because every check scans all the questions accepted so far.
         self._sorted: list[str] = []
         self._answered: list[tuple[str, str]] = []  # (question, answer) where the answer is known
+        self._owned = {}
 
     def __len__(self) -> int:
         return len(self._questions)
@@ -201,14 +246,28 @@ class QuestionRegistry:
             if answer:
                 self._answered.append((key, answer))
 
-    def claim(self, question: str, answer: str | None = None) -> str | None:
+    def claim(self, question: str, answer: str | None = None, owner: str | None = None) -> str | None:
         """Add `question` unless it duplicates an accepted one; that one, else None. One step:
         items in flight check a question, wait for the critic model, and only then accept
-        it, so two of them may have passed the check with the same question."""
+        it, so two of them may have passed the check with the same question. `owner` (the
+        work item's id) lets `settle` release it if it never becomes a record."""
         duplicate = self.find_duplicate(question, answer)
         if duplicate is None:
             self.add(question, answer)
+            self._note_owner(owner, normalize(question))
         return duplicate
+
+    def _key_of(self, text: str) -> str:
+        return normalize(text)
+
+    def remove(self, key: str) -> None:
+        """Forget a question, given in its normalised form."""
+        if key not in self._normalized:
+            return
+        self._normalized.discard(key)
+        at = self._questions.index(key)
+        del self._questions[at], self._sorted[at]
+        self._answered = [(q, a) for q, a in self._answered if q != key]
 
 
 def repeated_question(question: str, others: Iterable[str]) -> str | None:
