@@ -33,6 +33,10 @@ class RetryPolicy:
     # A server asking for a longer wait (an exhausted quota says "come back tomorrow") stops the
     # run cleanly instead: it can be resumed once the backend serves again.
     max_retry_after: float = 300.0
+    # Calls in a row (any role, any item) that used up their retries on a transient failure:
+    # a backend that times out or answers 5xx/429 this often is down, and every further item
+    # would spend max_attempts × timeout finding that out. Stop cleanly (resumable) instead.
+    max_consecutive_give_ups: int = 3
 
 
 @dataclass
@@ -194,6 +198,7 @@ class BackendStats:
     retries: int = 0
     failures: dict[str, int] = field(default_factory=dict)
     gave_up: int = 0
+    gave_up_in_a_row: int = 0  # transient give-ups since the last answer
 
 
 class ResilientClient(DelegatingClient):
@@ -239,6 +244,7 @@ class ResilientClient(DelegatingClient):
                 await asyncio.sleep(self._delay(attempts - 1, failure.retry_after))
                 continue
             await self.limiter.succeeded()
+            self.stats.gave_up_in_a_row = 0
             return result
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
@@ -269,9 +275,16 @@ class ResilientClient(DelegatingClient):
             if fatal and self.on_fatal is not None:
                 self.on_fatal(backend_error)
             return backend_error
-        # A backend that cannot be reached at all after every retry will not serve the next item either.
-        fatal = failure.kind == "unreachable"
-        backend_error = BackendError(self.backend, f"{detail}, still failing after {attempts} attempts", fatal=fatal)
+        # A backend that cannot be reached at all after every retry will not serve the next item
+        # either; nor will one whose calls keep giving up with no answer in between.
+        self.stats.gave_up_in_a_row += 1
+        in_a_row = self.stats.gave_up_in_a_row
+        fatal = failure.kind == "unreachable" or in_a_row >= self.policy.max_consecutive_give_ups
+        message = f"{detail}, still failing after {attempts} attempts"
+        if fatal and failure.kind != "unreachable":
+            message += (f"; {in_a_row} calls in a row gave up with no answer in between: the backend looks down, "
+                        "so the run stops here; resume it with --resume once it serves again")
+        backend_error = BackendError(self.backend, message, fatal=fatal)
         if fatal and self.on_fatal is not None:
             self.on_fatal(backend_error)
         return backend_error

@@ -570,6 +570,41 @@ def test_a_retry_after_of_a_day_stops_the_run_cleanly_instead_of_sleeping():
     asyncio.run(scenario())
 
 
+def test_calls_that_keep_giving_up_stop_the_run_cleanly_and_an_answer_resets_the_count():
+    async def scenario():
+        fatal = []
+        # One call answers between the give-ups: the backend is flaky, not down.
+        inner = _Flaky([_status_error(503, {})] * 2 + [_status_error(503, {})] * 2)
+        stats = BackendStats()
+        client = ResilientClient(inner, backend="b", policy=RetryPolicy(max_attempts=2, base_delay=0.001),
+                                 limiter=AdaptiveLimiter(4), stats=stats, on_fatal=fatal.append)
+        say = [UserMessage(content="hi", source="user")]
+        for _ in range(2):
+            with pytest.raises(BackendError) as raised:
+                await client.create(say)
+            assert not raised.value.fatal
+        await client.create(say)  # an answer
+        assert stats.gave_up_in_a_row == 0 and not fatal
+        # Three calls in a row give up: the third is fatal, says why, and the run stops.
+        inner.errors = [_status_error(503, {})] * 6
+        for _ in range(3):
+            with pytest.raises(BackendError) as raised:
+                await client.create(say)
+        assert raised.value.fatal and fatal == [raised.value]
+        assert "3 calls in a row gave up" in str(raised.value) and "--resume" in str(raised.value)
+        # A refused request (HTTP 400) is about its prompt, not the backend: it does not count.
+        stats.gave_up_in_a_row = 0
+        bad_request = openai.BadRequestError("Error code: 400", response=httpx.Response(
+            400, request=httpx.Request("POST", "http://x")), body=None)
+        inner.errors = [bad_request] * 4
+        for _ in range(4):
+            with pytest.raises(BackendError, match="HTTP 400"):
+                await client.create(say)
+        assert stats.gave_up_in_a_row == 0
+
+    asyncio.run(scenario())
+
+
 def test_the_response_cache_is_private_and_never_unpickles(tmp_path):
     import os
     import stat
