@@ -417,6 +417,13 @@ def main(argv: list[str] | None = None) -> int:
             return _export_autogen(scenario, role_settings, args.export_autogen, console)
         if args.check_model:
             return _check_models(role_settings, Console())
+        unpriced = {role: s.price_name for role, s in role_settings.items() if s.resolved_price() is None}
+        if config.budget.max_cost is not None and unpriced:
+            role, name = next(iter(unpriced.items()))
+            raise AgentsynthError(
+                f"--max-cost: no price is known for the {role} role's model {name!r}, so its spending could not "
+                "be counted; add it to backends/prices.yaml, give the role `price: {input: ..., output: ...}` "
+                "(US$ per million tokens) in the run config, or use --max-tokens")
         specs = [s.spec for s in role_settings.values()]
         concurrency = config.concurrency or default_concurrency(specs)
         workers = worker_count(config.workers, concurrency, specs)
@@ -475,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     skipped, warnings = _skipped_and_warnings(summary)
     for line in skipped:
         console.print(f"[yellow]skipped[/yellow] {esc(line)}", highlight=False, soft_wrap=True)
-    for line in warnings:
+    for line in warnings + _unpriced_warning(unpriced):
         console.print(f"[yellow]warning[/yellow] {esc(line)}", highlight=False, soft_wrap=True)
     if summary.stop_reason:
         console.print(f"[yellow]stopped early[/yellow]: {esc(str(summary.stop_reason))}; finished items are saved; "
@@ -499,6 +506,13 @@ def _report(out_dir: Path, console: Console) -> bool:
         Console().print(esc(line), highlight=False, soft_wrap=True)
     Console().print(f"[bold]Report:[/bold] {esc(str(path))}", soft_wrap=True)
     return True
+
+
+def _unpriced_warning(unpriced: dict[str, str]) -> list[str]:
+    if not unpriced:
+        return []
+    models = ", ".join(f"{name} ({role})" for role, name in unpriced.items())
+    return [f"cost unknown for {models}: not in backends/prices.yaml, so the estimated cost leaves it out"]
 
 
 def _skipped_and_warnings(summary: RunSummary) -> tuple[list[str], list[str]]:

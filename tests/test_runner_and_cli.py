@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_PDF, run_with_client
+from fake_backend import FakeBackend
 from scripted import ScriptedClient
 
 from agentsynth.errors import AgentsynthError, InputError
@@ -230,8 +231,6 @@ def test_run_py_works_as_a_script_from_the_checkout():
 
 
 def test_a_full_disk_ends_the_run_in_one_line_and_the_next_start_resumes(tmp_path, monkeypatch, capsys):
-    from fake_backend import FakeBackend
-
     from agentsynth.scenarios import runner
 
     write_item, written = runner._Outputs.write_item, []
@@ -271,6 +270,29 @@ def test_budgets_and_timeouts_must_be_positive_numbers_one_line_no_traceback(arg
     assert raised.value.code == 2 and "Traceback" not in "\n".join(err)
     assert err[-1].startswith("run.py: error: argument ") or "error: argument" in err[-1]
     assert args[0] in err[-1]
+
+
+def test_max_cost_is_refused_while_a_role_has_no_price_and_the_summary_warns_of_unknown_costs(tmp_path, capsys):
+    from agentsynth.run import main
+
+    unpriced = ["--model", "openai-compatible:my-finetune-2026-11", "--base-url", "http://127.0.0.1:9/v1",
+                "--no-progress", "--no-cache", "--limit", "1"]
+    assert main([*unpriced, "--max-cost", "1", "--out", str(tmp_path / "refused")]) == 2
+    err = capsys.readouterr().err
+    assert "--max-cost: no price is known for the" in err and "'my-finetune-2026-11'" in err
+    assert not (tmp_path / "refused").exists()  # refused before any call
+    # A price in the run config makes the cap countable.
+    config = tmp_path / "run.yaml"
+    config.write_text("default:\n  model: openai-compatible:my-finetune-2026-11\n  price: {input: 1, output: 2}\n",
+                      encoding="utf-8")
+    with FakeBackend() as server:
+        assert main(["--config", str(config), "--base-url", f"{server.url}/v1", "--max-cost", "1", "--no-progress",
+                     "--no-cache", "--limit", "1", "--out", str(tmp_path / "priced")]) == 0
+        assert "cost unknown" not in capsys.readouterr().err
+        # Without --max-cost an unpriced model runs, and the summary says its cost is left out.
+        assert main([*unpriced[:2], "--base-url", f"{server.url}/v1", *unpriced[4:],
+                     "--out", str(tmp_path / "unpriced")]) == 0
+    assert "cost unknown for my-finetune-2026-11" in capsys.readouterr().err
 
 
 def test_paths_with_rich_markup_are_printed_as_they_are(tmp_path, capsys):
