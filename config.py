@@ -31,6 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .backends.models import ModelSettings
 from .backends.resilience import RetryPolicy
 from .errors import InputError
+from .tools.encoding import read_utf8
+from .tools.yaml_bounds import load_bounded
 from .tools.urls import without_credentials
 
 SECRET_FIELDS = {"api_key", "apikey", "key", "secret", "client_secret", "password", "token", "access_token",
@@ -90,13 +92,10 @@ class RunConfig(BaseModel):
 def load_run_config(path: Path) -> RunConfig:
     """Read and validate a YAML (or JSON) run config; every problem is one line naming
     the file, the line and the field."""
+    text = read_utf8(path, "run config")
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot read the run config ({exc.strerror or exc})") from None
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
+        data, root = load_bounded(text, path)
+        data = data or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""

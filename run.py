@@ -37,11 +37,12 @@ from .backends.models import (
     default_answer_style,
     default_concurrency,
     default_critic_trust,
+    endpoints_in_use,
     parse_model_spec,
     worker_count,
 )
 from .config import RunConfig, load_run_config
-from .errors import AgentsynthError
+from .errors import AgentsynthError, InputError
 from .scenarios.base import BuildContext, ScenarioEntry
 from .scenarios.catalogue import load_scenarios
 from .scenarios.items import RoleModel, RunSettings, WorkerModels
@@ -292,12 +293,18 @@ def with_team_models(config: RunConfig, scenario, args: argparse.Namespace) -> R
     return config.model_copy(update={"roles": roles}) if specs else config
 
 
-def _dry_run(scenario, console: Console) -> int:
+def _dry_run(scenario, role_settings: dict[str, ModelSettings], console: Console) -> int:
     from .scenarios.dry_run import reach_team
     from .teams.dry_run import render
 
     built, task, label, why = asyncio.run(reach_team(scenario, console))
-    Console(soft_wrap=True, highlight=False, markup=False).print(render(scenario.team_spec, built, task, label, why))
+    out = Console(soft_wrap=True, highlight=False, markup=False)
+    out.print(render(scenario.team_spec, built, task, label, why))
+    out.print("## Models this run would call\n")
+    out.print("\n".join(f"  {line}" for line in endpoints_in_use(role_settings)))
+    if scenario.dry_run_skipped:
+        out.print("\n## Inputs it would skip\n")
+        out.print("\n".join(f"  {s.path}: {s.reason}" for s in scenario.dry_run_skipped))
     return 0
 
 
@@ -369,11 +376,16 @@ def report_main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="run.py report", description="Write report.html for a run's output folder.")
     p.add_argument("run_dir", type=Path, metavar="DIR", help="a run's output folder (holds manifest.json)")
     args = p.parse_args(argv)
+    console = Console(stderr=True)
     if not (args.run_dir / "manifest.json").is_file():
-        Console(stderr=True).print(f"[red]error:[/red] {esc(str(args.run_dir))}: no manifest.json (not a run's output folder)",
-                                   highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {esc(str(args.run_dir))}: no manifest.json (not a run's output folder)",
+                      highlight=False, soft_wrap=True)
         return 2
-    return 0 if _report(args.run_dir, Console(stderr=True)) else 1
+    try:
+        return 0 if _report(args.run_dir, console, damaged_is_error=True) else 1
+    except InputError as exc:  # a damaged file is the user's to fix: an error, not a warning
+        console.print(f"[red]error:[/red] {esc(str(exc))}", highlight=False, soft_wrap=True)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -412,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         config.check_roles(scenario.roles, str(args.config or "--role-model"))
         role_settings = {role: role_model_settings(config, role, scenario) for role in scenario.roles}
         if args.dry_run:
-            return _dry_run(scenario, console)
+            return _dry_run(scenario, role_settings, console)
         if args.export_autogen:
             return _export_autogen(scenario, role_settings, args.export_autogen, console)
         if args.check_model:
@@ -444,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
                 reports=reports, close=backends.close,
             )
 
+        remote = [line for line in endpoints_in_use(role_settings) if "(in-process" not in line]
+        if remote:  # before the first call: where the documents are about to be sent
+            console.print("[bold]Sending to[/bold] " + esc("; ".join(remote)), highlight=False, soft_wrap=True)
         main_models = models()
         settings = RunSettings(
             out_dir=_out_dir(args), model_label=roles_label({role: s.label for role, s in role_settings.items()}),
@@ -491,13 +506,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if summary.items == 0 or summary.failed < summary.items else 1
 
 
-def _report(out_dir: Path, console: Console) -> bool:
-    """report.html and its summary lines; a report that cannot be drawn never fails the run."""
+def _report(out_dir: Path, console: Console, damaged_is_error: bool = False) -> bool:
+    """report.html and its summary lines; a report that cannot be drawn never fails the run
+    (`damaged_is_error`: a damaged run file raises its InputError instead)."""
     from .scenarios.report import gather, summary_lines, write_report
 
     try:
         data = gather(out_dir)  # the run's files, read once for the page and the summary
         path = write_report(out_dir, data)
+    except InputError as exc:
+        if damaged_is_error:
+            raise
+        console.print(f"[yellow]warning[/yellow] report.html not written: {esc(str(exc))}",
+                      highlight=False, soft_wrap=True)
+        return False
     except Exception as exc:  # the dataset is written; say why the report is missing
         console.print(f"[yellow]warning[/yellow] report.html not written: {type(exc).__name__}: {esc(str(exc))}",
                       highlight=False, soft_wrap=True)
@@ -516,9 +538,9 @@ def _unpriced_warning(unpriced: dict[str, str]) -> list[str]:
 
 
 def _skipped_and_warnings(summary: RunSummary) -> tuple[list[str], list[str]]:
-    import json
+    from .tools.writers import read_manifest
 
-    manifest = json.loads((Path(summary.out_dir) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(Path(summary.out_dir) / "manifest.json")
     return [f"{s['path']}: {s['reason']}" for s in manifest.get("skipped_inputs", [])], manifest.get("warnings", [])
 
 

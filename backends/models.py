@@ -247,6 +247,38 @@ class Backends:
         return out
 
 
+def endpoint_of(settings: ModelSettings) -> str | None:
+    """Where a role's requests go, resolved as its client will resolve it (credentials
+    stripped); None for an in-process model, whose requests never leave this machine."""
+    spec = settings.spec
+    if spec.in_process:
+        return None
+    if spec.provider == "openai":
+        url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    elif spec.provider == "openai-compatible":
+        url = settings.base_url or os.environ.get("OPENAI_COMPATIBLE_BASE_URL") or "(no URL given)"
+    elif spec.provider == "azure":
+        url = settings.base_url or os.environ.get("AZURE_OPENAI_ENDPOINT") or "(AZURE_OPENAI_ENDPOINT not set)"
+    elif spec.provider == "ollama":
+        url = settings.base_url or os.environ.get("OLLAMA_HOST") or DEFAULT_OLLAMA_HOST
+        url = url if "://" in url else f"http://{url}"
+    else:
+        url = "(unknown)"
+    return without_credentials(url)
+
+
+def endpoints_in_use(role_settings: dict[str, ModelSettings]) -> list[str]:
+    """One line per model a run will call: its roles, and where its requests go."""
+    by_model: dict[tuple[str, str | None], list[str]] = {}
+    for role, settings in role_settings.items():
+        by_model.setdefault((settings.label, endpoint_of(settings)), []).append(role)
+    lines = []
+    for (label, url), roles in by_model.items():
+        where = f"at {url}" if url is not None else "(in-process: nothing leaves this machine)"
+        lines.append(f"{', '.join(roles)} → {label} {where}")
+    return lines
+
+
 def _remote_client(settings: ModelSettings) -> tuple[ChatCompletionClient, str]:
     """AutoGen's client for a remote spec, and the endpoint it talks to."""
     from .lean_openai import aiohttp_client, use_lean_completions  # imports the OpenAI SDK: only for remote specs

@@ -25,6 +25,8 @@ from ..agents.agentinstruct import (
 from ..agents.context import TrustPolicy
 from ..agents.instructions import JudgedInstruction
 from ..errors import InputError
+from ..tools.encoding import read_utf8
+from ..tools.yaml_bounds import load_bounded
 from ..tools.language import detect_language
 from .base import BuildContext, Plan, ScenarioEntry, WorkItem, option, register
 from .inputs import SAMPLE_PDF, read_chunks
@@ -69,11 +71,11 @@ def load_skills(extra: Path | None = None) -> dict[str, Skill]:
     if extra is not None:
         if not extra.is_file():
             raise InputError(extra, "no such file")
-        sources.append((str(extra), extra.read_text(encoding="utf-8")))
+        sources.append((str(extra), read_utf8(extra, "skills file")))
     skills: dict[str, Skill] = {}
     for where, text in sources:
         try:
-            data = yaml.safe_load(text) or {}
+            data = load_bounded(text, where)[0] or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise InputError(where, f"line {mark.line + 1}: invalid YAML" if mark else "invalid YAML") from None

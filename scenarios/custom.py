@@ -28,6 +28,7 @@ from ..errors import AgentsynthError, InputError
 from ..teams.qa import run_unwrapped
 from ..teams.queries import content_of, field_value, holds
 from ..tools.dedup import NearDuplicateIndex
+from ..tools.encoding import read_utf8
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.personas import read_personas
 from ..tools.seeds import read_seeds
@@ -93,10 +94,7 @@ class CustomFlow(Scenario):
                     "text": p.describe(), "role": p.role, "expertise": p.expertise}) for p in read_personas(path)]
         else:  # taxonomy_leaves: one leaf per line ("Field > Sub-field > Discipline" is fine)
             for path in self.options.inputs:
-                try:
-                    lines = path.read_text(encoding="utf-8").splitlines()
-                except OSError as exc:
-                    raise InputError(path, f"cannot read ({exc.strerror})") from None
+                lines = read_utf8(path, "taxonomy file").splitlines()
                 leaves = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
                 items += [WorkItem(item_id=f"{path.stem}-{n:04d}", label=leaf[:60], payload={"text": leaf})
                           for n, leaf in enumerate(leaves, 1)]

@@ -27,6 +27,7 @@ from ..agents.curriculum import CurriculumAgent, SubjectReply, sessions_from_sub
 from ..agents.homework_writer import DIFFICULTIES, STYLES, QuestionSlot, Session
 from ..agents.instructions import JudgedInstruction
 from ..errors import AgentsynthError, InputError, StructuredOutputError
+from ..tools.encoding import read_utf8
 from ..tools.writers import read_records, write_json
 from .base import (
     DATA,
@@ -78,7 +79,7 @@ class GlanOptions:
 def read_disciplines(path: Path) -> list[str]:
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "is not a file")
-    names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    names = [line.strip() for line in read_utf8(path, "disciplines file").splitlines()]
     names = list(dict.fromkeys(n for n in names if n and not n.startswith("#")))
     if not names:
         raise InputError(path, "no disciplines (expected one per line)")
@@ -115,7 +116,7 @@ def read_curriculum(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "is not a file")
     try:
-        return Curriculum.model_validate_json(path.read_text(encoding="utf-8-sig")).model_dump()
+        return Curriculum.model_validate_json(read_utf8(path, "curriculum")).model_dump()
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"]) or "file"

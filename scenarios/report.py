@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.catalogue import rejection_rules
-from ..tools.writers import read_records
+from ..tools.writers import read_manifest, read_records
 
 REPORT = "report.html"
 SAMPLES = 3
@@ -33,7 +33,7 @@ def _source_of(record: dict) -> str:
 
 
 def gather(out_dir: Path) -> dict[str, Any]:
-    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(out_dir / "manifest.json")
     accepted = list(read_records(out_dir / "data.jsonl"))
     rejected = list(read_records(out_dir / "rejected.jsonl"))
     failed = list(read_records(out_dir / "failed.jsonl"))

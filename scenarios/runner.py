@@ -37,7 +37,15 @@ from ..backends.metering import MeteredClient, UsageLedger
 from ..checks.catalogue import rejection_rules
 from ..errors import AgentsynthError
 from ..tools.semantic import EMBEDDER
-from ..tools.writers import FolderBusy, JsonlAppender, folder_lock, read_records, rewrite_records, write_json
+from ..tools.writers import (
+    FolderBusy,
+    JsonlAppender,
+    folder_lock,
+    read_manifest,
+    read_records,
+    rewrite_records,
+    write_json,
+)
 from .base import DATA, FAILED, MANIFEST, PROGRESS, REJECTED, TRAIN, ItemResult, Plan, PlanContext, Scenario, WorkItem
 from .gate import DatasetGate
 from .items import ItemOutcome, RoleModel, RunSettings, as_role_model, execute_item
@@ -140,7 +148,7 @@ def _prepare_resume(out_dir: Path, fingerprint: str, scenario: Scenario) -> set[
     manifest_path = out_dir / MANIFEST
     if not manifest_path.exists():
         raise AgentsynthError(f"{out_dir}: nothing to resume (no {MANIFEST})")
-    previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+    previous = read_manifest(manifest_path)
     if previous.get("fingerprint") != fingerprint:
         raise AgentsynthError(
             f"{out_dir}: was made with a different scenario, model, settings or inputs; "

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..agents.custom import declared_model
+from ..tools.encoding import read_utf8
 from .registry import ROLES, schema_of
 from .spec import PARAM, AgentSpec, Condition, LoadedSpec
 
@@ -91,7 +92,7 @@ def read_prompt_file(loaded: LoadedSpec, agent: AgentSpec) -> str:
     path = prompt_file_path(loaded, agent)
     if path is None:  # validation refuses such a spec first; never read it regardless
         raise ValueError(f"prompt_file {agent.prompt_file!r} is outside the spec's folder")
-    return path.read_text(encoding="utf-8")
+    return read_utf8(path, "prompt file")
 
 
 def team_roles(loaded: LoadedSpec, params: dict[str, Any]) -> list[str]:

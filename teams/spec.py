@@ -16,7 +16,9 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import AgentsynthError
+from ..errors import AgentsynthError, InputError
+from ..tools.encoding import read_utf8
+from ..tools.yaml_bounds import load_bounded
 
 # "${rounds}": a number the scenario fills in per run (e.g. --rounds).
 PARAM = re.compile(r"^\$\{(\w+)\}$")
@@ -298,12 +300,15 @@ def load_spec(path: Path | str) -> LoadedSpec:
     """Parse and validate a spec's shape; raise `SpecError` listing every located problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError([SpecProblem(path=str(path), line=None, field="", message=f"cannot read: {exc.strerror}")]) from None
+        text = read_utf8(path, "team spec")
+    except InputError as exc:
+        raise SpecError([SpecProblem(path=str(path), line=None, field="", message=exc.cause)]) from None
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        node = yaml.compose(text)
+        data, node = load_bounded(text, path)  # JSON is YAML: one parser gives the data and its lines
+        if path.suffix == ".json":
+            data = json.loads(text)
+    except InputError as exc:
+        raise SpecError([SpecProblem(path=str(path), line=None, field="", message=exc.cause)]) from None
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(exc, "lineno", None)

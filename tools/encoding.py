@@ -35,3 +35,23 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         raise InputError(path, "cannot tell its text encoding (tried UTF-8, UTF-8 with BOM, CP949, Shift-JIS/CP932, "
                                "EUC-KR, EUC-JP); save it as UTF-8")
     return str(best), best.encoding
+
+
+def read_utf8(path: Path, what: str = "file") -> str:
+    """A file the user wrote for us (run config, team spec, disciplines, personas, skills):
+    UTF-8, with or without a BOM. Anything else is one InputError naming the file, the cause
+    and the byte, never a UnicodeDecodeError traceback."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(path, f"is a folder, not a {what}") from None
+    except FileNotFoundError:
+        raise InputError(path, f"no such {what}") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read the {what} ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(path, f"the {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+                               "save it as UTF-8") from None

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .writers import read_records, rewrite_records, write_json
+from .writers import read_manifest, read_records, rewrite_records, write_json
 
 FORMATS = ("openai", "azure", "alpaca", "sharegpt", "hf")
 SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt"}
@@ -59,7 +59,7 @@ def read_run(run_dir: Path) -> tuple[list[dict], dict[str, Any]]:
     if not data.exists():
         raise InputError(run_dir, "has no data.jsonl (not a run's output folder)")
     manifest_path = run_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest = read_manifest(manifest_path) if manifest_path.exists() else {}
     records = list(read_records(data))
     if not records:
         raise InputError(data, "no accepted records to export")

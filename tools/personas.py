@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
+from .encoding import read_utf8
 
 Expertise = Literal["novice", "intermediate", "expert"]
 
@@ -37,7 +38,7 @@ def read_personas(path: Path) -> list[Persona]:
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "is not a file")
     personas, seen = [], set()
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for number, line in enumerate(read_utf8(path, "personas file").splitlines(), 1):
         if not line.strip():
             continue
         try:

@@ -20,9 +20,22 @@ class IntakeOptions(BaseModel):
 
 
 def read_document(path: str | Path, options: IntakeOptions | None = None) -> Document:
-    """Read any supported file; an unsupported or broken one is an `InputError` naming it."""
+    """Read any supported file; an unsupported, unreadable or broken one is an `InputError`
+    naming it and the cause, so a run over a folder skips it and reads the rest."""
     path = Path(path)
-    options = options or IntakeOptions()
+    if not path.is_file():  # a broken link, a pipe (reading one would wait forever), a device
+        raise InputError(path, "no such file (a broken link?)" if not path.exists() else "not a regular file")
+    try:
+        return _read(path, options or IntakeOptions())
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror or exc})") from None
+    except Exception as exc:  # a parser's own failure on a malformed file: this file only
+        raise InputError(path, f"cannot read ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _read(path: Path, options: IntakeOptions) -> Document:
     kind = kind_of(path)
     if kind == "pdf":
         if options.reader == "docai":
@@ -52,9 +65,11 @@ def find_inputs(path: str | Path) -> list[Path]:
     if not path.exists():
         raise InputError(path, "no such file or folder")
     if path.is_dir():
+        # Everything but folders, broken links and pipes included: `read_document` reports
+        # why it skips those rather than the run passing over them in silence.
         files = sorted(
             p for p in path.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         if not files:
             raise InputError(path, "folder is empty")

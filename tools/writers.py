@@ -17,6 +17,8 @@ from typing import Any
 import jsonlines
 from pydantic import BaseModel
 
+from ..errors import InputError
+
 
 def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
@@ -43,20 +45,43 @@ class JsonlAppender:
 
 
 def read_records(path: Path) -> Iterator[dict]:
-    """Records of a JSONL file; a torn (unparseable) final line is ignored."""
+    """Records of a JSONL file the run wrote; a torn (unparseable) final line is ignored. Any
+    other line that is not a JSON object means the file was edited or damaged: an InputError
+    naming the file and the line, never a traceback."""
     if not path.exists():
         return
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", errors="replace") as f:
         lines = f.read().splitlines()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            yield json.loads(line)
-        except json.JSONDecodeError:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
             if number == len(lines):
                 return  # torn by a crash mid-write
-            raise
+            raise InputError(path, f"line {number}: not valid JSON ({exc.msg}); the file was edited or damaged, "
+                                   "so fix or delete that line") from None
+        if not isinstance(record, dict):
+            raise InputError(path, f"line {number}: a JSON {type(record).__name__}, not a record object; "
+                                   "the file was edited or damaged, so fix or delete that line")
+        yield record
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """A run's manifest.json: a JSON object, or an InputError saying it is damaged."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    except FileNotFoundError:
+        raise InputError(path, "no such file (not a run's output folder?)") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror or exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"damaged: not valid JSON (line {exc.lineno}: {exc.msg}); the run's records are "
+                               "intact, but it cannot be resumed or described from it: start a new --out") from None
+    if not isinstance(manifest, dict):
+        raise InputError(path, "damaged: not a JSON object; start a new --out")
+    return manifest
 
 
 def rewrite_records(path: Path, records: Iterable[dict]) -> None:
