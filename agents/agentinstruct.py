@@ -19,6 +19,7 @@ from autogen_core import CancellationToken
 from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
+from ..tools.fencing import fence
 from .base import RoleAgent, render_prompt
 from .grounding import up_to_sentences
 from .instructions import Instruction, InstructionContext, InstructionsOutput
@@ -89,7 +90,7 @@ class ContentTransformerAgent(RoleAgent):
         return {"language_name": self.context.language_name}
 
     async def act(self, cancellation_token: CancellationToken) -> TransformedContent:
-        prompt = render_prompt("content_transformer.user", how=self.plan.transformation_text, passage=self.passage)
+        prompt = render_prompt("content_transformer.user", how=self.plan.transformation_text, passage=fence(self.passage))
         try:
             reply, _ = await self.ask(ContentBounded if self.context.bounded else ContentReply, prompt,
                                       cancellation_token)
@@ -149,7 +150,7 @@ class SeedInstructionAgent(_TaskAgent):
     async def act(self, cancellation_token: CancellationToken) -> InstructionsOutput:
         assert self.content is not None
         prompt = render_prompt("seed_instruction.user", skill=self.plan.skill.replace("_", " "),
-                               kind=self.plan.task_text, content=self.content.content)
+                               kind=self.plan.task_text, content=fence(self.content.content))
         return await self.write(prompt, cancellation_token, [])
 
 
@@ -160,7 +161,7 @@ class SuggesterAgent(_TaskAgent):
 
     async def act(self, cancellation_token: CancellationToken) -> Suggestion:  # type: ignore[override]
         assert self.content is not None and self.task is not None
-        prompt = render_prompt("suggester.user", content=self.content.content, task=self.task.path.get("task", ""))
+        prompt = render_prompt("suggester.user", content=fence(self.content.content), task=self.task.path.get("task", ""))
         try:
             reply, _ = await self.ask(SuggestionReply, prompt, cancellation_token)
             suggestion = reply.suggestion.strip()
@@ -176,7 +177,7 @@ class EditorAgent(_TaskAgent):
     async def act(self, cancellation_token: CancellationToken) -> InstructionsOutput:
         assert self.content is not None and self.task is not None and self.suggestion is not None
         before = self.task.path.get("task", "")
-        prompt = render_prompt("editor.user", content=self.content.content, task=before,
+        prompt = render_prompt("editor.user", content=fence(self.content.content), task=before,
                                suggestion=self.suggestion.suggestion)
         refinements = [*self.task.path.get("refinements", []), {"suggestion": self.suggestion.suggestion,
                                                                   "before": before}]

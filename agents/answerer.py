@@ -17,7 +17,8 @@ from ..checks.qa import UNUSABLE_QUESTION
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
 from ..tools.text import sentences, stems
-from .base import RoleAgent, render_prompt
+from ..tools.fencing import fence
+from .base import RoleAgent, render_prompt, render_system
 from .context import QAContext, enum_safe
 from .grounding import SENTENCE, consult_documents
 from .qa_messages import Answer, AnswererOutput, Question, WriterOutput
@@ -111,8 +112,8 @@ class AnswererAgent(RoleAgent):
     def _prompt(self, question: Question, candidates: list[str], lookups: str = "") -> str:
         ctx = self.context
         return render_prompt(
-            "answerer.user", title=ctx.title, pages=ctx.pages_label, passage=ctx.passage, lookups=lookups,
-            relevant="\n".join(f"- {s}" for s in candidates), question_type=question.type.replace("_", " "),
+            "answerer.user", title=ctx.title, pages=ctx.pages_label, passage=fence(ctx.passage), lookups=lookups,
+            relevant=fence("\n".join(f"- {s}" for s in candidates)), question_type=question.type.replace("_", " "),
             question=question.question, style=ANSWER_STYLE.get(question.type, ""),
         )
 
@@ -161,7 +162,7 @@ class AnswererAgent(RoleAgent):
     async def _look_up(self, question: Question, cancellation_token: CancellationToken) -> tuple[list[LLMMessage], list[str]]:
         """Let a tool-calling model search the documents before it answers."""
         assert self._tool is not None
-        system = SystemMessage(content=render_prompt("answerer.system", **self.system_fields()))
+        system = SystemMessage(content=render_system("answerer.system", **self.system_fields()))
         candidates = rank_sentences(question.question, self.context.passage_sentences, self.context.subject)[:EVIDENCE_CANDIDATES]
         user = UserMessage(
             content=self._prompt(question, candidates, lookups="\nYou may call search_documents to find more context first."),

@@ -54,6 +54,16 @@ def render_prompt(name: str, **fields: Any) -> str:
     return load_prompt(name).substitute(**{k: str(v) for k, v in fields.items()})
 
 
+def render_system(name: str, **fields: Any) -> str:
+    """A role's system prompt for a model call, with the rule that fenced text
+    (tools/fencing.py) is material, never instructions."""
+    return with_untrusted_rule(render_prompt(name, **fields))
+
+
+def with_untrusted_rule(system: str) -> str:
+    return f"{system.rstrip()}\n{load_prompt('untrusted').template.strip()}"
+
+
 @cache
 def load_examples(role: str, language: str | None = None) -> tuple[tuple[str, str], ...]:
     """Few-shot turns from `agents/prompts/<role>.examples.<language>.json` when there is one,
@@ -156,7 +166,7 @@ class RoleAgent(BaseChatAgent):
 
     def system_prompt(self) -> str:
         """The system message of every call this agent makes."""
-        return render_prompt(f"{self.role}.system", **self.system_fields())
+        return render_system(f"{self.role}.system", **self.system_fields())
 
     def system_fields(self) -> dict[str, Any]:
         """Placeholders of this role's system prompt file."""

@@ -43,6 +43,7 @@ from ..checks.roles import gives_asked_kind, is_yes_no_question, rests_on_asked_
 from ..errors import StructuredOutputError
 from ..tools.semantic import best_similarity, masked
 from ..tools.text import answer_polarity, normalize, plain
+from ..tools.fencing import fence
 from .base import RoleAgent, render_prompt
 from .context import QAContext, TrustPolicy
 from .qa_messages import (
@@ -225,7 +226,7 @@ class CriticAgent(RoleAgent):
     async def _judge(self, question: str, answer: str, source: str,
                      cancellation_token: CancellationToken) -> tuple[LLMVerdict | None, str]:
         """(verdict, why there is none)."""
-        prompt = render_prompt("critic.user", passage=source, question=question, answer=answer)
+        prompt = render_prompt("critic.user", passage=fence(source), question=question, answer=answer)
         try:
             verdict, _ = await self.ask(LLMVerdict, prompt, cancellation_token)
         except StructuredOutputError as exc:

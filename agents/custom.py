@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
-from .base import RoleAgent
+from ..tools.fencing import fence
+from .base import RoleAgent, with_untrusted_rule
 from .grounding import consult_documents, up_to_sentences
 from .qa_messages import AnswererOutput, PairReview, PairReviews, SlotReview, WriterOutput
 
@@ -63,6 +64,14 @@ def context_fields(context: Any) -> dict[str, str]:
     return out
 
 
+DOCUMENT_FIELDS = ("passage", "text")  # an item's document text: fenced as data in every prompt
+
+
+def fenced_fields(fields: dict[str, str]) -> dict[str, str]:
+    """`fields` with the document text fenced (tools/fencing.py), for a prompt or a task."""
+    return {k: fence(v) if k in DOCUMENT_FIELDS else v for k, v in fields.items()}
+
+
 class CustomAgent(RoleAgent):
     role = "custom"
     max_tokens = 400
@@ -84,7 +93,7 @@ class CustomAgent(RoleAgent):
         self._questions: dict[int, Any] = {}
 
     def system_prompt(self) -> str:
-        return Template(self._system).safe_substitute(context_fields(self.context))
+        return with_untrusted_rule(Template(self._system).safe_substitute(context_fields(self.context)))
 
     async def on_messages(self, messages, cancellation_token):
         for message in messages:
@@ -102,7 +111,8 @@ class CustomAgent(RoleAgent):
                          for kind, content in self._latest.items()) or "(nothing yet)"
 
     def render(self, **extra: str) -> str:
-        fields = {**context_fields(self.context), "task": self._task, "conversation": self._conversation(), **extra}
+        fields = {**fenced_fields(context_fields(self.context)), "task": self._task,
+                  "conversation": self._conversation(), **extra}
         return self._user.safe_substitute(fields)
 
     async def act(self, cancellation_token: CancellationToken) -> BaseModel:

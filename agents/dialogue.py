@@ -31,7 +31,8 @@ from ..checks.dialogue import check_no_repetition
 from ..errors import StructuredOutputError
 from ..tools.lookup import DocumentIndex, search_documents_tool
 from ..tools.personas import Persona
-from .base import RESHAPE_SAMPLING, RoleAgent, render_prompt
+from ..tools.fencing import fence
+from .base import RESHAPE_SAMPLING, RoleAgent, render_prompt, render_system
 from .grounding import consult_documents, up_to_sentences
 
 Outcome = Literal["continuing", "resolved", "abandoned"]
@@ -115,7 +116,7 @@ class CustomerBriefAgent(RoleAgent):
         reply = None
         for passage in passages[:BRIEF_DRAWS]:
             prompt = render_prompt("customer_brief.user", persona=persona.describe(), title=title,
-                                   passage=passage[:1500])
+                                   passage=fence(passage[:1500]))
             reply, _ = await self.ask(CustomerBrief, prompt, CancellationToken())
             if degenerate_brief(reply, title) is None:
                 break
@@ -246,10 +247,10 @@ class SupportAgent(RoleAgent):
         excerpts = "\n\n".join(f"[{h.chunk_id}] ({h.source}, pages {h.pages}):\n{c.index.get(h.chunk_id).text}"
                                for h in hits) or "(nothing found)"
         # Citations are decoded against what the lookup returned: the agent cannot cite anything else.
-        prompt = render_prompt("support.user", excerpts=excerpts, transcript=c.transcript())
+        prompt = render_prompt("support.user", excerpts=fence(excerpts), transcript=c.transcript())
         history: list[LLMMessage] = []
         if self.lookup and self.model_client.model_info.get("function_calling"):  # it may look up more before replying
-            system = SystemMessage(content=render_prompt("support.system", **self.system_fields()))
+            system = SystemMessage(content=render_system("support.system", **self.system_fields()))
             user = UserMessage(content=prompt + "\nYou may call search_documents first if these do not cover it.",
                                source="user")
             history, looked_up = await consult_documents(self, search_documents_tool(c.index), system, user,

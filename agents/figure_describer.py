@@ -21,7 +21,8 @@ from PIL import Image as PILImage
 from ..errors import AgentsynthError, BackendError, BudgetExhausted
 from ..tools.documents import FIGURE_MARKER_PATTERN, Document, Figure
 from ..tools.figures import skip_reason
-from .base import render_prompt
+from ..tools.fencing import fence
+from .base import render_prompt, render_system
 
 MAX_WORDS = 120
 MAX_TOKENS = 400
@@ -72,19 +73,19 @@ def _page_text(document: Document, page_number: int) -> str:
 
 
 async def describe_figure(
-    client: ChatCompletionClient, document: Document, figure: Figure, language: str
+    client: ChatCompletionClient, document: Document, figure: Figure, language: str, png: bytes | None = None
 ) -> str:
     """One vision call; the description as plain text, or an `AgentsynthError`."""
     if figure.whole_page:
         prompt = render_prompt("figure_describer.page", page=figure.page, title=document.title,
-                               text=_page_text(document, figure.page), max_words=MAX_WORDS * 2)
+                               text=fence(_page_text(document, figure.page)), max_words=MAX_WORDS * 2)
     else:
         caption = f' Its caption: "{figure.caption}".' if figure.caption else ""
         prompt = render_prompt("figure_describer.user", page=figure.page, title=document.title, caption=caption,
                                max_words=MAX_WORDS)
     messages = [
-        SystemMessage(content=render_prompt("figure_describer.system", language=language)),
-        UserMessage(content=[prompt, _image(figure.png)], source="user"),
+        SystemMessage(content=render_system("figure_describer.system", language=language)),
+        UserMessage(content=[prompt, _image(png if png is not None else figure.image())], source="user"),
     ]
     result = await client.create(messages, extra_create_args={"max_tokens": MAX_TOKENS})
     text = " ".join(str(result.content).split()) if isinstance(result.content, str) else ""
@@ -110,12 +111,14 @@ async def describe_document(
 
     async def one(figure: Figure) -> None:
         try:
-            reason = None if figure.whole_page else skip_reason(figure.png)
-            if reason:
-                report.skipped.append(f"{figure.figure_id}: {reason}")
-                return
-            async with semaphore:
-                texts[figure.figure_id] = _figure_block(figure, await describe_figure(client, document, figure, language))
+            async with semaphore:  # the image is cut here: at most `concurrency` of them in memory
+                png = figure.image()
+                reason = None if figure.whole_page else skip_reason(png)
+                if reason:
+                    report.skipped.append(f"{figure.figure_id}: {reason}")
+                    return
+                texts[figure.figure_id] = _figure_block(
+                    figure, await describe_figure(client, document, figure, language, png))
             if figure.whole_page:
                 report.described_pages.append(figure.page)
             else:

@@ -10,9 +10,10 @@ from autogen_core import CancellationToken
 from autogen_core.models import SystemMessage, UserMessage
 from pydantic import BaseModel, Field
 
+from ..tools.fencing import fence
 from ..errors import StructuredOutputError
 from ..tools.lookup import search_documents_tool
-from .base import RoleAgent, render_prompt
+from .base import RoleAgent, render_prompt, render_system
 from .grounding import consult_documents, up_to_sentences
 from .instructions import AnswersOutput, Instruction, InstructionAnswer, InstructionContext, InstructionsOutput
 
@@ -63,7 +64,7 @@ class InstructionAnswererAgent(RoleAgent):
         wanted = set(self.context.source_files)
         hits = [h for h in index.search(instruction, k=REFERENCE_CHUNKS * 3) if not wanted or h.source in wanted]
         chunks = [index.get(h.chunk_id) for h in hits[:REFERENCE_CHUNKS]]
-        text = "\n\n".join(f'Reference ({c.locator}):\n"""\n{c.text}\n"""' for c in chunks if c is not None)
+        text = "\n\n".join(f"Reference ({c.locator}):\n{fence(c.text)}" for c in chunks if c is not None)
         return text, [c.chunk_id for c in chunks if c is not None]
 
     async def _answer(self, instruction: Instruction, cancellation_token: CancellationToken) -> InstructionAnswer:
@@ -76,7 +77,7 @@ class InstructionAnswererAgent(RoleAgent):
         )
         history = []
         if self._tool is not None:
-            system = SystemMessage(content=render_prompt(f"{self.role}.system", **self.system_fields()))
+            system = SystemMessage(content=render_system(f"{self.role}.system", **self.system_fields()))
             user = UserMessage(content=prompt + "\nYou may call search_documents to find more first.", source="user")
             history, looked_up = await consult_documents(self, self._tool, system, user, cancellation_token)
             consulted += [c for c in looked_up if c not in consulted]

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 from ..errors import StructuredOutputError
 from ..tools.personas import Expertise, Persona
 from ..tools.text import normalize
+from ..tools.fencing import fence
 from .base import RoleAgent, render_prompt
 from .instructions import InstructionsOutput
 
@@ -91,7 +92,7 @@ class PersonaGeneratorAgent(RoleAgent):
         return angles()[attempt % len(angles())]
 
     async def from_text(self, text: str, title: str, source: str, attempt: int) -> Persona | None:
-        prompt = render_prompt("persona_generator.from_text", title=title, passage=text[:PASSAGE_CHARS],
+        prompt = render_prompt("persona_generator.from_text", title=title, passage=fence(text[:PASSAGE_CHARS]),
                                angle=self._angle(attempt))
         return await self._one(prompt, source, self._angle(attempt))
 

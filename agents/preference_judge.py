@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from ..checks.instruction import instruction_checks
 from ..errors import StructuredOutputError
 from ..tools.dedup import NearDuplicateIndex
+from ..tools.fencing import fence
 from .base import RoleAgent, render_prompt
 from .instructions import AnswersOutput, InstructionContext, InstructionsOutput
 
@@ -82,7 +83,8 @@ class PreferenceJudgeAgent(RoleAgent):
         return JudgeOutput(instruction=self._instruction, ratings=ratings)
 
     async def _rate(self, responder: str, text: str, cancellation_token: CancellationToken) -> ResponseRating:
-        prompt = render_prompt("preference_judge.user", instruction=self._instruction, response=text)
+        prompt = render_prompt("preference_judge.user", instruction=self._instruction,
+                               response=fence(text, "RESPONSE"))
         try:
             reply, _ = await self.ask(AspectRatings, prompt, cancellation_token)
         except StructuredOutputError as exc:  # unrated: left out of the pairing, not guessed

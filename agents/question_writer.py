@@ -16,6 +16,7 @@ from functools import cache
 from autogen_core import CancellationToken
 from pydantic import BaseModel, Field, create_model
 
+from ..tools.fencing import fence
 from ..errors import StructuredOutputError
 from ..tools.dedup import repeated_question
 from .base import RoleAgent, render_prompt
@@ -125,7 +126,7 @@ class QuestionWriterAgent(RoleAgent):
                      cancellation_token: CancellationToken) -> Question:
         ctx = self.context
         if fact is None:
-            material = f'Passage:\n"""\n{ctx.passage}\n"""'
+            material = f"Passage:\n{fence(ctx.passage)}"
         else:
             material = f"Fact: {fact.fact}\nSource sentence: {fact.source_sentence}"
         avoid = ("Ask something different from: " + " | ".join(others) + "\n") if others else ""

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, create_model
 
 from ..errors import StructuredOutputError
 from ..tools.text import content_tokens
+from ..tools.fencing import fence
 from .base import WIDE_SCRIPTS, RoleAgent, render_prompt
 from .context import QAContext
 from .qa_messages import Fact, ReaderOutput
@@ -50,7 +51,7 @@ class ReaderAgent(RoleAgent):
         wide = ctx.language in WIDE_SCRIPTS
         max_facts = max(len(ctx.question_types), 1) if wide else max(len(ctx.question_types) + 2, 5)
         prompt = render_prompt(
-            "reader.user", title=ctx.title, pages=ctx.pages_label, passage=ctx.passage, max_facts=max_facts
+            "reader.user", title=ctx.title, pages=ctx.pages_label, passage=fence(ctx.passage), max_facts=max_facts
         )
         try:
             reply, _ = await self.ask(reply_model(ctx.passage_sentences, max_facts, 150 if wide else 300), prompt,

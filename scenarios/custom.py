@@ -18,6 +18,7 @@ from typing import Any
 from autogen_agentchat.messages import TextMessage
 from autogen_core.models import ChatCompletionClient
 
+from ..agents.custom import fenced_fields
 from ..agents.context import TrustPolicy
 from ..agents.instructions import InstructionContext
 from ..backends.metering import UsageLedger, models_label
@@ -109,7 +110,7 @@ class CustomFlow(Scenario):
         language = self.options.language or detect_language(fields["text"])
         context = CustomFlowContext(item_id=item.item_id, language=language, registry=self.registry,
                                     critic_trust=self.options.critic_trust, fields=fields)
-        task = Template(spec.task or "$text").safe_substitute(fields)
+        task = Template(spec.task or "$text").safe_substitute(fenced_fields(fields))
         result = await run_unwrapped(self.new_team(clients, context, {}), TextMessage(content=task, source="user"),
                                      context)
         record_spec = spec.record

@@ -48,6 +48,7 @@ from ..tools.writers import (
 )
 from .base import DATA, FAILED, MANIFEST, PROGRESS, REJECTED, TRAIN, ItemResult, Plan, PlanContext, Scenario, WorkItem
 from .gate import DatasetGate
+from .steering import steering_report
 from .items import ItemOutcome, RoleModel, RunSettings, as_role_model, execute_item
 
 
@@ -232,6 +233,10 @@ async def _run_locked(
         out_dir=out_dir, resume=settings.resume,
     ))
     items = plan.items[: settings.limit] if settings.limit else plan.items
+    if steering := steering_report(items):
+        plan.warnings.append(f"{len(steering)} source passage(s) hold text written to instruct a model (e.g. "
+                             f"{steering[0]['phrases'][0]!r} in {steering[0]['source']} {steering[0]['where']}); "
+                             "the prompts fence them as data, but check their records: manifest steering_text")
     fingerprint = _fingerprint_hash(scenario, settings, [i.item_id for i in items])
     done: set[str] = set()
     if settings.resume:
@@ -255,6 +260,7 @@ async def _run_locked(
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "skipped_inputs": [s.model_dump() for s in plan.skipped],
         "warnings": plan.warnings,
+        "steering_text": steering,
         **plan.info,
     }
     write_json(out_dir / MANIFEST, manifest)

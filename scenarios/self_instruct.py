@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..tools.fencing import fence
 from ..agents.context import TrustPolicy
 from ..agents.instructions import JudgedInstruction
 from ..errors import InputError
@@ -91,7 +92,7 @@ class SelfInstruct(InstructionScenario):
 
     def team_input(self, item: WorkItem) -> tuple[dict[str, Any], str]:
         chunk: Chunk | None = item.payload
-        material = f'From "{chunk.title}", {chunk.locator}:\n"""\n{chunk.text}\n"""' if chunk else "(no document)"
+        material = f'From "{chunk.title}", {chunk.locator}:\n{fence(chunk.text)}' if chunk else "(no document)"
         writer = {"application": self.application, "material": material, "count": self.options.instructions,
                   "offset": sum(map(ord, item.item_id))}
         return {"writer": writer}, f"Write {self.options.instructions} user queries for {item.label}."

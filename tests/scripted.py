@@ -18,7 +18,7 @@ from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, 
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
 
-PASSAGE = re.compile(r'"""\n(.*?)\n"""', re.DOTALL)
+PASSAGE = re.compile(r'<<<SOURCE [0-9a-f]{8}>>>\n(.*?)\n<<<END [0-9a-f]{8}>>>', re.DOTALL)
 
 Handler = Callable[[Sequence[LLMMessage], dict], Any]
 
@@ -199,7 +199,7 @@ def default_aspects(messages, schema):
 def default_query(messages, schema):
     text = prompt_text(messages)
     kind = re.search(r"about the context: (?:a |an )?(?:question |request )?(?:asking )?(?:to )?(\w+)", text)
-    material = re.search(r'"""\n(.*?)\n"""', text, re.DOTALL)
+    material = PASSAGE.search(text)
     words = [w.strip(".,;:()|") for w in (material.group(1) if material else "the product").split()][:6]
     return {"query": f"Please {kind.group(1) if kind else 'explain'} what {' '.join(words)} means for a new user."}
 
@@ -249,8 +249,8 @@ def default_dialogue_verdict(messages, schema):
 def default_transformed(messages, schema):
     """The source's sentences, framed by the transformation asked for."""
     text = prompt_text(messages)
-    source = re.search(r'"""\n(.*?)\n"""', text, re.DOTALL)
-    how = text.rsplit('"""', 1)[-1].strip().split(" ")[3:6]
+    source = PASSAGE.search(text)
+    how = PASSAGE.split(text)[-1].strip().split(" ")[3:6]
     return {"content": f"({' '.join(how)}) " + " ".join((source.group(1) if source else "").split())[:900]}
 
 

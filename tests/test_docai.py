@@ -46,7 +46,7 @@ def test_pages_tables_and_figures_are_mapped_from_the_analyze_result(tmp_path, d
     import io
 
     from PIL import Image as PILImage
-    pixels = PILImage.open(io.BytesIO(chart.png)).convert("RGB").get_flattened_data()
+    pixels = PILImage.open(io.BytesIO(chart.image())).convert("RGB").get_flattened_data()
     assert sum(1 for r, g, b in pixels if r > 180 and g < 80 and b < 80) > 0.1 * len(pixels)  # the red bars
 
 

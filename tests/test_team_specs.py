@@ -19,6 +19,7 @@ from agentsynth.teams.build import Router
 from agentsynth.teams.registry import SCENARIO_TEAMS
 from agentsynth.teams.spec import Edge
 from agentsynth.teams.validate import check_spec
+from agentsynth.tools.fencing import unfenced
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "teams"
@@ -118,7 +119,7 @@ def test_custom_flow_makes_vetted_records_from_declared_fields(tmp_path):
     verdicts = iter(["accept", "reject"] * 20)
 
     def writer(messages, schema):
-        passage = messages[-1].content.split(":\n", 1)[1]
+        passage = unfenced(messages[-1].content)[0]
         sentence = next(x.strip() + "." for x in passage.replace("\n", " ").split(". ") if len(x.split()) >= 8)
         return {"question": "What does the Aurora X2 manual say on this page?", "answer": sentence}
 

@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 
 from ..errors import AgentsynthError, InputError
 from .documents import Document, Figure, Page, content_id, figure_marker
-from .figures import crop, png_size
+from .figures import FIGURE_DPI, pixel_size
 from .pdf_reader import open_pdf, triage_page
 
 ENDPOINT_ENV = "AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT"
@@ -154,10 +154,11 @@ def read_pdf_docai(path: str | Path, figures: bool = False, result: Any = None) 
             number = region.page_number
             caption = " ".join((fig.caption.content if fig.caption else "").split())
             if figures and 1 <= number <= pdf.page_count and number in service_pages:
-                png = crop(pdf[number - 1], _figure_rect(region, service_pages[number]))
-                width, height = png_size(png)
-                figure = Figure(figure_id=f"p{number}-f{len(found.get(number, [])) + 1}", page=number, png=png,
-                                width=width, height=height, caption=caption)
+                rect = _figure_rect(region, service_pages[number])
+                width, height = pixel_size(pdf[number - 1], rect, FIGURE_DPI)
+                figure = Figure(figure_id=f"p{number}-f{len(found.get(number, [])) + 1}", page=number,
+                                width=width, height=height, caption=caption, source=str(path), clip=tuple(rect),
+                                dpi=FIGURE_DPI)
                 found.setdefault(number, []).append(figure)
                 replacement = f"\n{figure_marker(figure.figure_id)}\n"
             else:

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ..errors import InputError
+from .limits import check_file_size
 
 PageKind = Literal["text", "image", "mixed", "empty"]
 Unit = Literal["page", "row", "section"]
@@ -36,15 +37,28 @@ def figure_marker(figure_id: str) -> str:
 
 
 class Figure(BaseModel):
-    """An image cut from a page (or the whole page rendered), waiting for a vision model."""
+    """An image on a page (or the whole page), waiting for a vision model. Where it is, not
+    its pixels: `image()` cuts it from the PDF when it is described, so a document with
+    hundreds of figures never holds all their 300-DPI crops at once."""
 
     figure_id: str  # unique in its document; its marker sits in the page's markdown
     page: int
-    png: bytes = Field(repr=False)
-    width: int  # pixels of `png`
+    width: int  # pixels of the image
     height: int
     caption: str = ""
     whole_page: bool = False  # an image-only page: transcribe and describe all of it
+    source: str = ""  # the PDF it is cut from
+    clip: tuple[float, float, float, float] | None = None  # in PDF points; None: the whole page
+    dpi: int = 300
+    png: bytes | None = Field(default=None, repr=False)  # an image that has no PDF to be cut from
+
+    def image(self) -> bytes:
+        """The figure as PNG, cut from its PDF now."""
+        if self.png is not None:
+            return self.png
+        from .figures import cut_figure  # PyMuPDF: only when a figure is described
+
+        return cut_figure(self)
 
 
 class Page(BaseModel):
@@ -87,6 +101,7 @@ def read_bytes(path: Path, expected: str) -> bytes:
         raise InputError(path, "no such file")
     if path.is_dir():
         raise InputError(path, f"is a folder, expected {expected}")
+    check_file_size(path)
     data = path.read_bytes()
     if not data:
         raise InputError(path, "file is empty")

@@ -13,6 +13,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
+from .limits import check_user_file_size
 
 LEGACY_ENCODINGS = ("cp949", "cp932", "shift_jis", "euc_kr", "euc_jp")
 
@@ -42,6 +43,8 @@ def read_utf8(path: Path, what: str = "file") -> str:
     UTF-8, with or without a BOM. Anything else is one InputError naming the file, the cause
     and the byte, never a UnicodeDecodeError traceback."""
     try:
+        if path.is_file():
+            check_user_file_size(path)
         data = path.read_bytes()
     except IsADirectoryError:
         raise InputError(path, f"is a folder, not a {what}") from None

@@ -14,6 +14,8 @@ import numpy as np
 import pymupdf
 from PIL import Image
 
+from ..errors import InputError
+
 FIGURE_DPI = 300  # the lab's crop resolution: small print in charts stays legible
 PAGE_DPI = 150  # whole image-only pages: a vision model downsizes anything larger
 MIN_SIDE_PX = 96  # at 300 DPI, about 8 mm
@@ -64,3 +66,24 @@ def crop(page: pymupdf.Page, rect: pymupdf.Rect, dpi: int = FIGURE_DPI) -> bytes
 
 def render_page(page: pymupdf.Page, dpi: int = PAGE_DPI) -> bytes:
     return page.get_pixmap(dpi=dpi).tobytes("png")
+
+
+def pixel_size(page: pymupdf.Page, rect: pymupdf.Rect | None, dpi: int) -> tuple[int, int]:
+    """(width, height) in pixels of `crop(page, rect, dpi)` (`render_page` when rect is None),
+    without rendering it."""
+    area = page.rect if rect is None else rect & page.rect
+    pixels = (area * pymupdf.Matrix(dpi / 72, dpi / 72)).irect
+    return pixels.width, pixels.height
+
+
+def cut_figure(figure) -> bytes:
+    """A `Figure`'s PNG, cut from its PDF (opened for this one figure, then closed)."""
+    try:
+        with pymupdf.open(figure.source) as pdf:
+            page = pdf[figure.page - 1]
+            if figure.clip is None:
+                return render_page(page, figure.dpi)
+            return crop(page, pymupdf.Rect(figure.clip), figure.dpi)
+    except Exception as exc:  # the file changed or vanished since it was read
+        raise InputError(figure.source, f"figure {figure.figure_id} cannot be cut from page {figure.page} "
+                                        f"any more ({type(exc).__name__}: {exc})") from None

@@ -18,7 +18,8 @@ import pymupdf4llm
 
 from ..errors import InputError
 from .documents import Document, Figure, Page, PageKind, content_id, figure_marker, read_bytes
-from .figures import crop, png_size, render_page
+from .figures import FIGURE_DPI, PAGE_DPI, pixel_size
+from .limits import check_pdf_pages
 
 # The lab's triage threshold: pages with more than this many characters of text layer
 # are treated as text pages (or mixed when they also hold images).
@@ -67,6 +68,11 @@ def open_pdf(path: Path) -> tuple[bytes, pymupdf.Document]:
     if doc.page_count == 0:
         doc.close()
         raise InputError(path, "PDF has no pages")
+    try:
+        check_pdf_pages(path, doc.page_count)
+    except InputError:
+        doc.close()
+        raise
     return data, doc
 
 
@@ -103,13 +109,14 @@ def _insert_marker(markdown: str, page: pymupdf.Page, rect: pymupdf.Rect, marker
     return f"{markdown.rstrip()}\n\n{marker}\n"
 
 
-def _with_figures(markdown: str, page: pymupdf.Page, number: int) -> tuple[str, list[Figure]]:
-    """Crop each picture at 300 DPI and mark where it stood in the page's markdown."""
+def _with_figures(markdown: str, page: pymupdf.Page, number: int, path: Path) -> tuple[str, list[Figure]]:
+    """Locate each picture (cut at 300 DPI when it is described) and mark where it stood in
+    the page's markdown."""
     figures = []
     for rect in _figure_rects(page):
-        png = crop(page, rect)
-        width, height = png_size(png)
-        figure = Figure(figure_id=f"p{number}-f{len(figures) + 1}", page=number, png=png, width=width, height=height)
+        width, height = pixel_size(page, rect, FIGURE_DPI)
+        figure = Figure(figure_id=f"p{number}-f{len(figures) + 1}", page=number, width=width, height=height,
+                        source=str(path), clip=tuple(rect), dpi=FIGURE_DPI)
         figures.append(figure)
         markdown = _insert_marker(markdown, page, rect, figure_marker(figure.figure_id))
     return markdown, figures
@@ -134,13 +141,12 @@ def read_pdf(path: str | Path, figures: bool = False) -> Document:
             if figures and kind == "image":
                 # Little text and a picture: the page is the figure. One look at the whole
                 # page beats several crops that each miss what ties them together.
-                png = render_page(page)
-                width, height = png_size(png)
-                found = [Figure(figure_id=f"p{number}-page", page=number, png=png, width=width, height=height,
-                                whole_page=True)]
+                width, height = pixel_size(page, None, PAGE_DPI)
+                found = [Figure(figure_id=f"p{number}-page", page=number, width=width, height=height,
+                                whole_page=True, source=str(path), dpi=PAGE_DPI)]
                 markdown = f"{markdown.rstrip()}\n\n{figure_marker(found[0].figure_id)}\n"
             elif figures and images:
-                markdown, found = _with_figures(markdown, page, number)
+                markdown, found = _with_figures(markdown, page, number, path)
             pages.append(Page(number=number, markdown=markdown, text_chars=text_chars, images=images, kind=kind,
                               figures=found))
         title = (doc.metadata or {}).get("title") or ""

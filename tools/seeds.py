@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import InputError
+from .limits import check_file_size
 
 FORMATS = ("agentsynth", "chat", "alpaca", "lab", "question")
 # An evaluation set's question column, in the order they are looked for, and its reference answer.
@@ -154,6 +155,8 @@ def _parquet_rows(path: Path) -> Rows:
 def read_rows(path: Path) -> tuple[str, Rows]:
     """What the file's records are called ("line", "item", "row") and (number, row) for
     each record of a JSONL, JSON, CSV/TSV or Parquet file."""
+    if path.is_file():
+        check_file_size(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return "row", _parquet_rows(path)

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import InputError
 from .documents import Document, Page, content_id, read_bytes
 from .encoding import decode_text
+from .limits import check_unzipped_size
 
 _HEADING_STYLE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 
@@ -57,6 +58,7 @@ def read_docx(path: str | Path) -> Document:
     data = read_bytes(path, "a Word file")
     if not zipfile.is_zipfile(path):
         raise InputError(path, "not a Word .docx file (not a zip package; old .doc files are not supported)")
+    check_unzipped_size(path)
     try:
         word = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, PackageNotFoundError, ...
