@@ -54,6 +54,8 @@ class RetryConfig(BaseModel):
     base_delay: float = Field(default=1.0, ge=0)
     max_delay: float = Field(default=60.0, ge=0)
     timeout: float = Field(default=120.0, gt=0)
+    max_retry_after: float = Field(default=300.0, ge=0)  # a longer Retry-After stops the run (resumable)
+    max_consecutive_give_ups: int = Field(default=3, ge=1)  # calls in a row out of retries: the backend is down
 
     def policy(self) -> RetryPolicy:
         return RetryPolicy(**self.model_dump())

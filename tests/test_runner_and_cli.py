@@ -295,6 +295,27 @@ def test_max_cost_is_refused_while_a_role_has_no_price_and_the_summary_warns_of_
     assert "cost unknown for my-finetune-2026-11" in capsys.readouterr().err
 
 
+def test_every_remote_endpoint_is_named_before_the_first_call_and_by_the_dry_run(tmp_path, capsys):
+    from agentsynth.run import main
+
+    spec = tmp_path / "team.yaml"  # a spec that sends its fact-checker to a paid provider, whatever --model says
+    text = (REPO / "samples" / "teams" / "seed_fact_checker.yaml").read_text(encoding="utf-8")
+    spec.write_text(text.replace("    model: critic ", "    model: openai:gpt-4o "), encoding="utf-8")
+    assert main(["--team-file", str(spec), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    models = out.split("## Models this run would call", 1)[1]
+    assert "fact_checker → openai:gpt-4o at https://api.openai.com/v1" in models
+    assert "reader, question_writer, answerer, critic" in models and "(in-process: nothing leaves this machine)" in models
+
+    with FakeBackend() as server:
+        url = f"http://127.0.0.1:{server.port}/v1"
+        assert main(["--model", "openai-compatible:fake", "--base-url", url, "--limit", "1", "--no-progress",
+                     "--no-cache", "--out", str(tmp_path / "run")]) == 0
+    err = capsys.readouterr().err
+    first = err.index("Sending to")
+    assert f"→ openai-compatible:fake at http://127.0.0.1:{server.port}/v1" in err[first:]
+
+
 def test_paths_with_rich_markup_are_printed_as_they_are(tmp_path, capsys):
     """A folder named like rich markup ("a[/b]") used to raise MarkupError after the run had finished."""
     from rich.console import Console

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from agentsynth.errors import InputError
 from agentsynth.scenarios.records import ChatMessage
 from agentsynth.tools.writers import JsonlAppender, read_records, rewrite_records, write_json
 
@@ -28,7 +29,7 @@ def test_torn_last_line_is_skipped_but_corruption_inside_is_not(tmp_path):
     path.write_text('{"a": 1}\n{"b": 2}\n{"c": ', encoding="utf-8")
     assert list(read_records(path)) == [{"a": 1}, {"b": 2}]
     path.write_text('{"a": 1}\n{"b": \n{"c": 3}\n', encoding="utf-8")
-    with pytest.raises(json.JSONDecodeError):
+    with pytest.raises(InputError, match=r"data.jsonl: line 2: not valid JSON"):
         list(read_records(path))
     assert list(read_records(tmp_path / "missing.jsonl")) == []
 
