@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..backends.structured import parse_reply
 from ..errors import AgentsynthError, StructuredOutputError
+from ..tools.fencing import is_fenced
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -55,8 +56,9 @@ def render_prompt(name: str, **fields: Any) -> str:
 
 
 def render_system(name: str, **fields: Any) -> str:
-    """A role's system prompt for a model call, with the rule that fenced text
-    (tools/fencing.py) is material, never instructions."""
+    """A role's system prompt for a call that carries fenced text (tools/fencing.py) or tool
+    results, with the rule that such text is material, never instructions. (Calls without
+    any go without it: a small model does worse the more it is told.)"""
     return with_untrusted_rule(render_prompt(name, **fields))
 
 
@@ -166,7 +168,7 @@ class RoleAgent(BaseChatAgent):
 
     def system_prompt(self) -> str:
         """The system message of every call this agent makes."""
-        return render_system(f"{self.role}.system", **self.system_fields())
+        return render_prompt(f"{self.role}.system", **self.system_fields())
 
     def system_fields(self) -> dict[str, Any]:
         """Placeholders of this role's system prompt file."""
@@ -221,8 +223,11 @@ class RoleAgent(BaseChatAgent):
         language = self.examples_language() if examples else None
         for user, assistant in load_examples(self.role, language) if examples else ():
             shots += [UserMessage(content=user, source="example"), AssistantMessage(content=assistant, source="example")]
+        system = self.system_prompt()
+        if is_fenced(prompt) or history:  # material from documents or tools: say it is no instruction
+            system = with_untrusted_rule(system)
         messages: list[LLMMessage] = [
-            SystemMessage(content=self.system_prompt()),
+            SystemMessage(content=system),
             *shots,
             *history,
             UserMessage(content=prompt, source="user"),

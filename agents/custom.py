@@ -93,7 +93,7 @@ class CustomAgent(RoleAgent):
         self._questions: dict[int, Any] = {}
 
     def system_prompt(self) -> str:
-        return with_untrusted_rule(Template(self._system).safe_substitute(context_fields(self.context)))
+        return Template(self._system).safe_substitute(context_fields(self.context))
 
     async def on_messages(self, messages, cancellation_token):
         for message in messages:
@@ -122,7 +122,8 @@ class CustomAgent(RoleAgent):
         if self._tool is not None:
             from autogen_core.models import SystemMessage, UserMessage
 
-            history, _ = await consult_documents(self, self._tool, SystemMessage(content=self.system_prompt()),
+            system = SystemMessage(content=with_untrusted_rule(self.system_prompt()))
+            history, _ = await consult_documents(self, self._tool, system,
                                                  UserMessage(content=prompt, source="user"), cancellation_token)
             reply, _ = await self.ask(self.output_model, "Now reply as JSON." if history else prompt,
                                       cancellation_token, history=history, examples=False)

@@ -28,16 +28,17 @@ def test_a_fence_cannot_be_closed_from_inside_and_is_the_same_for_the_same_text(
     assert fence(inside) == fenced  # defusing is idempotent
 
 
-def test_every_prompt_fences_the_passage_and_every_system_prompt_says_it_is_data(tmp_path):
+def test_every_prompt_fences_the_passage_and_its_system_prompt_says_it_is_data(tmp_path):
     document = tmp_path / "manual.txt"
     document.write_text("# Aurora X2\n\nThe Aurora X2 stores 1,024 Wh. The unit weighs 12.5 kg.\n\n" + ATTACK + "\n",
                         encoding="utf-8")
     client = ScriptedClient()
     run_with_client(SeedFromPdf(SeedOptions(inputs=[document])), client, tmp_path / "out")
     rule = load_prompt("untrusted").template.strip()
-    for call in client.calls:
+    for call in client.calls:  # the rule goes with the material, and only there (small models do worse told more)
         system = call["messages"][0].content
-        assert rule in system, f"{call['reply_model']}: no rule in its system prompt"
+        fenced = any("<<<SOURCE" in str(m.content) for m in call["messages"][1:] if getattr(m, "source", "") != "example")
+        assert (rule in system) == fenced, f"{call['reply_model']}: rule {rule in system}, fenced material {fenced}"
     for name in ("ReaderReply", "AnswerReply", "LLMVerdict"):
         # The task prompts (a repair turn, which restates no source, is the last turn of some calls).
         prompts = [p for p in (prompt_text(c["messages"]) for c in client.calls_for(name)) if "<<<SOURCE" in p]

@@ -24,6 +24,14 @@ def fence(text: str, label: str = "SOURCE") -> str:
     return f"<<<{label} {tag}>>>\n{inner}\n<<<END {tag}>>>"
 
 
+_OPENING = re.compile(r"<<<(?:SOURCE|RESPONSE) [0-9a-f]{8}>>>")
+
+
+def is_fenced(text: str) -> bool:
+    """Does `text` carry fenced material?"""
+    return _OPENING.search(text) is not None
+
+
 FENCED = re.compile(r"<<<([A-Z]+) ([0-9a-f]{8})>>>\n(.*?)\n<<<END \2>>>", re.DOTALL)
 
 
