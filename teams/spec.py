@@ -7,9 +7,12 @@ schemas (an unknown role, an edge condition on a missing field, ...) is checked 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -218,8 +221,13 @@ class SpecProblem(BaseModel):
 
 
 class SpecError(AgentsynthError):
-    def __init__(self, problems: list[SpecProblem]) -> None:
+    def __init__(self, problems: list[SpecProblem], partial: "LoadedSpec | None" = None,
+                 removed: list[str] | None = None) -> None:
         self.problems = problems
+        # The spec without the fields that failed its schema (`removed`), when it validates so:
+        # the registry's checks still run on the rest, so one pass reports every fault.
+        self.partial = partial
+        self.removed = removed or []
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -237,8 +245,13 @@ class LoadedSpec(BaseModel):
         """What the team is, not where its file lies (a run's fingerprint includes it)."""
         return hashlib.sha256(self.spec.model_dump_json().encode()).hexdigest()[:16]
 
-    def problem(self, loc: tuple, message: str) -> SpecProblem:
-        return SpecProblem(path=str(self.path), line=line_of(self.node, loc), field=dotted(loc), message=message)
+    def problem(self, loc: tuple, message: str, offset: int | None = None) -> SpecProblem:
+        """A problem at `loc`; `offset` (a character of the field's text) puts it on the line of
+        that character, not on the field's key."""
+        line = line_of(self.node, loc)
+        if offset is not None and (inner := line_in_text(self.node, loc, offset)) is not None:
+            line = inner
+        return SpecProblem(path=str(self.path), line=line, field=dotted(loc), message=message)
 
 
 def dotted(loc: tuple) -> str:
@@ -268,10 +281,79 @@ def line_of(node: Any, loc: tuple) -> int | None:
     return line
 
 
+def node_at(node: Any, loc: tuple) -> Any:
+    """The YAML node exactly at `loc`, or None."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def line_in_text(root: Any, loc: tuple, offset: int) -> int | None:
+    """The 1-based line of character `offset` of the text at `loc`: a block scalar (`|`, `>`)
+    starts on the line after its key; a plain or quoted one on the key's line."""
+    node = node_at(root, loc)
+    if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str):
+        return None
+    before = node.value[:offset].count("\n")
+    if node.style in ("|", ">"):
+        return node.start_mark.line + 2 + before
+    return node.start_mark.line + 1 + before
+
+
+def _models_at(loc: tuple) -> list[type[BaseModel]]:
+    """The spec models a location can be (a topology is one of four)."""
+
+    def models(annotation: Any) -> list[Any]:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            return models(typing.get_args(annotation)[0])
+        if origin in (Union, types.UnionType):
+            return [m for arg in typing.get_args(annotation) for m in models(arg)]
+        if origin in (list, dict):
+            return [annotation]
+        return [annotation] if isinstance(annotation, type) and issubclass(annotation, BaseModel) else []
+
+    current: list[Any] = [TeamSpec]
+    for part in loc:
+        following: list[Any] = []
+        for model in current:
+            origin = typing.get_origin(model)
+            if origin is list and isinstance(part, int):
+                following += models(typing.get_args(model)[0])
+            elif origin is dict and isinstance(part, str):
+                following += models(typing.get_args(model)[1])
+            elif isinstance(model, type) and issubclass(model, BaseModel) and isinstance(part, str):
+                field = model.model_fields.get(part) or next(
+                    (f for f in model.model_fields.values() if f.alias == part), None)
+                if field is not None:
+                    following += models(field.annotation)
+        current = following
+    return [m for m in current if isinstance(m, type) and issubclass(m, BaseModel)]
+
+
+def allowed_fields(loc: tuple) -> list[str]:
+    """The field names a spec may use at `loc` (aliases as written in YAML)."""
+    names: dict[str, None] = {}
+    for model in _models_at(loc):
+        for name, field in model.model_fields.items():
+            names[field.alias or name] = None
+    return list(names)
+
+
 def _friendly(error: dict) -> str:
     kind, msg = error["type"], error["msg"]
     if kind == "extra_forbidden":
-        return "unknown field"
+        allowed = allowed_fields(tuple(error["loc"][:-1]))
+        return f"unknown field (fields here: {', '.join(allowed)})" if allowed else "unknown field"
+    if kind == "count":
+        return f"{error['loc'][-1]} must be a whole number (or a ${{param}} of the scenario, e.g. \"${{rounds}}\")"
     if kind == "missing":
         return "required field missing"
     if kind == "union_tag_invalid":
@@ -283,17 +365,35 @@ def _friendly(error: dict) -> str:
 
 
 def _drop_union_noise(errors: list[dict]) -> list[dict]:
-    """pydantic reports a field typed `int | "${param}"` twice; keep one line per location."""
-    seen, kept = set(), []
+    """pydantic reports a field typed `int | "${param}"` once per member; keep one line per
+    location, saying what the field takes in the user's terms."""
+    seen: dict[tuple, dict] = {}
     for e in errors:
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in ("int", "str", "function-after"))))
-        if loc[:1] == ("topology",) and len(loc) > 1 and loc[1] in TOPOLOGY_TAGS:
-            loc = loc[:1] + loc[2:]  # pydantic names the union member; the file has no such level
+        loc = _file_loc(e["loc"])
+        members = {p for p in e["loc"] if _is_member(p)}
         if loc in seen:
+            if members and {seen[loc]["type"], e["type"]} & {"int_parsing", "int_type", "string_pattern_mismatch"}:
+                seen[loc] = {**seen[loc], "type": "count"}  # int | "${param}": both members refused it
             continue
-        seen.add(loc)
-        kept.append({**e, "loc": loc})
-    return kept
+        seen[loc] = {**e, "loc": loc}
+    return list(seen.values())
+
+
+_MEMBER = re.compile(r"^(?:int|str|float|bool|[a-z]+(?:-[a-z]+)+(?:\[.*\])?|.*\[.*\])$")
+
+
+def _is_member(part: Any) -> bool:
+    """A union member's name pydantic puts in an error's location ("int", "constrained-str",
+    "function-after[...]"): no level of the file."""
+    return isinstance(part, str) and _MEMBER.match(part) is not None
+
+
+def _file_loc(loc: tuple) -> tuple:
+    """A pydantic error location as a path in the file (no union member names)."""
+    out = tuple(p for p in loc if not _is_member(p))
+    if out[:1] == ("topology",) and len(out) > 1 and out[1] in TOPOLOGY_TAGS:
+        out = out[:1] + out[2:]  # pydantic names the union member; the file has no such level
+    return out
 
 
 def load_spec(path: Path | str) -> LoadedSpec:
@@ -323,5 +423,45 @@ def load_spec(path: Path | str) -> LoadedSpec:
     except ValidationError as exc:
         loaded = LoadedSpec.model_construct(path=path, node=node)
         problems = [loaded.problem(e["loc"], _friendly(e)) for e in _drop_union_noise(exc.errors())]
-        raise SpecError(problems) from None
+        salvaged, removed = _without_faulty_fields(data, exc)
+        partial = LoadedSpec(spec=salvaged, path=path, node=node) if salvaged is not None else None
+        raise SpecError(problems, partial, [dotted(loc) for loc in removed]) from None
     return LoadedSpec(spec=spec, path=path, node=node)
+
+
+def _without_faulty_fields(data: dict, error: ValidationError) -> tuple[TeamSpec | None, list[tuple]]:
+    """The spec with each field that failed the schema taken out, if what is left validates
+    (a field of a list item, never the item itself: the indices of the rest must hold)."""
+    data, removed = copy.deepcopy(data), []
+    for _ in range(8):
+        changed = False
+        for e in error.errors():
+            loc = _file_loc(e["loc"])
+            if e["type"] == "missing":
+                loc = loc[:-1]  # what lacks a required field goes
+            if loc in removed:  # one field refused by each member of a union
+                continue
+            parent = _value_at(data, loc[:-1]) if loc else None
+            if not loc or isinstance(loc[-1], int) or not isinstance(parent, dict) or loc[-1] not in parent:
+                return None, removed
+            del parent[loc[-1]]
+            removed.append(loc)
+            changed = True
+        try:
+            return TeamSpec.model_validate(data), removed
+        except ValidationError as again:
+            if not changed:
+                break
+            error = again
+    return None, removed
+
+
+def _value_at(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data

@@ -29,7 +29,15 @@ INPUT_FIELDS = {
 def check_spec(path: Path | str, scenario: str | None = None) -> LoadedSpec:
     """Load and fully validate a spec for `scenario` (default: the one it names); raise
     `SpecError` with every problem."""
-    loaded = load_spec(path)
+    try:
+        loaded = load_spec(path)
+    except SpecError as schema:
+        if schema.partial is None:
+            raise
+        # One pass: the registry's checks on what the schema let through, less what was taken out.
+        more = [p for p in Checker(schema.partial, scenario).run()
+                if not any(p.field == r or p.field.startswith((f"{r}.", f"{r}[")) for r in schema.removed)]
+        raise SpecError(sorted(schema.problems + more, key=lambda p: p.line or 0)) from None
     problems = Checker(loaded, scenario).run()
     if problems:
         raise SpecError(problems)
@@ -191,7 +199,9 @@ class Checker:
         for match in Template.pattern.finditer(text):
             name = match.group("named") or match.group("braced")
             if name and name not in available:
-                self.add(loc, f"unknown placeholder ${name} (available: {', '.join('$' + a for a in sorted(available))})")
+                self.problems.append(self.loaded.problem(
+                    loc, f"unknown placeholder ${name} (available: {', '.join('$' + a for a in sorted(available))})",
+                    offset=match.start()))
 
     def _params(self) -> None:
         def walk(value: Any, loc: tuple) -> None:

@@ -238,6 +238,39 @@ def test_each_broken_spec_gets_one_precise_error(kind, tmp_path, capsys):
     assert errors[0].startswith(f"error: {path}:{line}:" if line else f"error: {path}")
 
 
+def test_five_faults_of_five_kinds_are_five_located_messages_in_one_pass(tmp_path, capsys):
+    text = (SAMPLES / "seed_fact_checker.yaml").read_text(encoding="utf-8")
+    faults = [  # (old, new, the message's line holds this, message)
+        ("role: answerer, tools", "role: answerr, tools", "role: answerr", "agents[2].role: unknown role 'answerr'"),
+        ("    max_tokens: 120", "    max_tokens: 120\n    temperature: 0.2", "temperature: 0.2",
+         "agents[3].temperature: unknown field (fields here: name, role, description, model, tools, output,"),
+        ("      $passage\n      Question", "      $pasage\n      Question", "$pasage",
+         "agents[3].prompt: unknown placeholder $pasage (available: $answer,"),
+        ("to: critic}", "to: critc}", "to: critc}", "topology.edges[3].to: unknown agent 'critc'"),
+        ("max_times: ${max_revisions}", "max_times: once", "max_times: once",
+         "topology.edges[4].max_times: max_times must be a whole number (or a ${param}"),
+    ]
+    for old, new, _, _ in faults:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["--validate", str(path)]) == 2
+    errors = [x for x in capsys.readouterr().err.splitlines() if x.startswith("error:")]
+    assert len(errors) == 5, errors
+    lines = text.splitlines()
+    for (_, _, on_line, message), error in zip(faults, errors):
+        line = int(error.split(":")[2])
+        assert message in error and on_line in lines[line - 1], (error, lines[line - 1])
+
+
+def test_an_unknown_field_lists_the_fields_of_its_place():
+    from agentsynth.teams.spec import allowed_fields
+
+    assert allowed_fields(("record",)) == ["from", "user", "assistant", "system", "accept_when", "grounded", "checks"]
+    assert {"when", "otherwise", "max_times"} <= set(allowed_fields(("topology", "edges", 0)))
+
+
 def test_the_good_spec_is_valid(tmp_path):
     path = tmp_path / "good.yaml"
     path.write_text(GOOD, encoding="utf-8")
