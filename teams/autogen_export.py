@@ -53,6 +53,14 @@ def export_team(loaded: LoadedSpec, models: dict[str, Any]) -> tuple[dict, list[
         if agent.tools:
             notes.append(f"agent {agent.name}: tools {', '.join(agent.tools)} search this run's documents in-process "
                          "and are not exported")
+        if agent.role == "custom" and agent.prompt:
+            notes.append(f"agent {agent.name}: its prompt template (the user message agentsynth builds from $task, "
+                         "$conversation and the item's fields) is not exported; AutoGen sends the conversation as is")
+        if agent.role == "custom" and agent.output is not None:
+            shape = agent.output if isinstance(agent.output, str) else "the declared fields"
+            notes.append(f"agent {agent.name}: its reply schema ({shape}) and the JSON repair turns are not exported")
+        if agent.max_tokens is not None:
+            notes.append(f"agent {agent.name}: max_tokens {agent.max_tokens} is per call in agentsynth; not exported")
         role = model_role(agent, agent.name) or agent.name
         settings = models.get(role)
         model = agent.model if agent.model and is_model_spec(agent.model) else (settings.model if settings else "local")
@@ -65,6 +73,14 @@ def export_team(loaded: LoadedSpec, models: dict[str, Any]) -> tuple[dict, list[
     if spec.agents and any(a.role != "custom" and a.role != "recorder" for a in spec.agents):
         notes.append("built-in roles are Python agents: their deterministic checks, JSON repair and per-item "
                      "inputs (passage, seed, plan) run only in agentsynth; the export keeps their system prompts")
+    if spec.input is not None:
+        notes.append(f"input: {spec.input} (one team per work item, its task filled from the item) is agentsynth's; "
+                     "the export is one team that takes whatever task it is given")
+    if spec.record is not None:
+        notes.append(f"record: which message becomes the record ({spec.record.source}: {spec.record.user} / "
+                     f"{spec.record.assistant}), the custom checks"
+                     + (f" and accept_when ({spec.record.accept_when.describe()})" if spec.record.accept_when else "")
+                     + " are applied by agentsynth after the team runs; not exported")
     termination = _termination(spec.termination, notes)
     topo = spec.topology
     if topo.type == "graph":

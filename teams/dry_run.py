@@ -143,7 +143,7 @@ def render(loaded: LoadedSpec, built: BuiltTeam | None, task: Any, label: str, w
     width = max((len(a) for a, _, _ in edges), default=4)
     out += [f"  {a:<{width}} -> {b}" + (f"   [{lab}]" if lab else "") for a, b, lab in edges]
     if spec.termination is not None:
-        out.append(f"  stops: {spec.termination.model_dump(exclude_none=True, by_alias=True)}")
+        out.append(f"  stops {spec.termination.describe()}")
     out += ["", "```mermaid", mermaid(edges, entry), "```", ""]
     if task is not None:
         out += ["## Task", "", _task_text(task), ""]
@@ -161,10 +161,52 @@ def render(loaded: LoadedSpec, built: BuiltTeam | None, task: Any, label: str, w
         if agent.role == "recorder":
             out += ["(no model call: restates the message before it)", ""]
             continue
+        if schema is not None:
+            out += ["", f"Replies {schema.__name__}: {_schema_in_words(schema)}"]
         out += ["", "System prompt:", "", _indent(_system_prompt(loaded, agent, copies)), "",
                 "User prompt (template; $fields come from the messages it receives):", "",
                 _indent(_user_prompt(agent, copies)), ""]
+    if spec.record is not None:
+        out += _record_in_words(spec.record)
     return "\n".join(out)
+
+
+def _schema_in_words(model: type, depth: int = 0) -> str:
+    """A reply schema's fields and their types, nested ones in braces."""
+    return ", ".join(f"{name} ({_type_in_words(field.annotation, depth)})" for name, field in model.model_fields.items())
+
+
+def _type_in_words(annotation: Any, depth: int) -> str:
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(str(a) for a in args)
+    if origin is list:
+        return "list of " + (_type_in_words(args[0], depth) if args else "values")
+    if origin in (typing.Union, types.UnionType):
+        given = [a for a in args if a is not type(None)]
+        words = " or ".join(_type_in_words(a, depth) for a in given)
+        return f"{words}, or null" if len(given) < len(args) else words
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "{" + _schema_in_words(annotation, depth + 1) + "}" if depth < 2 else annotation.__name__
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _record_in_words(record) -> list[str]:
+    lines = ["## The record", "",
+             f"  from {record.source}'s last structured message: user turn = {record.user}, "
+             f"assistant turn = {record.assistant}" + (f", system turn = {record.system}" if record.system else ""),
+             f"  kept only when {record.accept_when.source or record.source} sends {record.accept_when.describe()}"
+             if record.accept_when else "  kept when the checks pass (no accept_when)",
+             "  the assistant turn must be supported by the passage (grounded)" if record.grounded else
+             "  not held to the passage (grounded: false)",
+             f"  checks: {', '.join(record.checks)}" if record.checks else "  checks: every custom check",
+             f"  every field {record.source} sent is kept in metadata.fields", ""]
+    return lines
 
 
 def _system_prompt(loaded: LoadedSpec, agent, copies) -> str:

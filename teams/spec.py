@@ -175,6 +175,25 @@ class Termination(Strict):
                              + (f" (got {', '.join(given)}; combine them under `any:` or `all:`)" if given else ""))
         return self
 
+    def describe(self) -> str:
+        """The rule in words, as the dry run shows it."""
+        if self.any_of is not None:
+            return "whichever comes first of: " + "; ".join(t.describe() for t in self.any_of)
+        if self.all_of is not None:
+            return "once all hold: " + "; ".join(t.describe() for t in self.all_of)
+        if self.max_messages is not None:
+            return f"after {self.max_messages} messages"
+        if self.max_turns is not None:
+            return f"after {self.max_turns} turns"
+        if self.verdict is not None:
+            who = f"{self.verdict.source} sends" if self.verdict.source else "a message has"
+            return f"when {who} {self.verdict.describe()}"
+        if self.text is not None:
+            return f"when {self.text_source or 'a message'} mentions {self.text!r}"
+        if self.max_tokens is not None:
+            return f"after {self.max_tokens:,} tokens"
+        return f"after {self.timeout:g} seconds"
+
 
 Input = Literal["chunks", "seed_rows", "personas", "taxonomy_leaves"]
 

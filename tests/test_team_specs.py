@@ -316,6 +316,36 @@ def test_export_autogen_writes_a_loadable_component_and_lists_what_it_lost(tmp_p
     assert "max_times" in err and "not represented" in err and "exported as the substring" in err
 
 
+def test_dry_run_and_export_of_a_custom_flow_say_in_words_what_a_run_does_and_drops(tmp_path, capsys):
+    flow = ["--team-file", str(SAMPLES / "faq_flow.yaml"), "--input", str(SAMPLE_PDF)]
+    assert main([*flow, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Replies FaqWriterOutput: question (str), answer (str)" in out
+    assert "Replies ReviewerOutput: verdict (one of accept, reject), reason (str)" in out
+    record = out.split("## The record", 1)[1]
+    assert "from faq_writer's last structured message: user turn = question, assistant turn = answer" in record
+    assert 'kept only when reviewer sends verdict == "accept"' in record and "metadata.fields" in record
+    assert "{'" not in out  # no Python dicts for a reader to decode
+    assert main([*flow, "--export-autogen", str(tmp_path / "flow.json")]) == 0
+    err = capsys.readouterr().err
+    for dropped in ("faq_writer: its prompt template", "reviewer: its reply schema", "input: chunks",
+                    'record: which message becomes the record (faq_writer: question / answer), the custom checks '
+                    'and accept_when (verdict == "accept")'):
+        assert dropped in err, dropped
+
+
+def test_a_stop_rule_reads_as_words():
+    from agentsynth.teams.spec import Termination
+
+    rule = Termination.model_validate({"any": [{"verdict": {"field": "turn.outcome", "not_equals": "continuing",
+                                                           "source": "customer"}}, {"max_messages": "${max_messages}"},
+                                               {"all": [{"text": "DONE"}, {"timeout": 30}]}]})
+    assert rule.describe() == ('whichever comes first of: when customer sends turn.outcome != "continuing"; '
+                               "after ${max_messages} messages; once all hold: when a message mentions 'DONE'; "
+                               "after 30 seconds")
+
+
+SEEDS = ROOT / "samples" / "personas.jsonl"
 SEEDS = ROOT / "samples" / "personas.jsonl"
 
 
