@@ -4,7 +4,9 @@ $placeholders, and an output schema (fields declared in the spec, or a built-in 
 Its replies are structured like every role's (JSON matching the schema, repaired when
 invalid), so graph edges and selector rules can test its fields. With the built-in
 `pair_reviews` output it is a reviewer in a QA team: it is asked once per answered
-question ($question, $answer, $evidence) and the critic weighs what it says.
+question ($question, $answer, $evidence) and the critic weighs what it says. With the
+built-in `answers` output it is asked once per round for every slot, and its reply replaces
+the answerer's: the critic judges what it last received.
 """
 
 from __future__ import annotations
@@ -128,8 +130,24 @@ class CustomAgent(RoleAgent):
             reply, _ = await self.ask(self.output_model, "Now reply as JSON." if history else prompt,
                                       cancellation_token, history=history, examples=False)
             return reply
-        reply, _ = await self.ask(self.output_model, prompt, cancellation_token, examples=False)
+        try:
+            reply, _ = await self.ask(self.output_model, prompt, cancellation_token, examples=False)
+        except StructuredOutputError as exc:
+            if (degraded := self._unusable_answers(exc)) is not None:
+                return degraded
+            raise
         return reply
+
+    def _unusable_answers(self, exc: StructuredOutputError) -> AnswererOutput | None:
+        """A custom agent replying with the `answers` schema (an editor between the answerer
+        and the critic) whose reply stays unusable costs those pairs, as the answerer's own
+        would, never the item: the answers it was given go on, each marked with why."""
+        given = self._latest.get(AnswererOutput.__name__)
+        if self.output_model is not AnswererOutput or not isinstance(given, AnswererOutput):
+            return None
+        why = f"{self.name} gave no usable reply ({exc.error})"
+        return given.model_copy(update={"answers": [a.model_copy(update={"error": a.error or why})
+                                                    for a in given.answers]})
 
     async def _review_all(self, cancellation_token: CancellationToken) -> PairReviews:
         answers = self._latest.get(AnswererOutput.__name__)

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from .registry import ROLES, SCENARIO_TEAMS, SCHEMAS, TOOLS
 from .spec import SpecError
-from .validate import check_spec, scenario_of
+from .validate import check_spec, scenario_of, spec_warnings
 
 
 def print_list(console: Console) -> None:
@@ -48,6 +48,8 @@ def validate_files(paths: list[Path], scenario: str | None, out: Console, err: C
                 err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
             continue
         spec = loaded.spec
+        for warning in spec_warnings(loaded, scenario):
+            err.print(f"[yellow]warning:[/yellow] {escape(str(warning))}", highlight=False, soft_wrap=True)
         out.print(f"[green]ok[/green] {escape(str(path))}: team {escape(spec.name)} ({spec.topology.type}, {len(spec.agents)} agents) for "
                   f"{scenario_of(loaded, scenario)}", highlight=False, soft_wrap=True)
     return 2 if failed else 0

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..agents.custom import ALWAYS, CONTEXT_FIELDS, REVIEW_FIELDS
+from ..agents.qa_messages import PairReview, PairReviews
 from ..backends.models import parse_model_spec
 from ..checks.catalogue import check_names
 from ..errors import AgentsynthError
@@ -389,3 +390,55 @@ class Checker:
         for j, name in enumerate(names):
             if name.removeprefix("-") not in known:
                 self.add((*loc, j), f"unknown check {name!r} for {who} (checks: {', '.join(known)})")
+
+
+# --- warnings: valid, but likely to fail when it runs ----------------------------------------
+
+TEXT_TOKENS = 30  # a free-text field: a sentence, as models write them
+QA_SLOTS = 3  # questions per chunk by default: list fields of QA schemas hold one entry per slot
+
+
+def reply_tokens(model: type[BaseModel], slots: int) -> int:
+    """About how many tokens a reply in `model`'s schema takes (JSON keys and punctuation
+    included), with `slots` entries in each list of objects. Fields whose default is null or
+    an empty list are left out: models leave them out, and the code fills them."""
+    import typing
+
+    def estimate(annotation: Any) -> int:
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin is typing.Literal:
+            return 4
+        if origin is list:
+            inner = args[0] if args else str
+            many = slots if isinstance(inner, type) and issubclass(inner, BaseModel) else 3
+            return 2 + many * estimate(inner)
+        if args and origin is not None:  # X | None: the larger member
+            return max(estimate(a) for a in args if a is not type(None))
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return 2 + sum(len(name) // 4 + 3 + estimate(f.annotation)
+                           for name, f in annotation.model_fields.items()
+                           if f.is_required() or (f.default is not None and f.default != []))
+        return TEXT_TOKENS if annotation is str else 3
+
+    return estimate(model)
+
+
+def spec_warnings(loaded: LoadedSpec, scenario: str | None = None) -> list[SpecProblem]:
+    """What a valid spec will likely get wrong at run time: a custom agent whose `max_tokens`
+    cannot hold a reply of its declared output (a reply cut off at its limit is unusable)."""
+    family = SCENARIO_TEAMS[scenario_of(loaded, scenario)].family
+    warnings = []
+    for i, agent in enumerate(loaded.spec.agents):
+        model = output_model(agent) if agent.role == "custom" else None
+        if agent.max_tokens is None or model is None:
+            continue
+        if model is PairReviews:  # a reviewer is asked once per answer
+            model = PairReview
+        slots = QA_SLOTS if family == "qa" else 1
+        needed = reply_tokens(model, slots)
+        if agent.max_tokens < needed:
+            per = f" for {slots} questions (the default --questions-per-chunk)" if slots > 1 else ""
+            warnings.append(loaded.problem(("agents", i, "max_tokens"), (
+                f"{agent.max_tokens} tokens will likely cut off a {model.__name__} reply{per}, which takes about "
+                f"{needed}; raise it to {((needed * 3 // 2) // 50 + 1) * 50} or more")))
+    return warnings

@@ -334,6 +334,49 @@ def test_dry_run_and_export_of_a_custom_flow_say_in_words_what_a_run_does_and_dr
         assert dropped in err, dropped
 
 
+def editor_spec(tmp_path: Path, max_tokens: int) -> Path:
+    """The main job with a plain-language editor between the answerer and the critic."""
+    text = (SAMPLES / "seed_fact_checker.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("  - name: fact_checker\n", 1)
+    rest = rest[rest.index("  - {name: critic"):]
+    editor = (f"  - name: editor\n    role: custom\n    output: answers\n    max_tokens: {max_tokens}\n"
+              "    system_prompt: You rewrite answers in plain language without changing what they say.\n"
+              "    prompt: |\n      $conversation\n      Rewrite each answer in plain language.\n")
+    path = tmp_path / "editor.yaml"
+    path.write_text((head + editor + rest).replace("fact_checker", "editor"), encoding="utf-8")
+    return path
+
+
+def test_an_editor_replying_with_answers_is_judged_in_the_answerers_place_and_degrades_like_it(tmp_path, capsys):
+    assert main(["--validate", str(editor_spec(tmp_path, 200))]) == 0
+    warning = capsys.readouterr().err
+    assert "agents[3].max_tokens: 200 tokens will likely cut off a AnswererOutput reply for 3 questions" in warning
+    spec = editor_spec(tmp_path, 600)
+    assert main(["--validate", str(spec)]) == 0 and "warning" not in capsys.readouterr().err
+
+    slots_per_call: list[int] = []
+
+    def plain(messages, schema):  # the answerer's answers, each said again in plain words
+        given = json.loads(messages[-1].content.split("AnswererOutput: ", 1)[1].split("\n")[0])
+        slots_per_call.append(len(given["answers"]))
+        for answer in given["answers"]:
+            answer["answer"] = answer["answer"].replace("The ", "Plainly, the ", 1)
+        return given
+
+    client = ScriptedClient({"AnswererOutput": plain})
+    summary, data, rejected = seed_run(tmp_path / "edited", client, spec)
+    assert summary.failed == 0
+    assert slots_per_call[0] == 3 and 2 <= len(slots_per_call) <= 4  # once per round of each item, every slot at once
+    judged = [r["messages"][-1]["content"] for r in data + rejected]
+    assert judged and all(a.startswith("Plainly, the ") or not a.startswith("The ") for a in judged)
+
+    # An editor whose reply stays unusable costs its pairs, named, never the item.
+    broken = ScriptedClient({"AnswererOutput": "I would rather not"})
+    summary, data, rejected = seed_run(tmp_path / "broken", broken, spec)
+    assert summary.failed == 0 and not data and rejected
+    assert all(any("editor gave no usable reply" in reason for reason in r["reasons"]) for r in rejected)
+
+
 def test_a_stop_rule_reads_as_words():
     from agentsynth.teams.spec import Termination
 
