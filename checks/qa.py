@@ -183,6 +183,24 @@ def check_numbers_grounded(answer: str, source: str) -> CheckResult:
     return ok("numbers_grounded")
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|me|my|we|our|us)\b", re.IGNORECASE)
+
+
+def check_numbers_affirmed(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
+    """`check_numbers_grounded` of the answer, and of the question when the answer is a yes to
+    it: "Is the warranty extended to 6 years?" "Yes." asserts a 6-year warranty. Not when the
+    asker brings the number as their own case ("Can I fly business class on a 7-hour flight?"),
+    nor for a number of the document's title ("the E-City 7")."""
+    result = check_numbers_grounded(answer, source)
+    if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
+            or _FIRST_PERSON.search(question):
+        return result
+    asked = check_numbers_grounded(question, f"{source}\n{subject}")
+    if asked.passed:
+        return result
+    return fail("numbers_grounded", f"the yes affirms the question's {asked.detail}")
+
+
 def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], context: dict[str, str],
                        source: str) -> str | None:
     """Why a number that counts something ("five assist levels") is not the source's, when
@@ -542,8 +560,9 @@ QA_CHECKS = CheckSet("qa", (
           lambda c: check_not_refusal(c.answer, c.answerable, c.answer_error)),
     Check("not_truncated", "the reply hit the token limit, ends mid-sentence, or has unbalanced brackets",
           lambda c: check_not_truncated(c.answer, c.finish_reason)),
-    Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB")',
-          _grounded(lambda c: check_numbers_grounded(c.answer, c.source))),
+    Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB"); '
+          "a yes to a yes/no question affirms the question's numbers too",
+          _grounded(lambda c: check_numbers_affirmed(c.question, c.answer, c.source, c.subject))),
     Check("terms_grounded", "a named term (acronym, CamelCase, model number, quoted or code span, proper noun) is "
           "not in the source or the document's title", _grounded(lambda c: check_terms_grounded(c.answer, c.source, c.subject))),
     Check("values_in_role", "a value of the answer is in the source, but as the value of something else (another "

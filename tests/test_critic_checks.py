@@ -289,3 +289,24 @@ def test_a_pair_without_an_answer_because_of_an_error_names_the_error_alone():
     assert [c.name for c in failed] == ["not_refusal"]
     # A team spec without not_refusal still has its own checks catch the empty answer.
     assert "not_empty" in [c.name for c in run_checks(**kw, only=["not_empty"]) if not c.passed]
+
+
+def test_a_yes_affirms_the_numbers_of_the_question_it_answers():
+    """Seen on the embedded model (the quickstart): "Is the 5-year limited warranty extended to
+    6 years?" "Yes. The Aurora X2 comes with a 5-year limited warranty." was kept."""
+    source = "The Aurora X2 comes with a 5-year limited warranty. The battery is rated for 3,000 cycles."
+
+    def failed(question, answer, subject="Aurora X2 manual"):
+        checks = run_checks(question=question, answer=answer, source=source, language="en",
+                            registry=QuestionRegistry(), subject=subject)
+        return {c.name: c.detail for c in checks if not c.passed}
+
+    wrong = failed("Is the 5-year limited warranty extended to 6 years?",
+                   "Yes. The Aurora X2 comes with a 5-year limited warranty.")
+    assert wrong == {"numbers_grounded": "the yes affirms the question's numbers not in source: 6"}
+    assert failed("Is the battery rated for 3,000 cycles?", "Yes, the battery is rated for 3,000 cycles.") == {}
+    # The asker's own case is no claim of the source; nor is a number of the document's title.
+    assert "numbers_grounded" not in failed("Can I still claim the warranty after 4 years?",
+                                            "Yes, the Aurora X2 comes with a 5-year limited warranty.")
+    assert "numbers_grounded" not in failed("Does the E-City 7 come with a warranty?",
+                                            "Yes, it comes with a 5-year limited warranty.", subject="E-City 7 manual")
