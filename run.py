@@ -107,6 +107,12 @@ def build_parser(scenarios: dict[str, ScenarioEntry] | None = None) -> argparse.
     teams.add_argument("--team-file", type=Path, metavar="SPEC.yaml",
                        help="run with your own team spec (YAML or JSON); copy one from teams/specs/ to start")
     teams.add_argument("--list", action="store_true", help="list scenarios, built-in teams, roles, tools and schemas")
+    teams.add_argument("--new-team", metavar="NAME",
+                       help="write NAME.yaml, a starting spec copied from --from TEAM with a header listing the "
+                            "roles, tools, schemas, placeholders and values it may use")
+    teams.add_argument("--from", dest="from_team", metavar="TEAM", default="seed_qa.graph",
+                       help="the built-in team --new-team starts from (teams/specs/ names, or 'flow' for a flow "
+                            "of your own; default: seed_qa.graph, the main job)")
     teams.add_argument("--validate", type=Path, metavar="SPEC.yaml", nargs="+",
                        help="check team specs without calling a model; every problem with its file, line and field")
     teams.add_argument("--dry-run", action="store_true",
@@ -400,6 +406,17 @@ def main(argv: list[str] | None = None) -> int:
         return serve_main(argv[1:])
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
+    if args.new_team:
+        from .teams.starter import new_team
+
+        try:
+            written = new_team(args.new_team, args.from_team, Path.cwd())
+        except AgentsynthError as exc:
+            console.print(f"[red]error:[/red] {esc(str(exc))}", highlight=False, soft_wrap=True)
+            return 2
+        Console().print(f"[bold]Wrote[/bold] {esc(str(written))}; check it with python run.py --validate "
+                        f"{esc(written.name)}", highlight=False, soft_wrap=True)
+        return 0
     if args.list or args.validate:
         from .teams.cli import print_list, validate_files
 

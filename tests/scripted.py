@@ -290,6 +290,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "QuestionReply": default_writer,
     "AnswerReply": default_answer,
     "LLMVerdict": default_verdict,
+    "PairReview": {"supported": True, "quote": "", "reason": "Every claim of the answer is in the passage."},
     "": "A bar chart of throughput per GPU count: 1 GPU 1,200 images/s, 8 GPUs 9,100 images/s.",  # plain text: figures
 }
 

@@ -88,6 +88,19 @@ def test_a_confirmed_fact_checker_objection_sends_the_pair_back(tmp_path):
     assert full is not None and not full.passed  # trusted fully, any objection counts
 
 
+WORKED_EXAMPLES = {"graph": SAMPLES / "seed_fact_checker.yaml", "round_robin": SPECS / "seed_qa.round_robin.yaml",
+                   "selector": SAMPLES / "seed_selector.yaml", "swarm": SAMPLES / "seed_swarm.yaml"}
+
+
+@pytest.mark.parametrize("topology", sorted(WORKED_EXAMPLES))
+def test_each_topologys_worked_example_in_the_docs_runs_one_item(topology, tmp_path):
+    path = WORKED_EXAMPLES[topology]
+    assert f"`{path.relative_to(ROOT)}`" in (ROOT / "docs" / "custom-teams.md").read_text(encoding="utf-8")
+    assert check_spec(path).spec.topology.type == topology
+    summary, data, rejected = seed_run(tmp_path, ScriptedClient(), path)
+    assert summary.failed == 0 and summary.items == 2 and data
+
+
 def test_selector_variant_routes_by_rules_without_selector_calls(tmp_path):
     client = ScriptedClient()
     summary, data, rejected = seed_run(tmp_path, client, SAMPLES / "seed_selector.yaml")
