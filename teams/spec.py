@@ -385,7 +385,13 @@ def _friendly(error: dict) -> str:
 
 def _drop_union_noise(errors: list[dict]) -> list[dict]:
     """pydantic reports a field typed `int | "${param}"` once per member; keep one line per
-    location, saying what the field takes in the user's terms."""
+    location, saying what the field takes in the user's terms. Where one member got far into
+    the value (`output:` given as fields, not a schema name), its errors are the ones that
+    matter: a shallower "should be a string" about the same value goes."""
+    located = [_file_loc(e["loc"]) for e in errors]
+    errors = [e for e, loc in zip(errors, located)
+              if not (isinstance(e.get("input"), (dict, list)) and e["type"].endswith("_type")
+                      and any(len(other) > len(loc) and other[:len(loc)] == loc for other in located))]
     seen: dict[tuple, dict] = {}
     for e in errors:
         loc = _file_loc(e["loc"])
@@ -403,8 +409,10 @@ _MEMBER = re.compile(r"^(?:int|str|float|bool|[a-z]+(?:-[a-z]+)+(?:\[.*\])?|.*\[
 
 def _is_member(part: Any) -> bool:
     """A union member's name pydantic puts in an error's location ("int", "constrained-str",
-    "function-after[...]"): no level of the file."""
-    return isinstance(part, str) and _MEMBER.match(part) is not None
+    "function-after[...]", a model's class name such as "DeclaredSchema"): no level of the
+    file, whose keys are lower case."""
+    return isinstance(part, str) and (_MEMBER.match(part) is not None or isinstance(
+        globals().get(part), type) and issubclass(globals()[part], Strict))
 
 
 def _file_loc(loc: tuple) -> tuple:
@@ -442,20 +450,20 @@ def load_spec(path: Path | str) -> LoadedSpec:
     except ValidationError as exc:
         loaded = LoadedSpec.model_construct(path=path, node=node)
         problems = [loaded.problem(e["loc"], _friendly(e)) for e in _drop_union_noise(exc.errors())]
-        salvaged, removed = _without_faulty_fields(data, exc)
+        salvaged, removed = _without_faulty_fields(data, _drop_union_noise(exc.errors()))
         partial = LoadedSpec(spec=salvaged, path=path, node=node) if salvaged is not None else None
         raise SpecError(problems, partial, [dotted(loc) for loc in removed]) from None
     return LoadedSpec(spec=spec, path=path, node=node)
 
 
-def _without_faulty_fields(data: dict, error: ValidationError) -> tuple[TeamSpec | None, list[tuple]]:
+def _without_faulty_fields(data: dict, errors: list[dict]) -> tuple[TeamSpec | None, list[tuple]]:
     """The spec with each field that failed the schema taken out, if what is left validates
     (a field of a list item, never the item itself: the indices of the rest must hold)."""
     data, removed = copy.deepcopy(data), []
     for _ in range(8):
         changed = False
-        for e in error.errors():
-            loc = _file_loc(e["loc"])
+        for e in errors:
+            loc = e["loc"]
             if e["type"] == "missing":
                 loc = loc[:-1]  # what lacks a required field goes
             if loc in removed:  # one field refused by each member of a union
@@ -471,7 +479,7 @@ def _without_faulty_fields(data: dict, error: ValidationError) -> tuple[TeamSpec
         except ValidationError as again:
             if not changed:
                 break
-            error = again
+            errors = _drop_union_noise(again.errors())
     return None, removed
 
 

@@ -277,6 +277,21 @@ def test_five_faults_of_five_kinds_are_five_located_messages_in_one_pass(tmp_pat
         assert message in error and on_line in lines[line - 1], (error, lines[line - 1])
 
 
+def test_a_declared_field_and_the_record_are_located_on_their_own_lines(tmp_path, capsys):
+    text = (SAMPLES / "faq_flow.yaml").read_text(encoding="utf-8")
+    text = text.replace("question: {type: str,", "question: {type: string,", 1).replace("user: question", "user: questoin")
+    path = tmp_path / "flow.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["--validate", str(path)]) == 2
+    errors = [x for x in capsys.readouterr().err.splitlines() if x.startswith("error:")]
+    lines = text.splitlines()
+    assert len(errors) == 2, errors  # no "should be a valid string" about the whole output
+    assert "output.fields.question.type: Input should be 'str'" in errors[0]
+    assert "type: string" in lines[int(errors[0].split(":")[2]) - 1]
+    assert "record.user: faq_writer: its output has no field 'questoin'" in errors[1]
+    assert "user: questoin" in lines[int(errors[1].split(":")[2]) - 1]
+
+
 def test_an_unknown_field_lists_the_fields_of_its_place():
     from agentsynth.teams.spec import allowed_fields
 
