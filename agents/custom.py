@@ -135,7 +135,7 @@ class CustomAgent(RoleAgent):
         except StructuredOutputError as exc:
             if (degraded := self._unusable_answers(exc)) is not None:
                 return degraded
-            raise
+            raise StructuredOutputError(self.name, exc.raw, exc.error) from None  # named as the spec names it
         return reply
 
     def _unusable_answers(self, exc: StructuredOutputError) -> AnswererOutput | None:

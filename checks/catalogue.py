@@ -19,10 +19,11 @@ FAMILY_SETS = {"qa": ("qa",), "instruction": ("instruction",), "dialogue": ("sup
                "custom": ("custom",)}
 
 # Rejection reasons that no deterministic check gives: the critic model's objection (and
-# Evol-Instruct's rule for it), a critic model with no usable verdict, a custom flow's
-# `accept_when`, the dataset gate's rules, and the preference scenario's pair rules.
-OTHER_RULES = ("critic model objection", "critic_model", "critic_unavailable", "accept_when", "holdout_leak",
-               "duplicate", "unrated", "tie", "low_margin", "low_chosen")
+# Evol-Instruct's rule for it), a critic model with no usable verdict, a custom flow's agent
+# with no usable reply and its `accept_when`, the dataset gate's rules, and the preference
+# scenario's pair rules.
+OTHER_RULES = ("critic model objection", "critic_model", "critic_unavailable", "unusable_reply", "accept_when",
+               "holdout_leak", "duplicate", "unrated", "tie", "low_margin", "low_chosen")
 
 
 def check_names(family: str | None = None) -> list[str]:

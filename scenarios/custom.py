@@ -25,7 +25,7 @@ from ..backends.metering import UsageLedger, models_label
 from ..checks.base import Candidate
 from ..checks.catalogue import chosen_checks
 from ..checks.custom import CUSTOM_CHECKS
-from ..errors import AgentsynthError, InputError
+from ..errors import AgentsynthError, InputError, StructuredOutputError
 from ..teams.qa import run_unwrapped
 from ..teams.queries import content_of, field_value, holds
 from ..tools.dedup import NearDuplicateIndex
@@ -111,10 +111,13 @@ class CustomFlow(Scenario):
         context = CustomFlowContext(item_id=item.item_id, language=language, registry=self.registry,
                                     critic_trust=self.options.critic_trust, fields=fields)
         task = Template(spec.task or "$text").safe_substitute(fenced_fields(fields))
-        result = await run_unwrapped(self.new_team(clients, context, {}), TextMessage(content=task, source="user"),
-                                     context)
         record_spec = spec.record
         assert record_spec is not None
+        try:
+            result = await run_unwrapped(self.new_team(clients, context, {}), TextMessage(content=task, source="user"),
+                                         context)
+        except StructuredOutputError as exc:  # an agent's reply stayed unusable: this record, not the item
+            return self._unusable(item, clients, usage, language, fields, task, exc)
         sent = [m for m in result.messages if getattr(m, "source", None) == record_spec.source and content_of(m)]
         if not sent:
             raise RuntimeError(f"{record_spec.source} sent no structured message ({result.stop_reason})")
@@ -148,6 +151,24 @@ class CustomFlow(Scenario):
         record = Record(id=item.item_id, messages=instruction_messages(record_spec.system, user, assistant),
                         metadata=metadata)
         return ItemResult.one(record, reasons)
+
+
+    def _unusable(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger, language: str,
+                  fields: dict[str, str], task: str, exc: StructuredOutputError) -> ItemResult:
+        """The item's record, rejected because an agent's reply stayed unusable after the
+        repair turns (as a built-in role's unusable reply costs its pair, not the item)."""
+        reason = f"unusable_reply: {exc.role} gave no usable reply ({exc.error})"
+        metadata = CustomMetadata(
+            scenario=self.name, item_id=item.item_id, team=self.team_name, model=models_label(clients),
+            language=language if language != UNKNOWN else "unknown",
+            critic=CriticSummary(decision="reject", reasons=[reason], scores=None, model_decision=None,
+                                 model_reason=None, model_overruled=False, failed_checks=["unusable_reply"]),
+            usage=ItemUsage.of(usage.total), input=self.team_spec.spec.input or "", source=fields.get("source"),
+            fields={"raw_reply": exc.raw[:2000]},
+        )
+        record = Record(id=item.item_id, messages=instruction_messages(None, task, exc.raw[:2000] or "(no reply)"),
+                        metadata=metadata)
+        return ItemResult.one(record, [reason])
 
 
 # --- registration -------------------------------------------------------------------------

@@ -154,6 +154,21 @@ def test_custom_flow_makes_vetted_records_from_declared_fields(tmp_path):
     assert any(r.startswith("not_near_duplicate") for r in reasons)  # the same question again
 
 
+def test_a_flow_agent_whose_reply_stays_unusable_costs_its_record_not_the_item(tmp_path):
+    from agentsynth.scenarios.custom import CustomFlow, CustomOptions
+
+    client = ScriptedClient({"FaqWriterOutput": "I would rather write prose"})
+    scenario = CustomFlow(CustomOptions(team_file=SAMPLES / "faq_flow.yaml", inputs=[SAMPLE_PDF]))
+    summary = run_with_client(scenario, client, tmp_path, limit=2)
+    rejected = lines(tmp_path / "rejected.jsonl")
+    assert summary.failed == 0 and summary.rejected == 2 and not lines(tmp_path / "failed.jsonl")
+    assert all(len(r["reasons"]) == 1 and r["reasons"][0].startswith("unusable_reply: faq_writer gave no usable reply (")
+               for r in rejected)
+    assert rejected[0]["metadata"]["fields"]["raw_reply"] == "I would rather write prose"
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rejected_by_rule"] == {"unusable_reply": 2}
+
+
 def test_custom_flow_rejects_ungrounded_and_prompt_copying_records(tmp_path):
     from agentsynth.scenarios.custom import CustomFlow, CustomOptions
 
