@@ -10,11 +10,18 @@ cause (missing, not a PDF, empty, corrupt, encrypted, no text layer) becomes an
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from pathlib import Path
 
 import pymupdf
 import pymupdf4llm
+
+try:  # where pymupdf4llm keeps its heading detector (0.0.x to 2.0); without it, one call per document
+    from pymupdf4llm.helpers.pymupdf_rag import IdentifyHeaders
+except ImportError:  # pragma: no cover - another layout of the package
+    IdentifyHeaders = None
 
 from ..errors import InputError
 from .documents import Document, Figure, Page, PageKind, content_id, figure_marker, read_bytes
@@ -122,12 +129,65 @@ def _with_figures(markdown: str, page: pymupdf.Page, number: int, path: Path) ->
     return markdown, figures
 
 
+PAGES_PER_PROCESS = 48  # below this many pages a document is read in this process (a worker costs ~0.5 s)
+
+
+def page_markdown(doc: pymupdf.Document, data: bytes | None = None) -> list[dict]:
+    """pymupdf4llm's page chunks, the same as one `to_markdown(doc, page_chunks=True)` call,
+    made faster: table detection (three quarters of the time on text pages, in make_chars)
+    runs only on pages that draw vector graphics, since its "lines_strict" strategy finds
+    tables by their ruling lines alone; the headings' font-size levels are found over every
+    page, as the single call finds them. A long document (`data` given) is read in page
+    ranges by one process per CPU."""
+    if IdentifyHeaders is None:
+        return pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
+    plain = {page.number for page in doc if not any("path" in entry[0] for entry in page.get_bboxlog())}
+    jobs = [(numbers, strategy) for numbers, strategy in (
+        ([n for n in range(doc.page_count) if n not in plain], "lines_strict"), (sorted(plain), None)) if numbers]
+    processes = min(_cpus(), doc.page_count // PAGES_PER_PROCESS)
+    if data is not None and processes > 1:
+        jobs = [(numbers[k::processes], strategy) for numbers, strategy in jobs for k in range(processes)]
+        jobs = [(numbers, strategy) for numbers, strategy in jobs if numbers]
+        with _pool(processes) as pool:
+            parts = list(pool.map(_markdown_of_pages, [data] * len(jobs), jobs))
+    else:
+        headers = IdentifyHeaders(doc)
+        parts = [_to_markdown(doc, headers, numbers, strategy) for numbers, strategy in jobs]
+    chunks = {chunk["metadata"]["page"] - 1: chunk for part in parts for chunk in part}
+    return [chunks[n] for n in range(doc.page_count)]
+
+
+def _to_markdown(doc: pymupdf.Document, headers, numbers: list[int], strategy: str | None) -> list[dict]:
+    return pymupdf4llm.to_markdown(doc, pages=numbers, hdr_info=headers, table_strategy=strategy,
+                                   page_chunks=True, show_progress=False)
+
+
+def _markdown_of_pages(data: bytes, job: tuple[list[int], str | None]) -> list[dict]:
+    """In a worker process: some pages of the document in `data`."""
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        return _to_markdown(doc, IdentifyHeaders(doc), *job)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _pool(processes: int):
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Not fork: the run may have threads (progress bar, writer, an in-process model) whose
+    # locks a forked child would inherit held. A fork server starts clean.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
+
+
 def read_pdf(path: str | Path, figures: bool = False) -> Document:
     path = Path(path)
     data, doc = open_pdf(path)
     with doc:
         try:
-            page_chunks = pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
+            page_chunks = page_markdown(doc, data)
         except Exception as exc:
             raise InputError(path, f"corrupt PDF, cannot extract text ({exc})") from None
         pages = []

@@ -1,0 +1,84 @@
+"""Pages/s of the project's PDF reader against plain PyMuPDF `get_text()` on the same files,
+and against pymupdf4llm's single `to_markdown` call (the reader before issue 26), in one run.
+
+    python benchmarks/ingestion.py                 # sample manual, the lab's guide, a 300-page plain manual
+    python benchmarks/ingestion.py --pages 1000 my_paper.pdf
+
+Files: the bundled sample manual (tables), the Azure lab's 9-page guide (browser-printed,
+figures, code boxes) and a generated plain-text manual; any PDFs given are added. Each is
+read `--rounds` times per reader, the readers alternating so that machine noise hits all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT.parent))
+
+import pymupdf  # noqa: E402
+import pymupdf4llm  # noqa: E402
+
+from agentsynth.tools.pdf_reader import read_pdf  # noqa: E402
+
+LAB_PDF = ROOT / "tests" / "data" / "azure-lab" / "pdf" / "en-imagenet-training-wrote-by-daekeun.pdf"
+SAMPLE_PDF = ROOT / "samples" / "aurora-x2-power-station-manual.pdf"
+
+
+def plain_manual(path: Path, pages: int) -> Path:
+    doc = pymupdf.open()
+    for n in range(1, pages + 1):
+        page = doc.new_page()
+        page.insert_text((50, 60), f"Chapter {n}. Operation notes", fontsize=16)
+        text = " ".join(f"Step {k}: the unit charges in 45 minutes and weighs 12.5 kg." for k in range(40))
+        page.insert_textbox(pymupdf.Rect(50, 80, 550, 800), text, fontsize=10)
+    doc.save(str(path))
+    doc.close()
+    return path
+
+
+def get_text(path: Path) -> None:
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            page.get_text()
+
+
+def single_call(path: Path) -> None:
+    with pymupdf.open(path) as doc:
+        pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
+
+
+READERS = {"project reader": lambda p: read_pdf(p), "to_markdown, one call": single_call, "PyMuPDF get_text": get_text}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--pages", type=int, default=300, help="pages of the generated plain manual (default 300)")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [SAMPLE_PDF, LAB_PDF, plain_manual(Path(tmp) / f"plain-{args.pages}.pdf", args.pages), *args.pdfs]
+        print("| file | pages | " + " | ".join(f"{name} (pages/s)" for name in READERS) + " | speed-up |")
+        print("|---|---|" + "---|" * (len(READERS) + 1))
+        for path in files:
+            with pymupdf.open(path) as doc:
+                pages = doc.page_count
+            seconds: dict[str, list[float]] = {name: [] for name in READERS}
+            for _ in range(args.rounds):
+                for name, read in READERS.items():
+                    started = time.perf_counter()
+                    read(path)
+                    seconds[name].append(time.perf_counter() - started)
+            rate = {name: pages / statistics.median(s) for name, s in seconds.items()}
+            print(f"| {path.name} | {pages} | " + " | ".join(f"{rate[name]:,.1f}" for name in READERS)
+                  + f" | {rate['project reader'] / rate['to_markdown, one call']:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
