@@ -292,8 +292,8 @@ def test_a_pair_without_an_answer_because_of_an_error_names_the_error_alone():
 
 
 def test_a_yes_affirms_the_numbers_of_the_question_it_answers():
-    """Seen on the embedded model (the quickstart): "Is the 5-year limited warranty extended to
-    6 years?" "Yes. The Aurora X2 comes with a 5-year limited warranty." was kept."""
+    """A yes asserts what the question says: "Is the warranty extended to 6 years?" "Yes." says
+    the warranty is 6 years, which this source does not."""
     source = "The Aurora X2 comes with a 5-year limited warranty. The battery is rated for 3,000 cycles."
 
     def failed(question, answer, subject="Aurora X2 manual"):
