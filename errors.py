@@ -13,6 +13,9 @@ class InputError(AgentsynthError):
         self.cause = cause
         super().__init__(f"{self.path}: {cause}")
 
+    def __reduce__(self):  # crosses process boundaries (files read by a pool) intact
+        return type(self), (self.path, self.cause)
+
 
 class StructuredOutputError(AgentsynthError):
     """A model reply stayed invalid after the allowed repairs."""

@@ -3,6 +3,7 @@ and against pymupdf4llm's single `to_markdown` call (the reader before issue 26)
 
     python benchmarks/ingestion.py                 # sample manual, the lab's guide, a 300-page plain manual
     python benchmarks/ingestion.py --pages 1000 my_paper.pdf
+    python benchmarks/ingestion.py --corpus 24     # also a folder of 24 copies of the lab's guide
 
 Files: the bundled sample manual (tables), the Azure lab's 9-page guide (browser-printed,
 figures, code boxes) and a generated plain-text manual; any PDFs given are added. Each is
@@ -61,6 +62,8 @@ def main() -> None:
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--pages", type=int, default=300, help="pages of the generated plain manual (default 300)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--corpus", type=int, default=0, metavar="N",
+                        help="also read a folder of N copies of the lab's guide: one process against one per CPU")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         files = [SAMPLE_PDF, LAB_PDF, plain_manual(Path(tmp) / f"plain-{args.pages}.pdf", args.pages), *args.pdfs]
@@ -78,6 +81,26 @@ def main() -> None:
             rate = {name: pages / statistics.median(s) for name, s in seconds.items()}
             print(f"| {path.name} | {pages} | " + " | ".join(f"{rate[name]:,.1f}" for name in READERS)
                   + f" | {rate['project reader'] / rate['to_markdown, one call']:.2f}x |")
+        if args.corpus:
+            corpus(Path(tmp), args.corpus)
+
+
+def corpus(tmp: Path, copies: int) -> None:
+    """pages/s of read_documents over a folder of files: in this process, then one per CPU."""
+    import shutil
+
+    from agentsynth.tools import reading
+
+    folder = tmp / "corpus"
+    folder.mkdir()
+    files = [Path(shutil.copy(LAB_PDF, folder / f"guide-{n:03d}.pdf")) for n in range(copies)]
+    pages = copies * 9
+    print(f"\n| corpus of {copies} files, {pages} pages | pages/s |\n|---|---|")
+    for label, per_process in (("one process", len(files) + 1), ("one process per CPU", reading.FILES_PER_PROCESS)):
+        reading.FILES_PER_PROCESS = per_process
+        started = time.perf_counter()
+        reading.read_documents(files)
+        print(f"| {label} | {pages / (time.perf_counter() - started):,.1f} |")
 
 
 if __name__ == "__main__":

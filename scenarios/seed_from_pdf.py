@@ -28,7 +28,7 @@ from ..tools.documents import Document, ReaderName
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.personas import Persona
-from ..tools.reading import IntakeOptions, find_inputs, read_document
+from ..tools.reading import IntakeOptions, find_inputs, read_documents
 from ..tools.text import normalize, plain
 from .base import (
     BuildContext,
@@ -135,11 +135,11 @@ class SeedFromPdf(Scenario):
         paths: list[Path] = []
         for given in self.options.inputs:
             paths.extend(find_inputs(given))  # a missing path is fatal: nothing sensible to run
-        for path in paths:
-            try:
-                documents.append(read_document(path, intake))
-            except InputError as exc:
-                skipped.append(SkippedInput(path=str(path), reason=exc.cause))
+        for path, read in zip(paths, read_documents(paths, intake)):
+            if isinstance(read, InputError):
+                skipped.append(SkippedInput(path=str(path), reason=read.cause))
+            else:
+                documents.append(read)
         if not documents:
             if len(paths) == 1:
                 raise InputError(paths[0], skipped[0].reason)

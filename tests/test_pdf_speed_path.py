@@ -52,3 +52,20 @@ def test_a_long_document_read_by_several_processes_is_the_same(tmp_path, monkeyp
         monkeypatch.setattr(pdf_reader, "_pool", lambda n: used.append(n) or real_pool(n))
         got = [c["text"] for c in page_markdown(doc, data)]
     assert used == [3] and got == expected
+
+
+def test_many_files_read_by_several_processes_come_back_in_order_with_their_errors(tmp_path, monkeypatch):
+    from agentsynth.errors import InputError
+    from agentsynth.tools import reading
+
+    files = [plain_manual(tmp_path / f"m{n}.pdf", 2) for n in range(3)]
+    (tmp_path / "bad.pdf").write_text("not a pdf", encoding="utf-8")
+    files.insert(1, tmp_path / "bad.pdf")
+    alone = reading.read_documents(files)  # four files, one process each: read here
+    monkeypatch.setattr(reading, "FILES_PER_PROCESS", 1)
+    monkeypatch.setattr(reading, "_cpus", lambda: 2)
+    pooled = reading.read_documents(files)
+    assert isinstance(pooled[1], InputError) and pooled[1].path == str(files[1]) and "no %PDF header" in pooled[1].cause
+    assert [d.model_dump() for d in pooled if not isinstance(d, InputError)] == \
+        [d.model_dump() for d in alone if not isinstance(d, InputError)]
+    assert [getattr(d, "path", None) for d in pooled] == [str(f) for f in files]

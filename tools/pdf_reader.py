@@ -145,7 +145,7 @@ def page_markdown(doc: pymupdf.Document, data: bytes | None = None) -> list[dict
     jobs = [(numbers, strategy) for numbers, strategy in (
         ([n for n in range(doc.page_count) if n not in plain], "lines_strict"), (sorted(plain), None)) if numbers]
     processes = min(_cpus(), doc.page_count // PAGES_PER_PROCESS)
-    if data is not None and processes > 1:
+    if data is not None and processes > 1 and not _in_reading_worker():
         jobs = [(numbers[k::processes], strategy) for numbers, strategy in jobs for k in range(processes)]
         jobs = [(numbers, strategy) for numbers, strategy in jobs if numbers]
         with _pool(processes) as pool:
@@ -175,11 +175,20 @@ def _cpus() -> int:
 def _pool(processes: int):
     from concurrent.futures import ProcessPoolExecutor
 
-    # Not fork: the run may have threads (progress bar, writer, an in-process model) whose
-    # locks a forked child would inherit held. A fork server starts clean.
+    return ProcessPoolExecutor(max_workers=processes, mp_context=worker_context())
+
+
+def worker_context():
+    """How reading processes start. Not fork: the run may have threads (progress bar, writer,
+    an in-process model) whose locks a forked child would inherit held. A fork server starts
+    clean."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _in_reading_worker() -> bool:
+    """A process of a reading pool reads its own pages: no pool inside a pool."""
+    return multiprocessing.parent_process() is not None
 
 
 def read_pdf(path: str | Path, figures: bool = False) -> Document:
