@@ -30,6 +30,7 @@ from ..errors import AgentsynthError, BackendError
 from .cache import CachingClient, ResponseCache
 from .client_base import DelegatingClient
 from .metering import Price, price_for
+from ..tools.processes import available_cpus
 from ..tools.urls import without_credentials
 from .resilience import AdaptiveLimiter, BackendStats, ResilientClient, RetryPolicy
 from .structured import OllamaAdapter, OpenAIProtocolAdapter, StructuredMode
@@ -384,8 +385,7 @@ def worker_count(asked: int | None, concurrency: int, specs: list[ModelSpec]) ->
         return asked
     if not sys.platform.startswith("linux"):  # macOS frameworks can crash in a forked child: only when asked
         return 1
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # this process's
-    return max(1, min(cpus, -(-concurrency // ITEMS_PER_WORKER)))
+    return max(1, min(available_cpus(), -(-concurrency // ITEMS_PER_WORKER)))
 
 
 def default_concurrency(specs: list[ModelSpec]) -> int:

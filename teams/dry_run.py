@@ -9,6 +9,8 @@ item's values, and says which call it stopped at.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -177,11 +179,6 @@ def _schema_in_words(model: type, depth: int = 0) -> str:
 
 
 def _type_in_words(annotation: Any, depth: int) -> str:
-    import types
-    import typing
-
-    from pydantic import BaseModel
-
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Literal:
         return "one of " + ", ".join(str(a) for a in args)

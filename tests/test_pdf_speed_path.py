@@ -39,7 +39,7 @@ def test_a_long_document_read_by_several_processes_is_the_same(tmp_path, monkeyp
     from agentsynth.tools import pdf_reader
 
     monkeypatch.setattr(pdf_reader, "PAGES_PER_PROCESS", 2)  # six pages: three processes
-    monkeypatch.setattr(pdf_reader, "_cpus", lambda: 3)
+    monkeypatch.setattr(pdf_reader, "available_cpus", lambda: 3)
     path = plain_manual(tmp_path / "long.pdf", 6)
     with pymupdf.open(path) as doc, pymupdf.open(SAMPLE_PDF) as sample:
         doc.insert_pdf(sample)  # and a table page among them
@@ -63,7 +63,7 @@ def test_many_files_read_by_several_processes_come_back_in_order_with_their_erro
     files.insert(1, tmp_path / "bad.pdf")
     alone = reading.read_documents(files)  # four files, one process each: read here
     monkeypatch.setattr(reading, "FILES_PER_PROCESS", 1)
-    monkeypatch.setattr(reading, "_cpus", lambda: 2)
+    monkeypatch.setattr(reading, "available_cpus", lambda: 2)
     pooled = reading.read_documents(files)
     assert isinstance(pooled[1], InputError) and pooled[1].path == str(files[1]) and "no %PDF header" in pooled[1].cause
     assert [d.model_dump() for d in pooled if not isinstance(d, InputError)] == \

@@ -10,8 +10,6 @@ cause (missing, not a PDF, empty, corrupt, encrypted, no text layer) becomes an
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from ..errors import InputError
 from .documents import Document, Figure, Page, PageKind, content_id, figure_marker, read_bytes
 from .figures import FIGURE_DPI, PAGE_DPI, pixel_size
 from .limits import check_pdf_pages
+from .processes import available_cpus, in_reading_worker, reading_context
 
 # The lab's triage threshold: pages with more than this many characters of text layer
 # are treated as text pages (or mixed when they also hold images).
@@ -144,8 +143,8 @@ def page_markdown(doc: pymupdf.Document, data: bytes | None = None) -> list[dict
     plain = {page.number for page in doc if not any("path" in entry[0] for entry in page.get_bboxlog())}
     jobs = [(numbers, strategy) for numbers, strategy in (
         ([n for n in range(doc.page_count) if n not in plain], "lines_strict"), (sorted(plain), None)) if numbers]
-    processes = min(_cpus(), doc.page_count // PAGES_PER_PROCESS)
-    if data is not None and processes > 1 and not _in_reading_worker():
+    processes = min(available_cpus(), doc.page_count // PAGES_PER_PROCESS)
+    if data is not None and processes > 1 and not in_reading_worker():
         jobs = [(numbers[k::processes], strategy) for numbers, strategy in jobs for k in range(processes)]
         jobs = [(numbers, strategy) for numbers, strategy in jobs if numbers]
         with _pool(processes) as pool:
@@ -168,27 +167,10 @@ def _markdown_of_pages(data: bytes, job: tuple[list[int], str | None]) -> list[d
         return _to_markdown(doc, IdentifyHeaders(doc), *job)
 
 
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _pool(processes: int):
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=processes, mp_context=worker_context())
-
-
-def worker_context():
-    """How reading processes start. Not fork: the run may have threads (progress bar, writer,
-    an in-process model) whose locks a forked child would inherit held. A fork server starts
-    clean."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def _in_reading_worker() -> bool:
-    """A process of a reading pool reads its own pages: no pool inside a pool."""
-    return multiprocessing.parent_process() is not None
+    return ProcessPoolExecutor(max_workers=processes, mp_context=reading_context())
 
 
 def read_pdf(path: str | Path, figures: bool = False) -> Document:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from ..errors import InputError
 from .csv_reader import read_csv
 from .documents import SUPPORTED_SUFFIXES, Document, ReaderName, kind_of
+from .processes import available_cpus, reading_context
 from .text_reader import read_docx, read_text
 
 
@@ -85,14 +86,12 @@ def read_documents(paths: list[Path], options: IntakeOptions | None = None) -> l
     files are read by one process per CPU; Document Intelligence, a service with its own
     limits, reads them one by one here."""
     options = options or IntakeOptions()
-    processes = min(_cpus(), len(paths) // FILES_PER_PROCESS)
+    processes = min(available_cpus(), len(paths) // FILES_PER_PROCESS)
     if processes < 2 or options.reader != "pymupdf":
         return [_read_or_error(path, options) for path in paths]
     from concurrent.futures import ProcessPoolExecutor
 
-    from .pdf_reader import worker_context
-
-    with ProcessPoolExecutor(max_workers=processes, mp_context=worker_context()) as pool:
+    with ProcessPoolExecutor(max_workers=processes, mp_context=reading_context()) as pool:
         return list(pool.map(_read_or_error, paths, [options] * len(paths), chunksize=2))
 
 
@@ -102,9 +101,4 @@ def _read_or_error(path: Path, options: IntakeOptions) -> Document | InputError:
     except InputError as exc:
         return exc
 
-
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
