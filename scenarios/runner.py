@@ -337,7 +337,9 @@ async def _run_locked(
         if workers is not None:
             manifest.update(workers.reports(manifest))
         manifest.update(scenario.report(out_dir))
-        manifest["dataset_gate"] = gate.report(list(read_records(out_dir / REJECTED)))
+        rejected = list(read_records(out_dir / REJECTED))  # read once for both sections
+        manifest["dataset_gate"] = gate.report(rejected)
+        manifest["rejected_by_rule"] = rejection_rules(rejected)
         manifest["views"] = list(scenario.views())
         # Reading and chunking (planning) apart from the items: throughput is items_seconds'.
         manifest["timing"] = {"planning_seconds": round(items_started - started, 2),
@@ -387,7 +389,6 @@ def _finish(
         finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         wall_seconds=wall,
         counts=counts,
-        rejected_by_rule=rejection_rules(read_records(out_dir / REJECTED)),
         usage={
             "per_role": usage.as_dict(),
             "per_model": {model: u.model_dump(exclude={"model"}) for model, u in usage.by_model().items()},
