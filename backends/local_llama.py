@@ -151,7 +151,7 @@ class _LoadedModel:
         """The reply, or what it wrote before a loop the guard stopped, when that is usable."""
         choice = response["choices"][0]
         if guard.loop_start is None:
-            return _Reply(choice["text"], choice.get("finish_reason"), response["usage"])
+            return _cut_back_at_limit(choice["text"], choice.get("finish_reason"), response["usage"], reply_model)
         before = self.llama.detokenize(guard.tokens[: guard.loop_start], prev_tokens=prompt).decode("utf-8", "ignore")
         kept = keep_before_loop(before, reply_model)
         if kept is None:  # a loop with nothing usable before it ran away as surely as a cut-off reply
@@ -187,6 +187,18 @@ def _enum_values(schema: Any) -> list[str]:
     if isinstance(schema, list):
         return [v for item in schema for v in _enum_values(item)]
     return []
+
+
+def _cut_back_at_limit(text: str, finish_reason: str | None, usage: Mapping[str, int],
+                      reply_model: type[BaseModel] | None) -> "_Reply":
+    """A reply that reached its token limit without looping (six long sentences where the budget
+    holds five) keeps its finished sentences, as a loop's reply does, when they still fit the
+    schema: asking again would only buy another reply of the same length."""
+    if finish_reason == "length":
+        kept = keep_before_loop(text, reply_model)
+        if kept is not None:
+            return _Reply(kept, "stop", usage, loop_trimmed=True)
+    return _Reply(text, finish_reason, usage)
 
 
 class _Reply:

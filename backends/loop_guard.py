@@ -16,6 +16,7 @@ nested rules that made generation many times slower: see issue 21's note.)
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -117,8 +118,29 @@ def _closed(text: str, reply_model: type[BaseModel]) -> str | None:
     try:
         parse_reply(candidate, reply_model)
     except ValidationError:
-        return None
+        return _with_empty_lists(candidate, reply_model)
     return candidate
+
+
+def _with_empty_lists(candidate: str, reply_model: type[BaseModel]) -> str | None:
+    """The closed reply with each list field it never reached given as empty (a support reply
+    cut off in its message cites nothing), when that makes it valid; other missing fields
+    (an outcome, a score) cannot be guessed."""
+    try:
+        reply = json.loads(candidate)
+    except ValueError:
+        return None
+    schema = reply_model.model_json_schema()
+    properties = schema.get("properties", {})
+    missing = [name for name in schema.get("required", []) if isinstance(reply, dict) and name not in reply]
+    if not missing or any(properties.get(name, {}).get("type") != "array" for name in missing):
+        return None
+    filled = json.dumps({**reply, **{name: [] for name in missing}}, ensure_ascii=False)
+    try:
+        parse_reply(filled, reply_model)
+    except ValidationError:
+        return None
+    return filled
 
 
 def keep_before_loop(text: str, reply_model: type[BaseModel] | None) -> str | None:

@@ -49,7 +49,7 @@ class RoleUsage(BaseModel):
     completion_tokens: int = 0
     cost_usd: float | None = None  # None: no price known for the model
     cut_off: int = 0  # live replies that ended at their token limit
-    trimmed: int = 0  # in-process replies stopped in a loop or a run-on sentence, kept up to it
+    trimmed: int = 0  # in-process replies stopped in a loop, a run-on sentence or at the token limit, kept up to it
     reshaped: int = 0  # replies asked again because the first was cut off or looping
 
     @property

@@ -251,3 +251,45 @@ def test_a_json_reply_that_loops_inside_a_list_item_keeps_the_items_before_it():
             '{"term": "Turbo", "definition": "Item Value --- --- Solar input 12-60 V DC')
     kept = json.loads(keep_before_loop(text, Facts))
     assert kept == {"facts": [{"term": "Eco mode", "definition": "Eco mode is quiet."}]}
+
+
+def test_an_in_process_reply_at_its_token_limit_keeps_its_finished_sentences_when_they_fit_the_schema():
+    from agentsynth.backends.local_llama import _cut_back_at_limit
+
+    usage = {"prompt_tokens": 50, "completion_tokens": 300}
+    long_answer = '{"question": "Which modes are there? The manual lists Eco, Turbo and a third mode that'
+    reply = _cut_back_at_limit(long_answer, "length", usage, Question)
+    assert (reply.content, reply.finish_reason, reply.loop_trimmed) == (
+        '{"question": "Which modes are there?"}', "stop", True)
+    # Nothing finished before the limit: it ran away, and the role asks again.
+    reply = _cut_back_at_limit('{"question": "Which modes are there and how', "length", usage, Question)
+    assert (reply.finish_reason, reply.loop_trimmed) == ("length", False)
+    # A reply that ended on its own is left as it is.
+    reply = _cut_back_at_limit('{"question": "Why?"}', "stop", usage, Question)
+    assert (reply.content, reply.finish_reason) == ('{"question": "Why?"}', "stop")
+
+
+def test_a_reply_stopped_in_its_message_keeps_it_and_cites_nothing_but_a_missing_outcome_is_not_guessed():
+    from typing import Literal
+
+    class SupportReply(BaseModel):
+        message: str = Field(min_length=2, pattern=up_to_sentences(5))
+        sources: list[Literal["c1", "c2"]] = Field(max_length=3)
+
+    class CustomerReply(BaseModel):
+        message: str = Field(min_length=2)
+        outcome: Literal["continuing", "resolved", "abandoned"]
+
+    looping = '{"message": "Hello, the unit is quiet. Here is a JSON response: [json_data]</br> <script src=\'https://'
+    assert json.loads(keep_before_loop(looping, SupportReply)) == {"message": "Hello, the unit is quiet.",
+                                                                   "sources": []}
+    assert keep_before_loop('{"message": "Thanks a lot. And then the', CustomerReply) is None
+
+
+def test_the_end_to_end_runaway_rate_fails_the_session_past_five_percent():
+    from conftest import runaway_rate_problem
+
+    assert runaway_rate_problem({"calls": 100, "cut_off": {"glan/answerer": 5}}) is None
+    problem = runaway_rate_problem({"calls": 100, "cut_off": {"glan/answerer": 4, "magpie/user": 2}})
+    assert problem and "6 of 100" in problem and "magpie/user" in problem
+    assert runaway_rate_problem({"calls": 0, "cut_off": {}}) is None
