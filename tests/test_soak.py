@@ -2,9 +2,10 @@
 
 A second run on the folder is refused while the first writes; the first is killed with
 SIGKILL at random points and resumed, round after round; then the backend answers every
-request with 429 and a Retry-After of a day, then answers nothing at all. Each of those runs
-stops on its own within a bounded time, saying why; once the backend serves again, the
-resumed run completes with the same dataset as a run nobody interrupted.
+request with 429 and a Retry-After of a day (the folder's run stops, resumable), and a server
+that answers nothing at all stops a fresh run. Each of those runs stops on its own within a
+bounded time, saying why; once the backend serves again, the resumed run completes with the
+same dataset as a run nobody interrupted.
 
 CI runs the short setting; AGENTSYNTH_SOAK_ROUNDS=20 (say) soaks longer.
 """
@@ -110,8 +111,11 @@ def test_refusals_kills_and_a_failing_backend_end_in_the_uninterrupted_dataset(t
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["status"] == "stopped" and "24 h" in manifest["stop_reason"]
 
+        # A server that never answers: three calls in a row give up and the run stops. On a fresh
+        # folder, so that three items are left to try whatever the kills above left undone (with
+        # fewer, the run ends with those items failed, which a resume retries).
         mode["now"] = "silent"
-        stopped, took = run(command(out, config, server.url) + ["--resume"], timeout=180)
+        stopped, took = run(command(tmp_path / "silent", config, server.url), timeout=180)
         assert stopped.returncode == 1 and took < 90, stopped.stderr[-2000:]
         assert "calls in a row gave up" in stopped.stderr and "Traceback" not in stopped.stderr
 
