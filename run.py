@@ -31,12 +31,11 @@ from rich.markup import escape as esc
 from .backends.cache import ResponseCache
 from .tools.urls import without_credentials
 from .backends.metering import Budget, roles_label
+from .backends.profiles import check_profile
 from .backends.models import (
     Backends,
     ModelSettings,
-    default_answer_style,
     default_concurrency,
-    default_critic_trust,
     endpoints_in_use,
     parse_model_spec,
     worker_count,
@@ -219,7 +218,7 @@ def build_scenario(args: argparse.Namespace, config: RunConfig, critic_trust: st
     entry = load_scenarios()[args.scenario]
     context = BuildContext(
         args=args, critic_trust=critic_trust, answer_style=answer_style,
-        bounded=config.for_role("answerer").spec.in_process,  # grammar-bounded replies for in-process models
+        bounded=config.for_role("answerer").model_profile.grammar,  # sentence-bounded replies for small models
         console=console, chunk_measure=lambda: chunk_measure(args.chunk_unit, config.for_role("question_writer"),
                                                                console),
         role_spec=lambda role: config.for_role(role).spec,
@@ -280,8 +279,11 @@ def role_model_settings(config: RunConfig, role: str, scenario) -> ModelSettings
     """The role's model settings, with the scenario's defaults for a role the run config does
     not set (e.g. preference responders at different temperatures), unless a flag set them."""
     settings = config.for_role(role)
+    check_profile(settings, role, user_temperature=True)
     defaults = getattr(scenario, "role_defaults", dict)().get(role, {})
     unset = {k: v for k, v in defaults.items() if role not in config.roles and k not in config.default.model_fields_set}
+    if not settings.model_profile.sampling:  # a scenario's own sampling default: not for a reasoning model
+        unset = {k: v for k, v in unset.items() if k not in ("temperature", "seed")}
     return settings.model_copy(update=unset) if unset else settings
 
 
@@ -308,6 +310,11 @@ def _dry_run(scenario, role_settings: dict[str, ModelSettings], console: Console
     out.print(render(scenario.team_spec, built, task, label, why))
     out.print("## Models this run would call\n")
     out.print("\n".join(f"  {line}" for line in endpoints_in_use(role_settings)))
+    out.print("\n## Model profiles\n")
+    profiles: dict[str, list[str]] = {}
+    for role, s in role_settings.items():
+        profiles.setdefault(f"{s.label}: {s.model_profile.describe()}", []).append(role)
+    out.print("\n".join(f"  {', '.join(roles)} → {line}" for line, roles in profiles.items()))
     if scenario.dry_run_skipped:
         out.print("\n## Inputs it would skip\n")
         out.print("\n".join(f"  {s.path}: {s.reason}" for s in scenario.dry_run_skipped))
@@ -432,10 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.scenario = resolve_scenario(args)
         config = run_config(args)
-        critic_spec, answerer_spec = config.for_role("critic").spec, config.for_role("answerer").spec
         scenario = build_scenario(
-            args, config, args.critic_trust or default_critic_trust(critic_spec),
-            args.answer_style or default_answer_style(answerer_spec), console,
+            args, config, args.critic_trust or config.for_role("critic").model_profile.critic_trust,
+            args.answer_style or config.for_role("answerer").model_profile.answer_style, console,
         )
         config = with_team_models(config, scenario, args)
         config.check_roles(scenario.roles, str(args.config or "--role-model"))
@@ -484,7 +490,8 @@ def main(argv: list[str] | None = None) -> int:
                                        else v) for k, v in vars(args).items()}),
             show_progress=not args.no_progress,
             budget=Budget(config.budget.max_cost, config.budget.max_tokens),
-            model_settings={role: _recordable(s.model_dump(exclude={"timeout", "max_concurrency"}, exclude_none=True))
+            model_settings={role: _recordable({**s.model_dump(exclude={"timeout", "max_concurrency"}, exclude_none=True),
+                                               "profile": s.model_profile.model_dump()})
                             for role, s in role_settings.items()},
             stop_reason=main_models.stop_reason, reports=main_models.reports, holdout=args.holdout,
             workers=workers, worker_models=models,

@@ -67,16 +67,15 @@ def from_extractive(reply: BaseModel) -> tuple[str | None, str]:
     return picked[0], text
 
 
-def reply_model(evidence_sentences: list[str], question_type: str) -> type[BaseModel]:
+def reply_model(evidence_sentences: list[str], question_type: str, *, grammar: bool = True) -> type[BaseModel]:
+    """A free answer; with `grammar` (small models) held to the question type's sentences. A
+    model that needs no grammar may quote ('Press "Save"'), list steps and write paragraphs."""
     evidence_type = Literal[tuple([*evidence_sentences, NO_EVIDENCE])]  # type: ignore[valid-type]
-    return create_model(
-        "AnswerReply",
-        evidence=(evidence_type, ...),
-        answerable=(bool, ...),
-        # Bounded by sentence count, not maxLength: llama.cpp unrolls a large maxLength
-        # into a grammar too big to compile.
-        answer=(str, Field(min_length=1, pattern=ANSWER_PATTERN.get(question_type, UP_TO_FOUR_SENTENCES))),
-    )
+    # Bounded by sentence count, not maxLength: llama.cpp unrolls a large maxLength
+    # into a grammar too big to compile.
+    answer = Field(min_length=1, pattern=ANSWER_PATTERN.get(question_type, UP_TO_FOUR_SENTENCES)) if grammar \
+        else Field(min_length=1)
+    return create_model("AnswerReply", evidence=(evidence_type, ...), answerable=(bool, ...), answer=(str, answer))
 
 
 class AnswererAgent(RoleAgent):
@@ -132,7 +131,8 @@ class AnswererAgent(RoleAgent):
                 evidence += [s for s in enum_safe(sentences(chunk.text)) if s not in evidence]
         candidates = rank_sentences(question.question, evidence, self.context.subject)[:EVIDENCE_CANDIDATES]
         prompt = self._prompt(question, candidates) if not history else "Now give your final answer."
-        model = extractive_reply_model(candidates, question.type) if self.extractive else reply_model(candidates, question.type)
+        model = extractive_reply_model(candidates, question.type) if self.extractive \
+            else reply_model(candidates, question.type, grammar=self.grammar)
         try:
             reply, result = await self.ask(
                 model, prompt, cancellation_token, history=history, examples=not self.extractive

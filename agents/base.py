@@ -31,6 +31,7 @@ from autogen_core.models import (
 )
 from pydantic import BaseModel, ValidationError
 
+from ..backends.profiles import profile_of
 from ..backends.structured import parse_reply
 from ..errors import AgentsynthError, StructuredOutputError
 from ..tools.fencing import is_fenced
@@ -181,6 +182,13 @@ class RoleAgent(BaseChatAgent):
         language = getattr(self.context, "language", None)
         return int(tokens * WIDE_SCRIPT_TOKENS) if language in WIDE_SCRIPTS else tokens
 
+    @property
+    def grammar(self) -> bool:
+        """Are this role's replies held to sentence patterns? For small models (the profile's
+        `grammar`), and for a client without a profile (tests' scripted models)."""
+        profile = profile_of(self.model_client)
+        return profile is None or profile.grammar
+
     def examples_language(self) -> str | None:
         """The language this role's replies are written in, to pick its few-shot examples."""
         return None
@@ -220,6 +228,8 @@ class RoleAgent(BaseChatAgent):
         has them: in `own_words` when given (the material, not the agent's earlier replies
         quoted back to it), else anywhere in the prompt."""
         shots: list[LLMMessage] = []
+        profile = profile_of(self.model_client)
+        examples = examples and (profile is None or profile.few_shots)  # written for small models
         language = self.examples_language() if examples else None
         for user, assistant in load_examples(self.role, language) if examples else ():
             shots += [UserMessage(content=user, source="example"), AssistantMessage(content=assistant, source="example")]

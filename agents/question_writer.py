@@ -40,6 +40,10 @@ class QuestionReply(BaseModel):
     question: str = Field(min_length=10, pattern=QUESTION_PATTERN)
 
 
+# For models that need no grammar: a question may quote a name ('What does "Eco mode" do?').
+FreeQuestion = create_model("QuestionReply", question=(str, Field(min_length=4)))
+
+
 # Letters of the languages whose script shows what a question is written in. A question in one
 # of them starts in that script within its first few characters (a name such as "SL-7" may come
 # first) and ends in it before its final mark ("…무엇인가요?", "…ですか？"): a model cannot answer a
@@ -137,7 +141,8 @@ class QuestionWriterAgent(RoleAgent):
         )
         try:
             # Names may come from the document, not from earlier questions quoted back in the prompt.
-            reply, _ = await self.ask(question_reply_model(ctx.language), prompt, cancellation_token,
+            reply_model = question_reply_model(ctx.language) if self.grammar else FreeQuestion
+            reply, _ = await self.ask(reply_model, prompt, cancellation_token,
                                       own_words=f"{ctx.title} {material} {ctx.persona}")
             text, error = clean_question(reply.question), None
         except StructuredOutputError as exc:

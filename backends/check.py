@@ -105,4 +105,5 @@ async def check_model(settings: ModelSettings, roles: list[str]) -> CheckResult:
             "set `structured_output: json_object` (or json_object_schema) for this model in the run config, "
             "or use a model that follows JSON instructions; invalid replies are repaired at most twice",
         )
-    return CheckResult(label, roles, True, f"reachable in {seconds:.1f}s; structured output via {mode}; {abilities}")
+    return CheckResult(label, roles, True, f"reachable in {seconds:.1f}s; structured output via {mode}; {abilities}; "
+                                           f"profile {settings.model_profile.describe()}")

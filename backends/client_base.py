@@ -76,6 +76,11 @@ class DelegatingClient(WholeReplyStream, ChatCompletionClient):
         return self.inner.remaining_tokens(messages, tools=tools)
 
     @property
+    def profile(self) -> Any:
+        """The model profile a layer below applies (backends/profiles.py), if any."""
+        return getattr(self.inner, "profile", None)
+
+    @property
     def capabilities(self) -> ModelInfo:  # type: ignore[override]  # deprecated alias
         return self.inner.model_info
 

@@ -12,7 +12,8 @@ Specs:
 
 A remote client is built in layers around AutoGen's own client:
   AutoGen client → protocol adapter (structured output, parameter names) → retries and the
-  backend's adaptive concurrency limit → response cache.  (Metering wraps it per item.)
+  backend's adaptive concurrency limit → the model's profile (reply limits, sampling
+  parameters; backends/profiles.py) → response cache.  (Metering wraps it per item.)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..errors import AgentsynthError, BackendError
 from .cache import CachingClient, ResponseCache
 from .client_base import DelegatingClient
 from .metering import Price, price_for
+from .profiles import ModelProfile, ProfileName, ProfiledClient, ReasoningEffort, profile_for
 from ..tools.processes import available_cpus
 from ..tools.urls import without_credentials
 from .resilience import AdaptiveLimiter, BackendStats, ResilientClient, RetryPolicy
@@ -95,6 +97,12 @@ class ModelSettings(BaseModel):
     api_key_env: str | None = None  # the NAME of the environment variable that holds the key
     timeout: float | None = Field(default=None, gt=0)  # seconds per call
     max_concurrency: int | None = Field(default=None, gt=0)  # calls in flight to this backend
+    profile: ProfileName | None = None  # small, chat or reasoning (default: derived from the model)
+    reasoning_effort: ReasoningEffort | None = None  # sent to reasoning models
+
+    @property
+    def model_profile(self) -> ModelProfile:
+        return profile_for(self)
 
     @field_validator("model")
     @classmethod
@@ -217,9 +225,11 @@ class Backends:
             identity = {"spec": spec.label, "endpoint": endpoint}
         if settings.max_tokens is not None:
             client = _FixedMaxTokens(client, settings.max_tokens)
+        client = ProfiledClient(client, settings.model_profile)  # outside: a fixed max_tokens is sent as given
         if self.cache is not None:
             identity.update(settings.model_dump(include={"temperature", "max_tokens", "seed", "structured_output",
                                                           "model_name"}))
+            identity["profile"] = settings.model_profile.model_dump()
             client = CachingClient(client, self.cache, identity)
         return client
 
@@ -289,7 +299,7 @@ def _remote_client(settings: ModelSettings) -> tuple[ChatCompletionClient, str]:
     common: dict[str, Any] = {"max_retries": 0}  # our RetryPolicy is the one retry policy
     if spec.provider in ("openai", "openai-compatible", "azure"):
         common["http_client"] = aiohttp_client()
-    if settings.temperature is not None:
+    if settings.temperature is not None and settings.model_profile.sampling:
         common["temperature"] = settings.temperature
     if settings.seed is not None:
         common["seed"] = settings.seed
@@ -393,11 +403,3 @@ def default_concurrency(specs: list[ModelSpec]) -> int:
     return 1 if all(s.in_process for s in specs) else 8
 
 
-def default_critic_trust(spec: ModelSpec) -> str:
-    """Small in-process models may only object in ways the checks can confirm."""
-    return "verify" if spec.in_process else "full"
-
-
-def default_answer_style(spec: ModelSpec) -> str:
-    """Small in-process models answer by picking source sentences; others write freely."""
-    return "extractive" if spec.in_process else "free"

@@ -255,6 +255,7 @@ async def _run_locked(
         "scenario": scenario.name,
         "model": settings.model_label,
         "arguments": settings.arguments,
+        "model_settings": settings.model_settings,  # per role, with the model profile in force
         "fingerprint": fingerprint,
         "status": "running",
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

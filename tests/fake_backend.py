@@ -9,6 +9,11 @@ Replies come from the scripted handlers (tests/scripted.py), chosen by the title
 JSON schema the request carries, so a whole scenario runs through it. `faults` injects
 failures by request number: 429 with Retry-After, 5xx, slow replies, dropped connections,
 invalid JSON, replies that fail the schema. Every request is logged for assertions.
+
+`reasoning_tokens` plays a reasoning model (o-series, GPT-5): it refuses `max_tokens` and
+sampling parameters with a 400, as OpenAI does, and spends that many hidden tokens before it
+writes, all counted against `max_completion_tokens`; a limit that leaves too little room gets
+an empty reply cut off at the limit.
 """
 
 from __future__ import annotations
@@ -67,7 +72,9 @@ class FakeBackend:
         latency: float = 0.0,
         azure_key: str = "test-key",
         port: int = 0,
+        reasoning_tokens: int = 0,
     ) -> None:
+        self.reasoning_tokens = reasoning_tokens
         self.faults = faults
         self.handlers = {**DEFAULT_HANDLERS, "Ping": lambda messages, schema: {"ok": True}, **(handlers or {})}
         self.reject_json_schema = reject_json_schema  # like llama-cpp-python's server
@@ -179,6 +186,13 @@ class FakeBackend:
                 send(422, {"detail": [{"loc": ["body", "response_format", "type"],
                                              "msg": "Input should be 'text' or 'json_object'"}]})
                 return
+            refused = [name for name in ("max_tokens", "temperature", "top_p", "presence_penalty", "frequency_penalty")
+                       if name in body] if self.reasoning_tokens else []
+            if refused:
+                send(400, {"error": {"message": f"Unsupported parameter: '{refused[0]}' is not supported with this "
+                                                "model.", "type": "invalid_request_error", "param": refused[0],
+                                     "code": "unsupported_parameter"}})
+                return
             fault = self.faults(request) if self.faults else None
             content = ""
             if fault and fault.content is not None:
@@ -198,6 +212,12 @@ class FakeBackend:
                 return
             prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
             completion_tokens = len(content.split())
+            finish_reason = "stop"
+            if self.reasoning_tokens:
+                limit = body.get("max_completion_tokens")
+                completion_tokens += self.reasoning_tokens
+                if limit is not None and completion_tokens > limit:  # the reasoning used up the room to answer
+                    content, completion_tokens, finish_reason = "", limit, "length"
             if protocol == "ollama":
                 send(200, {
                     "model": body.get("model"), "created_at": "2026-01-01T00:00:00Z",
@@ -208,7 +228,7 @@ class FakeBackend:
                 send(200, {
                     "id": f"chatcmpl-{request.number}", "object": "chat.completion", "created": 0,
                     "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "finish_reason": "stop",
+                    "choices": [{"index": 0, "finish_reason": finish_reason,
                                  "message": {"role": "assistant", "content": content}}],
                     "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                               "total_tokens": prompt_tokens + completion_tokens},

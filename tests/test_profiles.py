@@ -1,0 +1,152 @@
+"""Issue 22: model profiles. Each model gets limits, few-shots, grammars and sampling made for its
+class (small, chat, reasoning): derived from its name, overridable in the run config, applied on
+the wire (loopback servers), recorded in the manifest and shown by --check-model and --dry-run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fake_backend import FakeBackend
+
+from agentsynth.agents.base import load_examples
+from agentsynth.backends.models import ModelSettings
+from agentsynth.backends.profiles import REASONING_TOKENS
+from agentsynth.run import main
+from agentsynth.tools.writers import read_records
+
+WRITER_TOKENS = 120  # the question writer's own reply limit (agents/question_writer.py)
+
+
+@pytest.mark.parametrize("model, model_name, profile", [
+    ("local", None, "small"), ("gguf:/models/qwen-0.5b.gguf", None, "small"),
+    ("openai:gpt-4o", None, "chat"), ("openai:gpt-4.1-mini", None, "chat"), ("ollama:llama3.1:8b", None, "chat"),
+    ("openai:o3-mini", None, "reasoning"), ("openai:o1", None, "reasoning"), ("openai:o4-mini-2025-04-16", None,
+                                                                                 "reasoning"),
+    ("openai:gpt-5", None, "reasoning"), ("openai:gpt-5-mini", None, "reasoning"),
+    ("openai:gpt-5-chat-latest", None, "chat"), ("ollama:deepseek-r1:7b", None, "reasoning"),
+    ("openai-compatible:Qwen/QwQ-32B", None, "reasoning"), ("openai-compatible:omni-7b", None, "chat"),
+    ("azure:prod-deployment", None, "chat"), ("azure:prod-deployment", "o3-mini", "reasoning"),
+])
+def test_each_model_gets_the_profile_of_its_class(model, model_name, profile):
+    assert ModelSettings(model=model, model_name=model_name).model_profile.name == profile
+
+
+def test_the_run_config_names_a_profile_over_the_derived_one():
+    assert ModelSettings(model="ollama:qwen2.5:0.5b", profile="small").model_profile.grammar
+    chat = ModelSettings(model="azure:gpt5-deployment", model_name="gpt-5", profile="chat").model_profile
+    assert chat.name == "chat" and chat.sampling and chat.reasoning_tokens == 0
+
+
+def run(tmp_path: Path, name: str, *args: str) -> tuple[int, dict, dict[str, list[dict]]]:
+    out = tmp_path / name
+    rc = main([*args, "--out", str(out), "--no-progress"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8")) if (out / "manifest.json").exists() else {}
+    return rc, manifest, {f: list(read_records(out / f"{f}.jsonl")) for f in ("data", "rejected", "failed")}
+
+
+def config(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "run.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def writer_requests(server: FakeBackend) -> list[dict]:
+    return [r.body for r in server.requests if r.schema_title == "QuestionReply"]
+
+
+def test_a_reasoning_model_has_room_to_reason_and_is_sent_no_sampling_settings(tmp_path, one_page_pdf, monkeypatch):
+    """The fake server reasons as o-series models do: 3,000 hidden tokens inside max_completion_tokens,
+    a 400 for max_tokens or a temperature. With the role limits sized for SmolLM2 (the chat
+    profile forced on it) every reply comes back empty; with its profile the run is whole."""
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    with FakeBackend(reasoning_tokens=3000) as server:
+        run_config = config(tmp_path, f"default: {{model: 'openai:o3-mini', base_url: '{server.url}/v1', "
+                                      "reasoning_effort: low}\nretries: {base_delay: 0.01, max_delay: 0.05}\n")
+        rc, manifest, files = run(tmp_path, "reasoning", "--config", run_config, "--input", str(one_page_pdf))
+        bodies = [r.body for r in server.requests]
+    assert rc == 0 and not files["failed"] and len(files["data"]) + len(files["rejected"]) == 3
+    assert files["data"], "a reasoning model's correct pairs are kept"
+    limited = [b for b in bodies if "max_completion_tokens" in b]  # a tool-calling turn is sent no limit
+    assert limited and all(b["max_completion_tokens"] >= REASONING_TOKENS for b in limited)
+    assert all("max_tokens" not in b and "temperature" not in b and b["reasoning_effort"] == "low" for b in bodies)
+    assert manifest["model_settings"]["critic"]["profile"]["name"] == "reasoning"
+
+    with FakeBackend(reasoning_tokens=3000) as server:
+        forced = config(tmp_path, f"default: {{model: 'openai:o3-mini', base_url: '{server.url}/v1', profile: chat}}\n"
+                                  "retries: {base_delay: 0.01, max_delay: 0.05}\n")
+        rc, manifest, files = run(tmp_path, "chat-limits", "--config", forced, "--input", str(one_page_pdf))
+    assert not files["data"]  # the limits of a chat model leave a reasoning model no room to answer
+    assert sum(u["cut_off"] for u in manifest["usage"]["per_role"].values()) > 0
+
+
+def test_a_chat_model_gets_no_few_shots_and_four_times_each_roles_limit(tmp_path, one_page_pdf):
+    shots = {user for user, _ in load_examples("question_writer")}
+    assert shots
+    with FakeBackend() as server:
+        rc, manifest, _ = run(tmp_path, "chat", "--model", "openai-compatible:fake-70b", "--base-url",
+                              f"{server.url}/v1", "--input", str(one_page_pdf))
+        chat = writer_requests(server)
+    with FakeBackend() as server:
+        small = config(tmp_path, f"default: {{model: 'openai-compatible:fake-0.5b', base_url: '{server.url}/v1', "
+                                 "profile: small}\n")
+        rc_small, manifest_small, _ = run(tmp_path, "small", "--config", small, "--input", str(one_page_pdf))
+        served_small = writer_requests(server)
+    assert rc == rc_small == 0 and chat and served_small
+    sent = lambda body: {m["content"] for m in body["messages"] if m["role"] == "user"}  # noqa: E731
+    assert all(not (sent(b) & shots) for b in chat)
+    assert all(sent(b) & shots for b in served_small)  # a small served model keeps its few-shots
+    assert {b["max_tokens"] for b in chat} == {4 * WRITER_TOKENS}
+    assert {b["max_tokens"] for b in served_small} == {WRITER_TOKENS}
+    # The small profile's sentence-bounded grammar goes into the schema a served small model gets.
+    patterns = lambda bodies: ["pattern" in json.dumps(b["response_format"]) for b in bodies]  # noqa: E731
+    assert any(patterns(served_small)) and not any(patterns(chat))
+    assert manifest["model_settings"]["answerer"]["profile"]["answer_style"] == "free"
+    assert manifest_small["model_settings"]["answerer"]["profile"]["answer_style"] == "extractive"
+
+
+def test_a_scenarios_own_temperatures_are_not_sent_to_a_reasoning_responder(tmp_path, monkeypatch):
+    """The preference scenario samples its responders at different temperatures; a reasoning
+    model refuses any, so its responders are called without."""
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    seeds = tmp_path / "s.jsonl"
+    seeds.write_text('{"instruction": "Explain what a learning rate is in one paragraph."}\n', encoding="utf-8")
+    with FakeBackend(reasoning_tokens=100) as server:
+        rc, _, files = run(tmp_path, "pref", "--scenario", "preference", "--model", "openai:gpt-5-mini",
+                           "--base-url", f"{server.url}/v1", "--input", str(seeds))
+        bodies = [r.body for r in server.requests]
+    assert rc == 0 and not files["failed"] and len(files["data"]) + len(files["rejected"]) == 1
+    assert bodies and not any("temperature" in b for b in bodies)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--model", "openai:o3-mini", "--temperature", "0.3"], ["role", "reasoning model", "temperature"]),
+])
+def test_a_temperature_for_a_reasoning_model_is_one_line_naming_the_role(tmp_path, one_page_pdf, capsys, args, words,
+                                                                         monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    assert main([*args, "--input", str(one_page_pdf), "--out", str(tmp_path / "o"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert all(w in err for w in words) and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("default, words", [
+    ("{model: 'openai:gpt-4o', reasoning_effort: high}", ["reasoning_effort", "profile chat"]),
+    ("{model: 'ollama:deepseek-r1:7b', reasoning_effort: high}", ["reasoning_effort", "OpenAI-protocol"]),
+])
+def test_a_reasoning_effort_where_none_can_be_sent_is_one_line(tmp_path, one_page_pdf, capsys, default, words):
+    path = config(tmp_path, f"default: {default}\n")
+    assert main(["--config", path, "--input", str(one_page_pdf), "--out", str(tmp_path / "o"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert all(w in err for w in words) and "Traceback" not in err
+
+
+def test_check_model_and_the_dry_run_name_the_profile(tmp_path, one_page_pdf, capsys):
+    with FakeBackend() as server:
+        assert main(["--model", "openai-compatible:fake-70b", "--base-url", f"{server.url}/v1", "--check-model"]) == 0
+    assert "profile chat: no sentence patterns, no few-shots, reply limits x4" in capsys.readouterr().out
+    assert main(["--model", "openai-compatible:fake-70b", "--base-url", "http://127.0.0.1:9/v1", "--input",
+                 str(one_page_pdf), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "## Model profiles" in out and "openai-compatible:fake-70b: chat:" in out
