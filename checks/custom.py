@@ -39,8 +39,9 @@ CUSTOM_CHECKS = CheckSet("custom", (
                                                                                                  c.language)),
     Check("not_prompt_echo", "a turn copies the prompt the writer was given", lambda c: check_not_prompt_echo(
         c.question, c.answer, c.prompt)),
-    Check("numbers_grounded", "grounded records: a number the chunk does not contain",
-          _grounded(lambda c: check_numbers_grounded(c.answer, c.source))),
+    Check("numbers_grounded", "grounded records: a number the chunk does not contain (one worked out with its arithmetic shown counts "
+          "when the arithmetic holds)",
+          _grounded(lambda c: check_numbers_grounded(c.answer, c.source, c.question))),
     Check("terms_grounded", "grounded records: a named term the chunk does not contain",
           _grounded(lambda c: check_terms_grounded(c.answer, c.source))),
     Check("content_supported", "grounded records: a sentence whose content words are mostly not in the chunk",

@@ -27,6 +27,7 @@ from ..tools.text import (
     stems,
     words,
 )
+from .arithmetic import derived_numbers
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 from .facts import Value, acronyms, capitalised_runs, facts_of, values_in
 from .roles import (
@@ -154,18 +155,26 @@ def _source_values(source: str) -> tuple[tuple[Value, ...], dict[str, str]]:
     return tuple(found), context
 
 
-def check_numbers_grounded(answer: str, source: str) -> CheckResult:
+def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckResult:
     """Every number in the answer (in digits or words) occurs in the source, with the unit
     the source gives it: "5 GB" cannot stand for the source's "5 MB", nor "36 km/h" for its
     "36 V". A number the source states without a unit may take one the same statement names
-    (a column headed "Latency (ms)", "charge to 80% … in 45 minutes")."""
+    (a column headed "Latency (ms)", "charge to 80% … in 45 minutes"). A number the answer works
+    out, showing the arithmetic ("3 × 3,600 s = 10,800 s"), from the source's numbers or those
+    `given` (the question's, for a what-if) counts when the arithmetic holds; when it does not,
+    the answer is wrong (checks/arithmetic.py)."""
     values, context = _source_values(source)
     numbers = {v.number for v in values}
+    derived, wrong = derived_numbers(answer, numbers, {v.number for v in values_in(given)} if given else set())
+    if wrong:
+        return fail("numbers_grounded", wrong)
     answer_values = values_in(answer)
-    missing = sorted({v.number for v in answer_values if v.number not in numbers})
+    missing = sorted({v.number for v in answer_values if v.number not in numbers and v.number not in derived})
     if missing:
         return fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
     for value in answer_values:
+        if value.number in derived and value.number not in numbers:
+            continue  # its unit comes with the calculation
         if not value.unit:
             if (counted := _counted_elsewhere(value, answer, values, context, source)) is not None:
                 return fail("numbers_grounded", counted)
@@ -191,7 +200,7 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     it: "Is the warranty extended to 6 years?" "Yes." asserts a 6-year warranty. Not when the
     asker brings the number as their own case ("Can I fly business class on a 7-hour flight?"),
     nor for a number of the document's title ("the E-City 7")."""
-    result = check_numbers_grounded(answer, source)
+    result = check_numbers_grounded(answer, source, question)
     if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
             or _FIRST_PERSON.search(question):
         return result
@@ -561,7 +570,8 @@ QA_CHECKS = CheckSet("qa", (
     Check("not_truncated", "the reply hit the token limit, ends mid-sentence, or has unbalanced brackets",
           lambda c: check_not_truncated(c.answer, c.finish_reason)),
     Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB"); '
-          "a yes to a yes/no question affirms the question's numbers too",
+          "a yes to a yes/no question affirms the question's numbers too; a number worked out with its arithmetic shown "
+          "(3 × 3,600 s = 10,800 s) counts when the arithmetic holds, and fails the pair when it does not",
           _grounded(lambda c: check_numbers_affirmed(c.question, c.answer, c.source, c.subject))),
     Check("terms_grounded", "a named term (acronym, CamelCase, model number, quoted or code span, proper noun) is "
           "not in the source or the document's title", _grounded(lambda c: check_terms_grounded(c.answer, c.source, c.subject))),

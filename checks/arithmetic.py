@@ -1,0 +1,114 @@
+"""Numbers an answer works out from the source, with the arithmetic shown.
+
+Calculation and what-if tasks (AgentInstruct's analytical reasoning, self-instruct's what-if
+questions, "how many seconds is that?") have correct answers whose numbers the source never
+states: "3 hours × 3,600 s = 10,800 s". The number check would reject them. Here each
+calculation an answer writes out (`a op b … = r`, or `r (a op b …)`) is recomputed: when every
+operand is grounded (in the source, in the question, worked out earlier in the answer, or a
+unit-conversion constant such as 60 or 1,000) and the result holds, the result is grounded too;
+when the result does not hold, the answer is wrong and says so itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from dataclasses import dataclass
+
+# Factors between units (minutes, hours, days, weeks, months, years; percent; kilo, kibi).
+CONVERSION_CONSTANTS = frozenset({"60", "24", "7", "12", "52", "365", "100", "1000", "1024", "3600"})
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_UNIT = r"(?:\s*%|\s*°\w*|(?:\s+(?!(?:times|divided|plus|minus|of|is|equals|gives|makes|or|and)\b)[A-Za-zµ/]+){0,3})"
+# A hyphen is a minus only between spaces: "45-60 minutes" is a range.
+_OP = r"(?:\s*[×x*·/÷+−]\s*|\s+-\s+|\s+(?:times|divided by|plus|minus)\s+|(?<=%)\s*of\s+)"
+_TERM = rf"{_NUM}{_UNIT}"
+_CHAIN = rf"{_TERM}(?:{_OP}{_TERM})+"
+# a × b … = r   |   r (a × b …)
+_WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|is)\s*(?:about\s+|roughly\s+)?"
+                     rf"(?P<result>{_NUM})"
+                     rf"|(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)", re.IGNORECASE)
+_TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)",
+                    re.IGNORECASE)
+_OPS = {"×": "*", "x": "*", "*": "*", "·": "*", "times": "*", "of": "*", "/": "/", "÷": "/", "divided by": "/",
+        "+": "+", "plus": "+", "−": "-", "-": "-", "minus": "-"}
+_EVAL = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def canon(raw: str) -> str:
+    """As the number check writes numbers: "10,800" → "10800", "2,5" → "2.5"."""
+    if re.fullmatch(r"\d+,\d{1,2}", raw):
+        return raw.replace(",", ".")
+    return raw.replace(",", "")
+
+
+@dataclass(frozen=True)
+class Worked:
+    text: str  # the calculation as the answer writes it
+    operands: tuple[str, ...]
+    stated: str  # the result the answer gives
+    computed: float | None  # None: not arithmetic we can recompute
+    claimed: bool  # written as an equation ("=", "≈", "equals"), not in words that may mean something else
+
+    @property
+    def holds(self) -> bool:
+        if self.computed is None:
+            return False
+        stated = float(self.stated)
+        decimals = len(self.stated.split(".")[1]) if "." in self.stated else 0
+        return abs(self.computed - stated) <= max(0.005 * abs(self.computed), 0.5 * 10 ** -decimals)
+
+
+def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
+    """The operands of a written calculation and its value (× and ÷ before + and −)."""
+    expression, operands = [], []
+    for token in _TOKEN.finditer(chain):
+        if token.group("number"):
+            number = canon(token.group("number"))
+            operands.append(number)
+            expression.append(f"({number}/100)" if token.group("percent") else number)
+        else:
+            expression.append(_OPS[token.group("op").lower()])
+    try:
+        return tuple(operands), _value(ast.parse("".join(expression), mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError):
+        return tuple(operands), None
+
+
+def _value(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _EVAL:
+        return _EVAL[type(node.op)](_value(node.left), _value(node.right))
+    raise ValueError("not plain arithmetic")
+
+
+def worked_calculations(answer: str) -> list[Worked]:
+    """Every calculation the answer writes out, in order."""
+    found = []
+    for match in _WORKED.finditer(answer):
+        chain = match.group("chain") or match.group("chain2")
+        stated = canon(match.group("result") or match.group("result2"))
+        operands, computed = _evaluate(chain)
+        claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals")
+        found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed))
+    return found
+
+
+def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset()) -> tuple[set[str], str | None]:
+    """(numbers the answer may state because it worked them out, with the constants and the
+    `given` numbers it used; why the answer is wrong, when a calculation of grounded numbers
+    does not hold)."""
+    derived: set[str] = set()
+    for worked in worked_calculations(answer):
+        allowed = grounded | given | derived | CONVERSION_CONSTANTS
+        if not all(o in allowed for o in worked.operands):
+            continue  # a calculation on numbers from nowhere grounds nothing: the number check names them
+        if not worked.holds:
+            if not worked.claimed:  # "the 2 × 300 W setup is 5 years old": no calculation at all
+                continue
+            value = "cannot be recomputed" if worked.computed is None else f"is {worked.computed:,.6g}"
+            return derived, f"arithmetic does not hold: {worked.text!r} ({value}, not {worked.stated})"
+        derived.update({worked.stated, *(o for o in worked.operands if o in CONVERSION_CONSTANTS or o in given)})
+    return derived, None
