@@ -162,7 +162,7 @@ class AnswererAgent(RoleAgent):
     async def _look_up(self, question: Question, cancellation_token: CancellationToken) -> tuple[list[LLMMessage], list[str]]:
         """Let a tool-calling model search the documents before it answers."""
         assert self._tool is not None
-        system = SystemMessage(content=render_system("answerer.system", **self.system_fields()))
+        system = SystemMessage(content=render_system(self.system_name(), **self.system_fields()))
         candidates = rank_sentences(question.question, self.context.passage_sentences, self.context.subject)[:EVIDENCE_CANDIDATES]
         user = UserMessage(
             content=self._prompt(question, candidates, lookups="\nYou may call search_documents to find more context first."),

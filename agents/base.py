@@ -52,6 +52,10 @@ def load_prompt(name: str) -> Template:
     return Template(text)
 
 
+def prompt_exists(name: str) -> bool:
+    return resources.files(__package__).joinpath("prompts", f"{name}.md").is_file()
+
+
 def render_prompt(name: str, **fields: Any) -> str:
     return load_prompt(name).substitute(**{k: str(v) for k, v in fields.items()})
 
@@ -169,7 +173,22 @@ class RoleAgent(BaseChatAgent):
 
     def system_prompt(self) -> str:
         """The system message of every call this agent makes."""
-        return render_prompt(f"{self.role}.system", **self.system_fields())
+        return render_prompt(self.system_name(), **self.system_fields())
+
+    def system_name(self) -> str:
+        """This role's system prompt file: `<role>.system.strong.md` for a model of the chat or
+        reasoning profile where the role has one (it may state the rules the checks enforce,
+        which would only crowd a small model), else `<role>.system.md`."""
+        strong = f"{self.role}.system.strong"
+        return strong if not self.small_model and prompt_exists(strong) else f"{self.role}.system"
+
+    @property
+    def small_model(self) -> bool:
+        """Is this role's model of the small profile (or a client without one: tests' scripted
+        models)? Small models get short prompts: each added rule or passage costs them more
+        than it tells them."""
+        profile = profile_of(self.model_client)
+        return profile is None or profile.name == "small"
 
     def system_fields(self) -> dict[str, Any]:
         """Placeholders of this role's system prompt file."""

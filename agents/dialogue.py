@@ -250,7 +250,7 @@ class SupportAgent(RoleAgent):
         prompt = render_prompt("support.user", excerpts=fence(excerpts), transcript=c.transcript())
         history: list[LLMMessage] = []
         if self.lookup and self.model_client.model_info.get("function_calling"):  # it may look up more before replying
-            system = SystemMessage(content=render_system("support.system", **self.system_fields()))
+            system = SystemMessage(content=render_system(self.system_name(), **self.system_fields()))
             user = UserMessage(content=prompt + "\nYou may call search_documents first if these do not cover it.",
                                source="user")
             history, looked_up = await consult_documents(self, search_documents_tool(c.index), system, user,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ..checks.base import CheckResult
 from ..checks.dialogue import DIALOGUE_CHECKS, SUPPORT_TURN_CHECKS, Dialogue, SupportTurn
 from ..errors import StructuredOutputError
+from ..tools.fencing import fence
 from .base import RoleAgent, render_prompt
 from .dialogue import DialogueContext, Turn
 
@@ -51,7 +52,19 @@ class DialogueCriticAgent(RoleAgent):
     def support_turn_checks(self, turn: Turn) -> list[CheckResult]:
         c: DialogueContext = self.context
         source = "\n\n".join(chunk.text for chunk in (c.index.get(i) for i in turn.shown) if chunk is not None)
-        return SUPPORT_TURN_CHECKS.run(SupportTurn(turn, source))
+        before = c.turns[: c.turns.index(turn)] if turn in c.turns else []
+        said = "\n".join(t.text for t in before if t.speaker == "customer")
+        return SUPPORT_TURN_CHECKS.run(SupportTurn(turn, source, said))
+
+    def documentation(self) -> str:
+        """The passages support was shown, once each, for a critic model asked whether its answers
+        were correct (not for a small one: its context is short and its judgement of them weak)."""
+        c: DialogueContext = self.context
+        if self.small_model:
+            return ""
+        shown = dict.fromkeys(i for t in c.turns if t.speaker == "support" for i in t.shown)
+        passages = [f"[{i}]\n{chunk.text}" for i in shown if (chunk := c.index.get(i)) is not None]
+        return f"Documentation support was shown:\n{fence(chr(10).join(passages))}\n\n" if passages else ""
 
     async def act(self, cancellation_token) -> DialogueJudgement:
         c: DialogueContext = self.context
@@ -65,7 +78,7 @@ class DialogueCriticAgent(RoleAgent):
             if getattr(c, "critic_trust", "verify") != "checks-only":
                 verdict, _ = await self.ask(DialogueVerdict, render_prompt(
                     "dialogue_critic.user", persona=c.persona.describe(), success=c.brief.success_criterion,
-                    transcript=c.transcript()), cancellation_token)
+                    documentation=self.documentation(), transcript=c.transcript()), cancellation_token)
         except StructuredOutputError as exc:  # fail closed: no usable verdict is no acceptance
             reasons.append(f"critic_unavailable: {exc.error}")
         overruled = False

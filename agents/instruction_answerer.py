@@ -77,7 +77,7 @@ class InstructionAnswererAgent(RoleAgent):
         )
         history = []
         if self._tool is not None:
-            system = SystemMessage(content=render_system(f"{self.role}.system", **self.system_fields()))
+            system = SystemMessage(content=render_system(self.system_name(), **self.system_fields()))
             user = UserMessage(content=prompt + "\nYou may call search_documents to find more first.", source="user")
             history, looked_up = await consult_documents(self, self._tool, system, user, cancellation_token)
             consulted += [c for c in looked_up if c not in consulted]

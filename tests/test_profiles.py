@@ -150,3 +150,70 @@ def test_check_model_and_the_dry_run_name_the_profile(tmp_path, one_page_pdf, ca
                  str(one_page_pdf), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "## Model profiles" in out and "openai-compatible:fake-70b: chat:" in out
+
+
+# --- prompts made for strong models ---------------------------------------------------------
+
+def test_strong_models_get_the_roles_strong_prompts_which_state_what_the_checks_enforce():
+    from scripted import ScriptedClient
+
+    from agentsynth.agents.answerer import AnswererAgent
+    from agentsynth.backends.profiles import PROFILES, ProfiledClient
+    from conftest import make_context
+
+    small = AnswererAgent(ScriptedClient(), make_context())
+    strong = AnswererAgent(ProfiledClient(ScriptedClient(), PROFILES["chat"]), make_context())
+    assert small.system_name() == "answerer.system" and strong.system_name() == "answerer.system.strong"
+    assert "exactly as it writes them" in strong.system_prompt() and "3,600 s = 10,800 s" in strong.system_prompt()
+    # What support may not promise is what the promise check flags.
+    from agentsynth.checks.dialogue import check_no_invented_promise
+
+    prompt = (Path(__file__).resolve().parents[1] / "agents" / "prompts" / "support.system.strong.md").read_text()
+    for promise in ("We will refund you.", "You will be reimbursed.", "I will send a replacement.", "A discount applies.",
+                    "Here is a voucher.", "We offer compensation.", "It is free of charge.",
+                    "I can extend your warranty.", "I will call you back.", "I will escalate this."):
+        word = check_no_invented_promise(promise, "").detail.split("'")[1].split()[0].lower()[:6]
+        assert word in prompt.lower(), (promise, word)
+
+
+def test_a_strong_support_model_may_greet_the_customer_by_the_name_they_gave_and_its_critic_sees_the_documentation(
+        tmp_path):
+    from conftest import SAMPLE_PDF, run_with_client
+    from scripted import ScriptedClient, default_support, prompt_text
+
+    from agentsynth.backends.profiles import PROFILES, ProfiledClient
+    from agentsynth.scenarios.customer_dialogue import CustomerDialogue, DialogueOptions
+
+    personas = Path(__file__).resolve().parents[1] / "samples" / "personas.jsonl"
+
+    def customer(messages, schema):
+        asked = prompt_text(messages).split("Conversation so far:\n", 1)[-1].count("CUSTOMER:")
+        return [{"message": "Hi, I'm Maria. How long does the Aurora X2 take to charge from the wall?",
+                 "outcome": "continuing"},
+                {"message": "And how much does it weigh?", "outcome": "continuing"},
+                {"message": "Perfect, thank you!", "outcome": "resolved"}][min(asked, 2)]
+
+    def run_dialogue(name: str, greeting: str, profiled: bool) -> tuple[dict, ScriptedClient]:
+        def support(messages, schema):
+            reply = default_support(messages, schema)
+            return {**reply, "message": f"{greeting}, {reply['message']}"}
+        scripted = ScriptedClient({"CustomerReply": customer, "SupportReply": support})
+        client = ProfiledClient(scripted, PROFILES["chat"]) if profiled else scripted
+        run_with_client(CustomerDialogue(DialogueOptions(inputs=[SAMPLE_PDF], dialogues=1, max_turns=4,
+                                                         personas_file=personas)), client, tmp_path / name)
+        [record] = [json.loads(line) for f in ("data.jsonl", "rejected.jsonl")
+                    for line in (tmp_path / name / f).read_text(encoding="utf-8").splitlines() if line.strip()]
+        return record, scripted
+
+    record, scripted = run_dialogue("maria", "Hi Maria", profiled=True)
+    assert "terms_grounded" not in record["metadata"]["critic"].get("failed_checks", []), record.get("reasons")
+    [verdict_call] = scripted.calls_for("DialogueVerdict")
+    assert "Documentation support was shown" in prompt_text(verdict_call["messages"])
+    support_system = scripted.calls_for("SupportReply")[0]["messages"][0].content
+    assert "Promise nothing the documentation does not offer" in support_system
+
+    record, _ = run_dialogue("mario", "Hi Mario", profiled=True)  # a name nobody gave
+    assert "terms_grounded" in record["metadata"]["critic"]["failed_checks"]
+    _, scripted = run_dialogue("small", "Hi Maria", profiled=False)  # a small model's critic: a short prompt
+    [verdict_call] = scripted.calls_for("DialogueVerdict")
+    assert "Documentation support was shown" not in prompt_text(verdict_call["messages"])
