@@ -18,7 +18,9 @@ from pydantic import BaseModel, Field
 from ..checks.instruction import instruction_checks, near_duplicate_result
 from ..checks.qa import CONFIRMED_OFF_TARGET, answer_relevance
 from ..errors import StructuredOutputError
+from ..tools.fencing import fence
 from .base import RoleAgent, render_prompt
+from .critic import unsupported_quote
 from .instructions import (
     AnswersOutput,
     Instruction,
@@ -31,14 +33,38 @@ from .instructions import (
 )
 
 
-class VerdictReply(InstructionVerdict):
+class VerdictReply(BaseModel):
+    """What a small model is asked: scores, a decision, one of two problems."""
     helpfulness: int = Field(ge=1, le=5)
     relevance: int = Field(ge=1, le=5)
     clarity: int = Field(ge=1, le=5)
+    decision: Literal["accept", "reject"]
+    problem: Literal["none", "does_not_answer", "unclear_instruction"]
     reason: str = Field(max_length=300)
 
 
-def objection_confirmed(verdict: InstructionVerdict, instruction: str, answer: str) -> tuple[bool, str]:
+class StrongVerdictReply(BaseModel):
+    """What a strong model is asked: its reasoning first, truthfulness against the references,
+    and, for a wrong or unsupported answer, the answer's words at fault, verbatim."""
+    reason: str = Field(max_length=600)
+    truthfulness: int = Field(ge=1, le=5)
+    helpfulness: int = Field(ge=1, le=5)
+    relevance: int = Field(ge=1, le=5)
+    clarity: int = Field(ge=1, le=5)
+    problem: Literal["none", "incorrect", "unsupported_claim", "does_not_answer", "unclear_instruction"]
+    quote: str = Field(max_length=300)
+    decision: Literal["accept", "reject"]
+
+
+REFERENCE_CHARS = 6000  # of the references shown to a strong critic
+
+
+def objection_confirmed(verdict: InstructionVerdict, instruction: str, answer: str,
+                        source: str | None = None) -> tuple[bool, str]:
+    if verdict.problem in ("incorrect", "unsupported_claim"):
+        if not source:
+            return False, "no references to hold the quoted words against"
+        return unsupported_quote(verdict.quote, answer, source)
     if verdict.problem == "does_not_answer":
         relevance = answer_relevance(instruction, answer, answer)
         if relevance is None:
@@ -109,17 +135,20 @@ class InstructionCriticAgent(RoleAgent):
             judged.rule, judged.reasons = failed[0].name, [f"{c.name}: {c.detail}" for c in failed]
             return judged
         checks_only = ctx.critic_trust == "checks-only"
+        source = self._source(answer) or instruction.path.get("content")
         verdict, unavailable = (None, "") if checks_only else await self._ask_model(
-            instruction.text, answer.text, cancellation_token)
+            instruction.text, answer.text, source, cancellation_token)
         judged.llm = verdict
         if verdict is None and not checks_only:  # fail closed: no usable verdict is no acceptance
             judged.rule, judged.reasons = "critic_unavailable", [f"critic_unavailable: {unavailable}"]
             return judged
-        objects = verdict is not None and (verdict.decision != "accept" or min(verdict.helpfulness, verdict.relevance) <= 2)
+        objects = verdict is not None and (verdict.decision != "accept" or min(
+            verdict.helpfulness, verdict.relevance, verdict.truthfulness or 5) <= 2)
         if objects:
-            said = f"critic model: {verdict.decision}, {verdict.problem} ({verdict.reason})"
+            quoted = f" {verdict.quote!r}" if verdict.quote else ""
+            said = f"critic model: {verdict.decision}, {verdict.problem}{quoted} ({verdict.reason})"
             confirmed, why = (True, "trusted") if ctx.critic_trust == "full" else objection_confirmed(
-                verdict, instruction.text, answer.text)
+                verdict, instruction.text, answer.text, source)
             if confirmed:
                 judged.rule, judged.reasons = "critic_model", [said if ctx.critic_trust == "full" else f"{said}; confirmed: {why}"]
                 return judged
@@ -135,12 +164,18 @@ class InstructionCriticAgent(RoleAgent):
         judged.decision = "accept"
         return judged
 
-    async def _ask_model(self, instruction: str, answer: str,
+    async def _ask_model(self, instruction: str, answer: str, source: str | None,
                          cancellation_token: CancellationToken) -> tuple[InstructionVerdict | None, str]:
-        """(verdict, why there is none)."""
-        prompt = render_prompt("instruction_critic.user", instruction=instruction, answer=answer)
+        """(verdict, why there is none). A strong model is shown the references the answer was
+        written from and asked for truthfulness and the words at fault; a small one, whose
+        context is short and whose judgement of them is weak, only the pair."""
+        strong = not self.small_model
+        references = f"References the answer was written from:\n{fence(source[:REFERENCE_CHARS])}\n\n" \
+            if strong and source else ""
+        prompt = render_prompt("instruction_critic.user", references=references, instruction=instruction,
+                               answer=answer)
         try:
-            reply, _ = await self.ask(VerdictReply, prompt, cancellation_token)
+            reply, _ = await self.ask(StrongVerdictReply if strong else VerdictReply, prompt, cancellation_token)
         except StructuredOutputError as exc:
             return None, exc.error
         return InstructionVerdict.model_validate(reply.model_dump()), ""

@@ -60,8 +60,10 @@ class InstructionVerdict(BaseModel):
     relevance: int
     clarity: int
     decision: Literal["accept", "reject"]
-    problem: Literal["none", "does_not_answer", "unclear_instruction"]
+    problem: Literal["none", "incorrect", "unsupported_claim", "does_not_answer", "unclear_instruction"]
     reason: str
+    truthfulness: int | None = None  # asked of strong models
+    quote: str = ""  # the answer's words at fault, verbatim (strong models)
 
 
 class JudgedInstruction(BaseModel):

@@ -113,7 +113,8 @@ def instruction_critic_summary(judged: Any) -> CriticSummary:
     return CriticSummary(
         decision=judged.decision,
         reasons=judged.reasons,
-        scores={"helpfulness": llm.helpfulness, "relevance": llm.relevance, "clarity": llm.clarity} if llm else None,
+        scores={"helpfulness": llm.helpfulness, "relevance": llm.relevance, "clarity": llm.clarity,
+                **({"truthfulness": llm.truthfulness} if llm.truthfulness is not None else {})} if llm else None,
         model_decision=llm.decision if llm else None,
         model_reason=llm.reason if llm else None,
         model_overruled=judged.llm_overruled,

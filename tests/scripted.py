@@ -128,6 +128,12 @@ def default_instruction_verdict(messages, schema):
             "reason": "Follows the instruction."}
 
 
+def default_strong_instruction_verdict(messages, schema):
+    """A strong judge: reasoning first, truthfulness, and the words at fault when it objects."""
+    return {"reason": "Follows the instruction and agrees with the references.", "truthfulness": 5,
+            "helpfulness": 5, "relevance": 5, "clarity": 4, "problem": "none", "quote": "", "decision": "accept"}
+
+
 def _quoted(text: str) -> str:
     found = re.search(r'"([^"]+)"', text)
     return found.group(1) if found else "General Studies"
@@ -286,6 +292,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "FreeAnswer": default_instruction_answer,
     "BoundedAnswer": default_instruction_answer,
     "VerdictReply": default_instruction_verdict,
+    "StrongVerdictReply": default_strong_instruction_verdict,
     "ReaderReply": default_reader,
     "QuestionReply": default_writer,
     "AnswerReply": default_answer,

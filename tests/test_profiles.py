@@ -217,3 +217,45 @@ def test_a_strong_support_model_may_greet_the_customer_by_the_name_they_gave_and
     _, scripted = run_dialogue("small", "Hi Maria", profiled=False)  # a small model's critic: a short prompt
     [verdict_call] = scripted.calls_for("DialogueVerdict")
     assert "Documentation support was shown" not in prompt_text(verdict_call["messages"])
+
+
+def test_a_strong_instruction_critic_sees_the_references_and_its_quote_of_a_wrong_answer_is_held_against_them(
+        tmp_path):
+    from conftest import SAMPLE_PDF, run_with_client
+    from scripted import ScriptedClient, prompt_text
+
+    from agentsynth.backends.profiles import PROFILES, ProfiledClient
+    from agentsynth.scenarios.self_instruct import SelfInstruct, SelfInstructOptions
+
+    def run_with_judge(name: str, quote: str, trust: str = "verify", profiled: bool = True):
+        prompts: list[str] = []
+
+        def judge(messages, schema):
+            prompts.append(prompt_text(messages))
+            return {"reason": "The answer invents a procedure.", "truthfulness": 1, "helpfulness": 2, "relevance": 4,
+                    "clarity": 4, "problem": "incorrect", "quote": quote, "decision": "reject"}
+
+        answer = {"answer": "The Aurora X2 weighs 12.5 kg, so configure the training job before you lift it."}
+        scripted = ScriptedClient({"StrongVerdictReply": judge, "FreeAnswer": answer, "BoundedAnswer": answer})
+        client = ProfiledClient(scripted, PROFILES["chat"]) if profiled else scripted
+        scenario = SelfInstruct(SelfInstructOptions(inputs=[SAMPLE_PDF], instructions=2, critic_trust=trust))
+        run_with_client(scenario, client, tmp_path / name, concurrency=1)
+        records = [json.loads(line) for f in ("data.jsonl", "rejected.jsonl")
+                   for line in (tmp_path / name / f).read_text(encoding="utf-8").splitlines() if line.strip()]
+        return records, prompts, scripted
+
+    # The quoted words are the answer's and the references lack them: the objection is confirmed.
+    records, prompts, _ = run_with_judge("wrong", "configure the training job")
+    assert prompts and all("References the answer was written from" in p for p in prompts)
+    judged = [r for r in records if any("critic model" in x for x in r.get("reasons", []))]
+    assert judged and all(r in records and "confirmed" in " ".join(r["reasons"]) for r in judged)
+    assert all("'configure the training job'" in " ".join(r["reasons"]) for r in judged)
+    # A quote that is not in the answer confirms nothing: overruled, the pair stands.
+    records, _, _ = run_with_judge("misquoted", "the battery lasts forever")
+    kept = [r["metadata"]["critic"] for r in records if r["metadata"]["critic"].get("model_overruled")]
+    assert kept and all("overruled: the quoted words are not in the answer" in c["reasons"][0] for c in kept)
+    assert all(c["scores"]["truthfulness"] == 1 for c in kept)
+    # A small model's critic is asked the short question, without the references.
+    _, prompts, scripted = run_with_judge("small", "", profiled=False)
+    assert not prompts and scripted.calls_for("VerdictReply")
+    assert not any("References the answer" in prompt_text(c["messages"]) for c in scripted.calls_for("VerdictReply"))
