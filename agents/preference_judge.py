@@ -2,12 +2,20 @@
 (Cui et al. 2023): helpfulness, honesty, instruction following and truthfulness, each 1-5,
 with a rationale. The deterministic instruction checks go first: a response that refuses,
 is cut off, is empty or is in the wrong language scores 0, below anything the judge can
-give, without a model call, so no judge can prefer a broken response."""
+give, without a model call, so no judge can prefer a broken response.
+
+A strong judge (chat or reasoning profile) rates all sound responses side by side in one call,
+as UltraFeedback's annotators did, against the named level of each score, rationale first,
+with honesty N/A where the instruction leaves nothing to be honest about: rated one by one, a
+strong judge gives most good responses the same top marks and the pairs lose their margin. A
+small judge rates one response per call (it cannot keep several apart)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from autogen_core import CancellationToken
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model, model_validator
 
 from ..checks.instruction import instruction_checks
 from ..errors import StructuredOutputError
@@ -25,6 +33,34 @@ class AspectRatings(BaseModel):
     instruction_following: int = Field(ge=1, le=5)
     truthfulness: int = Field(ge=1, le=5)
     rationale: str = Field(pattern=r'^[^"\\\x00-\x1f]{1,300}$')
+
+
+class SideBySideRating(BaseModel):
+    """One response's rating in a strong judge's side-by-side reply: the rationale first."""
+    response: int
+    rationale: str = Field(min_length=1, max_length=600)
+    helpfulness: int = Field(ge=1, le=5)
+    honesty: int | None = Field(ge=1, le=5)  # None: N/A, nothing in the instruction to be honest about
+    instruction_following: int = Field(ge=1, le=5)
+    truthfulness: int = Field(ge=1, le=5)
+
+
+class _EachResponseOnce(BaseModel):
+    ratings: list[SideBySideRating]
+
+    @model_validator(mode="after")
+    def _each_once(self) -> "_EachResponseOnce":
+        numbers = sorted(r.response for r in self.ratings)
+        if numbers != list(range(1, len(self.ratings) + 1)):
+            raise ValueError(f"rate each response once, numbered 1 to {len(self.ratings)} (got {numbers})")
+        return self
+
+
+def side_by_side_model(count: int) -> type[_EachResponseOnce]:
+    item = create_model("SideBySideRating", __base__=SideBySideRating,
+                        response=(Literal[tuple(range(1, count + 1))], ...))  # type: ignore[misc]
+    return create_model("SideBySideRatings", __base__=_EachResponseOnce,
+                        ratings=(list[item], Field(min_length=count, max_length=count)))  # type: ignore[valid-type]
 
 
 class ResponseRating(BaseModel):
@@ -65,7 +101,7 @@ class PreferenceJudgeAgent(RoleAgent):
         return await super().on_messages(messages, cancellation_token)
 
     async def act(self, cancellation_token: CancellationToken) -> JudgeOutput:
-        ratings = []
+        ratings, sound = [], []
         for responder, output in self._responses.items():
             answer = output.answers[0]
             checks = instruction_checks(
@@ -79,8 +115,33 @@ class PreferenceJudgeAgent(RoleAgent):
                                               rationale="; ".join(f"{c.name}: {c.detail}" for c in failed),
                                               failed_checks=[c.name for c in failed]))
                 continue
-            ratings.append(await self._rate(responder, answer.text, cancellation_token))
-        return JudgeOutput(instruction=self._instruction, ratings=ratings)
+            sound.append((responder, answer.text))
+        if len(sound) > 1 and not self.small_model:
+            ratings += await self._rate_side_by_side(sound, cancellation_token)
+        else:
+            ratings += [await self._rate(responder, text, cancellation_token) for responder, text in sound]
+        order = list(self._responses)
+        return JudgeOutput(instruction=self._instruction, ratings=sorted(ratings, key=lambda r: order.index(r.responder)))
+
+    async def _rate_side_by_side(self, sound: list[tuple[str, str]],
+                                 cancellation_token: CancellationToken) -> list[ResponseRating]:
+        responses = "\n\n".join(f"Response {n}:\n{fence(text, 'RESPONSE')}" for n, (_, text) in enumerate(sound, 1))
+        prompt = render_prompt("preference_judge.side_by_side", instruction=self._instruction, responses=responses,
+                               count=len(sound))
+        try:
+            reply, _ = await self.ask(side_by_side_model(len(sound)), prompt, cancellation_token,
+                                      max_tokens=self.max_tokens * len(sound))
+        except StructuredOutputError as exc:  # unrated: left out of the pairing, not guessed
+            return [ResponseRating(responder=responder, text=text, overall=None,
+                                   rationale=f"judge gave no rating ({exc.error})") for responder, text in sound]
+        rated = []
+        for rating in sorted(reply.ratings, key=lambda r: r.response):
+            responder, text = sound[rating.response - 1]
+            scores = {a: getattr(rating, a) for a in ASPECTS if getattr(rating, a) is not None}
+            rated.append(ResponseRating(responder=responder, text=text, ratings=scores,
+                                        overall=sum(scores.values()) / len(scores), rationale=rating.rationale,
+                                        judged_by_model=True))
+        return rated
 
     async def _rate(self, responder: str, text: str, cancellation_token: CancellationToken) -> ResponseRating:
         prompt = render_prompt("preference_judge.user", instruction=self._instruction,

@@ -202,6 +202,17 @@ def default_aspects(messages, schema):
             "rationale": f"A response of {len(response.split())} words."}
 
 
+def default_side_by_side(messages, schema):
+    """A strong judge rating every response at once: longer rates higher, honesty N/A."""
+    responses = re.findall(r"Response (\d+):\n(.*?)(?=\n\nResponse \d+:|\n\nRate each)", prompt_text(messages), re.DOTALL)
+    ratings = []
+    for number, text in responses:
+        score = max(1, min(5, len(text.split()) // 6))
+        ratings.append({"response": int(number), "rationale": f"A response of {len(text.split())} words.",
+                        "helpfulness": score, "honesty": None, "instruction_following": score, "truthfulness": score})
+    return {"ratings": ratings}
+
+
 def default_query(messages, schema):
     text = prompt_text(messages)
     kind = re.search(r"about the context: (?:a |an )?(?:question |request )?(?:asking )?(?:to )?(\w+)", text)
@@ -281,6 +292,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "QueryFree": default_query,
     "QueryBounded": default_query,
     "AspectRatings": default_aspects,
+    "SideBySideRatings": default_side_by_side,
     "PersonaReply": default_persona,
     "NamesReply": default_names,
     "SubjectsReply": default_subjects,

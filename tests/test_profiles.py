@@ -259,3 +259,44 @@ def test_a_strong_instruction_critic_sees_the_references_and_its_quote_of_a_wron
     _, prompts, scripted = run_with_judge("small", "", profiled=False)
     assert not prompts and scripted.calls_for("VerdictReply")
     assert not any("References the answer" in prompt_text(c["messages"]) for c in scripted.calls_for("VerdictReply"))
+
+
+def test_a_strong_preference_judge_rates_every_sound_response_side_by_side_in_one_call(tmp_path):
+    import asyncio
+
+    from scripted import ScriptedClient, prompt_text
+    from test_augmentation import PREFERENCE_CLIENTS, write_jsonl
+
+    from agentsynth.backends.profiles import PROFILES, ProfiledClient
+    from agentsynth.scenarios.preference import Preference, PreferenceOptions
+    from agentsynth.scenarios.runner import RunSettings, run_scenario
+
+    seeds = write_jsonl(tmp_path / "s.jsonl", [{"instruction": "How should I schedule the learning rate?"}])
+
+    def run(name: str, judge_replies) -> tuple[dict, ScriptedClient]:
+        judge = ScriptedClient({"SideBySideRatings": judge_replies} if judge_replies else None)
+        clients = {**PREFERENCE_CLIENTS, "judge": ProfiledClient(judge, PROFILES["chat"])}
+        settings = RunSettings(out_dir=tmp_path / name, model_label="scripted", show_progress=False)
+        asyncio.run(run_scenario(Preference(PreferenceOptions(input=seeds, responses=3)), settings,
+                                 lambda role: clients.get(role, judge)))
+        [record] = [json.loads(line) for f in ("data.jsonl", "rejected.jsonl")
+                    for line in (tmp_path / name / f).read_text(encoding="utf-8").splitlines() if line.strip()]
+        return record, judge
+
+    record, judge = run("together", None)
+    [call] = judge.calls_for("SideBySideRatings")  # one call, not one per response
+    prompt = prompt_text(call["messages"])
+    assert "Response 1:" in prompt and "Response 2:" in prompt and "Response 3:" not in prompt  # the refusal: 0, unasked
+    assert "truthfulness: 1 completely hallucinated" in call["messages"][0].content  # named levels
+    assert not judge.calls_for("AspectRatings")
+    ratings = {r["responder"]: r for r in record["metadata"]["ratings"]}
+    assert ratings["responder_3"]["overall"] == 0.0 and not ratings["responder_3"]["judged_by_model"]
+    assert "honesty" not in ratings["responder_1"]["ratings"]  # N/A is left out of the mean, not scored
+    assert record["metadata"]["chosen_by"] == "responder_1"
+
+    # A reply that rates one response twice and the other never is repaired, then left unrated: never guessed.
+    twice = {"ratings": [{"response": 1, "rationale": "Good.", "helpfulness": 5, "honesty": 5,
+                          "instruction_following": 5, "truthfulness": 5}] * 2}
+    record, judge = run("twice", twice)
+    assert len(judge.calls_for("SideBySideRatings")) > 1
+    assert record["metadata"].get("dropped") == "unrated"
