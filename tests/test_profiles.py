@@ -165,6 +165,11 @@ def test_strong_models_get_the_roles_strong_prompts_which_state_what_the_checks_
     strong = AnswererAgent(ProfiledClient(ScriptedClient(), PROFILES["chat"]), make_context())
     assert small.system_name() == "answerer.system" and strong.system_name() == "answerer.system.strong"
     assert "exactly as it writes them" in strong.system_prompt() and "3,600 s = 10,800 s" in strong.system_prompt()
+    from agentsynth.agents.critic import CriticAgent
+
+    critic = CriticAgent(ProfiledClient(ScriptedClient(), PROFILES["reasoning"]), make_context())
+    assert "two or more consecutive words the source does not support" in critic.system_prompt()
+    assert "two or more" not in CriticAgent(ScriptedClient(), make_context()).system_prompt()
     # What support may not promise is what the promise check flags.
     from agentsynth.checks.dialogue import check_no_invented_promise
 
