@@ -23,12 +23,13 @@ _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s*%|\s*°\w*|(?:\s+(?!(?:times|divided|plus|minus|of|is|equals|gives|makes|or|and)\b)[A-Za-zµ/]+){0,3})"
 # A hyphen is a minus only between spaces: "45-60 minutes" is a range.
 _OP = r"(?:\s*[×x*·/÷+−]\s*|\s+-\s+|\s+(?:times|divided by|plus|minus)\s+|(?<=%)\s*of\s+)"
-_TERM = rf"{_NUM}{_UNIT}"
+_MONEY = r"[$€£¥]?"  # a price's currency sign before the number ("10 × $0.25 = $2.50")
+_TERM = rf"{_MONEY}{_NUM}{_UNIT}"
 _CHAIN = rf"{_TERM}(?:{_OP}{_TERM})+"
 # a × b … = r   |   r (a × b …)
 _WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|is)\s*(?:about\s+|roughly\s+)?"
-                     rf"(?P<result>{_NUM})"
-                     rf"|(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)", re.IGNORECASE)
+                     rf"{_MONEY}(?P<result>{_NUM})"
+                     rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)", re.IGNORECASE)
 _TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)",
                     re.IGNORECASE)
 _OPS = {"×": "*", "x": "*", "*": "*", "·": "*", "times": "*", "of": "*", "/": "/", "÷": "/", "divided by": "/",

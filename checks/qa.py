@@ -155,6 +155,42 @@ def _source_values(source: str) -> tuple[tuple[Value, ...], dict[str, str]]:
     return tuple(found), context
 
 
+# Numbers that share one unit written after the last of them: "40, 60, 70 and 100 °C", "3 to 5 kg".
+_NUMBER_RUN = re.compile(r"\d+(?:[.,]\d+)*(?:(?:\s*,\s*|\s+(?:and|or|to)\s+|\s*-\s*)\d+(?:[.,]\d+)*)+"
+                         r"[ \t]*[°%]?[^\W\d_]*[^\s,.;:)|]*")
+
+
+@lru_cache(maxsize=_PASSAGES)
+def _shared_units(source: str) -> frozenset[tuple[str, str]]:
+    """(number, unit) for each number of a run whose one unit follows its last number."""
+    shared = set()
+    for run in _NUMBER_RUN.finditer(source):
+        *_, last = values_in(run.group(0))
+        if last.unit:
+            shared.update((v.number, last.unit) for v in values_in(run.group(0)))
+    return frozenset(shared)
+
+
+# A list item's marker at the start of a line ("1. ", "2) ", "- "): numbering, not a value.
+_LIST_MARKER = re.compile(r"^([ \t]*)(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
+
+
+def without_list_markers(text: str) -> tuple[str, str | None]:
+    """The text without its list items' markers, and the number by which it announces its own
+    list ("in three cases:" before three items), if it does."""
+    stripped, count = _LIST_MARKER.subn(r"\1", text)
+    first = _LIST_MARKER.search(text)
+    if count < 2 or first is None:
+        return stripped, None
+    announced = _ANNOUNCED.search(text[: first.start()])
+    said = [v.number for v in values_in(announced.group(0)) if not v.unit] if announced else []  # a count
+    return stripped, (said[0] if said == [str(count)] else None)
+
+
+# "… three cases:", "You'll need two things:", "The authors name three:" just before a list.
+_ANNOUNCED = re.compile(r"\w+(?:[ \t]+[^\W\d]+){0,2}[ \t]*:[ \t]*\n?[ \t]*$")
+
+
 def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckResult:
     """Every number in the answer (in digits or words) occurs in the source, with the unit
     the source gives it: "5 GB" cannot stand for the source's "5 MB", nor "36 km/h" for its
@@ -163,9 +199,12 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     out, showing the arithmetic ("3 × 3,600 s = 10,800 s"), from the source's numbers or those
     `given` (the question's, for a what-if) counts when the arithmetic holds; when it does not,
     the answer is wrong (checks/arithmetic.py)."""
+    answer, announced = without_list_markers(answer)
     values, context = _source_values(source)
     numbers = {v.number for v in values}
     derived, wrong = derived_numbers(answer, numbers, {v.number for v in values_in(given)} if given else set())
+    if announced:  # "three cases:" followed by three items counts the answer's own list
+        derived.add(announced)
     if wrong:
         return fail("numbers_grounded", wrong)
     answer_values = values_in(answer)
@@ -173,14 +212,14 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     if missing:
         return fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
     for value in answer_values:
-        if value.number in derived and value.number not in numbers:
-            continue  # its unit comes with the calculation
+        if value.number in derived:
+            continue  # worked out, or a count of its own list: its unit comes with it
         if not value.unit:
             if (counted := _counted_elsewhere(value, answer, values, context, source)) is not None:
                 return fail("numbers_grounded", counted)
             continue
         same = [v for v in values if v.number == value.number]
-        if any(v.unit == value.unit for v in same):
+        if any(v.unit == value.unit for v in same) or (value.number, value.unit) in _shared_units(source):
             continue
         bare = any(not v.unit for v in same)
         around = context.get(value.number, "")
@@ -353,10 +392,13 @@ def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
 _ANSWER_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 
 
-def check_content_supported(answer: str, source: str) -> CheckResult:
+def check_content_supported(answer: str, source: str, subject: str = "") -> CheckResult:
     """Every sentence of the answer must stand on the source: a grounded first sentence
     cannot carry an invented second one. A sentence in other words than the source's is
-    supported when it means what one of the source's statements says."""
+    supported when it means what one of the source's statements says. The document's subject
+    (its title: the product a passage leaves unnamed) counts as said."""
+    if subject:
+        source = f"{source}\n{subject}"
     worst: tuple[float, int, list[str]] = (1.0, 0, [])
     for sentence in _ANSWER_SENTENCE.split(answer.strip()) or [answer]:
         ratio, count, unsupported = support_ratio(sentence, source)
@@ -584,7 +626,7 @@ QA_CHECKS = CheckSet("qa", (
     Check("content_supported", f"in some sentence of the answer, under {SUPPORT_THRESHOLD:.0%} of its distinct content "
           f"words (stemmed) occur in the source, and it is no paraphrase of a source statement either (embedding "
           f"similarity under {SUPPORT_SEMANTIC}, or under {SUPPORT_FLOOR:.0%} of its words)",
-          _grounded(lambda c: check_content_supported(c.answer, c.source))),
+          _grounded(lambda c: check_content_supported(c.answer, c.source, c.subject))),
     Check("question_well_formed", 'the question is neither a question nor a request ("Summarise …")',
           lambda c: check_question_well_formed(c.question)),
     Check("question_standalone", 'the question leans on "the passage", "the text", "the document" … that a reader '

@@ -427,11 +427,40 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[\w'-]+", normalize(text)))
 
 
+RESTATED = 0.6  # of a source statement's words an answer must repeat to rest on it
+
+
+def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact, subject: str = "") -> bool:
+    """Does a "no" give the source's own negative or restrictive statement about the same thing
+    as its reason ("No. It has no Wi-Fi, so …" where the source says it has no Wi-Fi and can only
+    …)? Then it contradicts nothing, whatever else the source allows. The statement must be about
+    what the question is (another record's "N" is no reason) and the answer must restate it."""
+    if not (NEGATION.search(answer) or _ONLY.search(answer)):
+        return False
+    said = about_stems(masked(answer))
+    facts = facts_of(source)
+    scores = fact_scores(question, source, facts, subject)
+    asked = scores[facts.index(judged)] if judged in facts else max(scores, default=0.0)
+    for fact, score in zip(facts, scores):
+        if not (NEGATION.search(fact.text) or _ONLY.search(fact.text)) or score < asked - LIMIT_REACH:
+            continue
+        if judged.entity and fact.entity != judged.entity:
+            continue
+        words = about_stems(masked(fact.text))
+        if words and len(words & said) / len(words) >= RESTATED:
+            return True
+    return False
+
+
+LIMIT_REACH = 0.25  # how much less than the judged statement the limiting one may match the question
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
     if polarity is not None and is_yes_no_question(question):
         fact = _judged_fact(question, source, subject)
-        if fact is not None and polarity == fact.negative:
+        if fact is not None and polarity == fact.negative and not (
+                polarity is False and _rests_on_source_limit(question, answer, source, fact, subject)):
             said = "yes" if polarity else "no"
             return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")
     facts = facts_of(source)

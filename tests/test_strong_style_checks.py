@@ -1,0 +1,55 @@
+"""Issue 22: correct answers written the way strong models write them pass the checks: numbered
+and bulleted lists, a list announced by its count, a unit shared by a run of numbers, prices in
+worked arithmetic, the product named by the document's title, and a "no" whose reason is the
+source's own limit. Each case beside the flaw that must still fail."""
+
+from __future__ import annotations
+
+from agentsynth.checks.qa import check_content_supported, check_numbers_grounded
+from agentsynth.checks.roles import check_no_contradiction
+
+PRESETS = "| Temperature presets | 40, 60, 70, 80, 90 and 100 °C |\nThe K3 carries a 2-year warranty."
+
+
+def test_list_numbering_is_no_number_and_a_list_announced_by_its_count_counts_itself():
+    listed = "It has six presets:\n1. 40 °C\n2. 60 °C\n3. 70 °C\n4. 80 °C\n5. 90 °C\n6. 100 °C"
+    assert check_numbers_grounded(listed, PRESETS).passed
+    bullets = "It switches off in three cases:\n- when it boils,\n- when lifted,\n- when empty."
+    assert check_numbers_grounded(bullets, PRESETS).passed
+    # A count that is not its own list's, or a value with a unit before a list, is still checked.
+    assert not check_numbers_grounded("It has seven presets:\n1. 40 °C\n2. 60 °C", PRESETS).passed
+    assert not check_numbers_grounded("The warranty is 3 years:\n- parts\n- labour\n- shipping", PRESETS).passed
+
+
+def test_a_unit_written_once_after_a_run_of_numbers_belongs_to_each_of_them():
+    assert check_numbers_grounded("You can pick 40 °C for green tea.", PRESETS).passed
+    assert not check_numbers_grounded("It keeps water warm for 40 minutes.", PRESETS).passed  # another unit
+
+
+def test_prices_in_worked_arithmetic():
+    source = "For adult members, a late book costs $0.25 per day, up to a maximum of $10 per item."
+    assert check_numbers_grounded("10 days late comes to 10 × $0.25 = $2.50.", source,
+                                  "What would a book 10 days late cost?").passed
+    wrong = check_numbers_grounded("10 days late comes to 10 × $0.25 = $25.", source,
+                                   "What would a book 10 days late cost?")
+    assert not wrong.passed and "arithmetic does not hold" in wrong.detail
+
+
+def test_the_documents_title_names_what_a_passage_leaves_unnamed():
+    source = "| Capacity | 1.7 litres (minimum fill 0.5 litres) |"
+    answer = "The Lumo K3 Smart Kettle holds up to 1.7 litres."
+    assert not check_content_supported(answer, source).passed
+    assert check_content_supported(answer, source, "Lumo K3 Smart Kettle - User Guide").passed
+
+
+def test_a_no_that_gives_the_sources_own_limit_as_its_reason_contradicts_nothing():
+    source = ("The K3 connects to the Lumo Home app over Bluetooth Low Energy; it has no Wi-Fi, so it can only be "
+              "controlled from within about 10 m. In the app you can start the kettle and pick a preset.")
+    question = "Can I control the K3 from work?"
+    assert check_no_contradiction(question, "No. It has no Wi-Fi and can only be controlled from within about "
+                                            "10 m, over Bluetooth Low Energy.", source).passed
+    records = ("- Store Name: BrightStore Central\n- Service Center Available: Y\n\n"
+               "- Store Name: TechPlanet Seocho\n- Service Center Available: N\n")
+    flipped = check_no_contradiction("Does BrightStore Central have a service center?",
+                                     "No, BrightStore Central has no service center.", records)
+    assert not flipped.passed  # another record's N is no reason
