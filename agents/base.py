@@ -35,6 +35,7 @@ from ..backends.profiles import profile_of
 from ..backends.structured import parse_reply
 from ..errors import AgentsynthError, StructuredOutputError
 from ..tools.fencing import is_fenced
+from .relaxed import without_patterns
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -129,6 +130,9 @@ class RoleAgent(BaseChatAgent):
     role: ClassVar[str]
     output_model: ClassVar[type[BaseModel]]
     max_tokens: ClassVar[int] = 800
+    # A model that needs no grammar gets the reply schema without its string patterns (agents/relaxed.py);
+    # a role whose patterns state what the user asked for (a custom agent's max_sentences) keeps them.
+    relax_patterns: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -246,6 +250,8 @@ class RoleAgent(BaseChatAgent):
         when repairs run out. A reply may use a few-shot example's names only where the request
         has them: in `own_words` when given (the material, not the agent's earlier replies
         quoted back to it), else anywhere in the prompt."""
+        if not self.grammar and self.relax_patterns:  # string patterns are for small models' grammars
+            reply_model = without_patterns(reply_model)
         shots: list[LLMMessage] = []
         profile = profile_of(self.model_client)
         examples = examples and (profile is None or profile.few_shots)  # written for small models

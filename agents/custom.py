@@ -77,6 +77,7 @@ def fenced_fields(fields: dict[str, str]) -> dict[str, str]:
 class CustomAgent(RoleAgent):
     role = "custom"
     max_tokens = 400
+    relax_patterns = False  # a spec's max_sentences is the user's bound, whatever the model
 
     def __init__(self, model_client, context: Any, *, name: str, system_prompt: str, user_prompt: str,
                  output_model: type[BaseModel], description: str | None = None, review: bool = False,

@@ -305,3 +305,28 @@ def test_a_strong_preference_judge_rates_every_sound_response_side_by_side_in_on
     record, judge = run("twice", twice)
     assert len(judge.calls_for("SideBySideRatings")) > 1
     assert record["metadata"].get("dropped") == "unrated"
+
+
+def test_a_strong_model_is_held_to_no_small_model_pattern_but_a_custom_agents_bound_stays():
+    import asyncio
+
+    from autogen_core import CancellationToken
+    from scripted import ScriptedClient
+
+    from agentsynth.agents.custom import CustomAgent
+    from agentsynth.agents.dialogue_critic import DialogueCriticAgent, DialogueVerdict
+    from agentsynth.backends.profiles import PROFILES, ProfiledClient
+
+    quoted = {"resolution": 5, "helpfulness": 5, "persona_consistency": 4, "resolved": True,
+              "reason": 'Support quoted the manual: "charges in 45 minutes".'}
+
+    def ask(agent):
+        return asyncio.run(agent.ask(DialogueVerdict, "Review.", CancellationToken()))
+
+    strong = ProfiledClient(ScriptedClient({"DialogueVerdict": quoted}), PROFILES["chat"])
+    reply, _ = ask(DialogueCriticAgent(strong, None))
+    assert reply.reason.startswith("Support quoted") and '"' in reply.reason  # no quote-free pattern
+    small = ScriptedClient({"DialogueVerdict": quoted})
+    with pytest.raises(Exception):  # the small model's grammar-sized pattern still holds it (repairs run out)
+        ask(DialogueCriticAgent(small, None))
+    assert CustomAgent.relax_patterns is False
