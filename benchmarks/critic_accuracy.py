@@ -36,7 +36,8 @@ from another passage. Splits:
   arithmetic, several paragraphs); measured once: checks alone 65% of correct pairs kept, 71%
   of flawed ones rejected, 4 contradictions kept (all swapped values). Its misses shaped fixes
   (list markers, announced counts, shared units, prices in arithmetic, title words, a "no"
-  resting on the source's own limit); it then read 76% and 71%.
+  resting on the source's own limit, prices as values, a verb's listed values kept with their
+  subjects, list items as clauses); it then read 76% and 83%, 2 contradictions kept.
 
 Every pair runs through `curate` (the real runner and critic) twice: with the critic model,
 and with `--critic-trust checks-only` (the deterministic and semantic checks alone). The

@@ -47,6 +47,7 @@ _VALUE = re.compile(
     rf"\b({'|'.join(_NUMBER_WORDS)})\b(?:[\s-]({_UNIT})(?![A-Za-z]))?",
     re.I,
 )
+_CURRENCY_BEFORE = re.compile(r"([$€£¥₩])\s?$")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
 
 
@@ -72,7 +73,7 @@ def unit_key(unit: str) -> str:
                "층": "floor", "년": "year", "개월": "month", "시간": "h", "분": "minute", "평": "pyeong",
                "坪": "pyeong", "階": "floor", "年": "year", "か月": "month", "時間": "h", "分": "minute",
                "euro": "EUR", "euros": "EUR", "€": "EUR", "dollar": "USD", "dollars": "USD", "yen": "JPY", "円": "JPY",
-               "won": "KRW", "원": "KRW", "일": "day", "日": "day"}
+               "won": "KRW", "원": "KRW", "일": "day", "日": "day", "$": "USD", "£": "GBP", "¥": "JPY", "₩": "KRW"}
     if low in aliases:
         return aliases[low]
     return unit if len(unit) <= 3 else low
@@ -98,6 +99,9 @@ def values_in(text: str) -> tuple[Value, ...]:
             ordinal = re.match(r"(st|nd|rd|th)\b", following)
             if ordinal and not unit:
                 unit = "floor" if re.match(r"\s*floor", text[match.end(1) + 2:match.end(1) + 10], re.I) else ""
+            currency = _CURRENCY_BEFORE.search(text, max(0, match.start() - 2), match.start())
+            if currency and not unit:  # "$10": a price, not a bare count
+                unit = currency.group(1)
             out.append(Value(number, unit_key(unit or ""), match.group(0)))
         else:
             out.append(Value(str(_NUMBER_WORDS[word.lower()]), unit_key(word_unit or ""), match.group(0)))
@@ -209,6 +213,7 @@ def _clause_facts(text: str) -> list[Fact]:
         if sentence.startswith("|"):
             continue
         clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c and len(c) > 2] or [sentence]
+        clauses = [piece for clause in clauses for piece in _gapped(clause)]
         head = clauses[0]
         for clause in clauses:
             # A clause without a subject of its own ("against 14 GB for SPLADE") reads with the
@@ -218,6 +223,29 @@ def _clause_facts(text: str) -> list[Fact]:
         if len(clauses) > 1:  # the whole sentence too, for what spans its clauses
             facts.append(Fact(sentence, sentence, "", bool(NEGATION.search(sentence)), "sentence"))
     return facts
+
+
+_GOES_ON = re.compile(r"(?:or|and|but|up|down|to|with|which|whichever|whose|where|when|at|for|from|in|on|by|than|"
+                      r"including|plus|per|each|every|about|around|so|then|while|rising|falling|reaching|"
+                      r"compared|against|versus|vs|i\.e|e\.g)\b", re.I)
+
+
+def _gapped(clause: str) -> list[str]:
+    """A clause that lists values for several things after one verb ("Books are lent for 3
+    weeks, DVDs and video games for 1 week"), split at each comma that starts another value's
+    part, so that each value stays with its own subject."""
+    parts: list[str] = []
+    for piece in clause.split(", "):
+        # "…, or 500 cycles", "…, up to $10": the same thing's value goes on; a new subject starts a part.
+        # An opening phrase ("With the wall charger at 1,500 W, the battery charges …") is no part of its own.
+        if parts and values_in(piece) and values_in(parts[-1]) and not _GOES_ON.match(piece) \
+                and not (len(parts) == 1 and _GOES_ON.match(parts[0])):
+            parts.append(piece)
+        elif parts:
+            parts[-1] = f"{parts[-1]}, {piece}"
+        else:
+            parts.append(piece)
+    return parts
 
 
 @lru_cache(maxsize=256)

@@ -96,13 +96,13 @@ def _dimension(value: Value) -> str:
     return _DIMENSION_OF.get(value.unit, _kind(value))
 
 
-_CLAUSES = re.compile(r"\s*(?:;|, (?:and|while|whereas|but)\b| and (?=the |its |a |an |[A-Z])|, while |"
+_CLAUSES = re.compile(r"\s*(?:;|\n+|, (?:and|while|whereas|but)\b| and (?=the |its |a |an |[A-Z])|, while |"
                       r"(?<=[\uac00-\ud7af])(?:이고|이며|고|며|,)\s)\s*")
 
 
 def answer_clauses(answer: str) -> list[str]:
-    """The answer's clauses: split at ";" and at conjunctions, and at a comma that separates
-    two values ("5 years as standard, extended to 3 years with …")."""
+    """The answer's clauses: split at ";", at line breaks (each item of a list), at conjunctions,
+    and at a comma that separates two values ("5 years as standard, extended to 3 years with …")."""
     out = []
     for clause in (c for c in _CLAUSES.split(answer) if c.strip()):
         parts: list[str] = []
@@ -336,7 +336,12 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
                 # The clause names what only the rival statement is about ("the drone"), and
                 # nothing only the statement holding its value is about ("the batteries").
                 named_rival = bool(said & (theirs - ours)) and not said & (ours - theirs)
-                if rival_score - max(holders) >= ROLE_MARGIN or named_rival:
+                # A clause naming what only the holding statement says ("and a book at most $10")
+                # is about that statement, however well the question matches the rival. (Their own
+                # words: a clause's `about` also carries its sentence's first clause.)
+                own_theirs, own_ours = _words_without_values(rival.text), _words_without_values(holder.text)
+                named_holder = bool(said & (own_ours - own_theirs)) and not said & (own_theirs - own_ours)
+                if (rival_score - max(holders) >= ROLE_MARGIN and not named_holder) or named_rival:
                     wanted = next(v for v in rival.values if _dimension(v) == _dimension(value))
                     return fail("values_in_role", f"{value.raw} is not what the source gives for "
                                                   f"{rival.about[:60]!r} ({wanted.raw})")

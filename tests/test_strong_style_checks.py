@@ -53,3 +53,33 @@ def test_a_no_that_gives_the_sources_own_limit_as_its_reason_contradicts_nothing
     flipped = check_no_contradiction("Does BrightStore Central have a service center?",
                                      "No, BrightStore Central has no service center.", records)
     assert not flipped.passed  # another record's N is no reason
+
+
+LOANS = ("Books and audiobooks are lent for 3 weeks, DVDs and video games for 1 week, and laptops for 4 hours, to be "
+         "used inside the library only.")
+FEES = ("For adult members, a late book costs $0.25 per day, up to a maximum of $10 per item; a late DVD or video game "
+        "costs $1 per day, up to $15.")
+
+
+def test_a_price_is_a_value_with_its_currency():
+    from agentsynth.checks.facts import values_in
+
+    assert [(v.number, v.unit) for v in values_in("up to $10, or 10 dollars, or € 5")] == [
+        ("10", "USD"), ("10", "USD"), ("5", "EUR")]
+
+
+def test_values_listed_for_several_things_after_one_verb_stay_with_their_own_subject():
+    from agentsynth.checks.roles import check_values_in_role
+
+    swapped = check_values_in_role("How long are DVDs lent for?", "DVDs are lent for 3 weeks and books for 1 week.",
+                                   LOANS)
+    assert not swapped.passed and "3 weeks" in swapped.detail
+    assert check_values_in_role("How long are DVDs lent for?", "DVDs are lent for 1 week, books for 3 weeks.",
+                                LOANS).passed
+    listed = "- Books and audiobooks: 3 weeks\n- DVDs and video games: 1 week\n- Laptops: 4 hours, inside only"
+    assert check_values_in_role("How long can I keep different kinds of items?", listed, LOANS).passed
+    fees = check_values_in_role("What is the maximum late fee for a DVD?",
+                                "The late fee for a DVD is capped at $10, and for a book at $15.", FEES)
+    assert not fees.passed
+    assert check_values_in_role("What is the maximum late fee for a DVD?",
+                                "A late DVD costs at most $15, and a book at most $10.", FEES).passed
