@@ -25,6 +25,9 @@ from .qa_messages import Answer, AnswererOutput, Question, WriterOutput
 
 NO_EVIDENCE = "NONE"
 EVIDENCE_CANDIDATES = 5  # sentences offered as evidence: the ones most relevant to the question
+# A model that needs no grammar may cite any of many more: ranking by shared words misses the
+# sentence a paraphrased question is about, and a long enum costs a served model nothing.
+STRONG_EVIDENCE_CANDIDATES = 30
 _PARTIAL_ANSWER = re.compile(r'"answer"\s*:\s*"(.*)', re.DOTALL)
 
 ONE_SENTENCE = f"^{SENTENCE}$"
@@ -97,6 +100,10 @@ class AnswererAgent(RoleAgent):
     def examples_language(self) -> str | None:
         return self.context.language
 
+    @property
+    def evidence_candidates(self) -> int:
+        return EVIDENCE_CANDIDATES if self.grammar else STRONG_EVIDENCE_CANDIDATES
+
     def observe(self, content: BaseModel) -> None:
         if isinstance(content, WriterOutput):
             self._pending = content
@@ -129,7 +136,7 @@ class AnswererAgent(RoleAgent):
             chunk = self.context.index.get(chunk_id) if self.context.index else None
             if chunk is not None:
                 evidence += [s for s in enum_safe(sentences(chunk.text)) if s not in evidence]
-        candidates = rank_sentences(question.question, evidence, self.context.subject)[:EVIDENCE_CANDIDATES]
+        candidates = rank_sentences(question.question, evidence, self.context.subject)[:self.evidence_candidates]
         prompt = self._prompt(question, candidates) if not history else "Now give your final answer."
         model = extractive_reply_model(candidates, question.type) if self.extractive \
             else reply_model(candidates, question.type, grammar=self.grammar)
@@ -163,7 +170,8 @@ class AnswererAgent(RoleAgent):
         """Let a tool-calling model search the documents before it answers."""
         assert self._tool is not None
         system = SystemMessage(content=render_system(self.system_name(), **self.system_fields()))
-        candidates = rank_sentences(question.question, self.context.passage_sentences, self.context.subject)[:EVIDENCE_CANDIDATES]
+        candidates = rank_sentences(question.question, self.context.passage_sentences,
+                                    self.context.subject)[:self.evidence_candidates]
         user = UserMessage(
             content=self._prompt(question, candidates, lookups="\nYou may call search_documents to find more context first."),
             source="user",

@@ -330,3 +330,32 @@ def test_a_strong_model_is_held_to_no_small_model_pattern_but_a_custom_agents_bo
     with pytest.raises(Exception):  # the small model's grammar-sized pattern still holds it (repairs run out)
         ask(DialogueCriticAgent(small, None))
     assert CustomAgent.relax_patterns is False
+
+
+def test_a_strong_answerer_may_cite_any_of_many_sentences_a_small_one_five():
+    import asyncio
+
+    from autogen_core import CancellationToken
+    from scripted import ScriptedClient, default_answer
+
+    from agentsynth.agents.answerer import EVIDENCE_CANDIDATES, AnswererAgent
+    from agentsynth.agents.qa_messages import Question, WriterOutput
+    from agentsynth.backends.profiles import PROFILES, ProfiledClient
+    from conftest import make_context
+
+    passage = " ".join(f"Mode {n} of the Aurora X2 runs the fan at level {n}." for n in range(1, 13))
+    offered: list[int] = []
+
+    def answer(messages, schema):
+        offered.append(len(schema["properties"]["evidence"]["enum"]))
+        return default_answer(messages, schema)
+
+    for client in (ScriptedClient({"AnswerReply": answer}),
+                   ProfiledClient(ScriptedClient({"AnswerReply": answer}), PROFILES["chat"])):
+        context = make_context(passage)
+        context.answer_style = "free"
+        agent = AnswererAgent(client, context)
+        agent.observe(WriterOutput(round=0, questions=[Question(slot=0, type="short_fact",
+                                                                question="What does mode 7 do?")]))
+        asyncio.run(agent.act(CancellationToken()))
+    assert offered == [EVIDENCE_CANDIDATES + 1, 12 + 1]  # the candidates and NONE
