@@ -4,6 +4,7 @@ and against pymupdf4llm's single `to_markdown` call (the reader before issue 26)
     python benchmarks/ingestion.py                 # sample manual, the lab's guide, a 300-page plain manual
     python benchmarks/ingestion.py --pages 1000 my_paper.pdf
     python benchmarks/ingestion.py --corpus 24     # also a folder of 24 copies of the lab's guide
+    python benchmarks/ingestion.py --memory 1000 10000   # peak memory of planning a generated corpus
 
 Files: the bundled sample manual (tables), the Azure lab's 9-page guide (browser-printed,
 figures, code boxes) and a generated plain-text manual; any PDFs given are added. Each is
@@ -31,12 +32,21 @@ LAB_PDF = ROOT / "tests" / "data" / "azure-lab" / "pdf" / "en-imagenet-training-
 SAMPLE_PDF = ROOT / "samples" / "aurora-x2-power-station-manual.pdf"
 
 
-def plain_manual(path: Path, pages: int) -> Path:
+_WORDS = ("amber", "basalt", "cobalt", "delta", "ember", "fjord", "granite", "harbor", "indigo", "juniper", "kelp",
+          "lumen", "meadow", "nickel", "onyx", "prairie", "quartz", "ridge", "sierra", "tundra", "umber", "violet",
+          "willow", "xenon", "yarrow", "zephyr", "alder", "birch", "cedar", "dune", "elm", "fern", "glade")
+
+
+def plain_manual(path: Path, pages: int, first: int = 1) -> Path:
     doc = pymupdf.open()
-    for n in range(1, pages + 1):
+    for n in range(first, first + pages):
         page = doc.new_page()
         page.insert_text((50, 60), f"Chapter {n}. Operation notes", fontsize=16)
-        text = " ".join(f"Step {k}: the unit charges in 45 minutes and weighs 12.5 kg." for k in range(40))
+        # Each page its own words: a line that repeats (digits aside) on half the pages is dropped
+        # as a running header, so a manual of identical pages would chunk to almost nothing.
+        text = " ".join(f"Step {k}: the {_WORDS[(n * 41 + k) % len(_WORDS)]} unit charges in "
+                        f"{20 + (n * 7 + k) % 90} minutes and weighs {_WORDS[(n * 13 + k * 7) % len(_WORDS)]} "
+                        f"{(n + k) % 40 + 2}.5 kg." for k in range(40))
         page.insert_textbox(pymupdf.Rect(50, 80, 550, 800), text, fontsize=10)
     doc.save(str(path))
     doc.close()
@@ -64,7 +74,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--corpus", type=int, default=0, metavar="N",
                         help="also read a folder of N copies of the lab's guide: one process against one per CPU")
+    parser.add_argument("--memory", type=int, nargs="+", metavar="PAGES",
+                        help="only this: peak memory of reading, chunking and indexing corpora of so many pages")
     args = parser.parse_args()
+    if args.memory:
+        memory(args.memory)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         files = [SAMPLE_PDF, LAB_PDF, plain_manual(Path(tmp) / f"plain-{args.pages}.pdf", args.pages), *args.pdfs]
         print("| file | pages | " + " | ".join(f"{name} (pages/s)" for name in READERS) + " | speed-up |")
@@ -103,5 +118,51 @@ def corpus(tmp: Path, copies: int) -> None:
         print(f"| {label} | {pages / (time.perf_counter() - started):,.1f} |")
 
 
+PAGES_PER_FILE = 100
+
+
+def memory(sizes: list[int]) -> None:
+    """Peak RSS of what planning keeps for a corpus (its documents, chunks and lookup index), each
+    size in a process of its own, the corpus in files of 100 generated plain pages."""
+    import subprocess
+
+    print("| pages | files | chunks | planning (s) | pages/s | peak RSS (MiB) | MiB per 1,000 pages |\n"
+          "|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for pages in sizes:
+            folder = Path(tmp) / f"corpus-{pages}"
+            folder.mkdir()
+            for n in range(max(1, pages // PAGES_PER_FILE)):
+                plain_manual(folder / f"manual-{n:04d}.pdf", PAGES_PER_FILE, first=n * PAGES_PER_FILE + 1)
+            done = subprocess.run([sys.executable, __file__, "--plan-folder", str(folder)], capture_output=True,
+                                  text=True, check=True)
+            files, chunks, seconds, peak_kib = done.stdout.split()
+            mib = int(peak_kib) / 1024
+            print(f"| {pages:,} | {files} | {int(chunks):,} | {float(seconds):.1f} | {pages / float(seconds):,.1f} | "
+                  f"{mib:,.0f} | {mib / pages * 1000:,.0f} |")
+
+
+def plan_folder(folder: Path) -> None:
+    """In a child process: read, chunk and index every file of `folder` as seed_from_pdf's planning
+    does; print files, chunks, seconds and peak RSS (KiB)."""
+    import resource
+
+    from agentsynth.tools.chunking import chunk_document
+    from agentsynth.tools.lookup import DocumentIndex
+    from agentsynth.tools.reading import IntakeOptions, find_inputs, read_documents
+
+    started = time.perf_counter()
+    paths = find_inputs(folder)
+    documents = read_documents(paths, IntakeOptions(figures=False))
+    chunks = [c for doc in documents for c in chunk_document(doc, size=2000, overlap=200)]
+    index = DocumentIndex(chunks)
+    seconds = time.perf_counter() - started
+    assert chunks and index.search("charges in 45 minutes")
+    print(len(paths), len(chunks), f"{seconds:.2f}", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--plan-folder"]:
+        plan_folder(Path(sys.argv[2]))
+        sys.exit()
     main()
