@@ -250,11 +250,11 @@ class RoleAgent(BaseChatAgent):
         when repairs run out. A reply may use a few-shot example's names only where the request
         has them: in `own_words` when given (the material, not the agent's earlier replies
         quoted back to it), else anywhere in the prompt."""
-        if not self.grammar and self.relax_patterns:  # string patterns are for small models' grammars
-            reply_model = without_patterns(reply_model)
-        shots: list[LLMMessage] = []
         profile = profile_of(self.model_client)
+        if profile is not None and not profile.grammar and self.relax_patterns:  # patterns: small models' grammars
+            reply_model = without_patterns(reply_model)
         examples = examples and (profile is None or profile.few_shots)  # written for small models
+        shots: list[LLMMessage] = []
         language = self.examples_language() if examples else None
         for user, assistant in load_examples(self.role, language) if examples else ():
             shots += [UserMessage(content=user, source="example"), AssistantMessage(content=assistant, source="example")]

@@ -12,6 +12,7 @@ small judge rates one response per call (it cannot keep several apart)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from autogen_core import CancellationToken
@@ -56,6 +57,7 @@ class _EachResponseOnce(BaseModel):
         return self
 
 
+@cache
 def side_by_side_model(count: int) -> type[_EachResponseOnce]:
     item = create_model("SideBySideRating", __base__=SideBySideRating,
                         response=(Literal[tuple(range(1, count + 1))], ...))  # type: ignore[misc]

@@ -122,11 +122,11 @@ PAGES_PER_FILE = 100
 
 
 def memory(sizes: list[int]) -> None:
-    """Peak RSS of what planning keeps for a corpus (its documents, chunks and lookup index), each
-    size in a process of its own, the corpus in files of 100 generated plain pages."""
+    """Peak RSS of seed_from_pdf's planning of a corpus (its documents, work items and lookup
+    index), each size in a process of its own, the corpus in files of 100 generated plain pages."""
     import subprocess
 
-    print("| pages | files | chunks | planning (s) | pages/s | peak RSS (MiB) | MiB per 1,000 pages |\n"
+    print("| pages | files | work items | planning (s) | pages/s | peak RSS (MiB) | MiB per 1,000 pages |\n"
           "|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for pages in sizes:
@@ -143,22 +143,25 @@ def memory(sizes: list[int]) -> None:
 
 
 def plan_folder(folder: Path) -> None:
-    """In a child process: read, chunk and index every file of `folder` as seed_from_pdf's planning
-    does; print files, chunks, seconds and peak RSS (KiB)."""
+    """In a child process: seed_from_pdf's own planning of `folder` (read, chunk into work items,
+    build the lookup index); print files, work items, seconds and peak RSS (KiB)."""
+    import asyncio
+    import io
     import resource
 
-    from agentsynth.tools.chunking import chunk_document
-    from agentsynth.tools.lookup import DocumentIndex
-    from agentsynth.tools.reading import IntakeOptions, find_inputs, read_documents
+    from rich.console import Console
+
+    from agentsynth.scenarios.base import PlanContext
+    from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
 
     started = time.perf_counter()
-    paths = find_inputs(folder)
-    documents = read_documents(paths, IntakeOptions(figures=False))
-    chunks = [c for doc in documents for c in chunk_document(doc, size=2000, overlap=200)]
-    index = DocumentIndex(chunks)
+    scenario = SeedFromPdf(SeedOptions(inputs=[folder]))
+    plan = asyncio.run(scenario.aplan(PlanContext(clients={}, console=Console(file=io.StringIO()),
+                                                  show_progress=False)))
     seconds = time.perf_counter() - started
-    assert chunks and index.search("charges in 45 minutes")
-    print(len(paths), len(chunks), f"{seconds:.2f}", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    assert plan.items and scenario.index is not None and scenario.index.search("charges in 45 minutes")
+    print(len(plan.info["documents"]), len(plan.items), f"{seconds:.2f}",
+          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 if __name__ == "__main__":

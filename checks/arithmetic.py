@@ -16,6 +16,8 @@ import operator
 import re
 from dataclasses import dataclass
 
+from .facts import canon_number
+
 # Factors between units (minutes, hours, days, weeks, months, years; percent; kilo, kibi).
 CONVERSION_CONSTANTS = frozenset({"60", "24", "7", "12", "52", "365", "100", "1000", "1024", "3600"})
 
@@ -35,13 +37,6 @@ _TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+�
 _OPS = {"×": "*", "x": "*", "*": "*", "·": "*", "times": "*", "of": "*", "/": "/", "÷": "/", "divided by": "/",
         "+": "+", "plus": "+", "−": "-", "-": "-", "minus": "-"}
 _EVAL = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-
-
-def canon(raw: str) -> str:
-    """As the number check writes numbers: "10,800" → "10800", "2,5" → "2.5"."""
-    if re.fullmatch(r"\d+,\d{1,2}", raw):
-        return raw.replace(",", ".")
-    return raw.replace(",", "")
 
 
 @dataclass(frozen=True)
@@ -66,7 +61,7 @@ def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
     expression, operands = [], []
     for token in _TOKEN.finditer(chain):
         if token.group("number"):
-            number = canon(token.group("number"))
+            number = canon_number(token.group("number"))
             operands.append(number)
             expression.append(f"({number}/100)" if token.group("percent") else number)
         else:
@@ -90,7 +85,7 @@ def worked_calculations(answer: str) -> list[Worked]:
     found = []
     for match in _WORKED.finditer(answer):
         chain = match.group("chain") or match.group("chain2")
-        stated = canon(match.group("result") or match.group("result2"))
+        stated = canon_number(match.group("result") or match.group("result2"))
         operands, computed = _evaluate(chain)
         claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals")
         found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed))

@@ -79,7 +79,8 @@ def unit_key(unit: str) -> str:
     return unit if len(unit) <= 3 else low
 
 
-def _canon(raw: str) -> str:
+def canon_number(raw: str) -> str:
+    """A number as `Value.number` writes it: "1,024" → "1024", "2,5" → "2.5"."""
     if re.fullmatch(r"\d+,\d{1,2}", raw):
         return raw.replace(",", ".")
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
@@ -94,7 +95,7 @@ def values_in(text: str) -> tuple[Value, ...]:
     for match in _VALUE.finditer(text):
         digits, unit, word, word_unit = match.groups()
         if digits:
-            number = _canon(digits)
+            number = canon_number(digits)
             following = text[match.end(1):match.end(1) + 3]
             ordinal = re.match(r"(st|nd|rd|th)\b", following)
             if ordinal and not unit:

@@ -179,9 +179,9 @@ def without_list_markers(text: str) -> tuple[str, str | None]:
     """The text without its list items' markers, and the number by which it announces its own
     list ("in three cases:" before three items), if it does."""
     stripped, count = _LIST_MARKER.subn(r"\1", text)
-    first = _LIST_MARKER.search(text)
-    if count < 2 or first is None:
+    if count < 2:
         return stripped, None
+    first = _LIST_MARKER.search(text)
     announced = _ANNOUNCED.search(text[: first.start()])
     said = [v.number for v in values_in(announced.group(0)) if not v.unit] if announced else []  # a count
     return stripped, (said[0] if said == [str(count)] else None)

@@ -433,6 +433,7 @@ def _words(text: str) -> set[str]:
 
 
 RESTATED = 0.6  # of a source statement's words an answer must repeat to rest on it
+LIMIT_REACH = 0.25  # how much less than the judged statement the limiting one may match the question
 
 
 def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact, subject: str = "") -> bool:
@@ -455,9 +456,6 @@ def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact
         if words and len(words & said) / len(words) >= RESTATED:
             return True
     return False
-
-
-LIMIT_REACH = 0.25  # how much less than the judged statement the limiting one may match the question
 
 
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from fake_backend import FakeBackend
+from test_backends import config_file
+from test_backends import run_cli as run
 
 from agentsynth.agents.base import load_examples
 from agentsynth.backends.models import ModelSettings
 from agentsynth.backends.profiles import REASONING_TOKENS
 from agentsynth.run import main
-from agentsynth.tools.writers import read_records
 
 WRITER_TOKENS = 120  # the question writer's own reply limit (agents/question_writer.py)
 
@@ -39,17 +40,8 @@ def test_the_run_config_names_a_profile_over_the_derived_one():
     assert chat.name == "chat" and chat.sampling and chat.reasoning_tokens == 0
 
 
-def run(tmp_path: Path, name: str, *args: str) -> tuple[int, dict, dict[str, list[dict]]]:
-    out = tmp_path / name
-    rc = main([*args, "--out", str(out), "--no-progress"])
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8")) if (out / "manifest.json").exists() else {}
-    return rc, manifest, {f: list(read_records(out / f"{f}.jsonl")) for f in ("data", "rejected", "failed")}
-
-
 def config(tmp_path: Path, text: str) -> str:
-    path = tmp_path / "run.yaml"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    return str(config_file(tmp_path, text))
 
 
 def writer_requests(server: FakeBackend) -> list[dict]:
