@@ -1,5 +1,5 @@
 """Pages/s of the project's PDF reader against plain PyMuPDF `get_text()` on the same files,
-and against pymupdf4llm's single `to_markdown` call (the reader before issue 26), in one run.
+and against the reader before issue 26 (pymupdf4llm's markdown, headings by font size), in one run.
 
     python benchmarks/ingestion.py                 # sample manual, the lab's guide, a 300-page plain manual
     python benchmarks/ingestion.py --pages 1000 my_paper.pdf
@@ -7,7 +7,8 @@ and against pymupdf4llm's single `to_markdown` call (the reader before issue 26)
     python benchmarks/ingestion.py --memory 1000 10000   # peak memory of planning a generated corpus
 
 Files: the bundled sample manual (tables), the Azure lab's 9-page guide (browser-printed,
-figures, code boxes) and a generated plain-text manual; any PDFs given are added. Each is
+figures, code boxes) and a generated plain-text manual; any PDFs given are added (a real
+two-column paper with tables, say). pymupdf4llm comes with `pip install -e ".[test]"`. Each is
 read `--rounds` times per reader, the readers alternating so that machine noise hits all.
 """
 
@@ -25,6 +26,9 @@ sys.path.insert(0, str(ROOT.parent))
 
 import pymupdf  # noqa: E402
 import pymupdf4llm  # noqa: E402
+
+if hasattr(pymupdf4llm, "use_layout"):  # as the reader before ran it
+    pymupdf4llm.use_layout(False)
 
 from agentsynth.tools.pdf_reader import read_pdf  # noqa: E402
 
@@ -53,18 +57,61 @@ def plain_manual(path: Path, pages: int, first: int = 1) -> Path:
     return path
 
 
+def paper_like(path: Path, pages: int, tables_per_page: int = 1) -> Path:
+    """A generated paper: a title across the page, two columns of text with numbered section
+    headings, a ruled table (a full grid, as `lines_strict` reads) in the left column and a
+    vector-drawn plot in the right one on every page."""
+    doc = pymupdf.open()
+    for n in range(1, pages + 1):
+        page = doc.new_page()
+        top = 60
+        if n == 1:
+            page.insert_text((60, 60), "Charging Behaviour of Portable Power Stations", fontsize=18)
+            top = 90
+        for column, x0 in enumerate((50, 310)):
+            words = [_WORDS[(n * 17 + column * 5 + k) % len(_WORDS)] for k in range(260)]
+            text = f"{n}.{column + 1} Results for the {words[0]} series\n" + " ".join(
+                f"The {words[k]} unit reached {20 + (n + k) % 70} percent in {k % 9 + 1} minutes." for k in range(26))
+            page.insert_textbox(pymupdf.Rect(x0, top, x0 + 240, 470), text, fontsize=9)
+        for t in range(tables_per_page):  # a ruled table under the text of the left column
+            y0 = 480 + t * 150
+            cols, rows, width, height = 4, 6, 60, 20
+            for r in range(rows + 1):
+                page.draw_line((50, y0 + r * height), (50 + cols * width, y0 + r * height))
+            for c in range(cols + 1):
+                page.draw_line((50 + c * width, y0), (50 + c * width, y0 + rows * height))
+            for r in range(rows):
+                for c in range(cols):
+                    cell = "Model" if r == 0 and c == 0 else (f"C{c}" if r == 0 else f"{(n * r * 7 + c * 3) % 97}")
+                    page.insert_text((54 + c * width, y0 + r * height + 14), cell, fontsize=8)
+        shape = page.new_shape()  # a plot: axes and a curve
+        shape.draw_line((320, 700), (540, 700))
+        shape.draw_line((320, 700), (320, 520))
+        shape.draw_polyline([(320 + k * 10, 700 - ((k * 37 + n) % 170)) for k in range(22)])
+        shape.finish(width=0.8)
+        shape.commit()
+    doc.save(str(path))
+    doc.close()
+    return path
+
+
 def get_text(path: Path) -> None:
     with pymupdf.open(path) as doc:
         for page in doc:
             page.get_text()
 
 
-def single_call(path: Path) -> None:
+def reader_before(path: Path) -> None:
+    """pymupdf4llm's classic extractor (its layout model off) with headings by font size, in
+    one call: what read_pdf did before issue 26."""
+    from pymupdf4llm.helpers.pymupdf_rag import IdentifyHeaders
+
     with pymupdf.open(path) as doc:
-        pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
+        pymupdf4llm.to_markdown(doc, page_chunks=True, hdr_info=IdentifyHeaders(doc), show_progress=False)
 
 
-READERS = {"project reader": lambda p: read_pdf(p), "to_markdown, one call": single_call, "PyMuPDF get_text": get_text}
+READERS = {"project reader": lambda p: read_pdf(p), "reader before (pymupdf4llm)": reader_before,
+           "PyMuPDF get_text": get_text}
 
 
 def main() -> None:
@@ -81,7 +128,9 @@ def main() -> None:
         memory(args.memory)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        files = [SAMPLE_PDF, LAB_PDF, plain_manual(Path(tmp) / f"plain-{args.pages}.pdf", args.pages), *args.pdfs]
+        files = [SAMPLE_PDF, LAB_PDF, paper_like(Path(tmp) / "paper-like-40.pdf", 40),
+                 paper_like(Path(tmp) / "table-heavy-40.pdf", 40, tables_per_page=2),
+                 plain_manual(Path(tmp) / f"plain-{args.pages}.pdf", args.pages), *args.pdfs]
         print("| file | pages | " + " | ".join(f"{name} (pages/s)" for name in READERS) + " | speed-up |")
         print("|---|---|" + "---|" * (len(READERS) + 1))
         for path in files:
@@ -95,7 +144,7 @@ def main() -> None:
                     seconds[name].append(time.perf_counter() - started)
             rate = {name: pages / statistics.median(s) for name, s in seconds.items()}
             print(f"| {path.name} | {pages} | " + " | ".join(f"{rate[name]:,.1f}" for name in READERS)
-                  + f" | {rate['project reader'] / rate['to_markdown, one call']:.2f}x |")
+                  + f" | {rate['project reader'] / rate['reader before (pymupdf4llm)']:.1f}x |")
         if args.corpus:
             corpus(Path(tmp), args.corpus)
 

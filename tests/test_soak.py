@@ -85,7 +85,7 @@ def test_refusals_kills_and_a_failing_backend_end_in_the_uninterrupted_dataset(t
         items = json.loads((reference / "manifest.json").read_text(encoding="utf-8"))["counts"]["items"]
         assert items >= 6 and expected["data.jsonl"]
 
-        refused = False
+        refused = cut_short = False
         for round_ in range(ROUNDS):
             args = command(out, config, server.url) + (["--resume"] if round_ else [])
             first = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -97,23 +97,31 @@ def test_refusals_kills_and_a_failing_backend_end_in_the_uninterrupted_dataset(t
                 assert second.returncode == 2 and "another run is writing to this folder" in second.stderr
                 assert f"pid {first.pid}" in second.stderr
                 refused = True
-            time.sleep(rng.uniform(0.1, 1.5))
+            # Killed at a random point of the run: before it starts an item, or once so many
+            # items are done (a time would not do: a fast machine finishes before it).
+            target, deadline = rng.randint(0, items - 1), time.monotonic() + 60
+            while progress_lines(out) < target and first.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.05))
             first.send_signal(signal.SIGKILL)
             first.communicate(timeout=30)
             if progress_lines(out) >= items:
                 break
+            cut_short = True
+        assert cut_short  # at least one kill left the run unfinished
 
+        # A spent quota, on a fresh folder too: the kills above may have left nothing to do.
         mode["now"] = "quota"
-        stopped, took = run(command(out, config, server.url) + ["--resume"], timeout=120)
+        stopped, took = run(command(tmp_path / "quota", config, server.url), timeout=120)
         assert stopped.returncode == 1 and took < 60, stopped.stderr[-2000:]
         assert "asks to wait 24 h" in stopped.stderr and "--resume" in stopped.stderr
         assert "Traceback" not in stopped.stderr
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((tmp_path / "quota" / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["status"] == "stopped" and "24 h" in manifest["stop_reason"]
 
         # A server that never answers: three calls in a row give up and the run stops. On a fresh
-        # folder, so that three items are left to try whatever the kills above left undone (with
-        # fewer, the run ends with those items failed, which a resume retries).
+        # folder, so that three items are left to try (with fewer, the run ends with those items
+        # failed, which a resume retries).
         mode["now"] = "silent"
         stopped, took = run(command(tmp_path / "silent", config, server.url), timeout=180)
         assert stopped.returncode == 1 and took < 90, stopped.stderr[-2000:]

@@ -24,7 +24,8 @@ from .text import split_sentences
 Measure = Callable[[str], int]
 
 _DIGITS = re.compile(r"\d+")
-# pymupdf4llm marks some bullet lines in large fonts as headings ("#### • Create ...").
+# A bullet line in a large font can come out as a heading ("#### • Create ...": pymupdf4llm
+# did this; markdown files and Document Intelligence can too).
 _HEADING = re.compile(r"^#{1,6}\s+(?![•◦▪●○\-*])\S")
 _MAX_HEADING_CHARS = 120
 

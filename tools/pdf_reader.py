@@ -1,4 +1,5 @@
-"""PDF → pages of markdown with the lab's page triage, via PyMuPDF and pymupdf4llm.
+"""PDF → pages of markdown with the lab's page triage, via PyMuPDF (pdf_layout.py writes the
+markdown: headings, columns, ruled tables).
 
 With `figures=True` (a vision model is configured) each picture is cut from its page at
 300 DPI and a marker is put in the markdown before the first text below it (where it
@@ -14,30 +15,18 @@ import re
 from pathlib import Path
 
 import pymupdf
-import pymupdf4llm
-
-try:  # where pymupdf4llm keeps its heading detector (0.0.x to 2.0); without it, one call per document
-    from pymupdf4llm.helpers.pymupdf_rag import IdentifyHeaders
-except ImportError:  # pragma: no cover - another layout of the package
-    IdentifyHeaders = None
 
 from ..errors import InputError
 from .documents import Document, Figure, Page, PageKind, content_id, figure_marker, read_bytes
 from .figures import FIGURE_DPI, PAGE_DPI, pixel_size
 from .limits import check_pdf_pages
-from .processes import available_cpus, in_reading_worker, reading_context
+from .pdf_layout import HeadingLevels, PageDraft, draft_page, page_markdown
 
 # The lab's triage threshold: pages with more than this many characters of text layer
 # are treated as text pages (or mixed when they also hold images).
 TRIAGE_TEXT_CHARS = 600
 
-# pymupdf4llm >= 0.2 defaults to an ONNX layout model that glues words together on
-# browser-printed PDFs ("Createan EC2instance"); its classic extractor keeps the
-# text layer's spacing, which the critic's grounding checks depend on.
-if hasattr(pymupdf4llm, "use_layout"):
-    pymupdf4llm.use_layout(False)
-
-# Inline HTML pymupdf4llm emits for highlights, underlines, super/subscripts and cell breaks.
+# Inline HTML in table cells (line breaks) and in markdown from other tools.
 _INLINE_HTML = re.compile(r"</?(?:mark|u|sup|sub|span)\b[^>]*>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
@@ -82,7 +71,7 @@ def open_pdf(path: Path) -> tuple[bytes, pymupdf.Document]:
     return data, doc
 
 
-MIN_FIGURE_FRACTION = 0.05  # of the page's width and height, as pymupdf4llm's image_size_limit
+MIN_FIGURE_FRACTION = 0.05  # of the page's width and height (pymupdf4llm's image_size_limit)
 
 
 def _figure_rects(page: pymupdf.Page) -> list[pymupdf.Rect]:
@@ -128,67 +117,23 @@ def _with_figures(markdown: str, page: pymupdf.Page, number: int, path: Path) ->
     return markdown, figures
 
 
-PAGES_PER_PROCESS = 48  # below this many pages a document is read in this process (a worker costs ~0.5 s)
-
-
-def page_markdown(doc: pymupdf.Document, data: bytes | None = None) -> list[dict]:
-    """pymupdf4llm's page chunks, the same as one `to_markdown(doc, page_chunks=True)` call,
-    made faster: table detection (three quarters of the time on text pages, in make_chars)
-    runs only on pages that draw vector graphics, since its "lines_strict" strategy finds
-    tables by their ruling lines alone; the headings' font-size levels are found over every
-    page, as the single call finds them. A long document (`data` given) is read in page
-    ranges by one process per CPU."""
-    if IdentifyHeaders is None:
-        return pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
-    plain = {page.number for page in doc if not any("path" in entry[0] for entry in page.get_bboxlog())}
-    jobs = [(numbers, strategy) for numbers, strategy in (
-        ([n for n in range(doc.page_count) if n not in plain], "lines_strict"), (sorted(plain), None)) if numbers]
-    processes = min(available_cpus(), doc.page_count // PAGES_PER_PROCESS)
-    if data is not None and processes > 1 and not in_reading_worker():
-        jobs = [(numbers[k::processes], strategy) for numbers, strategy in jobs for k in range(processes)]
-        jobs = [(numbers, strategy) for numbers, strategy in jobs if numbers]
-        with _pool(processes) as pool:
-            parts = list(pool.map(_markdown_of_pages, [data] * len(jobs), jobs))
-    else:
-        headers = IdentifyHeaders(doc)
-        parts = [_to_markdown(doc, headers, numbers, strategy) for numbers, strategy in jobs]
-    chunks = {chunk["metadata"]["page"] - 1: chunk for part in parts for chunk in part}
-    return [chunks[n] for n in range(doc.page_count)]
-
-
-def _to_markdown(doc: pymupdf.Document, headers, numbers: list[int], strategy: str | None) -> list[dict]:
-    return pymupdf4llm.to_markdown(doc, pages=numbers, hdr_info=headers, table_strategy=strategy,
-                                   page_chunks=True, show_progress=False)
-
-
-def _markdown_of_pages(data: bytes, job: tuple[list[int], str | None]) -> list[dict]:
-    """In a worker process: some pages of the document in `data`."""
-    with pymupdf.open(stream=data, filetype="pdf") as doc:
-        return _to_markdown(doc, IdentifyHeaders(doc), *job)
-
-
-def _pool(processes: int):
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(max_workers=processes, mp_context=reading_context())
-
-
 def read_pdf(path: str | Path, figures: bool = False) -> Document:
     path = Path(path)
     data, doc = open_pdf(path)
     with doc:
         try:
-            page_chunks = page_markdown(doc, data)
+            drafts: list[PageDraft] = [draft_page(page) for page in doc]
         except Exception as exc:
             raise InputError(path, f"corrupt PDF, cannot extract text ({exc})") from None
+        headings = HeadingLevels(drafts)  # a heading's level depends on every page's font sizes
         pages = []
-        for index, chunk in enumerate(page_chunks):
+        for index, draft in enumerate(drafts):
             page = doc[index]
             number = index + 1
-            text_chars = len(page.get_text().strip())
+            text_chars = draft.text_chars
             images = len(page.get_images(full=True))
             kind = triage_page(text_chars, images)
-            markdown, found = clean_markdown(chunk["text"]), []
+            markdown, found = clean_markdown(page_markdown(draft, headings)), []
             if figures and kind == "image":
                 # Little text and a picture: the page is the figure. One look at the whole
                 # page beats several crops that each miss what ties them together.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 
 
 def available_cpus() -> int:
@@ -19,6 +20,9 @@ def reading_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def in_reading_worker() -> bool:
-    """A process of a reading pool reads its own pages: no pool inside a pool."""
-    return multiprocessing.parent_process() is not None
+def pool_can_start() -> bool:
+    """A fork server or spawn child re-imports the main script by its path: a script fed on
+    stdin (`python - <<EOF`) has none, and every child would fail. Read in this process then."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.exists(path)

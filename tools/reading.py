@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from ..errors import InputError
 from .csv_reader import read_csv
 from .documents import SUPPORTED_SUFFIXES, Document, ReaderName, kind_of
-from .processes import available_cpus, reading_context
+from .processes import available_cpus, pool_can_start, reading_context
 from .text_reader import read_docx, read_text
 
 
@@ -87,7 +87,7 @@ def read_documents(paths: list[Path], options: IntakeOptions | None = None) -> l
     limits, reads them one by one here."""
     options = options or IntakeOptions()
     processes = min(available_cpus(), len(paths) // FILES_PER_PROCESS)
-    if processes < 2 or options.reader != "pymupdf":
+    if processes < 2 or options.reader != "pymupdf" or not pool_can_start():
         return [_read_or_error(path, options) for path in paths]
     from concurrent.futures import ProcessPoolExecutor
 
