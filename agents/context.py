@@ -11,7 +11,7 @@ from typing import Literal
 
 from ..tools.dedup import QuestionRegistry
 from ..tools.language import UNKNOWN
-from ..tools.lookup import DocumentIndex
+from ..tools.lookup import DocumentIndex, ScopedIndex
 from ..tools.text import sentences
 
 # How far the critic trusts its model (agents/critic.py); "checks-only" never asks it.
@@ -49,7 +49,7 @@ class QAContext:
     question_types: list[str]
     max_revisions: int
     registry: QuestionRegistry
-    index: DocumentIndex | None = None
+    index: DocumentIndex | ScopedIndex | None = None  # seed_from_pdf: this document and those before it
     passage_sentences: list[str] = field(default_factory=list)
     critic_trust: TrustPolicy = "verify"
     answer_style: str = "free"  # "extractive": answers are picked from the passage's sentences

@@ -5,6 +5,7 @@ and against the reader before issue 26 (pymupdf4llm's markdown, headings by font
     python benchmarks/ingestion.py --pages 1000 my_paper.pdf
     python benchmarks/ingestion.py --corpus 24     # also a folder of 24 copies of the lab's guide
     python benchmarks/ingestion.py --memory 1000 10000   # peak memory of planning a generated corpus
+    python benchmarks/ingestion.py --first-item 1000     # seconds until the first work item starts
 
 Files: the bundled sample manual (tables), the Azure lab's 9-page guide (browser-printed,
 figures, code boxes) and a generated plain-text manual; any PDFs given are added (a real
@@ -123,7 +124,14 @@ def main() -> None:
                         help="also read a folder of N copies of the lab's guide: one process against one per CPU")
     parser.add_argument("--memory", type=int, nargs="+", metavar="PAGES",
                         help="only this: peak memory of reading, chunking and indexing corpora of so many pages")
+    parser.add_argument("--first-item", type=int, metavar="PAGES",
+                        help="only this: seconds from the start of a seed_from_pdf run over a generated corpus of "
+                             "so many pages to its first work item, items started while documents are read against "
+                             "all documents read first")
     args = parser.parse_args()
+    if args.first_item:
+        first_item(args.first_item)
+        return
     if args.memory:
         memory(args.memory)
         return
@@ -170,28 +178,66 @@ def corpus(tmp: Path, copies: int) -> None:
 PAGES_PER_FILE = 100
 
 
+def corpus_folder(folder: Path, pages: int) -> Path:
+    folder.mkdir()
+    for n in range(max(1, pages // PAGES_PER_FILE)):
+        plain_manual(folder / f"manual-{n:04d}.pdf", PAGES_PER_FILE, first=n * PAGES_PER_FILE + 1)
+    return folder
+
+
+def first_item(pages: int) -> None:
+    """The real runner over a generated corpus with a model that answers at once (the tests'
+    scripted client), stopped after 16 items: when the first item started, items started while
+    documents are still read (the run's way) against every document read first (as before)."""
+    import asyncio
+    import io
+    import json
+
+    from rich.console import Console
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from scripted import ScriptedClient
+
+    from agentsynth.scenarios.runner import RunSettings, run_scenario
+    from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
+
+    print(f"| {pages:,} pages | first item after (s) | 16 items done after (s) |\n|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = corpus_folder(Path(tmp) / "corpus", pages)
+        for label, streamed in (("every document read first", False), ("items start while documents are read", True)):
+            scenario = SeedFromPdf(SeedOptions(inputs=[folder]))
+            if not streamed:
+                scenario.astream_plan = scenario.aplan  # type: ignore[method-assign]
+            out = Path(tmp) / f"out-{streamed}"
+            settings = RunSettings(out_dir=out, model_label="zero-latency", concurrency=8, show_progress=False,
+                                   limit=16)
+            client = ScriptedClient()
+            summary = asyncio.run(run_scenario(scenario, settings, lambda role: client, Console(file=io.StringIO())))
+            timing = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["timing"]
+            print(f"| {label} | {timing['first_item_seconds']:.2f} | {summary.wall_seconds:.2f} |")
+
+
 def memory(sizes: list[int]) -> None:
-    """Peak RSS of seed_from_pdf's planning of a corpus (its documents, work items and lookup
-    index), each size in a process of its own, the corpus in files of 100 generated plain pages."""
+    """Peak RSS of seed_from_pdf's planning of a corpus, each size in a process of its own, the
+    corpus in files of 100 generated plain pages: every work item planned and kept (what a run
+    held before items started while documents are read), and items handed over as they are
+    planned (what a run holds now: the documents read so far live on in the lookup index)."""
     import subprocess
 
-    print("| pages | files | work items | planning (s) | pages/s | peak RSS (MiB) | MiB per 1,000 pages |\n"
+    print("| pages | files | work items | how | planning (s) | pages/s | peak RSS (MiB) |\n"
           "|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for pages in sizes:
-            folder = Path(tmp) / f"corpus-{pages}"
-            folder.mkdir()
-            for n in range(max(1, pages // PAGES_PER_FILE)):
-                plain_manual(folder / f"manual-{n:04d}.pdf", PAGES_PER_FILE, first=n * PAGES_PER_FILE + 1)
-            done = subprocess.run([sys.executable, __file__, "--plan-folder", str(folder)], capture_output=True,
-                                  text=True, check=True)
-            files, chunks, seconds, peak_kib = done.stdout.split()
-            mib = int(peak_kib) / 1024
-            print(f"| {pages:,} | {files} | {int(chunks):,} | {float(seconds):.1f} | {pages / float(seconds):,.1f} | "
-                  f"{mib:,.0f} | {mib / pages * 1000:,.0f} |")
+            folder = corpus_folder(Path(tmp) / f"corpus-{pages}", pages)
+            for how in ("all items kept", "items handed over"):
+                done = subprocess.run([sys.executable, __file__, "--plan-folder", str(folder), how],
+                                      capture_output=True, text=True, check=True)
+                files, chunks, seconds, peak_kib = done.stdout.split()
+                print(f"| {pages:,} | {files} | {int(chunks):,} | {how} | {float(seconds):.1f} | "
+                      f"{pages / float(seconds):,.1f} | {int(peak_kib) / 1024:,.0f} |")
 
 
-def plan_folder(folder: Path) -> None:
+def plan_folder(folder: Path, how: str) -> None:
     """In a child process: seed_from_pdf's own planning of `folder` (read, chunk into work items,
     build the lookup index); print files, work items, seconds and peak RSS (KiB)."""
     import asyncio
@@ -203,18 +249,29 @@ def plan_folder(folder: Path) -> None:
     from agentsynth.scenarios.base import PlanContext
     from agentsynth.scenarios.seed_from_pdf import SeedFromPdf, SeedOptions
 
+    async def plan_all() -> tuple[int, int]:
+        context = PlanContext(clients={}, console=Console(file=io.StringIO()), show_progress=False)
+        if how == "all items kept":
+            plan = await scenario.aplan(context)
+            return len(plan.info["documents"]), len(plan.items)
+        plan = await scenario.astream_plan(context)
+        count = len(plan.items)
+        plan.items = []
+        assert plan.more is not None
+        async for batch in plan.more:
+            count += len(batch)
+        return len(plan.info["documents"]), count
+
     started = time.perf_counter()
     scenario = SeedFromPdf(SeedOptions(inputs=[folder]))
-    plan = asyncio.run(scenario.aplan(PlanContext(clients={}, console=Console(file=io.StringIO()),
-                                                  show_progress=False)))
+    files, items = asyncio.run(plan_all())
     seconds = time.perf_counter() - started
-    assert plan.items and scenario.index is not None and scenario.index.search("charges in 45 minutes")
-    print(len(plan.info["documents"]), len(plan.items), f"{seconds:.2f}",
-          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    assert items and scenario.index is not None and scenario.index.search("charges in 45 minutes")
+    print(files, items, f"{seconds:.2f}", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--plan-folder"]:
-        plan_folder(Path(sys.argv[2]))
+        plan_folder(Path(sys.argv[2]), sys.argv[3])
         sys.exit()
     main()

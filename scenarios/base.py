@@ -5,7 +5,7 @@ scenario subclasses `Scenario`; the runner and the worker processes only ever se
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +48,20 @@ class Plan:
     skipped: list[SkippedInput] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)  # scenario facts for the manifest
     warnings: list[str] = field(default_factory=list)  # shown at the end and kept in the manifest
+    # A plan made while its items run (documents still being read): the items still to come,
+    # batch by batch. `skipped`, `info` and `warnings` grow as they come.
+    more: AsyncIterator[list[WorkItem]] | None = None
+    # What identifies such a plan's inputs before they are all read (the run's fingerprint
+    # uses it in place of the item ids it does not know yet).
+    inputs: list[str] | None = None
+
+    async def complete(self) -> "Plan":
+        """Every item planned: what is still to come, read now."""
+        if self.more is not None:
+            async for items in self.more:
+                self.items.extend(items)
+            self.more = None
+        return self
 
 
 @dataclass
@@ -103,6 +117,12 @@ class Scenario(ABC):
     async def aplan(self, context: PlanContext) -> Plan:
         """The work items; override this instead of `plan` to call models while planning."""
         return self.plan()
+
+    async def astream_plan(self, context: PlanContext) -> Plan:
+        """The plan the runner asks for: a scenario that can start items before it has planned
+        them all returns the first ones with the rest in `Plan.more` (seed_from_pdf: items run
+        while documents are read); the others plan everything first."""
+        return await self.aplan(context)
 
     @abstractmethod
     async def run_item(

@@ -82,6 +82,9 @@ class PersonaQA(SeedFromPdf):
         return {**super().fingerprint(), "persona_count": o.persona_count, "audience": o.audience,
                 "personas_file": str(o.personas_file) if o.personas_file else None}
 
+    async def astream_plan(self, context: PlanContext) -> Plan:
+        return await self.aplan(context)  # personas are drawn from the whole corpus before any item
+
     async def aplan(self, context: PlanContext) -> Plan:
         plan = await super().aplan(context)
         if not self.personas:

@@ -18,6 +18,7 @@ import asyncio
 import gc
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -175,19 +176,27 @@ def _item_id(record: dict) -> str | None:
 
 
 class _Progress:
-    """A rich progress bar showing items, accepted, rejected, failed and tokens."""
+    """A rich progress bar showing items, accepted, rejected, failed and tokens; while documents
+    are still being read, the number of items grows and the bar says so."""
 
-    def __init__(self, total: int, enabled: bool, console: Console) -> None:
+    def __init__(self, total: int, enabled: bool, console: Console, reading: bool = False) -> None:
         self.bar = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
             TextColumn("[green]✓ {task.fields[accepted]}"), TextColumn("[yellow]✗ {task.fields[rejected]}"),
             TextColumn("[red]! {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("[dim]{task.fields[usage]}"),
             console=console, disable=not enabled, transient=False,
         )
-        self.task = self.bar.add_task("items", total=total, accepted=0, rejected=0, failed=0, usage="")
+        self.task = self.bar.add_task("items (reading)" if reading else "items", total=total, accepted=0, rejected=0,
+                                      failed=0, usage="")
 
     def update(self, **fields: Any) -> None:
         self.bar.update(self.task, **fields)
+
+    def planned(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
+
+    def reading_done(self, total: int) -> None:
+        self.bar.update(self.task, total=total, description="items")
 
 
 async def run_scenario(
@@ -226,18 +235,21 @@ async def _run_locked(
             raise AgentsynthError(f"{out_dir}: already holds a run (finished); choose another --out")
     out_dir.mkdir(parents=True, exist_ok=True)
     plan_usage = UsageLedger()
-    plan = await scenario.aplan(PlanContext(
+    plan = await scenario.astream_plan(PlanContext(
         clients={role: MeteredClient(m.client, role, plan_usage, m.label, price=m.price, budget=settings.budget)
                  for role, m in role_models.items()},
         console=console, show_progress=settings.show_progress, concurrency=max(1, settings.concurrency),
         out_dir=out_dir, resume=settings.resume,
     ))
+    if plan.more is not None and settings.workers > 1 and settings.concurrency > 1:
+        await plan.complete()  # forked worker processes share a plan that is made: all of it first
+    streaming = plan.more is not None
     items = plan.items[: settings.limit] if settings.limit else plan.items
-    if steering := steering_report(items):
-        plan.warnings.append(f"{len(steering)} source passage(s) hold text written to instruct a model (e.g. "
-                             f"{steering[0]['phrases'][0]!r} in {steering[0]['source']} {steering[0]['where']}); "
-                             "the prompts fence them as data, but check their records: manifest steering_text")
-    fingerprint = _fingerprint_hash(scenario, settings, [i.item_id for i in items])
+    steering = steering_report(items)
+    # A plan still being made is known by its inputs (and the --limit that cuts it), not its items.
+    identity = [*plan.inputs, f"limit={settings.limit}"] if streaming and plan.inputs is not None \
+        else [i.item_id for i in items]
+    fingerprint = _fingerprint_hash(scenario, settings, identity)
     done: set[str] = set()
     if settings.resume:
         done = _prepare_resume(out_dir, fingerprint, scenario)
@@ -248,7 +260,6 @@ async def _run_locked(
         run_usage.merge(UsageLedger.from_dict(line.get("usage", {})))
     if settings.budget is not None:  # what finished items spent before a resume
         settings.budget.charge(run_usage.total.total_tokens, run_usage.total.cost_usd)
-    run_usage.merge(plan_usage)  # planning's own calls (already charged as they were made)
 
     manifest: dict[str, Any] = {
         "tool": f"agentsynth {__version__}",
@@ -262,16 +273,17 @@ async def _run_locked(
         "skipped_inputs": [s.model_dump() for s in plan.skipped],
         "warnings": plan.warnings,
         "steering_text": steering,
-        **plan.info,
+        **plan.info,  # a plan still being made adds its documents to these as it reads them
     }
     write_json(out_dir / MANIFEST, manifest)
 
     todo = [item for item in items if item.item_id not in done]
     outputs = _Outputs(out_dir, scenario.views())
-    progress = _Progress(len(items), settings.show_progress, console)
+    progress = _Progress(len(items), settings.show_progress, console, reading=streaming)
     counts = {"accepted": _count_lines(out_dir / DATA), "rejected": _count_lines(out_dir / REJECTED), "failed": 0}
-    progress.update(completed=len(items) - len(todo), usage=run_usage.short(), **counts)
+    progress.update(usage=run_usage.short(), **counts)
     stop_reasons: list[str] = []
+    planned = {"items": len(items), "first_item_seconds": None}
 
     async def record(item: WorkItem, outcome: ItemOutcome) -> None:
         """Gate, write and count one item's outcome (here, whichever process ran it)."""
@@ -292,32 +304,83 @@ async def _run_locked(
         run_usage.merge(usage)
         progress.update(advance=0 if usage.interrupted else 1, usage=run_usage.short(), **counts)
 
-    semaphore = asyncio.Semaphore(max(1, settings.concurrency))
+    teams = max(1, settings.concurrency)
+    # Items planned but not started: enough to keep every team busy, few enough that a corpus
+    # read while items run is not held in memory whole.
+    waiting: asyncio.Queue[WorkItem | None] = asyncio.Queue(maxsize=max(4 * teams, 64))
+    stopping = False
+    failures: list[Exception] = []
 
-    async def run_one(item: WorkItem) -> None:
-        async with semaphore:
+    async def plan_items() -> None:
+        """Hand the plan's items to the teams: those made, then those still being made."""
+        nonlocal stopping
+        try:
+            for item in items:
+                await hand_over(item)
+            if streaming:
+                assert plan.more is not None
+                async for batch in plan.more:
+                    for item in batch:
+                        if stopping or (settings.limit and planned["items"] >= settings.limit):
+                            return
+                        planned["items"] += 1
+                        steering.extend(steering_report([item]))
+                        await hand_over(item)
+        finally:
+            if streaming and plan.more is not None:
+                await plan.more.aclose()  # read no further: the run stops, or --limit is reached
+            progress.reading_done(planned["items"])
+            for _ in range(teams):
+                await waiting.put(None)
+
+    async def hand_over(item: WorkItem) -> None:
+        progress.planned(planned["items"])
+        if item.item_id in done:  # finished before a resume
+            progress.update(advance=1)
+        elif not stopping:
+            await waiting.put(item)
+
+    async def run_items() -> None:
+        nonlocal stopping
+        while (item := await waiting.get()) is not None:
+            if stopping:
+                continue  # left for a resume; the queue is drained so that planning can end
             if reason := settings.must_stop():  # budget spent or backend unusable: leave it for a resume
                 stop_reasons.append(reason)
-                return
-            await record(item, await execute_item(scenario, item, role_models, settings.budget))
+                stopping = True
+                continue
+            if planned["first_item_seconds"] is None:
+                planned["first_item_seconds"] = round(time.monotonic() - started, 2)
+            try:
+                await record(item, await execute_item(scenario, item, role_models, settings.budget))
+            except Exception as exc:  # writing failed (a full disk): no further item starts, the run ends with it
+                failures.append(exc)
+                stopping = True
 
-    if todo and (scenario.uses_embeddings or gate.uses_embeddings):
-        EMBEDDER.load()
+    if (todo or streaming) and (scenario.uses_embeddings or gate.uses_embeddings):
+        if streaming:  # a second of loading, while the first items wait on their models
+            threading.Thread(target=EMBEDDER.load, name="agentsynth-embedder", daemon=True).start()
+        else:  # before worker processes fork, so that they share it
+            EMBEDDER.load()
     status = "complete"
     items_started, items_started_at = time.monotonic(), time.time()
     workers = None
     try:
         with _startup_objects_frozen():
-            if (count := min(settings.workers, len(todo), max(1, settings.concurrency))) > 1:
+            if not streaming and (count := min(settings.workers, len(todo), teams)) > 1:
                 from .workers import WorkerProcesses
 
                 # Forked before the progress bar's and the writer's threads start.
                 workers = WorkerProcesses(scenario, settings, todo, count)
             with progress.bar:
                 if workers is not None:
+                    progress.update(completed=len(items) - len(todo))
                     await workers.run(record, stop_reasons)
                 else:
-                    await asyncio.gather(*(run_one(item) for item in todo))
+                    planning = await asyncio.gather(plan_items(), *(run_items() for _ in range(teams)),
+                                                    return_exceptions=True)
+                    if errors := [*failures, *(o for o in planning if isinstance(o, BaseException))]:
+                        raise errors[0]
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
         raise
@@ -332,6 +395,13 @@ async def _run_locked(
         if stop_reason and status == "complete":
             status = "stopped"
         manifest["stop_reason"] = stop_reason
+        manifest["skipped_inputs"] = [s.model_dump() for s in plan.skipped]  # a streamed plan found more
+        if steering:
+            plan.warnings.append(
+                f"{len(steering)} source passage(s) hold text written to instruct a model (e.g. "
+                f"{steering[0]['phrases'][0]!r} in {steering[0]['source']} {steering[0]['where']}); "
+                "the prompts fence them as data, but check their records: manifest steering_text")
+        run_usage.merge(plan_usage)  # planning's own calls (charged to the budget as they were made)
         for name, report in settings.reports.items():
             manifest[name] = report()
         manifest["workers"] = 1
@@ -343,10 +413,13 @@ async def _run_locked(
         manifest["rejected_by_rule"] = rejection_rules(rejected)
         manifest["views"] = list(scenario.views())
         # Reading and chunking (planning) apart from the items: throughput is items_seconds'.
+        # Planning (of the first document, when items run while the rest are read) apart from the
+        # items: throughput is items_seconds'.
         manifest["timing"] = {"planning_seconds": round(items_started - started, 2),
+                              "first_item_seconds": planned["first_item_seconds"],
                               "items_seconds": round(time.monotonic() - items_started, 2),
                               "items_started_at": round(items_started_at, 3)}  # progress lines' clock
-        summary = _finish(manifest, out_dir, items, run_usage, plan, started, status)
+        summary = _finish(manifest, out_dir, planned["items"], run_usage, plan, started, status)
     return summary
 
 
@@ -372,13 +445,13 @@ def _startup_objects_frozen() -> Iterator[None]:
 
 
 def _finish(
-    manifest: dict[str, Any], out_dir: Path, items: list[WorkItem], usage: UsageLedger, plan: Plan,
+    manifest: dict[str, Any], out_dir: Path, item_count: int, usage: UsageLedger, plan: Plan,
     started: float, status: str,
 ) -> RunSummary:
     # Counts are read back from the files, so the manifest matches them line for line.
     progress_lines = list(read_records(out_dir / PROGRESS))
     counts = {
-        "items": len(items),
+        "items": item_count,
         "items_done": sum(1 for p in progress_lines if p["status"] == "ok"),
         "accepted": _count_lines(out_dir / DATA),
         "rejected": _count_lines(out_dir / REJECTED),

@@ -8,6 +8,7 @@ model can see images.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from ..tools.documents import Document, ReaderName
 from ..tools.language import UNKNOWN, detect_language
 from ..tools.lookup import DocumentIndex
 from ..tools.personas import Persona
-from ..tools.reading import IntakeOptions, find_inputs, read_documents
+from ..tools.reading import IntakeOptions, find_inputs, input_signature, read_stream
 from ..tools.text import normalize, plain
 from .base import (
     BuildContext,
@@ -130,95 +131,108 @@ class SeedFromPdf(Scenario):
     def restore(self, accepted: list[dict]) -> None:
         restore_registry(self.registry, accepted)
 
-    def _read_all(self, intake: IntakeOptions) -> tuple[list[Document], list[SkippedInput]]:
-        documents, skipped = [], []
-        paths: list[Path] = []
-        for given in self.options.inputs:
-            paths.extend(find_inputs(given))  # a missing path is fatal: nothing sensible to run
-        for path, read in zip(paths, read_documents(paths, intake)):
-            if isinstance(read, InputError):
-                skipped.append(SkippedInput(path=str(path), reason=read.cause))
-            else:
-                documents.append(read)
-        if not documents:
-            if len(paths) == 1:
-                raise InputError(paths[0], skipped[0].reason)
-            raise InputError(
-                ", ".join(str(p) for p in self.options.inputs),
-                "no readable document (" + "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) + ")",
-            )
-        return documents, skipped
-
-    async def _describe(self, documents: list[Document], context: PlanContext) -> tuple[list[Document], list[FigureReport]]:
-        """Figures → text, with a progress bar; without a vision model, count what is lost."""
-        vision = context.clients.get("vision")
-        seeing = vision is not None and can_see(vision)
-        total = sum(len(d.figures) for d in documents)
-        described, reports = [], []
-        with context.progress("describing figures", total if seeing else 0) as advance:
-            for doc in documents:
-                language = self.options.language or _document_language(doc)
-                new_doc, report = await describe_document(
-                    doc, vision if seeing else None, language=language, concurrency=context.concurrency,
-                    on_figure=advance,
-                )
-                if not seeing and doc.reader == "pymupdf":
-                    report.not_described = sum(p.images for p in doc.pages)  # not even located
-                described.append(new_doc)
-                reports.append(report)
-        return described, reports
-
     async def aplan(self, context: PlanContext) -> Plan:
+        return await (await self._plan_while_reading(context)).complete()
+
+    async def astream_plan(self, context: PlanContext) -> Plan:
+        return await self._plan_while_reading(context)
+
+    async def _plan_while_reading(self, context: PlanContext) -> Plan:
+        """The first readable document's work items now, the others as they are read: items
+        run while the rest of the corpus is still being read, and no more of it is held than
+        the items waiting for a team."""
         o = self.options
         vision = context.clients.get("vision")
         intake = IntakeOptions(reader=o.reader, figures=vision is not None and can_see(vision))
-        documents, skipped = self._read_all(intake)
-        documents, figure_reports = await self._describe(documents, context)
-        items: list[WorkItem] = []
-        all_chunks: list[Chunk] = []
-        doc_info = []
-        warnings = []
-        for doc, figures in zip(documents, figure_reports):
-            chunks = chunk_document(doc, size=o.size, overlap=o.overlap, measure=o.measure.count,
-                                    rows_per_chunk=o.rows_per_chunk)
-            language = o.language or _document_language(doc)
-            domain = o.domain or doc.title
-            page_texts = {p.number: plain(p.markdown) for p in doc.pages}
-            for chunk in chunks:
-                work = ChunkWork(
-                    chunk, language, domain, question_offset=len(items) * o.questions_per_chunk,
-                    page_texts={n: page_texts[n] for n in chunk.pages},
-                )
-                items.append(WorkItem(item_id=chunk.chunk_id, label=f"{Path(doc.path).name} {chunk.locator}", payload=work))
-            all_chunks.extend(chunks)
-            info = {
-                "path": doc.path, "doc_id": doc.doc_id, "title": doc.title, "reader": doc.reader, "unit": doc.unit,
-                f"{doc.unit}s": len(doc.pages), "language": language, "chunks": len(chunks),
-            }
-            if doc.encoding:
-                info["encoding"] = doc.encoding
-            if doc.unit == "page":
-                info.update({
-                    "page_triage": {str(p.number): p.kind for p in doc.pages}, "triage_counts": doc.triage,
-                    "pages_without_text": [p.number for p in doc.pages if p.kind == "empty"
-                                           or (p.kind == "image" and p.number not in figures.described_pages)],
-                    "figures": figures.as_dict(),
-                })
-                if figures.not_described:
-                    warnings.append(f"{doc.path}: {figures.not_described} image(s) not described: the model for role "
-                                    "'vision' cannot see images (e.g. --role-model vision=openai:gpt-4o)")
-                if figures.failed:
-                    warnings.append(f"{doc.path}: {len(figures.failed)} figure(s) could not be described "
-                                    f"({figures.failed[0]})")
-            doc_info.append(info)
-        self.index = DocumentIndex(all_chunks)
-        counts = {key: sum(getattr(r, key) for r in figure_reports) for key in ("found", "described", "pages_described",
-                                                                                "not_described")}
-        return Plan(items=items, skipped=skipped, warnings=warnings, info={
-            "documents": doc_info, "team": self.team_name, "figures": counts,
+        paths: list[Path] = []
+        for given in o.inputs:
+            paths.extend(find_inputs(given))  # a missing path is fatal: nothing sensible to run
+        self.index = DocumentIndex()
+        plan = Plan(items=[], inputs=input_signature(paths), info={
+            "documents": [], "team": self.team_name,
+            "figures": {"found": 0, "described": 0, "pages_described": 0, "not_described": 0},
             "chunking": {"unit": o.measure.unit, "measure": o.measure.tokenizer, "size": o.size, "overlap": o.overlap,
                          "rows_per_chunk": o.rows_per_chunk},
         })
+        batches = self._document_items(paths, intake, context, plan)
+        plan.items = await anext(batches)  # none readable: the InputError that says why, before any output
+        plan.more = batches
+        return plan
+
+    async def _document_items(self, paths: list[Path], intake: IntakeOptions, context: PlanContext,
+                              plan: Plan) -> AsyncIterator[list[WorkItem]]:
+        """Each readable document's work items, in the order of `paths`; unreadable files are
+        listed in `plan.skipped`, and each document's facts added to `plan.info`."""
+        planned = 0
+        async for path, read in read_stream(paths, intake):
+            if isinstance(read, InputError):
+                plan.skipped.append(SkippedInput(path=str(path), reason=read.cause))
+                continue
+            items = await self._chunk_items(read, context, plan, first_item=planned)
+            planned += len(items)
+            yield items
+        if not plan.info["documents"]:
+            if len(paths) == 1:
+                raise InputError(paths[0], plan.skipped[0].reason)
+            raise InputError(
+                ", ".join(str(p) for p in self.options.inputs),
+                "no readable document (" + "; ".join(f"{Path(s.path).name}: {s.reason}" for s in plan.skipped) + ")",
+            )
+
+    async def _chunk_items(self, doc: Document, context: PlanContext, plan: Plan, first_item: int) -> list[WorkItem]:
+        """One document's figures described, its chunks indexed, its work items."""
+        o = self.options
+        language = o.language or _document_language(doc)
+        doc, figures = await self._describe(doc, language, context)
+        chunks = chunk_document(doc, size=o.size, overlap=o.overlap, measure=o.measure.count,
+                                rows_per_chunk=o.rows_per_chunk)
+        domain = o.domain or doc.title
+        page_texts = {p.number: plain(p.markdown) for p in doc.pages}
+        items = []
+        for chunk in chunks:
+            work = ChunkWork(
+                chunk, language, domain, question_offset=(first_item + len(items)) * o.questions_per_chunk,
+                page_texts={n: page_texts[n] for n in chunk.pages},
+            )
+            items.append(WorkItem(item_id=chunk.chunk_id, label=f"{Path(doc.path).name} {chunk.locator}", payload=work))
+        assert self.index is not None
+        self.index.add(chunks)
+        info = {
+            "path": doc.path, "doc_id": doc.doc_id, "title": doc.title, "reader": doc.reader, "unit": doc.unit,
+            f"{doc.unit}s": len(doc.pages), "language": language, "chunks": len(chunks),
+        }
+        if doc.encoding:
+            info["encoding"] = doc.encoding
+        if doc.unit == "page":
+            info.update({
+                "page_triage": {str(p.number): p.kind for p in doc.pages}, "triage_counts": doc.triage,
+                "pages_without_text": [p.number for p in doc.pages if p.kind == "empty"
+                                       or (p.kind == "image" and p.number not in figures.described_pages)],
+                "figures": figures.as_dict(),
+            })
+            if figures.not_described:
+                plan.warnings.append(f"{doc.path}: {figures.not_described} image(s) not described: the model for role "
+                                     "'vision' cannot see images (e.g. --role-model vision=openai:gpt-4o)")
+            if figures.failed:
+                plan.warnings.append(f"{doc.path}: {len(figures.failed)} figure(s) could not be described "
+                                     f"({figures.failed[0]})")
+        plan.info["documents"].append(info)
+        for key in plan.info["figures"]:
+            plan.info["figures"][key] += getattr(figures, key)
+        return items
+
+    async def _describe(self, doc: Document, language: str, context: PlanContext) -> tuple[Document, FigureReport]:
+        """Figures → text, with a progress bar; without a vision model, count what is lost."""
+        vision = context.clients.get("vision")
+        seeing = vision is not None and can_see(vision)
+        with context.progress(f"describing figures of {Path(doc.path).name}",
+                              len(doc.figures) if seeing else 0) as advance:
+            described, report = await describe_document(
+                doc, vision if seeing else None, language=language, concurrency=context.concurrency, on_figure=advance,
+            )
+        if not seeing and doc.reader == "pymupdf":
+            report.not_described = sum(p.images for p in doc.pages)  # not even located
+        return described, report
 
     async def run_item(self, item: WorkItem, clients: dict[str, ChatCompletionClient], usage: UsageLedger) -> ItemResult:
         return await self.run_chunk(item, item.payload, clients, usage)
@@ -231,7 +245,10 @@ class SeedFromPdf(Scenario):
             item_id=item.item_id, passage=chunk.text, title=chunk.title, pages=chunk.pages, rows=chunk.rows,
             domain=work.domain,
             language=work.language, question_types=plan_question_types(o.questions_per_chunk, work.question_offset),
-            max_revisions=o.max_revisions, registry=self.registry, index=self.index, critic_trust=o.critic_trust,
+            max_revisions=o.max_revisions, registry=self.registry, critic_trust=o.critic_trust,
+            # Lookups search this document and those read before it: the same passages whether the
+            # documents after it were read yet or not (they are read while items run).
+            index=self.index.through(chunk.doc_id) if self.index is not None else None,
             answer_style=o.answer_style, persona=persona.describe() if persona else "",
         )
         team = self.new_team(clients, context, {"max_revisions": o.max_revisions,

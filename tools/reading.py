@@ -4,6 +4,9 @@ they all produce live in documents.py, which imports no reader.)"""
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -78,6 +81,20 @@ def find_inputs(path: str | Path) -> list[Path]:
     return [path]
 
 
+def input_signature(paths: list[Path]) -> list[str]:
+    """What identifies a run's input files before they are read: path, size and modification
+    time (as make and rsync tell a changed file), so a resumed run can refuse changed inputs
+    without reading them first."""
+    out = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            out.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            out.append(f"{path}:unreadable")
+    return out
+
+
 FILES_PER_PROCESS = 4  # fewer files are read in this process: a worker costs ~0.5 s to start
 
 
@@ -93,6 +110,47 @@ def read_documents(paths: list[Path], options: IntakeOptions | None = None) -> l
 
     with ProcessPoolExecutor(max_workers=processes, mp_context=reading_context()) as pool:
         return list(pool.map(_read_or_error, paths, [options] * len(paths), chunksize=2))
+
+
+DOCAI_IN_FLIGHT = 4  # Document Intelligence calls at once (its S0 tier takes 15 a second)
+
+
+async def read_stream(paths: list[Path], options: IntakeOptions | None = None
+                      ) -> AsyncIterator[tuple[Path, Document | InputError]]:
+    """Every file read (or the InputError that says why not), in the order given, handed over
+    as soon as it is read while the caller goes on: many local files by one process per CPU,
+    Document Intelligence several calls at once, else one file at a time in a thread. At most
+    a few files are read ahead of the caller, so a large corpus is never held in memory whole."""
+    options = options or IntakeOptions()
+    processes = min(available_cpus(), len(paths) // FILES_PER_PROCESS)
+    pool = None
+    if processes >= 2 and options.reader == "pymupdf" and pool_can_start():
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=processes, mp_context=reading_context())
+        ahead = 2 * processes
+    else:
+        ahead = DOCAI_IN_FLIGHT if options.reader == "docai" else 1
+
+    def start(path: Path, here: bool = False) -> asyncio.Future:
+        if pool is not None and not here:
+            return asyncio.wrap_future(pool.submit(_read_or_error, path, options))
+        return asyncio.ensure_future(asyncio.to_thread(_read_or_error, path, options))
+
+    # The first file is read here while the pool's processes start (half a second or more):
+    # its items can run by then.
+    reading = deque(start(path, here=index == 0) for index, path in enumerate(paths[:ahead]))
+    try:
+        for index, path in enumerate(paths):
+            read = await reading.popleft()
+            if index + ahead < len(paths):
+                reading.append(start(paths[index + ahead]))
+            yield path, read
+    finally:  # the caller stopped early (--limit, a stopped run): read no further
+        for future in reading:
+            future.cancel()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_or_error(path: Path, options: IntakeOptions) -> Document | InputError:
