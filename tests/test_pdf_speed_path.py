@@ -173,3 +173,29 @@ def test_many_files_read_by_several_processes_come_back_in_order_with_their_erro
     assert [d.model_dump() for d in pooled if not isinstance(d, InputError)] == \
         [d.model_dump() for d in alone if not isinstance(d, InputError)]
     assert [getattr(d, "path", None) for d in pooled] == [str(f) for f in files]
+
+
+def test_a_long_document_read_in_page_ranges_by_several_processes_is_the_same(tmp_path, monkeypatch):
+    from agentsynth.tools import pdf_reader
+
+    path = write_text_pdf(tmp_path / "long.pdf", [f"Chapter {n}.\n\n" + "The unit charges in 45 minutes. " * 30
+                                                  for n in range(1, 7)])
+    with pymupdf.open(path) as doc, pymupdf.open(SAMPLE_PDF) as sample:
+        doc.insert_pdf(sample)  # and table pages among them
+        doc.save(tmp_path / "long2.pdf")
+    alone = read_pdf(tmp_path / "long2.pdf")
+    monkeypatch.setattr(pdf_reader, "PAGES_PER_PROCESS", 2)  # nine pages: three processes
+    monkeypatch.setattr(pdf_reader, "available_cpus", lambda: 3)
+    ranges: list[tuple[int, int]] = []
+    import concurrent.futures  # the reader imports its pool class when it needs one
+
+    class Recording(concurrent.futures.ProcessPoolExecutor):
+        def map(self, fn, *iterables, **kwargs):
+            data, starts, stops = (list(i) for i in iterables)
+            ranges.extend(zip(starts, stops))
+            return super().map(fn, data, starts, stops, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
+    pooled = read_pdf(tmp_path / "long2.pdf")
+    assert ranges == [(0, 3), (3, 6), (6, 9)]
+    assert [p.model_dump() for p in pooled.pages] == [p.model_dump() for p in alone.pages]

@@ -21,6 +21,7 @@ from .documents import Document, Figure, Page, PageKind, content_id, figure_mark
 from .figures import FIGURE_DPI, PAGE_DPI, pixel_size
 from .limits import check_pdf_pages
 from .pdf_layout import HeadingLevels, PageDraft, draft_page, page_markdown
+from .processes import available_cpus, in_reading_worker, pool_can_start, reading_context
 
 # The lab's triage threshold: pages with more than this many characters of text layer
 # are treated as text pages (or mixed when they also hold images).
@@ -117,12 +118,35 @@ def _with_figures(markdown: str, page: pymupdf.Page, number: int, path: Path) ->
     return markdown, figures
 
 
+PAGES_PER_PROCESS = 400  # below this many pages a document is read here (a process costs ~0.5 s to start)
+
+
+def page_drafts(doc: pymupdf.Document, data: bytes) -> list[PageDraft]:
+    """Every page's draft; a long document in page ranges by one process per CPU (not from
+    within a process that already reads files for a pool)."""
+    processes = min(available_cpus(), doc.page_count // PAGES_PER_PROCESS)
+    if processes < 2 or in_reading_worker() or not pool_can_start():
+        return [draft_page(page) for page in doc]
+    from concurrent.futures import ProcessPoolExecutor
+
+    bounds = [doc.page_count * k // processes for k in range(processes + 1)]
+    with ProcessPoolExecutor(max_workers=processes, mp_context=reading_context()) as pool:
+        parts = pool.map(_drafts_of_pages, [data] * processes, bounds[:-1], bounds[1:])
+        return [draft for part in parts for draft in part]
+
+
+def _drafts_of_pages(data: bytes, start: int, stop: int) -> list[PageDraft]:
+    """In a worker process: the drafts of pages start..stop-1 of the PDF in `data`."""
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        return [draft_page(doc[number]) for number in range(start, stop)]
+
+
 def read_pdf(path: str | Path, figures: bool = False) -> Document:
     path = Path(path)
     data, doc = open_pdf(path)
     with doc:
         try:
-            drafts: list[PageDraft] = [draft_page(page) for page in doc]
+            drafts = page_drafts(doc, data)
         except Exception as exc:
             raise InputError(path, f"corrupt PDF, cannot extract text ({exc})") from None
         headings = HeadingLevels(drafts)  # a heading's level depends on every page's font sizes

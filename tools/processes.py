@@ -26,3 +26,8 @@ def pool_can_start() -> bool:
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
     return path is None or os.path.exists(path)
+
+
+def in_reading_worker() -> bool:
+    """A process of a reading pool reads its own pages: no pool inside a pool."""
+    return multiprocessing.parent_process() is not None
