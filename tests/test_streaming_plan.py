@@ -141,3 +141,32 @@ def test_scores_are_rank_bm25s_bm25plus(tmp_path):
         hits = index.search(query, k=4)
         assert [h.chunk_id for h in hits] == [chunks[i].chunk_id for i in expected]
         assert all(math.isclose(h.score, round(float(scores[i]), 4), abs_tol=1e-4) for h, i in zip(hits, expected))
+
+
+def test_document_intelligence_reads_several_files_at_once_in_order(tmp_path, monkeypatch):
+    import asyncio
+    import time
+
+    from agentsynth.tools.reading import DOCAI_IN_FLIGHT, IntakeOptions, read_stream
+
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    def service_call(path, options):  # a DocAI analysis: the time is the service's
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.2)
+        with lock:
+            in_flight[0] -= 1
+        return path.name
+
+    monkeypatch.setattr(reading, "_read_or_error", service_call)
+    paths = [tmp_path / f"{n:02d}.pdf" for n in range(10)]
+
+    async def read_all():
+        return [read async for _, read in read_stream(paths, IntakeOptions(reader="docai"))]
+
+    started = time.monotonic()
+    assert asyncio.run(read_all()) == [p.name for p in paths]
+    assert most[0] == DOCAI_IN_FLIGHT and time.monotonic() - started < 10 * 0.2 / 2
