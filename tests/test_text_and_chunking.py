@@ -112,3 +112,25 @@ def test_stemming_is_safe_from_many_threads_at_once():
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: stems(text), range(400)))
     assert all(r == expected for r in results)
+
+
+def test_a_line_repeated_in_the_body_of_every_page_is_content_not_a_footer(tmp_path):
+    """A catalogue: one product per page, each with a "Battery: N mAh" line. Digits masked, the
+    line repeats on every page, yet it stands in the body: only lines in the top or bottom band
+    of the page can be running headers and footers."""
+    import pymupdf
+
+    from agentsynth.tools.pdf_reader import read_pdf
+
+    doc = pymupdf.open()
+    for n, name in enumerate(["Aurora", "Borealis", "Cirrus", "Dawn"], start=1):
+        page = doc.new_page()
+        page.insert_text((72, 30), "Acme Product Catalogue 2026", fontsize=9)  # a running header
+        page.insert_text((72, 120), f"{name} power bank", fontsize=11)
+        page.insert_text((72, 140), f"Battery: {n * 1000 + 500} mAh", fontsize=11)
+        page.insert_text((72, 160), f"It charges a phone {n + 1} times.", fontsize=11)
+        page.insert_text((300, 820), f"Page {n}", fontsize=9)  # a running footer
+    doc.save(str(tmp_path / "catalogue.pdf"))
+    text = "\n".join(c.text for c in chunk_document(read_pdf(tmp_path / "catalogue.pdf")))
+    assert all(f"Battery: {n * 1000 + 500} mAh" in text for n in range(1, 5))
+    assert "Acme Product Catalogue" not in text and "Page 3" not in text

@@ -64,16 +64,23 @@ class _Block:
 
 
 _MAX_RUNNING_LINE_CHARS = 200  # headers and footers are single lines (browser prints carry long URLs)
+_MARKERS = re.compile(r"^(#{1,6}|-)\s+")  # a heading's or list item's mark before the line's own text
 
 
 def _running_lines(doc: Document) -> set[str]:
-    """Short lines (digits masked) that appear on at least half of the pages (min. 3)."""
+    """Short lines (digits masked) that appear on at least half of the pages (min. 3): on PDFs
+    whose reader knows where lines stand, only lines in the top or bottom band count (a
+    catalogue's "Battery: 2,000 mAh" on every page is content, not a footer)."""
     if len(doc.pages) < 3:
         return set()
     counts: Counter[str] = Counter()
     for page in doc.pages:
+        lines = page.markdown.splitlines()
+        if page.margin_lines is not None:
+            margins = {" ".join(text.split()) for text in page.margin_lines}
+            lines = [line for line in lines if _MARKERS.sub("", line).strip() in margins]
         counts.update({
-            _DIGITS.sub("#", line.strip()) for line in page.markdown.splitlines()
+            _DIGITS.sub("#", line.strip()) for line in lines
             if line.strip() and len(line.strip()) <= _MAX_RUNNING_LINE_CHARS
         })
     threshold = max(3, len(doc.pages) // 2)

@@ -68,6 +68,9 @@ class Page(BaseModel):
     images: int = 0
     kind: PageKind = "text"
     figures: list[Figure] = []
+    # Lines in the page's top or bottom band, where the reader knows positions (PyMuPDF): only
+    # these can be running headers and footers. None: the reader cannot tell.
+    margin_lines: list[str] | None = None
 
 
 class Document(BaseModel):

@@ -31,6 +31,7 @@ _BULLETS = ("•", "◦", "▪", "●", "○", "■", "□", "·", "‣", "⁃",
 _WHITE = frozenset(" \t\n\r\x0b\x0c\xa0\u2002\u2003\u2009\u200b\u3000")
 _FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_LIGATURES  # "ﬁ" as "fi": the checks compare words
 GUTTER = 0.03  # of the page width: how far a column block may reach past the middle
+MARGIN = 0.1  # of the page height: the top and bottom bands where running headers and footers stand
 
 
 def _is_white(text: str) -> bool:
@@ -54,6 +55,15 @@ class PageDraft:
     parts: list[DraftLine | str] = field(default_factory=list)  # str: a table's markdown
     sizes: Counter = field(default_factory=Counter)  # characters per rounded font size
     text_chars: int = 0  # as len(page.get_text().strip()) counts them, for the triage
+    height: float = 0.0
+
+    @property
+    def margin_lines(self) -> list[str]:
+        """The text of lines set in the page's top or bottom tenth, where running headers and
+        footers stand (chunking drops those that repeat; a line that repeats in the body is content)."""
+        edge = self.height * MARGIN
+        return [part.text for part in self.parts if isinstance(part, DraftLine)
+                and (part.bottom <= edge or part.top >= self.height - edge)]
 
 
 class HeadingLevels:
@@ -126,7 +136,8 @@ def page_markdown(draft: PageDraft, headings: HeadingLevels) -> str:
 def draft_page(page: pymupdf.Page) -> PageDraft:
     textpage = page.get_textpage(flags=_FLAGS)
     blocks = [b for b in page.get_text("dict", textpage=textpage, flags=_FLAGS)["blocks"] if b.get("type") == 0]
-    draft = PageDraft(text_chars=len(page.get_text("text", textpage=textpage, flags=_FLAGS).strip()))
+    draft = PageDraft(text_chars=len(page.get_text("text", textpage=textpage, flags=_FLAGS).strip()),
+                      height=page.rect.height)
     visible = any(s.get("alpha", 255) and not _is_white(s["text"])
                   for b in blocks for line in b["lines"] for s in line["spans"])
     tables = _tables(page, textpage)

@@ -168,7 +168,7 @@ def read_pdf(path: str | Path, figures: bool = False) -> Document:
             elif figures and images:
                 markdown, found = _with_figures(markdown, page, number, path)
             pages.append(Page(number=number, markdown=markdown, text_chars=text_chars, images=images, kind=kind,
-                              figures=found))
+                              figures=found, margin_lines=draft.margin_lines))
         title = (doc.metadata or {}).get("title") or ""
     if not any(p.text_chars for p in pages) and not figures:
         raise InputError(path, "PDF has no text layer (scanned or image-only) and the model for role 'vision' "
