@@ -87,6 +87,7 @@ class PersonaQA(SeedFromPdf):
 
     async def aplan(self, context: PlanContext) -> Plan:
         plan = await super().aplan(context)
+        plan.inputs = None  # its items (chunk x persona) say what the run is, personas included
         if not self.personas:
             saved = context.saved(PERSONAS)
             self.personas = read_personas(saved) if saved else await self._generate(plan, context)

@@ -246,9 +246,10 @@ async def _run_locked(
     streaming = plan.more is not None
     items = plan.items[: settings.limit] if settings.limit else plan.items
     steering = steering_report(items)
-    # A plan still being made is known by its inputs (and the --limit that cuts it), not its items.
-    identity = [*plan.inputs, f"limit={settings.limit}"] if streaming and plan.inputs is not None \
-        else [i.item_id for i in items]
+    # A plan that can be made while items run is known by its inputs (and the --limit that cuts
+    # it), not by its items: a resume with worker processes, which reads everything first, is
+    # the same run as one that read while items ran.
+    identity = [*plan.inputs, f"limit={settings.limit}"] if plan.inputs is not None else [i.item_id for i in items]
     fingerprint = _fingerprint_hash(scenario, settings, identity)
     done: set[str] = set()
     if settings.resume:
@@ -305,9 +306,11 @@ async def _run_locked(
         progress.update(advance=0 if usage.interrupted else 1, usage=run_usage.short(), **counts)
 
     teams = max(1, settings.concurrency)
+    waiting: asyncio.Queue[WorkItem | None] = asyncio.Queue()
     # Items planned but not started: enough to keep every team busy, few enough that a corpus
-    # read while items run is not held in memory whole.
-    waiting: asyncio.Queue[WorkItem | None] = asyncio.Queue(maxsize=max(4 * teams, 64))
+    # read while items run is not held in memory whole. (A bound of its own, not the queue's:
+    # the end-of-plan marks must never wait for room, least of all when the run is cancelled.)
+    room = asyncio.Semaphore(max(4 * teams, 64))
     stopping = False
     failures: list[Exception] = []
 
@@ -331,18 +334,20 @@ async def _run_locked(
                 await plan.more.aclose()  # read no further: the run stops, or --limit is reached
             progress.reading_done(planned["items"])
             for _ in range(teams):
-                await waiting.put(None)
+                waiting.put_nowait(None)
 
     async def hand_over(item: WorkItem) -> None:
         progress.planned(planned["items"])
         if item.item_id in done:  # finished before a resume
             progress.update(advance=1)
         elif not stopping:
-            await waiting.put(item)
+            await room.acquire()
+            waiting.put_nowait(item)
 
     async def run_items() -> None:
         nonlocal stopping
         while (item := await waiting.get()) is not None:
+            room.release()
             if stopping:
                 continue  # left for a resume; the queue is drained so that planning can end
             if reason := settings.must_stop():  # budget spent or backend unusable: leave it for a resume
@@ -412,7 +417,6 @@ async def _run_locked(
         manifest["dataset_gate"] = gate.report(rejected)
         manifest["rejected_by_rule"] = rejection_rules(rejected)
         manifest["views"] = list(scenario.views())
-        # Reading and chunking (planning) apart from the items: throughput is items_seconds'.
         # Planning (of the first document, when items run while the rest are read) apart from the
         # items: throughput is items_seconds'.
         manifest["timing"] = {"planning_seconds": round(items_started - started, 2),

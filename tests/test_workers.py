@@ -86,6 +86,22 @@ def test_workers_share_one_budget_and_resume_finishes(tmp_path):
     assert sorted(r["id"] for r in records(out, "data.jsonl")) == sorted(r["id"] for r in records(tmp_path / "full", "data.jsonl"))
 
 
+def test_a_run_that_read_while_items_ran_resumes_with_workers_that_read_first(tmp_path):
+    """One process reads documents while its items run; worker processes need the whole plan
+    first. Either way the run is the same run: its fingerprint names its inputs, not its items."""
+    with FakeBackend(latency=0.02) as server:
+        assert main(seed_args(server.url, tmp_path / "full", "--concurrency", "4", "--workers", "1")) == 0
+        total = manifest_of(tmp_path / "full")["usage"]["total"]
+        out = tmp_path / "out"
+        budget = str((total["prompt_tokens"] + total["completion_tokens"]) // 3)
+        assert main(seed_args(server.url, out, "--concurrency", "4", "--workers", "1", "--max-tokens", budget)) == 0
+        assert manifest_of(out)["status"] == "stopped" and manifest_of(out)["workers"] == 1
+        assert main(seed_args(server.url, out, "--concurrency", "4", "--workers", "2", "--resume")) == 0
+    finished = manifest_of(out)
+    assert finished["status"] == "complete" and finished["workers"] == 2
+    assert sorted(r["id"] for r in records(out, "data.jsonl")) == sorted(r["id"] for r in records(tmp_path / "full", "data.jsonl"))
+
+
 def command(out: Path, url: str) -> list[str]:
     return [sys.executable, "run.py", *seed_args(url, out, "--concurrency", "4", "--workers", "2")]
 
