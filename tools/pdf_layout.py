@@ -9,9 +9,9 @@ rule as pymupdf4llm's IdentifyHeaders), one output line per PDF line, paragraphs
 bullets as `- `, monospaced lines fenced as code, ruled tables as markdown tables. Inline
 emphasis (bold, italic) is left out: it is noise to the models and to the checks.
 
-A document is read in two steps: `draft_page` per page (the text with each line's largest
-font size), then `HeadingLevels` over all drafts turns sizes into `#` levels, as a heading's
-level depends on the sizes of the whole document.
+A document is read in two steps: `draft_page` per page (the text, each line with the font
+size most of it is set in), then `HeadingLevels` over all drafts turns sizes into `#` levels,
+as a heading's level depends on the sizes of the whole document; `page_markdown` writes it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _is_white(text: str) -> bool:
 @dataclass
 class DraftLine:
     text: str
-    size: int  # the line's largest rounded font size (what may make it a heading)
+    size: int  # the rounded font size most of the line is set in (what may make it a heading)
     mono: bool = False
     paragraph: bool = False  # starts a new paragraph (a new block, or a gap above it)
     top: float = 0.0
@@ -85,6 +85,8 @@ class HeadingLevels:
 
 
 def page_markdown(draft: PageDraft, headings: HeadingLevels) -> str:
+    """The page as markdown: a line per PDF line, a blank line between paragraphs, headings
+    (a heading broken over lines joined), bullets as `- `, runs of monospaced lines fenced."""
     out: list[str] = []
     code = False
     previous_heading = ""
@@ -134,13 +136,14 @@ def page_markdown(draft: PageDraft, headings: HeadingLevels) -> str:
 
 
 def draft_page(page: pymupdf.Page) -> PageDraft:
+    """One page's text in reading order, its tables as markdown where they stood."""
     textpage = page.get_textpage(flags=_FLAGS)
     blocks = [b for b in page.get_text("dict", textpage=textpage, flags=_FLAGS)["blocks"] if b.get("type") == 0]
     draft = PageDraft(text_chars=len(page.get_text("text", textpage=textpage, flags=_FLAGS).strip()),
                       height=page.rect.height)
     visible = any(s.get("alpha", 255) and not _is_white(s["text"])
                   for b in blocks for line in b["lines"] for s in line["spans"])
-    tables = _tables(page, textpage)
+    tables = _tables(page)
     items: list[tuple[tuple[float, float, float, float], object]] = [(rect, markdown) for rect, markdown in tables]
     for block in blocks:
         lines = [line for line in block["lines"] if not _in_any(line["bbox"], [r for r, _ in tables])]
@@ -335,7 +338,7 @@ def _in_any(bbox, rects) -> bool:
 _NO_LAYOUT_MODEL = {"use_layout": False} if "use_layout" in inspect.signature(pymupdf.table.find_tables).parameters else {}
 
 
-def _tables(page: pymupdf.Page, textpage: pymupdf.TextPage) -> list[tuple[tuple, str]]:
+def _tables(page: pymupdf.Page) -> list[tuple[tuple, str]]:
     """Ruled tables as markdown, found only where ruling lines could form a grid: table
     detection ("lines_strict", the ruling lines alone) clipped to each such cluster."""
     found = []
