@@ -620,8 +620,9 @@ QA_CHECKS = CheckSet("qa", (
     Check("values_in_role", "a value of the answer is in the source, but as the value of something else (another "
           "field, row or column: the battery's warranty given as the frame's)",
           _grounded(lambda c: check_values_in_role(c.question, c.answer, c.source, c.subject))),
-    Check("no_contradiction", "the answer says yes where the source says no (or the other way round), turns a "
-          "comparison round, or widens what the source restricts (\"both\" against \"only\")",
+    Check("no_contradiction", "the answer says yes where the source says no (or the other way round), restates a "
+          "source sentence with its \"not\" added or taken away, turns a comparison round, or widens what the "
+          "source restricts (\"both\" against \"only\")",
           _grounded(lambda c: check_no_contradiction(c.question, c.answer, c.source, c.subject))),
     Check("content_supported", f"in some sentence of the answer, under {SUPPORT_THRESHOLD:.0%} of its distinct content "
           f"words (stemmed) occur in the source, and it is no paraphrase of a source statement either (embedding "

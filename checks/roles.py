@@ -458,6 +458,32 @@ def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact
     return False
 
 
+# "not" on the verb: what flips a statement ("can be charged" / "cannot be charged"). Words such
+# as "without" or "except" also make a fact negative, but restate it in other ways too.
+_VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|won't|"
+                            r"hasn't|haven't|shouldn't|mustn't)\b|\b\w+n't\b", re.I)
+
+
+_RESTRICTED = re.compile(r"\b(unless|until|except|only|otherwise)\b", re.I)
+
+
+def _negation_flipped(clause: str, fact: Fact) -> bool:
+    """Does the clause restate the source statement with its "not" added or taken away ("The X2
+    can not be charged from a wall outlet" where the source says it can be)? Both must share
+    most of their words, and the affirmative one must hold no negative word of any kind."""
+    if fact.kind != "clause" or _RESTRICTED.search(clause) or _ONLY.search(fact.text) or _CONDITIONAL.search(fact.text):
+        return False  # "won't start unless it is on its base" says what "only starts if …" says
+    denied = bool(_VERB_NEGATION.search(clause))
+    if denied == bool(_VERB_NEGATION.search(fact.text)):
+        return False
+    if NEGATION.search(fact.text if denied else clause):
+        return False
+    mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
+    theirs = about_stems(masked(_VERB_NEGATION.sub(" ", fact.text)))
+    shared = mine & theirs
+    return bool(mine and theirs) and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
     if polarity is not None and is_yes_no_question(question):
@@ -468,11 +494,17 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")
     facts = facts_of(source)
     for clause in answer_clauses(answer):
-        if NEGATION.search(clause) or not facts:
-            continue
-        words = _words(clause)
+        if not facts:
+            break
         scores = fact_scores(f"{question} {clause}", source, facts, subject)
         best = facts[max(range(len(facts)), key=scores.__getitem__)]
+        if _negation_flipped(clause, best):
+            return fail("no_contradiction", f"the answer {'denies' if _VERB_NEGATION.search(clause) else 'affirms'} "
+                                            f"what the source {'states' if _VERB_NEGATION.search(clause) else 'denies'}: "
+                                            f"{best.text[:80]!r}")
+        if NEGATION.search(clause):
+            continue
+        words = _words(clause)
         fact_words = _words(best.text)
         for up, down in _ANTONYMS:
             for mine, theirs in ((up, down), (down, up)):

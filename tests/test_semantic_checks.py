@@ -114,6 +114,34 @@ def test_consistent_answers_pass(question, answer, source):
     assert check_no_contradiction(question, answer, source).passed
 
 
+CHARGING = ("The Aurora X2 can be charged from a wall outlet, from solar panels or from a car socket. The X2 is not "
+            "waterproof. Do not charge the unit below 0 °C. The app works without Wi-Fi. A scheduled boil only starts "
+            "if the kettle is on its base.")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("How can I charge the X2?", "The Aurora X2 can not be charged from a wall outlet, from solar panels or a car socket."),
+    ("How can I charge the X2?", "The Aurora X2 cannot be charged from solar panels."),
+    ("Can it get wet?", "The X2 is waterproof."),
+])
+def test_a_statement_restated_with_its_not_added_or_taken_away_is_a_contradiction(question, answer):
+    """Not a yes or a no: the source's own sentence with the polarity of its verb flipped."""
+    result = check_no_contradiction(question, answer, CHARGING)
+    assert not result.passed and ("denies what the source states" in result.detail
+                                  or "affirms what the source denies" in result.detail)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("When should I not charge it?", "Do not charge it below 0 °C."),
+    ("Does the app need Wi-Fi?", "The app does not need Wi-Fi."),  # "without" restated another way
+    ("How can I charge the X2?", "You can charge the Aurora X2 from a wall outlet, solar panels or a car socket."),
+    ("Can it get wet?", "The X2 isn't waterproof, so keep it out of the rain."),
+    ("When will a scheduled boil not start?", "It won't start unless the kettle is on its base."),
+])
+def test_the_same_polarity_in_other_words_is_no_contradiction(question, answer):
+    assert check_no_contradiction(question, answer, CHARGING).passed
+
+
 def test_the_kind_of_value_asked_for():
     assert not check_answer_type("How long is the battery warranty?", "Charge it with the 2 A charger.").passed
     assert not check_answer_type("What is the fax number of the store?", "It is on the 3rd floor.").passed
