@@ -159,7 +159,7 @@ def draft_page(page: pymupdf.Page) -> PageDraft:
             blocks_run = []
             if content:
                 draft.parts.append(content)
-    draft.parts = _dehyphenated(_markers_joined(draft.parts))
+    draft.parts = _dehyphenated(draft.parts)
     return draft
 
 
@@ -234,24 +234,6 @@ def _dehyphenated(parts: list) -> list:
             if not rest:
                 continue
             part.text = rest
-        out.append(part)
-    return out
-
-
-_MARKER = re.compile(r"^(?:[•◦▪●○■□·‣⁃–\-*o>]|\d{1,3}[.)]|[a-zA-Z][.)])$")
-
-
-def _markers_joined(parts: list) -> list:
-    """A bullet or a list number set apart from its item's text (its own block on many
-    PDFs) joins the line beside it, so `•` alone never becomes a line, or a heading."""
-    out: list = []
-    for part in parts:
-        marker = out[-1] if out and isinstance(out[-1], DraftLine) and _MARKER.match(out[-1].text) else None
-        if marker is not None and isinstance(part, DraftLine) \
-                and min(marker.bottom, part.bottom) - max(marker.top, part.top) > 0:
-            part.text, part.paragraph = f"{marker.text} {part.text}", True
-            out[-1] = part
-            continue
         out.append(part)
     return out
 
