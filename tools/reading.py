@@ -98,13 +98,19 @@ def input_signature(paths: list[Path]) -> list[str]:
 FILES_PER_PROCESS = 4  # fewer files are read in this process: a worker costs ~0.5 s to start
 
 
+def _reading_processes(paths: list[Path], options: IntakeOptions) -> int:
+    """How many processes read these files: one per CPU for many local files, else 0 (read here;
+    Document Intelligence is a service with its own limits)."""
+    processes = min(available_cpus(), len(paths) // FILES_PER_PROCESS)
+    return processes if processes >= 2 and options.reader == "pymupdf" and pool_can_start() else 0
+
+
 def read_documents(paths: list[Path], options: IntakeOptions | None = None) -> list[Document | InputError]:
     """Every file read (or the InputError that says why not), in the order given. Many local
     files are read by one process per CPU; Document Intelligence, a service with its own
     limits, reads them one by one here."""
     options = options or IntakeOptions()
-    processes = min(available_cpus(), len(paths) // FILES_PER_PROCESS)
-    if processes < 2 or options.reader != "pymupdf" or not pool_can_start():
+    if not (processes := _reading_processes(paths, options)):
         return [_read_or_error(path, options) for path in paths]
     from concurrent.futures import ProcessPoolExecutor
 
@@ -122,9 +128,8 @@ async def read_stream(paths: list[Path], options: IntakeOptions | None = None
     Document Intelligence several calls at once, else one file at a time in a thread. At most
     a few files are read ahead of the caller, so a large corpus is never held in memory whole."""
     options = options or IntakeOptions()
-    processes = min(available_cpus(), len(paths) // FILES_PER_PROCESS)
     pool = None
-    if processes >= 2 and options.reader == "pymupdf" and pool_can_start():
+    if processes := _reading_processes(paths, options):
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=processes, mp_context=reading_context())
