@@ -10,6 +10,8 @@
         temperature: 0
     concurrency: 16
     workers: 2                    # processes running items (default: one per 16 in flight)
+    engine: ray                   # run them as actors of a Ray cluster (default: local)
+    ray_address: auto             # the cluster to join (default: a local Ray instance)
     budget: {max_cost: 5.00}
 
 A role that names its own model inherits the default's sampling settings, and its
@@ -23,7 +25,7 @@ from __future__ import annotations
 import re
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -67,6 +69,8 @@ class RunConfig(BaseModel):
     roles: dict[str, ModelSettings] = {}
     concurrency: int | None = Field(default=None, gt=0)  # work items in flight
     workers: int | None = Field(default=None, gt=0)  # processes running items
+    engine: Literal["local", "ray"] = "local"  # where they run: forked here, or Ray actors
+    ray_address: str | None = None  # a Ray cluster to join ('auto', 'HOST:6379', 'ray://HOST:10001')
     cache: bool = True
     cache_dir: Path | None = None
     budget: BudgetConfig = BudgetConfig()

@@ -136,6 +136,12 @@ def build_parser(scenarios: dict[str, ScenarioEntry] | None = None) -> argparse.
     p.add_argument("--workers", type=int, metavar="N",
                    help="processes running items (default: one per 16 items in flight, up to the CPU count; 1 for "
                         "in-process models): one process runs out of CPU before a fast backend runs out of slots")
+    p.add_argument("--engine", choices=("local", "ray"),
+                   help="where the --workers run: 'local' forks them here (default); 'ray' runs them as actors of a "
+                        "Ray cluster (pip install -e \".[ray]\"), one per --workers")
+    p.add_argument("--ray-address", metavar="ADDRESS",
+                   help="with --engine ray: the cluster to join ('auto', 'HOST:6379' or 'ray://HOST:10001'; "
+                        "default: start a local Ray instance for this run)")
     p.add_argument("--limit", type=int, metavar="N", help="process only the first N work items")
     p.add_argument("--seed", type=int, help="sampling seed (default: 0 for in-process models, else the backend's)")
     p.add_argument("--temperature", type=float,
@@ -268,6 +274,11 @@ def run_config(args: argparse.Namespace) -> RunConfig:
         if args.workers < 1:
             raise AgentsynthError(f"--workers {args.workers}: must be at least 1")
         update["workers"] = args.workers
+    if args.engine:
+        update["engine"] = args.engine
+    if args.ray_address:
+        update["ray_address"] = args.ray_address
+        update.setdefault("engine", "ray")
     if args.no_cache:
         update["cache"] = False
     if args.cache_dir:
@@ -461,7 +472,9 @@ def main(argv: list[str] | None = None) -> int:
                 "(US$ per million tokens) in the run config, or use --max-tokens")
         specs = [s.spec for s in role_settings.values()]
         concurrency = config.concurrency or default_concurrency(specs)
-        workers = worker_count(config.workers, concurrency, specs)
+        workers = worker_count(config.workers, concurrency, specs, config.engine)
+        if config.engine == "ray" and not config.concurrency:  # an in-process model: one item per actor
+            concurrency = max(concurrency, workers if all(s.in_process for s in specs) else 1)
         cache = ResponseCache(config.cache_dir) if config.cache else None
 
         def models(k: int = 0, n: int = 1, share: int = concurrency) -> WorkerModels:
@@ -494,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
                                                "profile": s.model_profile.model_dump()})
                             for role, s in role_settings.items()},
             stop_reason=main_models.stop_reason, reports=main_models.reports, holdout=args.holdout,
-            workers=workers, worker_models=models,
+            workers=workers, worker_models=models, engine=config.engine, ray_address=config.ray_address,
         )
 
         async def execute() -> RunSummary:

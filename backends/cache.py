@@ -99,6 +99,14 @@ class ResponseCache:
     def close(self) -> None:
         self.store.close()
 
+    # A Ray actor (scenarios/ray_engine.py) gets the cache as its folder and opens it there: on
+    # another node, that node's own folder at the same path.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"directory": str(self.directory)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(Path(state["directory"]))  # type: ignore[misc]
+
 
 def _tool_schema(tool: Tool | ToolSchema) -> Any:
     return tool.schema if isinstance(tool, Tool) else tool

@@ -382,14 +382,17 @@ def share_of(total: int, k: int, n: int) -> int:
 ITEMS_PER_WORKER = 16  # one process keeps ~16 items' calls near the backend's latency (benchmarks/throughput.py)
 
 
-def worker_count(asked: int | None, concurrency: int, specs: list[ModelSpec]) -> int:
+def worker_count(asked: int | None, concurrency: int, specs: list[ModelSpec], engine: str = "local") -> int:
     """Processes that run items: as asked, or (on Linux) one per 16 items in flight up to the
-    CPU count. In-process models run in one process."""
+    CPU count. In-process models run in one process, except as Ray actors (`--engine ray`),
+    where each actor loads its own copy."""
     in_process = [s.label for s in specs if s.in_process]
+    if engine == "ray":
+        return asked or (1 if in_process else max(1, -(-concurrency // ITEMS_PER_WORKER)))
     if in_process:
         if asked and asked > 1:
             raise AgentsynthError(f"--workers {asked}: {in_process[0]} runs inside this process, and its calls are "
-                                  "serialised anyway; use --workers 1")
+                                  "serialised anyway; use --workers 1 (or --engine ray: one copy per actor)")
         return 1
     if asked:
         return asked

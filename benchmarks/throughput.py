@@ -3,6 +3,7 @@
     python benchmarks/throughput.py                  # all three parts (about 5 minutes on 2 cores)
     python benchmarks/throughput.py --latency 0.2 --levels 1 8 32 128 --skip-memory
     python benchmarks/throughput.py --levels 32 --workers 1 --skip-memory   # one process, for comparison
+    python benchmarks/throughput.py --engine ray --levels 32 --actors 1 2 4  # Ray actors beside local workers
 
 1. Throughput: a loopback OpenAI-compatible server (a separate process, so its work does not
    compete with the runner's; canned valid structured replies, each sent `latency` after its
@@ -15,6 +16,10 @@
    in flight, up to the CPU count), or with `--workers N`.
 2. Framework cost per model call: the same job with an in-process client that answers at once
    (zero latency, no HTTP), CPU seconds of this process divided by model calls.
+   With `--engine ray`, part 1 is instead: at each concurrency level, the same job with 1, 2
+   and 4 (`--actors`) processes running items, forked by the local engine and as Ray actors
+   (a local Ray instance per run, or `--ray-address`), side by side; Ray's start (joining the
+   cluster, actors loading the plan) is shown apart and not counted.
 3. Peak memory for a 300-page PDF: a generated 300-page PDF read, chunked and run with the
    zero-latency client in a child process; its peak RSS.
 """
@@ -73,13 +78,13 @@ def start_server(latency: float) -> tuple[subprocess.Popen, str]:
 
 
 def run_level(document: Path, url: str, concurrency: int, workdir: Path, per_slot: int,
-              workers: int | None = None) -> dict:
+              workers: int | None = None, engine: str = "local", address: str | None = None) -> dict:
     """One seed_from_pdf run through the loopback server; its items, calls and wall time."""
     from agentsynth.run import main
     from agentsynth.tools.writers import read_records
 
-    out = workdir / f"c{concurrency}"
-    args = ["--input", str(document), "--chunk-unit", "chars", "--chunk-size", "800", "--chunk-overlap", "0",
+    out = workdir / f"c{concurrency}-{engine}-{workers}"
+    args = ["--engine", engine, *(["--ray-address", address] if address else []), "--input", str(document), "--chunk-unit", "chars", "--chunk-size", "800", "--chunk-overlap", "0",
             "--limit", str(per_slot * concurrency), "--concurrency", str(concurrency), "--model", "openai-compatible:fake",
             "--base-url", f"{url}/v1", "--no-cache", "--no-progress", "--out", str(out)]
     if workers is not None:
@@ -97,6 +102,7 @@ def run_level(document: Path, url: str, concurrency: int, workdir: Path, per_slo
     return {"rc": rc, "items": manifest["counts"]["items_done"], "calls": calls, "wall": wall,
             "run_wall": manifest["wall_seconds"], "items_wall": manifest["timing"]["items_seconds"],
             "planning": manifest["timing"]["planning_seconds"], "steady_items": steady_items,
+            "engine_start": manifest["timing"].get("engine_start_seconds", 0.0),
             "steady_wall": steady_wall, "workers": manifest["workers"]}
 
 
@@ -132,6 +138,33 @@ def throughput(latency: float, levels: list[int], per_slot: int = 8, workers: in
                       f"are busy; ideal {ideal:7.2f} items/s; ratio {steady / ideal:.0%} (with the final drain "
                       f"{with_drain / ideal:.0%}, with {r['planning']:.1f} s of planning too {whole_run / ideal:.0%}); "
                       f"CPU busy: runner {rows[-1]['runner_cpu']:.0%}, server {rows[-1]['server_cpu']:.0%}", flush=True)
+        finally:
+            server.terminate()
+            server.wait()
+    return rows
+
+
+def engines(latency: float, levels: list[int], actors: list[int], per_slot: int, address: str | None) -> list[dict]:
+    """Each level with 1, 2, 4 processes running items: forked locally, then as Ray actors."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        document = write_document(Path(tmp) / "manual.md", 2 * per_slot * max(levels) + 16)
+        server, url = start_server(latency)
+        try:
+            for c in levels:
+                for n in actors:
+                    row: dict = {"concurrency": c, "processes": n}
+                    for engine in ("local", "ray"):
+                        r = run_level(document, url, c, Path(tmp), per_slot, n, engine, address)
+                        per_item = r["calls"] / r["items"]
+                        steady = r["steady_items"] / r["steady_wall"] if r["steady_wall"] else r["items"] / r["items_wall"]
+                        row.update({f"{engine}_items_per_s": round(steady, 2), f"{engine}_start_s": r["engine_start"],
+                                    f"{engine}_processes": r["workers"], "items": r["items"],
+                                    "ideal_items_per_s": round(c / (latency * per_item), 2)})
+                    rows.append(row)
+                    print(f"  concurrency {c:>4}, {n} process(es): local {row['local_items_per_s']:7.2f} items/s, "
+                          f"ray {row['ray_items_per_s']:7.2f} items/s (ray/local {row['ray_items_per_s'] / row['local_items_per_s']:.0%}; "
+                          f"ideal {row['ideal_items_per_s']:.2f}; Ray's start {row['ray_start_s']:.1f} s)", flush=True)
         finally:
             server.terminate()
             server.wait()
@@ -212,10 +245,25 @@ def main() -> int:
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 8, 32, 128])
     parser.add_argument("--items-per-slot", type=int, default=8, help="work items per concurrency slot (default 8)")
     parser.add_argument("--workers", type=int, help="processes running items (default: run.py's, one per 16 in flight)")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="ray: part 1 compares the local engine with Ray actors at each --actors count")
+    parser.add_argument("--actors", type=int, nargs="+", default=[1, 2, 4], help="with --engine ray (default 1 2 4)")
+    parser.add_argument("--ray-address", help="with --engine ray: a cluster to join (default: a local Ray instance)")
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("AGENTSYNTH_CACHE_DIR", tempfile.mkdtemp())
+    if args.engine == "ray":
+        print(f"1. throughput, local engine and Ray actors, loopback server with {args.latency * 1000:.0f} ms per call:",
+              flush=True)
+        rows = engines(args.latency, args.levels, args.actors, args.items_per_slot, args.ray_address)
+        print("\n| concurrency | processes | items | local items/s | Ray items/s | Ray / local | ideal items/s | "
+              "Ray start (s) |\n|---|---|---|---|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['concurrency']} | {r['processes']} | {r['items']} | {r['local_items_per_s']} | "
+                  f"{r['ray_items_per_s']} | {r['ray_items_per_s'] / r['local_items_per_s']:.0%} | "
+                  f"{r['ideal_items_per_s']} | {r['ray_start_s']} |")
+        return 0
     print(f"1. throughput, loopback server with {args.latency * 1000:.0f} ms per call:", flush=True)
     rows = throughput(args.latency, args.levels, args.items_per_slot, args.workers)
     print("\n| concurrency | workers | items | calls/item | items/s | calls/s | ideal items/s | ratio | with drain "

@@ -90,6 +90,10 @@ class RunSettings:
     # backend does. Each worker builds its own clients with `worker_models`.
     workers: int = 1
     worker_models: Callable[[int, int, int], WorkerModels] | None = None
+    # Where those processes run: forked here ("local") or as actors of a Ray cluster ("ray",
+    # scenarios/ray_engine.py; `ray_address` None starts a local Ray instance).
+    engine: str = "local"
+    ray_address: str | None = None
 
     def must_stop(self) -> str | None:
         if self.budget is not None and (reason := self.budget.exhausted):

@@ -241,8 +241,8 @@ async def _run_locked(
         console=console, show_progress=settings.show_progress, concurrency=max(1, settings.concurrency),
         out_dir=out_dir, resume=settings.resume,
     ))
-    if plan.more is not None and settings.workers > 1 and settings.concurrency > 1:
-        await plan.complete()  # forked worker processes share a plan that is made: all of it first
+    if plan.more is not None and (settings.engine == "ray" or settings.workers > 1 and settings.concurrency > 1):
+        await plan.complete()  # worker processes and Ray actors share a plan that is made: all of it first
     streaming = plan.more is not None
     items = plan.items[: settings.limit] if settings.limit else plan.items
     steering = steering_report(items)
@@ -369,14 +369,25 @@ async def _run_locked(
             EMBEDDER.load()
     status = "complete"
     items_started, items_started_at = time.monotonic(), time.time()
+    engine_seconds = 0.0
     workers = None
     try:
         with _startup_objects_frozen():
-            if not streaming and (count := min(settings.workers, len(todo), teams)) > 1:
+            count = min(settings.workers, len(todo), teams)
+            if settings.engine == "ray" and todo:
+                from .ray_engine import RayActors
+
+                workers = RayActors(scenario, settings, todo, count)
+                console.print(escape(workers.describe()), highlight=False, soft_wrap=True)
+            elif not streaming and count > 1:
                 from .workers import WorkerProcesses
 
                 # Forked before the progress bar's and the writer's threads start.
                 workers = WorkerProcesses(scenario, settings, todo, count)
+            # Starting the engine (Ray: joining the cluster, actors loading the plan) is neither
+            # planning nor items: timed apart, so throughput is the items' own.
+            engine_seconds = time.monotonic() - items_started
+            items_started, items_started_at = time.monotonic(), time.time()
             with progress.bar:
                 if workers is not None:
                     progress.update(completed=len(items) - len(todo))
@@ -419,7 +430,8 @@ async def _run_locked(
         manifest["views"] = list(scenario.views())
         # Planning (of the first document, when items run while the rest are read) apart from the
         # items: throughput is items_seconds'.
-        manifest["timing"] = {"planning_seconds": round(items_started - started, 2),
+        manifest["timing"] = {"planning_seconds": round(items_started - started - engine_seconds, 2),
+                              "engine_start_seconds": round(engine_seconds, 2),
                               "first_item_seconds": planned["first_item_seconds"],
                               "items_seconds": round(time.monotonic() - items_started, 2),
                               "items_started_at": round(items_started_at, 3)}  # progress lines' clock

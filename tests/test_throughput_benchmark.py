@@ -28,3 +28,12 @@ def test_throughput_benchmark_runs_a_level_and_reports_its_ratios(tmp_path, monk
     assert sharded["workers"] == 2 and sharded["items"] == 8 and sharded["runner_cpu"] > 0
     cost = benchmark.framework_cost(items=2)
     assert cost["model_calls"] > 0 and cost["cpu_ms_per_call"] > 0
+
+
+def test_throughput_benchmark_compares_the_local_engine_with_ray_actors(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGENTSYNTH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")  # no token file written into this user's home
+    benchmark = load_benchmark()
+    [row] = benchmark.engines(latency=0.02, levels=[4], actors=[2], per_slot=2, address=None)
+    assert row["items"] == 8 and row["local_processes"] == 2 and row["ray_processes"] == 2
+    assert row["local_items_per_s"] > 0 and row["ray_items_per_s"] > 0 and row["ray_start_s"] > 0

@@ -1,0 +1,263 @@
+"""`--engine ray`: items run as actors of a real Ray cluster (a head and a worker node started
+here on loopback with `ray start`, stopped afterwards), with the dataset the local engine makes,
+one duplicate registry, one budget and one concurrency limit across the actors, and an actor
+killed mid-run costing nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+from conftest import SAMPLE_PDF
+from fake_backend import FakeBackend
+from test_dedup_in_flight import records, same_pairs
+from test_workers import manifest_of, seed_args
+
+from agentsynth.run import main
+
+REPO = Path(__file__).resolve().parent.parent
+CURRICULUM = REPO / "samples" / "glan_curriculum.json"
+# Explicit, so that no test depends on whether a token file exists in this user's home (Ray
+# enables token authentication when one does) and no run here writes one.
+RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    address: str  # HOST:PORT of the head (the GCS)
+    client: str  # ray://HOST:PORT of its Ray Client server
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    """A two-node Ray cluster on this machine: `ray start --head` and `ray start --address`,
+    each in the foreground (--block), so that stopping them stops exactly their processes."""
+    import ray
+
+    saved = {name: os.environ.get(name) for name in RAY_ENV}
+    os.environ.update(RAY_ENV)
+    port, client_port = free_port(), free_port()
+    ray_cli = Path(sys.executable).parent / "ray"
+    temp = tempfile.mkdtemp(prefix="agsray", dir="/tmp")  # short: Ray's socket paths must fit 107 bytes
+    common = ["--num-cpus", "2", "--node-ip-address", "127.0.0.1", "--object-store-memory", str(100 * 2**20),
+              "--disable-usage-stats", "--block"]
+    env = {**os.environ, **RAY_ENV}
+    nodes = [subprocess.Popen([ray_cli, "start", "--head", "--port", str(port), "--include-dashboard=false",
+                               "--ray-client-server-port", str(client_port), "--temp-dir", temp, *common], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)]
+    address = f"127.0.0.1:{port}"
+    try:
+        _wait_for_port(port)
+        nodes.append(subprocess.Popen([ray_cli, "start", "--address", address, *common], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        _connect(address)
+        deadline = time.monotonic() + 60
+        while len([n for n in ray.nodes() if n["Alive"]]) < 2:
+            assert time.monotonic() < deadline, "the worker node did not join"
+            time.sleep(0.2)
+        ray.shutdown()
+        yield Cluster(address, f"ray://127.0.0.1:{client_port}")
+    finally:
+        if ray.is_initialized():
+            ray.shutdown()
+        for node in reversed(nodes):
+            node.terminate()
+        for node in reversed(nodes):
+            try:
+                node.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(node.pid, signal.SIGKILL)
+        shutil.rmtree(temp, ignore_errors=True)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, "the head node did not start"
+            time.sleep(0.1)
+
+
+def _connect(address: str) -> None:
+    import ray
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            ray.init(address=address, logging_level="ERROR", log_to_driver=False)
+            return
+        except ConnectionError:  # the port answers before the head is ready
+            assert time.monotonic() < deadline, "cannot join the test cluster"
+            time.sleep(0.5)
+
+
+def glan_args(url: str, out: Path, *extra: str) -> list[str]:
+    return ["--scenario", "glan", "--curriculum", str(CURRICULUM), "--model", "openai-compatible:fake",
+            "--base-url", f"{url}/v1", "--no-cache", "--no-progress", "--out", str(out), *extra]
+
+
+def assert_same_dataset(a: Path, b: Path) -> None:
+    for name in ("data.jsonl", "rejected.jsonl"):
+        left = {r["id"]: r for r in records(a, name)}  # records hold no timing fields: all of each must match
+        right = records(b, name)
+        assert len(right) == len({r["id"] for r in right}), f"{name}: a record twice"
+        assert {r["id"]: r for r in right} == left, name
+    progress = [p["item_id"] for p in records(b, "progress.jsonl")]
+    assert len(progress) == len(set(progress)) == manifest_of(b)["counts"]["items"]  # every item exactly once
+
+
+@pytest.mark.parametrize("scenario", ["seed_from_pdf", "glan"])
+def test_the_ray_engine_makes_the_dataset_the_local_engine_makes(cluster, tmp_path, scenario):
+    arguments = seed_args if scenario == "seed_from_pdf" else glan_args
+    with FakeBackend(latency=0.01) as server:
+        assert main(arguments(server.url, tmp_path / "local", "--concurrency", "4")) == 0
+        local_calls = len(server.requests)
+        assert main(arguments(server.url, tmp_path / "ray", "--concurrency", "4", "--workers", "2",
+                              "--engine", "ray", "--ray-address", cluster.address)) == 0
+        ray_calls = len(server.requests) - local_calls
+    assert_same_dataset(tmp_path / "local", tmp_path / "ray")
+    manifest = manifest_of(tmp_path / "ray")
+    assert manifest["status"] == "complete" and manifest["counts"] == manifest_of(tmp_path / "local")["counts"]
+    engine = manifest["engine"]
+    assert engine["name"] == "ray" and engine["nodes"] == 2 and engine["actors"] == 2
+    assert engine["actor_nodes"] == 2  # spread over both nodes, not packed onto the head
+    backend = manifest["backends"]["openai-compatible:fake"]
+    assert backend["calls"] == ray_calls == manifest["usage"]["total"]["calls"]  # every actor's calls counted once
+    assert len(records(tmp_path / "ray", "train.openai.jsonl")) == manifest["counts"]["accepted"]
+
+
+@pytest.mark.parametrize("through", ["gcs", "ray_client"])
+def test_actors_share_one_duplicate_registry(cluster, tmp_path, through):
+    """Also through Ray Client (`ray://`), the address a driver off the cluster uses."""
+    address = cluster.address if through == "gcs" else cluster.client
+    pairs = same_pairs(tmp_path, 8)
+    with FakeBackend(latency=0.05) as server:
+        rc = main(["--scenario", "curate", "--input", str(pairs), "--model", "openai-compatible:fake",
+                   "--base-url", f"{server.url}/v1", "--no-cache", "--no-progress", "--concurrency", "8",
+                   "--workers", "2", "--engine", "ray", "--ray-address", address, "--out", str(tmp_path / "out")])
+    assert rc == 0 and manifest_of(tmp_path / "out")["engine"]["actors"] == 2
+    assert len(records(tmp_path / "out", "data.jsonl")) == 1  # not one per actor
+    rejected = records(tmp_path / "out", "rejected.jsonl")
+    assert len(rejected) == 7 and all(r["reasons"][0].startswith("not_duplicate") for r in rejected)
+
+
+def test_a_backends_concurrency_limit_holds_across_actors(cluster, tmp_path):
+    """The fake backend answers 429 above 3 requests in flight; the run config allows 3, and the
+    two actors' shares (2 + 1) must add up to it, not each take 3."""
+    config = tmp_path / "run.yaml"
+    with FakeBackend(latency=0.05, max_concurrent=3) as server:
+        config.write_text(f"default:\n  model: openai-compatible:fake\n  base_url: {server.url}/v1\n"
+                          "  max_concurrency: 3\nconcurrency: 8\nworkers: 2\nengine: ray\n"
+                          f"ray_address: '{cluster.address}'\n", encoding="utf-8")
+        rc = main(["--config", str(config), "--input", str(SAMPLE_PDF), "--chunk-unit", "chars", "--chunk-size",
+                   "700", "--no-cache", "--no-progress", "--out", str(tmp_path / "out")])
+        peak = server.peak_in_flight
+    manifest = manifest_of(tmp_path / "out")
+    assert rc == 0 and manifest["engine"]["actors"] == 2
+    assert peak <= 3
+    assert not manifest["backends"]["openai-compatible:fake"].get("failures"), "a request was turned away"
+
+
+def test_actors_share_one_budget_and_resume_finishes(cluster, tmp_path):
+    with FakeBackend(latency=0.02) as server:
+        assert main(seed_args(server.url, tmp_path / "full", "--concurrency", "4")) == 0
+        total = manifest_of(tmp_path / "full")["usage"]["total"]
+        limit = (total["prompt_tokens"] + total["completion_tokens"]) // 3
+        out = tmp_path / "out"
+        ray_args = ("--concurrency", "4", "--workers", "2", "--engine", "ray", "--ray-address", cluster.address)
+        assert main(seed_args(server.url, out, *ray_args, "--max-tokens", str(limit))) == 0
+        stopped = manifest_of(out)
+        spent = stopped["usage"]["total"]["prompt_tokens"] + stopped["usage"]["total"]["completion_tokens"]
+        # One budget: spending stops near the limit, not near twice the limit (a budget per actor).
+        assert stopped["status"] == "stopped" and "token budget reached" in stopped["stop_reason"]
+        assert limit <= spent < 1.5 * limit
+        assert stopped["counts"]["items_done"] < stopped["counts"]["items"]
+        assert main(seed_args(server.url, out, *ray_args, "--resume")) == 0
+    assert_same_dataset(tmp_path / "full", out)
+    assert manifest_of(out)["status"] == "complete"
+
+
+def item_runners() -> list[psutil.Process]:
+    """The cluster's actor processes running items (Ray names them after their class)."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if cmdline and cmdline[0].startswith("ray::ItemRunner"):
+            found.append(process)
+    return found
+
+
+def test_an_actor_killed_mid_run_loses_nothing(cluster, tmp_path):
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    with FakeBackend(latency=0.15) as server:
+        assert main(seed_args(server.url, reference, "--concurrency", "4")) == 0
+        command = [sys.executable, "run.py", *seed_args(server.url, out, "--concurrency", "4", "--workers", "2",
+                                                        "--engine", "ray", "--ray-address", cluster.address)]
+        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **RAY_ENV}, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not (out / "progress.jsonl").exists() or not records(out, "progress.jsonl"):
+            assert process.poll() is None and time.monotonic() < deadline, "the run ended before an item finished"
+            time.sleep(0.02)
+        victims = item_runners()
+        assert len(victims) == 2, "two actors running items"
+        os.kill(victims[0].pid, signal.SIGKILL)
+        _, stderr = process.communicate(timeout=180)
+    assert process.returncode == 0, stderr[-2000:]
+    manifest = manifest_of(out)
+    assert manifest["status"] == "complete" and manifest["engine"]["actors_replaced"] >= 1
+    assert manifest["counts"]["failed"] == 0
+    assert_same_dataset(reference, out)
+
+
+# --- without a cluster ---------------------------------------------------------------------------
+
+def test_the_local_engine_never_imports_ray(tmp_path):
+    probe = (f"import sys; sys.path.insert(0, {str(REPO / 'tests')!r}); from fake_backend import FakeBackend; "
+             "from agentsynth.run import main; from test_ray_engine import seed_args\n"
+             f"with FakeBackend() as s: code = main(seed_args(s.url, __import__('pathlib').Path({str(tmp_path / 'o')!r}),"
+             " '--concurrency', '2', '--workers', '2'))\n"
+             "print(code, 'ray' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.stdout.strip().splitlines()[-1] == "0 False", done.stderr[-1000:]
+
+
+def test_without_ray_the_engine_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if it were not installed
+    with FakeBackend() as server:
+        rc = main(seed_args(server.url, tmp_path / "out", "--engine", "ray"))
+    err = capsys.readouterr().err
+    assert rc == 2 and "Ray is not installed" in err and '.[ray]' in err and "Traceback" not in err
+
+
+def test_more_actors_than_the_cluster_has_cpus_is_one_line(cluster, tmp_path, capsys):
+    with FakeBackend() as server:
+        rc = main(seed_args(server.url, tmp_path / "out", "--concurrency", "8", "--workers", "8",
+                            "--engine", "ray", "--ray-address", cluster.address))
+    err = capsys.readouterr().err
+    assert rc == 2 and "--workers 8" in err and "has 4 CPUs" in err and "Traceback" not in err
