@@ -59,6 +59,7 @@ class Request:
     headers: dict[str, str]
     body: dict[str, Any]
     schema_title: str | None
+    client_port: int = 0  # the port the request came from (which process sent it: psutil.net_connections)
 
 
 class FakeBackend:
@@ -152,7 +153,7 @@ class FakeBackend:
         schema = _schema_of(body, protocol)
         with self._lock:
             request = Request(len(self.requests) + 1, url.path, parse_qs(url.query), dict(http.headers), body,
-                              schema.get("title") if schema else None)
+                              schema.get("title") if schema else None, http.client_address[1])
             self.requests.append(request)
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)

@@ -5,6 +5,7 @@ killed mid-run costing nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -20,7 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 from conftest import SAMPLE_PDF
-from fake_backend import FakeBackend
+from fake_backend import Fault, FakeBackend
 from test_dedup_in_flight import records, same_pairs
 from test_workers import manifest_of, seed_args
 
@@ -233,6 +234,39 @@ def test_an_actor_killed_mid_run_loses_nothing(cluster, tmp_path):
     assert manifest["status"] == "complete" and manifest["engine"]["actors_replaced"] >= 1
     assert manifest["counts"]["failed"] == 0
     assert_same_dataset(reference, out)
+
+
+def test_an_item_whose_actor_dies_twice_is_recorded_as_failed_and_the_rest_complete(cluster, tmp_path):
+    """The item of the manual's last chunk kills the actor that runs it (SIGKILL, found by the
+    port its request came from), on every attempt: it is tried once more, then written to
+    failed.jsonl with the cause; every other item gives the records it gives without it."""
+
+    def sender(request) -> int | None:
+        for connection in psutil.net_connections(kind="tcp"):
+            if connection.laddr and connection.laddr.port == request.client_port and connection.pid != os.getpid():
+                return connection.pid
+        return None
+
+    def kill_its_actor(request):
+        if request.schema_title == "ReaderReply" and "long-term storage" in json.dumps(request.body):
+            if (pid := sender(request)) is not None:
+                os.kill(pid, signal.SIGKILL)
+            return Fault(drop=True)
+        return None
+
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    with FakeBackend(latency=0.02) as server:
+        assert main(seed_args(server.url, reference, "--concurrency", "2")) == 0
+    with FakeBackend(latency=0.02, faults=kill_its_actor) as server:
+        assert main(seed_args(server.url, out, "--concurrency", "2", "--workers", "2", "--engine", "ray",
+                              "--ray-address", cluster.address)) == 0
+    [failed] = records(out, "failed.jsonl")
+    assert "its Ray actor died 2 times while running it" in failed["error"]
+    engine = manifest_of(out)["engine"]
+    assert engine["actors_replaced"] == 2 and engine["items_retried"] == 1
+    for name in ("data.jsonl", "rejected.jsonl"):
+        expected = [r for r in records(reference, name) if r["metadata"]["item_id"] != failed["item_id"]]
+        assert sorted(records(out, name), key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"]), name
 
 
 # --- without a cluster ---------------------------------------------------------------------------
