@@ -108,3 +108,49 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
             return derived, f"arithmetic does not hold: {worked.text!r} ({value}, not {worked.stated})"
         derived.update({worked.stated, *(o for o in worked.operands if o in CONVERSION_CONSTANTS or o in given)})
     return derived, None
+
+
+# A difference or a total an answer states without writing the sum out, beside its operands:
+# "€90 in total, €6 more than paying €84", "174 mm more: 620 mm versus 446 mm", "(€2.50) … (€1.00)
+# … €3.50 in total". Known by a word that says which (more, less, total, …) in its sentence.
+_DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|cheaper|dearer|difference|gap|"
+                         r"saves?|saving|saved|extra|over|under)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"\b(?:total|altogether|combined|in all|sum|together)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+
+
+def implied_calculations(answer: str, grounded: set[str]) -> dict[str, tuple[str, ...]]:
+    """Numbers of the answer that are not grounded but are the difference of two grounded
+    numbers it states (with a word of comparison in their sentence), or the total of two or
+    three of them (with a word of totalling): number → its operands."""
+    from itertools import combinations
+
+    from .facts import values_in
+
+    stated = list(dict.fromkeys(v.number for v in values_in(answer) if v.number in grounded))
+    amounts = {n: float(n) for n in stated if re.fullmatch(r"\d+(?:\.\d+)?", n)}
+    found: dict[str, tuple[str, ...]] = {}
+    for sentence in _SENTENCE.split(answer):
+        difference, total = _DIFFERENCE.search(sentence), _TOTAL.search(sentence)
+        if not (difference or total):
+            continue
+        for value in values_in(sentence):
+            if value.number in grounded or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
+                continue
+            x = float(value.number)
+            pairs = combinations(amounts.items(), 2)
+            for (a, fa), (b, fb) in pairs:
+                if difference and _equal(abs(fa - fb), x) or total and _equal(fa + fb, x):
+                    found[value.number] = (a, b)
+                    break
+            else:
+                if total:
+                    for group in combinations(amounts.items(), 3):
+                        if _equal(sum(f for _, f in group), x):
+                            found[value.number] = tuple(n for n, _ in group)
+                            break
+    return found
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))

@@ -42,9 +42,11 @@ _UNIT = (r"%|°\s?[CF]|km/h|mph|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|G
          r"|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|h|days?|weeks?|months?|years?|epochs?|cycles?"
          r"|mg|kg|g|lbs?|oz|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
          r"|floors?|points?|euros?|dollars?|yen|won|€|평|층|년|개월|시간|분|원|일|坪|階|年|か月|時間|分|円|日")
+# "15 extra minutes", "two more hours": the amount is still in minutes and hours.
+_MORE = r"(?:(?:extra|more|additional|further|free)\s)?"
 _VALUE = re.compile(
-    rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*(?:-\d+)*)(?:\s?-?\s?({_UNIT})(?![A-Za-z]))?|"
-    rf"\b({'|'.join(_NUMBER_WORDS)})\b(?:[\s-]({_UNIT})(?![A-Za-z]))?",
+    rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*(?:-\d+)*)(?:\s?-?\s?{_MORE}({_UNIT})(?![A-Za-z]))?|"
+    rf"\b({'|'.join(_NUMBER_WORDS)})\b(?:[\s-]{_MORE}({_UNIT})(?![A-Za-z]))?",
     re.I,
 )
 _CURRENCY_BEFORE = re.compile(r"([$€£¥₩])\s?$")

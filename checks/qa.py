@@ -27,7 +27,7 @@ from ..tools.text import (
     stems,
     words,
 )
-from .arithmetic import derived_numbers
+from .arithmetic import derived_numbers, implied_calculations
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 from .facts import Value, acronyms, capitalised_runs, facts_of, values_in
 from .roles import (
@@ -191,6 +191,21 @@ def without_list_markers(text: str) -> tuple[str, str | None]:
 _ANNOUNCED = re.compile(r"\w+(?:[ \t]+[^\W\d]+){0,2}[ \t]*:[ \t]*\n?[ \t]*$")
 
 
+# "at two depths, 20 cm and 40 cm": a count of the values the answer lists right after it.
+_COUNT_THEN_LIST = re.compile(r"(?<![\w.])(?P<count>\d|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                              r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[,:(]\s*(?P<items>[^.;)\n]+)", re.IGNORECASE)
+
+
+def _counts_of_own_lists(answer: str) -> set[str]:
+    counts = set()
+    for match in _COUNT_THEN_LIST.finditer(answer):
+        count = values_in(match.group("count"))
+        if len(count) == 1 and not count[0].unit and count[0].number.isdigit() \
+                and int(count[0].number) == len(values_in(match.group("items"))) > 1:
+            counts.add(count[0].number)
+    return counts
+
+
 def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckResult:
     """Every number in the answer (in digits or words) occurs in the source, with the unit
     the source gives it: "5 GB" cannot stand for the source's "5 MB", nor "36 km/h" for its
@@ -203,6 +218,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     values, context = _source_values(source)
     numbers = {v.number for v in values}
     derived, wrong = derived_numbers(answer, numbers, {v.number for v in values_in(given)} if given else set())
+    derived.update(implied_calculations(answer, numbers), _counts_of_own_lists(answer))
     if announced:  # "three cases:" followed by three items counts the answer's own list
         derived.add(announced)
     if wrong:
@@ -613,7 +629,8 @@ QA_CHECKS = CheckSet("qa", (
           lambda c: check_not_truncated(c.answer, c.finish_reason)),
     Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB"); '
           "a yes to a yes/no question affirms the question's numbers too; a number worked out with its arithmetic shown "
-          "(3 × 3,600 s = 10,800 s) counts when the arithmetic holds, and fails the pair when it does not",
+          "(3 × 3,600 s = 10,800 s) counts when the arithmetic holds, and fails the pair when it does not, as does a "
+          "difference or total stated beside its operands (\"$18 more than paying $120\")",
           _grounded(lambda c: check_numbers_affirmed(c.question, c.answer, c.source, c.subject))),
     Check("terms_grounded", "a named term (acronym, CamelCase, model number, quoted or code span, proper noun) is "
           "not in the source or the document's title", _grounded(lambda c: check_terms_grounded(c.answer, c.source, c.subject))),

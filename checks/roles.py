@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import answer_polarity, normalize, sentences, stems
+from .arithmetic import implied_calculations
 from .base import CheckResult, fail, ok
 from .facts import NEGATION, Fact, Value, about_stems, facts_of, values_in
 
@@ -127,7 +128,9 @@ def grounded_values(text: str, source: str) -> list[Value]:
 
 _BINDING = re.compile(r"(\d+(?:[.,]\d+)*)\s?%?\s*\(([A-Z][\w-]*)\)|"
                       r"(\d+(?:[.,]\d+)*)\s?[A-Za-z%]{0,6}\s+for\s+(?:the\s+)?([A-Z][\w-]*)|"
-                      r"\(([A-Z][\w-]*)\b[^()]{0,40}?(\d+(?:[.,]\d+)*)[^()]{0,12}\)")
+                      r"\(([A-Z][\w-]*)\b[^()]{0,40}?(\d+(?:[.,]\d+)*)[^()]{0,12}\)|"
+                      # "Partial root-zone drying (PRD) saved 31% of water": a name, its verb, its value
+                      r"\(([A-Z][A-Z0-9-]+)\)\s+(?:[a-z]+\s+){1,4}(?:by\s+)?(\d+(?:[.,]\d+)*\s?%)")
 
 
 @lru_cache(maxsize=256)
@@ -139,8 +142,9 @@ def _entity_values(source: str) -> dict[str, frozenset[tuple[str, str]]]:
         if fact.entity and fact.values:
             out.setdefault(normalize(fact.entity), set()).update((v.number, _kind(v)) for v in fact.values)
     for match in _BINDING.finditer(source):  # "78.2% (BM25)", "14 GB for SPLADE", "(RecordIO after … 256x256)"
-        name = match.group(2) or match.group(4) or match.group(5)
-        out.setdefault(normalize(name), set()).update((v.number, _kind(v)) for v in values_in(match.group(0)))
+        name = match.group(2) or match.group(4) or match.group(5) or match.group(7)
+        bound = match.group(8) or match.group(0)  # the last form: only the value after the verb
+        out.setdefault(normalize(name), set()).update((v.number, _kind(v)) for v in values_in(bound))
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -286,6 +290,12 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
     # Each value in the statement that states it alone: not a row or a sentence of several.
     facts = tuple(f for f in facts_of(source) if f.values and f.kind not in ("row", "name", "sentence"))
     entities = _entity_values(source)
+    # Values the answer works into a figure of its own ("€6 more than paying €84", of the source's
+    # €90 and €84) are operands: the number check recomputed the figure from them.
+    partners: dict[str, set[str]] = {}
+    for operands in implied_calculations(answer, {v.number for v in values_in(source)}).values():
+        for number in operands:
+            partners.setdefault(number, set()).update(set(operands) - {number})
     for clause in answer_clauses(answer):
         named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
         if (why := _described_as_another(clause, question, source, named)) is not None:
@@ -318,6 +328,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
                 if numbers and value.number not in numbers:
                     return fail("values_in_role", f"the source counts {sorted(numbers)[0]} {noun}, not {value.raw}")
                 continue
+            if value.number in partners:
+                continue  # an operand of the answer's own calculation: the calculation held
             holders = [s for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)]
             # A rival states another value of this kind, and none of the clause's other values of
             # this kind: a clause that relates two statements ("extends the 5-year warranty to 6
@@ -484,12 +496,26 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     return bool(mine and theirs) and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED
 
 
+def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
+    """Is a "yes" to a question asked the other way round ("Was irrigation stopped?") given with
+    the source's own negative statement ("Yes, none of the plots were irrigated …" where the
+    source says "No plots received irrigation …")? Then it agrees with the source. The answer
+    must restate the statement, negated as the statement is (a "not" on the verb in both or in
+    neither: "can be used without the app" is no restatement of "cannot be used without it")."""
+    body = answer.split(maxsplit=1)[1] if len(answer.split()) > 1 else ""
+    if not NEGATION.search(body) or bool(_VERB_NEGATION.search(body)) != bool(_VERB_NEGATION.search(fact.text)):
+        return False
+    words = about_stems(masked(fact.text))
+    return bool(words) and len(words & about_stems(masked(body))) / len(words) >= RESTATED
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
     if polarity is not None and is_yes_no_question(question):
         fact = _judged_fact(question, source, subject)
         if fact is not None and polarity == fact.negative and not (
-                polarity is False and _rests_on_source_limit(question, answer, source, fact, subject)):
+                polarity is False and _rests_on_source_limit(question, answer, source, fact, subject)) and not (
+                polarity is True and _yes_restates_the_negative(answer, fact)):
             said = "yes" if polarity else "no"
             return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")
     facts = facts_of(source)

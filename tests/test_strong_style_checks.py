@@ -83,3 +83,55 @@ def test_values_listed_for_several_things_after_one_verb_stay_with_their_own_sub
     assert not fees.passed
     assert check_values_in_role("What is the maximum late fee for a DVD?",
                                 "A late DVD costs at most $15, and a book at most $10.", FEES).passed
+
+
+PLANS = "| Annual plan | $120 per year |\nMonthly billing is 12 payments of $11.50; the total is then $138."
+
+
+def test_a_difference_or_a_total_stated_beside_its_operands_is_worked_out_not_invented():
+    from agentsynth.checks.roles import check_values_in_role
+
+    question = "What does the annual plan cost if I pay monthly?"
+    difference = "12 payments of $11.50 come to $138 in total, $18 more than paying $120 up front."
+    assert check_numbers_grounded(difference, PLANS).passed
+    assert check_values_in_role(question, difference, PLANS).passed  # $120 is an operand, not the total
+    assert not check_numbers_grounded(difference.replace("$18", "$17"), PLANS).passed  # the difference is wrong
+    assert not check_numbers_grounded("Paying monthly costs $18.", PLANS).passed  # no operands, no comparison
+    total = "1. A year up front ($120).\n2. One monthly payment ($11.50).\n\nSo together that is $131.50 in total."
+    assert check_numbers_grounded(total, PLANS).passed
+    assert not check_numbers_grounded(total.replace("131.50", "131"), PLANS).passed
+
+
+def test_extra_minutes_are_minutes_and_a_count_of_the_values_listed_after_it_counts_them():
+    docks = "If no dock is free, you can add 15 minutes of free time at the kiosk."
+    assert check_numbers_grounded("You can get 15 extra minutes at the kiosk.", docks).passed
+    assert not check_numbers_grounded("You can get 20 extra minutes at the kiosk.", docks).passed
+    probes = "Soil moisture was measured with probes at 20 and 40 cm depth."
+    assert check_numbers_grounded("With probes at two depths, 20 cm and 40 cm.", probes).passed
+    assert not check_numbers_grounded("With probes at three depths, 20 cm and 40 cm.", probes).passed
+
+
+def test_a_yes_to_a_question_asked_the_other_way_round_restating_the_sources_negative_agrees():
+    source = "Plants were harvested in September. No plots received irrigation in the final 10 days before harvest."
+    question = "Was irrigation stopped before harvest?"
+    assert check_no_contradiction(question, "Yes, none of the plots were irrigated in the final 10 days before "
+                                            "harvest.", source).passed
+    assert not check_no_contradiction(question, "Yes.", source).passed  # a bare yes says the plots were irrigated
+    app = "The heater cannot be used without the app."
+    assert not check_no_contradiction("Can the heater be used without the app?",
+                                      "Yes, it can be used without the app.", app).passed
+
+
+def test_a_value_the_prose_binds_to_a_named_method_is_that_methods():
+    from agentsynth.checks.roles import check_values_in_role
+
+    # The abstract of the irrigation paper in benchmarks/critic_eval (held-out set v6).
+    source = ("We compared three irrigation schedules for processing tomatoes over two seasons (2023 and 2024) on 24 "
+              "plots in the Ebro valley, Spain. Deficit irrigation at 70% of crop evapotranspiration (DI-70) cut water "
+              "use by 28% compared with full irrigation (FI-100) while reducing marketable yield by only 6%. Partial "
+              "root-zone drying (PRD) saved 31% of water but lowered yield by 14%. Fruit soluble solids (°Brix) rose "
+              "under both deficit schedules.")
+    question = "How much water did PRD save?"
+    assert check_values_in_role(question, "PRD saved 31% of the water compared with full irrigation.", source).passed
+    wrong = check_values_in_role(question, "PRD saved 28% of water compared with full irrigation.", source)
+    assert not wrong.passed and "28%" in wrong.detail
