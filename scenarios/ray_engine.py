@@ -39,6 +39,7 @@ from .items import ItemOutcome, RunSettings, as_role_model, execute_item, failur
 from .workers import Record, RemoteState, _answer_call, _without, merge_reports
 
 ATTEMPTS = 2  # an item whose actor died is tried once more; then it is recorded as failed
+ACTOR_START_SECONDS = 600  # loading the plan and, for in-process models, the model itself
 
 
 def _ray() -> Any:
@@ -241,8 +242,11 @@ class RayActors:
         self._actor_settings = _for_actors(settings)
         self.shares = [share_of(max(1, settings.concurrency), k, self.count) for k in range(self.count)]
         self.actors = [self._start(k) for k in range(self.count)]
-        try:
-            started = ray.get([actor.ready.remote() for actor in self.actors])
+        try:  # a cluster whose CPUs are all taken by other jobs would leave them pending for ever
+            started = ray.get([actor.ready.remote() for actor in self.actors], timeout=ACTOR_START_SECONDS)
+        except ray.exceptions.GetTimeoutError:
+            raise AgentsynthError(f"--engine ray: the actors did not start within {ACTOR_START_SECONDS} s; is the "
+                                  "cluster busy with other jobs? (`ray status`)") from None
         except ray.exceptions.RayError as exc:
             raise AgentsynthError(f"--engine ray: the actors could not start: {_first_line(exc)}") from None
         if stale := [s for s in started if s["version"] != __version__]:
