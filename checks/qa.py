@@ -206,6 +206,24 @@ def _counts_of_own_lists(answer: str) -> set[str]:
     return counts
 
 
+# "Figure 4", "Table 2", "step 3": a number that names a part of the document, not a quantity.
+_REFERENCE = re.compile(r"\b(fig(?:ure)?s?\.?|tables?|sections?|chapters?|steps?|appendix|appendices)\s+(\d+)\b",
+                        re.IGNORECASE)
+
+
+def _reference_key(label: str, number: str) -> tuple[str, str]:
+    label = label.lower().rstrip(".")
+    label = "figure" if label.startswith("fig") else label.rstrip("s").replace("appendice", "appendix")
+    return label, number
+
+
+def _references_not_in(answer: str, source: str) -> list[str]:
+    """References of the answer ("Figure 4") that the source does not make: 4 may be in the
+    source as a count ("four outlets") while its one figure is Figure 1."""
+    made = {_reference_key(m.group(1), m.group(2)) for m in _REFERENCE.finditer(source)}
+    return [m.group(0) for m in _REFERENCE.finditer(answer) if _reference_key(m.group(1), m.group(2)) not in made]
+
+
 def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckResult:
     """Every number in the answer (in digits or words) occurs in the source, with the unit
     the source gives it: "5 GB" cannot stand for the source's "5 MB", nor "36 km/h" for its
@@ -223,6 +241,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
         derived.add(announced)
     if wrong:
         return fail("numbers_grounded", wrong)
+    if references := _references_not_in(answer, f"{source}\n{given}"):
+        return fail("numbers_grounded", f"the source has no {references[0]}")
     answer_values = values_in(answer)
     missing = sorted({v.number for v in answer_values if v.number not in numbers and v.number not in derived})
     if missing:
@@ -627,7 +647,8 @@ QA_CHECKS = CheckSet("qa", (
           lambda c: check_not_refusal(c.answer, c.answerable, c.answer_error)),
     Check("not_truncated", "the reply hit the token limit, ends mid-sentence, or has unbalanced brackets",
           lambda c: check_not_truncated(c.answer, c.finish_reason)),
-    Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB"); '
+    Check("numbers_grounded", 'a number is not in the source, or its unit is not next to it there ("5 GB" vs "5 MB"), '
+          'or a reference ("Figure 4") is not one the source makes; '
           "a yes to a yes/no question affirms the question's numbers too; a number worked out with its arithmetic shown "
           "(3 × 3,600 s = 10,800 s) counts when the arithmetic holds, and fails the pair when it does not, as does a "
           "difference or total stated beside its operands (\"$18 more than paying $120\")",

@@ -135,3 +135,13 @@ def test_a_value_the_prose_binds_to_a_named_method_is_that_methods():
     assert check_values_in_role(question, "PRD saved 31% of the water compared with full irrigation.", source).passed
     wrong = check_values_in_role(question, "PRD saved 28% of water compared with full irrigation.", source)
     assert not wrong.passed and "28%" in wrong.detail
+
+
+def test_a_reference_to_a_figure_or_table_is_the_sources_own_not_any_number_it_holds():
+    """A flaw planted in a copied sentence ("Figure 4" for "Figure 1") passed: the manual holds
+    4 as a count ("Four AC outlets")."""
+    source = "Four AC outlets deliver 1,800 W. Figure 1 compares the time to a full charge for each source."
+    assert check_numbers_grounded("Figure 1 compares the time to a full charge for each source.", source).passed
+    wrong = check_numbers_grounded("Figure 4 compares the time to a full charge for each source.", source)
+    assert not wrong.passed and "Figure 4" in wrong.detail
+    assert check_numbers_grounded("As fig. 1 shows, each source takes its own time.", source).passed
