@@ -18,6 +18,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -69,8 +70,11 @@ def test_refusals_kills_and_a_failing_backend_end_in_the_uninterrupted_dataset(t
     config = tmp_path / "run.yaml"
     config.write_text(CONFIG, encoding="utf-8")
     mode = {"now": "ok"}
+    answering = threading.Event()  # cleared: calls wait (the first run cannot finish while a second is refused)
+    answering.set()
 
     def faults(request):
+        answering.wait(60)
         if mode["now"] == "quota":  # a spent quota: come back tomorrow
             return Fault(status=429, headers={"retry-after": "86400"})
         if mode["now"] == "silent":  # accepts the connection, never answers in time
@@ -93,7 +97,11 @@ def test_refusals_kills_and_a_failing_backend_end_in_the_uninterrupted_dataset(t
                 deadline = time.monotonic() + 60
                 while progress_lines(out) < 1 and first.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.02)
-                second, _ = run(command(out, config, server.url) + ["--resume"], timeout=60)
+                answering.clear()  # starting the second process takes seconds: the first must not finish meanwhile
+                try:
+                    second, _ = run(command(out, config, server.url) + ["--resume"], timeout=60)
+                finally:
+                    answering.set()
                 assert second.returncode == 2 and "another run is writing to this folder" in second.stderr
                 assert f"pid {first.pid}" in second.stderr
                 refused = True
