@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import statistics
 import time
 from collections import deque
@@ -31,7 +30,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from .. import __version__
-from ..backends.metering import Budget
+from ..backends.metering import Budget, UsageLedger
 from ..backends.models import share_of
 from ..errors import AgentsynthError
 from .base import Scenario, WorkItem
@@ -40,6 +39,7 @@ from .workers import Record, RemoteState, _answer_call, _without, merge_reports
 
 ATTEMPTS = 2  # an item whose actor died is tried once more; then it is recorded as failed
 ACTOR_START_SECONDS = 600  # loading the plan and, for in-process models, the model itself
+WAITS_KEPT = 10_000  # round-trip times each actor keeps, for the manifest's median
 
 
 def _ray() -> Any:
@@ -79,7 +79,10 @@ class _ActorChannel:
 
     def __init__(self, holder: Any) -> None:
         self.holder = holder
-        self.waits: list[float] = []  # seconds each call took, round trip (an item waits that long)
+        self.calls = 0
+        # Seconds the latest calls took, round trip (an item waits that long); bounded, as a run
+        # makes a few calls per item, millions in a long one.
+        self.waits: deque[float] = deque(maxlen=WAITS_KEPT)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"holder": self.holder}
@@ -90,6 +93,7 @@ class _ActorChannel:
     def call(self, state: str, attribute: str, args: tuple | None, kwargs: dict | None) -> Any:
         started = time.perf_counter()
         kind, value = _ray().get(self.holder.call.remote(state, attribute, args, kwargs))
+        self.calls += 1
         self.waits.append(time.perf_counter() - started)
         if kind == "error":
             raise AgentsynthError(f"shared {state}.{attribute} failed in its Ray actor: {value}")
@@ -116,8 +120,9 @@ class BudgetKeeper:
         self.budget = Budget(max_cost, max_tokens)
         self.budget.charge(tokens, cost)
 
-    def charge(self, tokens: int, cost: float | None) -> None:
+    def charge(self, tokens: int, cost: float | None) -> str | None:
         self.budget.charge(tokens, cost)
+        return self.budget.exhausted
 
     def exhausted(self) -> str | None:
         return self.budget.exhausted
@@ -127,28 +132,33 @@ class BudgetKeeper:
 
 
 class RayBudget(Budget):
-    """A Budget whose spending is kept by the BudgetKeeper actor. Charges are sent without
-    waiting (an actor runs one caller's calls in order, so the caller's next question sees
-    them). A run without limits has no keeper: each actor's own Budget is never exhausted."""
+    """A Budget whose spending is kept by the BudgetKeeper actor. MeteredClient asks it before
+    every model call, so asking must not wait on the keeper: each charge is sent without waiting
+    and answers with whether the run's budget (every actor's spending) is spent, which the next
+    question reads once it has arrived. Only a budget that has charged nothing yet (the driver's,
+    an actor's first call) asks the keeper and waits. A run without limits has no keeper."""
 
     def __init__(self, keeper: Any, max_cost: float | None, max_tokens: int | None) -> None:
         super().__init__(max_cost, max_tokens)
         self.keeper = keeper
+        self._answer: Any = None  # the latest charge's answer, maybe still on its way
+        self._spent_reason: str | None = None
 
-    @property
-    def cost(self) -> float:
-        return _ray().get(self.keeper.spent.remote())[0]
-
-    @property
-    def tokens(self) -> int:
-        return _ray().get(self.keeper.spent.remote())[1]
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_answer": None}  # an answer belongs to the process that charged
 
     def charge(self, tokens: int, cost: float | None) -> None:
-        self.keeper.charge.remote(tokens, cost)
+        self._answer = self.keeper.charge.remote(tokens, cost)
 
     @property
     def exhausted(self) -> str | None:
-        return _ray().get(self.keeper.exhausted.remote())
+        if self._spent_reason is None:
+            ray = _ray()
+            if self._answer is None:
+                self._spent_reason = ray.get(self.keeper.exhausted.remote())
+            elif ray.wait([self._answer], timeout=0)[0]:
+                self._spent_reason = ray.get(self._answer)
+        return self._spent_reason
 
 
 class ItemRunner:
@@ -177,7 +187,7 @@ class ItemRunner:
 
                     EMBEDDER.load()
                 self.models = models
-        return {"pid": os.getpid(), "node": _ray().get_runtime_context().get_node_id(), "version": __version__}
+        return {"node": _ray().get_runtime_context().get_node_id(), "version": __version__}
 
     async def run_item(self, item_id: str) -> tuple[str, Any]:
         if self.models is None:  # a replacement actor may get items before its `ready` ran
@@ -191,10 +201,11 @@ class ItemRunner:
     def reports(self) -> dict[str, Any]:
         return {name: report() for name, report in self.models.reports.items()} if self.models else {}
 
-    def shared_state_waits(self) -> list[float]:
-        """How long each of this actor's calls to the run-wide state took."""
-        return [w for name in self.scenario.shared_state
-                for w in getattr(getattr(getattr(self.scenario, name), "_channel", None), "waits", [])]
+    def shared_state_waits(self) -> tuple[int, list[float]]:
+        """This actor's calls to the run-wide state, and how long the latest of them took."""
+        channels = [getattr(getattr(self.scenario, name), "_channel", None) for name in self.scenario.shared_state]
+        channels = [c for c in channels if isinstance(c, _ActorChannel)]
+        return sum(c.calls for c in channels), [w for c in channels for w in c.waits]
 
     async def close(self) -> None:
         if self.models is not None:
@@ -215,8 +226,8 @@ class RayActors:
         self.stopping = False
         self.actors: list[Any] = []
         self.holder: Any = None
-        self.pids: list[int] = []
         self._reports: list[dict[str, Any]] = []
+        self._calls = 0
         self._waits: list[float] = []
         self._local_state = {name: getattr(scenario, name) for name in scenario.shared_state}
         self._local_budget = settings.budget
@@ -252,7 +263,6 @@ class RayActors:
         if stale := [s for s in started if s["version"] != __version__]:
             raise AgentsynthError(f"--engine ray: a node runs agentsynth {stale[0]['version']}, this driver "
                                   f"{__version__}; install the same version on every node")
-        self.pids = [s["pid"] for s in started]
         self.engine["actor_nodes"] = len({s["node"] for s in started})
 
     def describe(self) -> str:
@@ -304,10 +314,10 @@ class RayActors:
                         continue
                     cause = AgentsynthError(f"its Ray actor died {ATTEMPTS} times while running it "
                                             f"({_first_line(exc)})")
-                    kind, value = "item", ItemOutcome(item_id, _empty_usage(), failure=failure_row(item, cause))
+                    kind, value = "item", ItemOutcome(item_id, UsageLedger(), failure=failure_row(item, cause))
                 except ray.exceptions.RayError as exc:  # the call itself failed in Ray: this item alone
                     failure = failure_row(item, AgentsynthError(f"Ray could not run it: {_first_line(exc)}"))
-                    kind, value = "item", ItemOutcome(item_id, _empty_usage(), failure=failure)
+                    kind, value = "item", ItemOutcome(item_id, UsageLedger(), failure=failure)
                 if kind == "stop":  # budget spent or the backend unusable: left for a resume
                     stop_reasons.append(value)
                     self.stopping = True
@@ -336,7 +346,7 @@ class RayActors:
         if self._waits:  # what a claim in the duplicate registry costs an item, round trip
             waits = sorted(self._waits)
             merged["engine"]["shared_state_calls"] = {
-                "calls": len(waits), "median_ms": round(1000 * statistics.median(waits), 2),
+                "calls": self._calls, "median_ms": round(1000 * statistics.median(waits), 2),
                 "p90_ms": round(1000 * waits[int(0.9 * (len(waits) - 1))], 2)}
         return merged
 
@@ -349,7 +359,9 @@ class RayActors:
         for actor in self.actors:  # a dead actor has no report and nothing to close
             try:
                 self._reports.append(ray.get(actor.reports.remote(), timeout=30))
-                self._waits.extend(ray.get(actor.shared_state_waits.remote(), timeout=30))
+                calls, waits = ray.get(actor.shared_state_waits.remote(), timeout=30)
+                self._calls += calls
+                self._waits.extend(waits)
                 ray.get(actor.close.remote(), timeout=10)
             except Exception:
                 pass
@@ -377,12 +389,6 @@ def _for_actors(settings: RunSettings) -> RunSettings:
     from dataclasses import replace
 
     return replace(settings, stop_reason=None, reports={})
-
-
-def _empty_usage() -> Any:
-    from ..backends.metering import UsageLedger
-
-    return UsageLedger()
 
 
 def _first_line(exc: BaseException) -> str:
