@@ -218,10 +218,14 @@ def _reference_key(label: str, number: str) -> tuple[str, str]:
 
 
 def _references_not_in(answer: str, source: str) -> list[str]:
-    """References of the answer ("Figure 4") that the source does not make: 4 may be in the
-    source as a count ("four outlets") while its one figure is Figure 1."""
+    """References of the answer ("Figure 4") that the source does not make, of a kind it does
+    make: 4 may be in the source as a count ("four outlets") while its one figure is Figure 1.
+    (A source that numbers its steps "1.", "2." names no step: "in step 2" is then held to its
+    numbers like any other.)"""
     made = {_reference_key(m.group(1), m.group(2)) for m in _REFERENCE.finditer(source)}
-    return [m.group(0) for m in _REFERENCE.finditer(answer) if _reference_key(m.group(1), m.group(2)) not in made]
+    kinds = {kind for kind, _ in made}
+    return [m.group(0) for m in _REFERENCE.finditer(answer)
+            if (key := _reference_key(m.group(1), m.group(2)))[0] in kinds and key not in made]
 
 
 def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckResult:

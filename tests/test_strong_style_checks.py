@@ -145,3 +145,5 @@ def test_a_reference_to_a_figure_or_table_is_the_sources_own_not_any_number_it_h
     wrong = check_numbers_grounded("Figure 4 compares the time to a full charge for each source.", source)
     assert not wrong.passed and "Figure 4" in wrong.detail
     assert check_numbers_grounded("As fig. 1 shows, each source takes its own time.", source).passed
+    steps = "1. Open the lid.\n2. Press the power button for 3 seconds."
+    assert check_numbers_grounded("In step 2, press the power button for 3 seconds.", steps).passed
