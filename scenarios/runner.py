@@ -384,10 +384,11 @@ async def _run_locked(
 
                 # Forked before the progress bar's and the writer's threads start.
                 workers = WorkerProcesses(scenario, settings, todo, count)
-            # Starting the engine (Ray: joining the cluster, actors loading the plan) is neither
-            # planning nor items: timed apart, so throughput is the items' own.
-            engine_seconds = time.monotonic() - items_started
-            items_started, items_started_at = time.monotonic(), time.time()
+            if workers is not None:
+                # Starting the engine (Ray: joining the cluster, actors loading the plan) is
+                # neither planning nor items: timed apart, so throughput is the items' own.
+                engine_seconds = time.monotonic() - items_started
+                items_started, items_started_at = time.monotonic(), time.time()
             with progress.bar:
                 if workers is not None:
                     progress.update(completed=len(items) - len(todo))
