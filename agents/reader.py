@@ -51,7 +51,10 @@ class ReaderAgent(RoleAgent):
         wide = ctx.language in WIDE_SCRIPTS
         max_facts = max(len(ctx.question_types), 1) if wide else max(len(ctx.question_types) + 2, 5)
         prompt = render_prompt(
-            "reader.user", title=ctx.title, pages=ctx.pages_label, passage=fence(ctx.passage), max_facts=max_facts
+            "reader.user", title=ctx.title, pages=ctx.pages_label, passage=fence(ctx.passage), max_facts=max_facts,
+            # persona_qa: the facts this reader needs, so each persona's questions are their own
+            # (the same facts for every persona come back as duplicate questions).
+            for_reader=f", the ones this reader needs most: {ctx.persona}" if ctx.persona else ".",
         )
         try:
             reply, _ = await self.ask(reply_model(ctx.passage_sentences, max_facts, 150 if wide else 300), prompt,
