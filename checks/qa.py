@@ -27,10 +27,11 @@ from ..tools.text import (
     stems,
     words,
 )
-from .arithmetic import derived_numbers, implied_calculations
+from .arithmetic import CONVERSION_CONSTANTS, derived_numbers, implied_calculations, worked_calculations
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
-from .facts import Value, acronyms, capitalised_runs, facts_of, values_in
+from .facts import Value, acronyms, canon_number, capitalised_runs, facts_of, values_in
 from .roles import (
+    answer_clauses,
     check_answer_type,
     check_no_contradiction,
     check_values_in_role,
@@ -283,10 +284,47 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
             or _FIRST_PERSON.search(question):
         return result
+    # "Is it rated for more than 2,000 cycles?" "Yes, 3,000": the yes affirms the comparison,
+    # which the answer's own figure decides, not the threshold as a figure of the source.
+    for threshold, holds in _comparisons(question, answer):
+        if not holds:
+            return fail("numbers_grounded", f"the yes affirms {threshold!r}, which the answer's own figure does not")
+        question = question.replace(threshold, " ")
     asked = check_numbers_grounded(question, f"{source}\n{subject}")
     if asked.passed:
         return result
     return fail("numbers_grounded", f"the yes affirms the question's {asked.detail}")
+
+
+_ABOVE = r"more than|over|above|greater than|longer than|higher than|heavier than|at least"
+_COMPARED = re.compile(rf"\b(?:(?P<above>{_ABOVE})|less than|under|below|fewer than|shorter than|lower than|"
+                       r"lighter than|at most|within|up to)\s+(?P<threshold>[$€£¥]?\d[^?!;]*)", re.IGNORECASE)
+
+
+def _comparisons(question: str, answer: str) -> list[tuple[str, bool]]:
+    """(the question's comparison, "more than 2,000 charge cycles"; whether the figure the
+    answer gives of that unit meets it) for each comparison the answer states such a figure for."""
+    found = []
+    for match in _COMPARED.finditer(question):
+        values = values_in(match.group("threshold"))
+        if not values or not match.group("threshold").startswith(values[0].raw.lstrip("$€£¥")[:1]):
+            continue
+        threshold = values[0]
+        given = [float(v.number) for v in values_in(answer) if v.unit == threshold.unit and _is_number(v.number)]
+        if not given or not _is_number(threshold.number):
+            continue
+        limit = float(threshold.number)
+        meets = any(g >= limit if match.group("above") else g <= limit for g in given)
+        found.append((match.group(0)[:len(match.group(0)) - len(match.group("threshold"))] + threshold.raw, meets))
+    return found
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], context: dict[str, str],
@@ -314,7 +352,8 @@ def values_in_units(text: str) -> set[str]:
 
 
 _TERM_CANDIDATE = re.compile(r"[`\"“][^`\"”]{2,60}[`\"”]|[\w][\w.+/-]*[\w+]|\w", re.UNICODE)
-_SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|^\W+)$")
+# A sentence's start, a list item's or a Markdown label's ("2. **Outputs:** …").
+_SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|^\W+)(?:\d+[.)]\s+|[-*•]\s+)?(?:\*\*|__|\*|_)?$")
 
 
 def named_terms(answer: str) -> list[str]:
@@ -447,6 +486,8 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
             meaning, _ = best_similarity(masked(sentence), statements)
             if meaning >= SUPPORT_SEMANTIC:
                 continue  # a paraphrase
+        if ratio < SUPPORT_THRESHOLD and _works_out(sentence, source, unsupported):
+            continue
         if count >= MIN_WORDS_FOR_SUPPORT and ratio < worst[0]:
             worst = (ratio, count, unsupported)
     ratio, _, unsupported = worst
@@ -454,6 +495,24 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
         shown = ", ".join(unsupported[:6])
         return fail("content_supported", f"{ratio:.0%} of a sentence's words are in the source (not: {shown})", ratio)
     return ok("content_supported", round(support_ratio(answer, source)[0], 3))
+
+
+# Words a calculation's sentence may add to the source's: its framing ("at one cycle a day,
+# that is … years of daily use"), not claims about the subject.
+MAX_CALCULATION_WORDS = 4
+
+
+def _works_out(sentence: str, source: str, unsupported: list[str]) -> bool:
+    """Is the sentence a calculation on the source's numbers that holds ("At one cycle a day,
+    that is 3,000 / 365 = 8.2 years.")? The number check verified its arithmetic; what else it
+    says must be a few words of framing."""
+    grounded = {v.number for v in values_in(source)} | CONVERSION_CONSTANTS
+    worked = [w for w in worked_calculations(sentence) if w.claimed and w.holds]
+    if not worked or not all(set(w.operands) <= grounded for w in worked):
+        return False
+    results = {w.stated for w in worked}
+    words = [u for u in unsupported if canon_number(u) not in results and not u[:1].isdigit()]
+    return len(words) <= MAX_CALCULATION_WORDS
 
 
 def best_supporting_sentence(answer: str, source: str) -> str:
@@ -477,6 +536,28 @@ def best_supporting_sentence(answer: str, source: str) -> str:
     return max(units, key=lambda unit: len(answer_stems & unit[1]))[0]
 
 
+_HEADING_LINE = re.compile(r"^\s*#{1,6}\s*(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=_PASSAGES)
+def _sections(source: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The passage's Markdown sections: (heading, the numbers stated under it)."""
+    marks = list(_HEADING_LINE.finditer(source))
+    return tuple((m.group(1), frozenset(v.number for v in values_in(source[m.end():nxt.start() if nxt else None])))
+                 for m, nxt in zip(marks, [*marks[1:], None]))
+
+
+def _headings_over(answer: str, source: str) -> str:
+    """The headings of the sections that hold two or more of the answer's values: a summary of
+    the "Specifications" table is about specifications without saying the word."""
+    stated = {v.number for v in values_in(answer)}
+    return "\n".join(heading for heading, numbers in _sections(source) if len(stated & numbers) >= 2)
+
+
+# What a request asks for is its object, not its verb: "Summarise the main specifications".
+_REQUEST_WORDS = set(stems("summarise summarize summary explain describe outline overview list main key"))
+
+
 def answer_relevance(
     question: str, answer: str, source: str, evidence: str | None = None, subject: str = ""
 ) -> float | None:
@@ -487,13 +568,16 @@ def answer_relevance(
     answer about the product that ignores what was asked scores low. Words of `subject`
     (the document's title or domain) count as covered: answers often leave it implicit.
     """
-    implicit = set(stems(subject))
+    implicit = set(stems(subject)) | _REQUEST_WORDS
     question_stems = [w for w in stems(question) if w not in implicit]
     units, frequency = _source_sentences(source)
     if not any(frequency[w] for w in question_stems):
         return None  # nothing asked that the source words could show: overlap cannot tell
     weight = {word: len(units) / (1 + frequency[word]) for word in question_stems}
-    covered = set(stems(f"{answer}\n{evidence or ''}\n{best_supporting_sentence(answer, source)}"))
+    # Each part of a longer answer (a summary's list items) rests on a statement of its own.
+    parts = answer_clauses(answer) if "\n" in answer.strip() else []
+    resting = "\n".join(best_supporting_sentence(part, source) for part in [answer, *parts])
+    covered = set(stems(f"{answer}\n{evidence or ''}\n{resting}\n{_headings_over(answer, source)}"))
     total = sum(weight.values())
     return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0
 

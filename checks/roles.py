@@ -97,12 +97,13 @@ def _dimension(value: Value) -> str:
     return _DIMENSION_OF.get(value.unit, _kind(value))
 
 
-_CLAUSES = re.compile(r"\s*(?:;|\n+|, (?:and|while|whereas|but)\b| and (?=the |its |a |an |[A-Z])|, while |"
+# A sentence end too: a strong model's paragraph says several things, each its own clause.
+_CLAUSES = re.compile(r"\s*(?:;|\n+|(?:(?<=[a-z%)][.!?])|(?<=\w\d[.!?])|(?<=[ \t]\d[.!?]))\s+(?=[A-Z\"“(])|, (?:and|while|whereas|but)\b| and (?=the |its |a |an |[A-Z])|, while |"
                       r"(?<=[\uac00-\ud7af])(?:이고|이며|고|며|,)\s)\s*")
 
 
 def answer_clauses(answer: str) -> list[str]:
-    """The answer's clauses: split at ";", at line breaks (each item of a list), at conjunctions,
+    """The answer's clauses: split at sentence ends, ";", line breaks (each item of a list), conjunctions,
     and at a comma that separates two values ("5 years as standard, extended to 3 years with …")."""
     out = []
     for clause in (c for c in _CLAUSES.split(answer) if c.strip()):
@@ -146,6 +147,23 @@ def _entity_values(source: str) -> dict[str, frozenset[tuple[str, str]]]:
         bound = match.group(8) or match.group(0)  # the last form: only the value after the verb
         out.setdefault(normalize(name), set()).update((v.number, _kind(v)) for v in values_in(bound))
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def _only_another_rows(value: Value, entity: str, entities: dict[str, frozenset[tuple[str, str]]],
+                       source: str) -> str | None:
+    """The row (or record) a value belongs to, when the source states it only there and the
+    clause names another row: E01's "below 40 °C" said of E02 (which has no temperature)."""
+    owners = [e for e, held in entities.items() if e != entity and any(
+        number == value.number and _DIMENSION_OF.get(kind, kind) == _dimension(value) for number, kind in held)]
+    if len(owners) != 1 or any(number == value.number for number, _ in entities.get(entity, ())):
+        return None
+    return None if any(_same(value, v) for v in _prose_values(source)) else owners[0]
+
+
+@lru_cache(maxsize=256)
+def _prose_values(source: str) -> tuple[Value, ...]:
+    """The values the source states outside its rows and records."""
+    return tuple(v for f in facts_of(source) if not f.entity for v in f.values)
 
 
 def _clause_entity(clause: str, entities: dict[str, frozenset[tuple[str, str]]]) -> str | None:
@@ -217,9 +235,64 @@ def _given_for_another(clause: str, source: str) -> str | None:
     return None
 
 
+# Words a measured value names: those after it ("1,800 W of continuous output", "3,600 W surge")
+# up to a break, or the label before it ("Continuous output: 1,800 W").
+_AFTER_VALUE = re.compile(r"^\s*(?:of\s+)?((?:[A-Za-z][A-Za-z-]*\s*){1,3})")
+_LABEL_BEFORE = re.compile(r"(?:^|\n|[.;|]\s*)\s*(?:\d+[.)]\s*|[-*•]\s*)?(?:\*\*)?([A-Za-z][A-Za-z -]{0,40}?)"
+                           r"(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?:about\s+|up to\s+)?$")
+_BREAK_WORDS = frozenset("and or but with for to at in on from than which that while whereas each per".split())
+
+
+def _measured_bindings(text: str) -> dict[str, set[str]]:
+    """Stem → the measured values (number and unit) whose name it is in `text`."""
+    out: dict[str, set[str]] = {}
+    position = 0
+    for value in values_in(text):
+        if not value.unit:
+            continue
+        start = text.find(value.raw, position)
+        if start < 0:
+            continue
+        position = start + len(value.raw)
+        named = []
+        if after := _AFTER_VALUE.match(text[position:]):
+            for word in after.group(1).split():
+                if word.lower() in _BREAK_WORDS:
+                    break
+                named.append(word)
+        if label := _LABEL_BEFORE.search(text[:start]):
+            named.extend(label.group(1).split())
+        for word in named:
+            for s in stems(word):
+                out.setdefault(s, set()).add(f"{value.number} {value.unit}")
+    return out
+
+
+def _measured_swap(clause: str, source: str) -> str | None:
+    """Why a clause names a measured value with the words the source gives another value of the
+    same unit in one statement ("Continuous output: 3,600 W" where the source has "1,800 W of
+    continuous output and 3,600 W of surge power"), if it does."""
+    mine = _measured_bindings(clause)
+    if not mine:
+        return None
+    for statement in sentences(source, min_chars=8):
+        theirs = _measured_bindings(statement)
+        for word, held in mine.items():
+            if len(held) != 1 or len(theirs.get(word, ())) != 1:
+                continue
+            (said,), (given,) = held, theirs[word]
+            stated = {v for values in theirs.values() for v in values}
+            if said != given and said in stated and said.split()[1] == given.split()[1]:
+                shown = next((w for w in re.findall(r"[A-Za-z-]+", clause) if word in stems(w)), word)
+                return f"the source gives {shown.lower()!r} to {given}, not {said}"
+    return None
+
+
 def _swapped_in_sentence(clause: str, source: str) -> str | None:
     """Why a clause pairs the source's values with each other's words, if it does."""
     if (why := _given_for_another(clause, source)) is not None:
+        return why
+    if (why := _measured_swap(clause, source)) is not None:
         return why
     mine = _bindings(clause)
     if not mine:
@@ -296,7 +369,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
     for operands in implied_calculations(answer, {v.number for v in values_in(source)}).values():
         for number in operands:
             partners.setdefault(number, set()).update(set(operands) - {number})
-    for clause in answer_clauses(answer):
+    clauses = answer_clauses(answer)
+    for previous, clause in zip(["", *clauses], clauses):
         named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
         if (why := _described_as_another(clause, question, source, named)) is not None:
             return fail("values_in_role", why)
@@ -312,52 +386,66 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
             if held and value.number not in held:
                 return fail("values_in_role", f"{value.raw} is not what the source gives {entity!r} "
                                               f"({', '.join(sorted(held))[:60]})")
+            if entity and (owner := _only_another_rows(value, entity, entities, source)):
+                return fail("values_in_role", f"{value.raw} is what the source gives {owner!r}, not {entity!r}")
         if not facts:
             continue
         # Which statement the clause is about decides whose value it may quote: the clause's
-        # own words, with the question's when the clause says too little on its own.
-        query = clause if len(about_stems(masked(clause)) - about_stems(subject)) >= 2 else f"{question} {clause}"
-        scores = fact_scores(query, source, facts)
-        counted = _counted(clause)
-        for value in values:
-            if not value.unit and len(value.number) < 4 and "-" not in value.number:
-                # A bare count is known by what it counts: "4 periods" where the source counts
-                # "8 periods" (and "four modes").
-                noun = counted.get(value.number)
-                numbers = _counted_in(source).get(noun, set()) if noun else set()
-                if numbers and value.number not in numbers:
-                    return fail("values_in_role", f"the source counts {sorted(numbers)[0]} {noun}, not {value.raw}")
-                continue
-            if value.number in partners:
-                continue  # an operand of the answer's own calculation: the calculation held
-            holders = [s for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)]
-            # A rival states another value of this kind, and none of the clause's other values of
-            # this kind: a clause that relates two statements ("extends the 5-year warranty to 6
-            # years") quotes both.
-            others = [v for v in values if v is not value and _dimension(v) == _dimension(value)]
-            rivals = [(s, f) for s, f in zip(scores, facts)
-                      if not any(_same(value, v) for v in f.values)
-                      and any(_dimension(v) == _dimension(value) for v in f.values)
-                      and not any(_same(o, v) for o in others for v in f.values)]
-            if holders and rivals:
-                rival_score, rival = max(rivals, key=lambda r: r[0])
-                holder = max(((s, f) for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)),
-                             key=lambda h: h[0])[1]
-                said, theirs, ours = (_words_without_values(t) for t in (
-                    clause, f"{rival.about} {rival.text}", f"{holder.about} {holder.text}"))
-                # The clause names what only the rival statement is about ("the drone"), and
-                # nothing only the statement holding its value is about ("the batteries").
-                named_rival = bool(said & (theirs - ours)) and not said & (ours - theirs)
-                # A clause naming what only the holding statement says ("and a book at most $10")
-                # is about that statement, however well the question matches the rival. (Their own
-                # words: a clause's `about` also carries its sentence's first clause.)
-                own_theirs, own_ours = _words_without_values(rival.text), _words_without_values(holder.text)
-                named_holder = bool(said & (own_ours - own_theirs)) and not said & (own_theirs - own_ours)
-                if (rival_score - max(holders) >= ROLE_MARGIN and not named_holder) or named_rival:
-                    wanted = next(v for v in rival.values if _dimension(v) == _dimension(value))
-                    return fail("values_in_role", f"{value.raw} is not what the source gives for "
-                                                  f"{rival.about[:60]!r} ({wanted.raw})")
+        # own words, with the question's when the clause says too little on its own; for a
+        # clause going on from the one before ("… to 400 W and | takes about 3 hours"), that
+        # one's words may say it instead.
+        terse = len(about_stems(masked(clause)) - about_stems(subject)) < 2
+        contexts = [question, previous] if terse and previous and clause[:1].islower() else [question]
+        whys = [_value_role_failure(clause, f"{context} {clause}" if terse else clause, values, source, facts,
+                                    partners) for context in contexts]
+        if all(whys):
+            return fail("values_in_role", whys[0])
     return ok("values_in_role")
+
+
+def _value_role_failure(clause: str, query: str, values: list[Value], source: str, facts: tuple[Fact, ...],
+                        partners: dict[str, set[str]]) -> str | None:
+    """Why a value of the clause is another statement's (the one `query` is most about), if it is."""
+    scores = fact_scores(query, source, facts)
+    counted = _counted(clause)
+    for value in values:
+        if not value.unit and len(value.number) < 4 and "-" not in value.number:
+            # A bare count is known by what it counts: "4 periods" where the source counts
+            # "8 periods" (and "four modes").
+            noun = counted.get(value.number)
+            numbers = _counted_in(source).get(noun, set()) if noun else set()
+            if numbers and value.number not in numbers:
+                return f"the source counts {sorted(numbers)[0]} {noun}, not {value.raw}"
+            continue
+        if value.number in partners:
+            continue  # an operand of the answer's own calculation: the calculation held
+        holders = [s for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)]
+        # A rival states another value of this kind, and none of the clause's other values of
+        # this kind: a clause that relates two statements ("extends the 5-year warranty to 6
+        # years") quotes both.
+        others = [v for v in values if v is not value and _dimension(v) == _dimension(value)]
+        rivals = [(s, f) for s, f in zip(scores, facts)
+                  if not any(_same(value, v) for v in f.values)
+                  and any(_dimension(v) == _dimension(value) for v in f.values)
+                  and not any(_same(o, v) for o in others for v in f.values)]
+        if holders and rivals:
+            rival_score, rival = max(rivals, key=lambda r: r[0])
+            holder = max(((s, f) for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)),
+                         key=lambda h: h[0])[1]
+            said, theirs, ours = (_words_without_values(t) for t in (
+                clause, f"{rival.about} {rival.text}", f"{holder.about} {holder.text}"))
+            # The clause names what only the rival statement is about ("the drone"), and
+            # nothing only the statement holding its value is about ("the batteries").
+            named_rival = bool(said & (theirs - ours)) and not said & (ours - theirs)
+            # A clause naming what only the holding statement says ("and a book at most $10")
+            # is about that statement, however well the question matches the rival. (Their own
+            # words: a clause's `about` also carries its sentence's first clause.)
+            own_theirs, own_ours = _words_without_values(rival.text), _words_without_values(holder.text)
+            named_holder = bool(said & (own_ours - own_theirs)) and not said & (own_theirs - own_ours)
+            if (rival_score - max(holders) >= ROLE_MARGIN and not named_holder) or named_rival:
+                wanted = next(v for v in rival.values if _dimension(v) == _dimension(value))
+                return f"{value.raw} is not what the source gives for {rival.about[:60]!r} ({wanted.raw})"
+    return None
 
 
 def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = "", reach: float = 0.25) -> bool:
@@ -509,12 +597,37 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
     return bool(words) and len(words & about_stems(masked(body))) / len(words) >= RESTATED
 
 
+def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fact) -> bool:
+    """Is a "no" given with what the source says in place of what the question supposes ("Does
+    E02 mean the battery is too hot?" "No. E02 means an output overload."; "Is the warranty 2
+    years?" "No, it is 5 years.")? Then it denies the question's supposition, not the source.
+    The answer must restate the very statement judged, without a "not" of its own, or give the
+    source's figure where the question brings one the source does not have."""
+    body = answer.split(maxsplit=1)[1] if len(answer.split()) > 1 else ""
+    if not body or _VERB_NEGATION.search(body):
+        return False
+    said = about_stems(masked(body))
+    # The judged statement, or one the source makes of the row or record the question names
+    # (the question may match another row's words better: "too hot" is E01's).
+    asked = normalize(question)
+    for restated in (fact, *(f for f in facts_of(source) if f.kind in ("cell", "field") and f.entity
+                             and re.search(rf"(?<!\w){re.escape(normalize(f.entity))}(?!\w)", asked))):
+        words = about_stems(masked(restated.value or restated.text))
+        if words and len(words & said) / len(words) >= RESTATED:
+            return True
+    held = {v.number for f in facts_of(source) for v in f.values}
+    supposed = [v for v in values_in(question) if v.number not in held]
+    return any(v.number in held and v.number != s.number and _dimension(v) == _dimension(s)
+               for s in supposed for v in values_in(body))
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
     if polarity is not None and is_yes_no_question(question):
         fact = _judged_fact(question, source, subject)
         if fact is not None and polarity == fact.negative and not (
-                polarity is False and _rests_on_source_limit(question, answer, source, fact, subject)) and not (
+                polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
+                                       or _no_corrects_the_question(question, answer, source, fact))) and not (
                 polarity is True and _yes_restates_the_negative(answer, fact)):
             said = "yes" if polarity else "no"
             return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")
@@ -524,10 +637,14 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             break
         scores = fact_scores(f"{question} {clause}", source, facts, subject)
         best = facts[max(range(len(facts)), key=scores.__getitem__)]
-        if _negation_flipped(clause, best):
-            return fail("no_contradiction", f"the answer {'denies' if _VERB_NEGATION.search(clause) else 'affirms'} "
-                                            f"what the source {'states' if _VERB_NEGATION.search(clause) else 'denies'}: "
-                                            f"{best.text[:80]!r}")
+        # The statement a clause restates may be another than the one the question asks about
+        # (a paragraph's second sentence): the clause's own best match is tried too.
+        own = fact_scores(clause, source, facts, subject)
+        for restated in (best, facts[max(range(len(facts)), key=own.__getitem__)]):
+            if _negation_flipped(clause, restated):
+                denies = bool(_VERB_NEGATION.search(clause))
+                return fail("no_contradiction", f"the answer {'denies' if denies else 'affirms'} what the source "
+                                                f"{'states' if denies else 'denies'}: {restated.text[:80]!r}")
         if NEGATION.search(clause):
             continue
         words = _words(clause)

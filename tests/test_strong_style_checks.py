@@ -147,3 +147,127 @@ def test_a_reference_to_a_figure_or_table_is_the_sources_own_not_any_number_it_h
     assert check_numbers_grounded("As fig. 1 shows, each source takes its own time.", source).passed
     steps = "1. Open the lid.\n2. Press the power button for 3 seconds."
     assert check_numbers_grounded("In step 2, press the power button for 3 seconds.", steps).passed
+
+
+# --- found by the strong scripted model (tests/strong_model.py) on the sample manual ----------
+
+MANUAL_SPECS = """User manual, excerpt: overview, specifications, charging and care.
+
+## 1. Overview
+
+Four AC outlets deliver a pure sine wave at 230 V and 50 Hz, with 1,800 W of
+continuous output and 3,600 W of surge power for motors and compressors. It is rated for 3,000 charge cycles.
+
+## 2. Specifications
+
+|Item|Value|
+|---|---|
+|Battery capacity|1,024 Wh|
+|AC output|1,800 W continuous, 3,600 W surge|
+|Weight|12.5 kg|
+"""
+
+MANUAL_CARE = """## 4. Operating the unit
+
+To save energy, the unit turns itself off after 12 hours without any load; this eco mode
+can be disabled in the Aurora app.
+
+## 5. Troubleshooting
+
+|Code|Meaning|What to do|
+|---|---|---|
+|E01|Battery temperature too high|Move the unit to a cooler place and wait until it is below 40 °C.|
+|E02|Output overload|Disconnect devices until the total load is below 1,800 W, then press the AC button.|
+
+The Aurora X2 comes with a 5-year limited warranty. Registering the product within 30
+days of purchase extends the warranty to 6 years.
+"""
+
+
+def test_a_paragraphs_second_sentence_is_held_to_the_statement_it_restates():
+    question = "Explain what happens when the unit runs for a long time without any load."
+    said = "It turns itself off after 12 hours without any load to save energy. This eco mode {} disabled."
+    assert check_no_contradiction(question, said.format("can be"), MANUAL_CARE).passed
+    flipped = check_no_contradiction(question, said.format("cannot be"), MANUAL_CARE)
+    assert not flipped.passed and "eco mode" in flipped.detail
+
+
+def test_a_no_that_puts_the_sources_statement_in_place_of_the_questions_supposition_agrees():
+    assert check_no_contradiction("Is a cool-down enough to clear an E02 error?",
+                                  "No. E02 means an output overload: disconnect devices until the total load is "
+                                  "below 1,800 W, then press the AC button.", MANUAL_CARE).passed
+    assert check_no_contradiction("Does E02 mean the battery is too hot?", "No. E02 means an output overload.",
+                                  MANUAL_CARE).passed
+    assert check_no_contradiction("Is the warranty 2 years?", "No, it is a 5-year limited warranty.",
+                                  MANUAL_CARE).passed
+    # A no that denies what the source says of the row asked about still contradicts it.
+    assert not check_no_contradiction("Does E02 mean an output overload?", "No. E02 means the battery is too hot.",
+                                      MANUAL_CARE).passed
+
+
+def test_a_value_stated_only_in_another_rows_remedy_is_not_this_rows():
+    from agentsynth.checks.roles import check_values_in_role
+
+    question = "Is a cool-down enough to clear an E02 error?"
+    wrong = check_values_in_role(question, "Yes. E02 means an output overload: wait until it is below 40 °C, then "
+                                           "press the AC button.", MANUAL_CARE)
+    assert not wrong.passed and "e01" in wrong.detail
+    assert check_values_in_role(question, "No. E02 needs the total load below 1,800 W.", MANUAL_CARE).passed
+
+
+def test_measured_values_named_with_each_others_words_are_swapped():
+    from agentsynth.checks.roles import check_values_in_role
+
+    question = "What continuous and surge power can the AC outlets deliver?"
+    for right in ("1. Continuous output: 1,800 W.\n2. Surge power: 3,600 W, for motors and compressors.",
+                  "The AC outlets deliver 1,800 W continuously and 3,600 W of surge power."):
+        assert check_values_in_role(question, right, MANUAL_SPECS).passed, right
+    for swapped in ("1. Continuous output: 3,600 W.\n2. Surge power: 1,800 W, for motors and compressors.",
+                    "The AC outlets deliver 3,600 W continuously and 1,800 W of surge power."):
+        result = check_values_in_role(question, swapped, MANUAL_SPECS)
+        assert not result.passed and "continuous" in result.detail, swapped
+
+
+def test_a_yes_to_a_comparison_is_decided_by_the_answers_own_figure():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    answer = "Yes. It is rated for 3,000 charge cycles."
+    assert check_numbers_affirmed("Is the battery rated for more than 2,000 charge cycles?", answer, MANUAL_SPECS).passed
+    wrong = check_numbers_affirmed("Is the battery rated for more than 4,000 charge cycles?", answer, MANUAL_SPECS)
+    assert not wrong.passed and "more than 4,000" in wrong.detail
+    # A bare yes still affirms a figure the source does not have.
+    assert not check_numbers_affirmed("Is the battery rated for more than 2,000 charge cycles?", "Yes.",
+                                      MANUAL_SPECS).passed
+
+
+def test_a_sentence_that_works_out_the_sources_numbers_is_supported_by_its_arithmetic():
+    worked = ("Yes. It is rated for 3,000 charge cycles.\n\n"
+              "At one full cycle a day, that is 3,000 / 365 = 8.2 years of daily use.")
+    assert check_content_supported(worked, MANUAL_SPECS).passed
+    claim = "At one full cycle a day, that is 3,000 / 365 = 8.2 years, and the warranty covers every one of those years."
+    assert not check_content_supported(claim, MANUAL_SPECS).passed
+
+
+def test_bold_list_labels_are_no_names_and_a_summary_of_a_section_covers_its_heading():
+    from agentsynth.checks.qa import answer_relevance, check_answers_question, check_terms_grounded
+
+    summary = ("1. **Battery:** 1,024 Wh.\n2. **Outputs:** 1,800 W continuous, 3,600 W surge.\n"
+               "3. **Size:** 12.5 kg.")
+    assert check_terms_grounded(summary, MANUAL_SPECS).passed
+    assert not check_terms_grounded("1. **Battery:** 1,024 Wh from Panasonic cells.", MANUAL_SPECS).passed
+    assert check_answers_question("Summarise the main specifications.", summary, MANUAL_SPECS).passed
+    assert answer_relevance("Summarise the main specifications.", summary, MANUAL_SPECS) == 1.0
+    # Values from another section cover none of what was asked.
+    assert answer_relevance("Summarise the troubleshooting codes.", summary, MANUAL_SPECS + MANUAL_CARE) == 0.0
+
+
+def test_a_clause_going_on_from_the_one_before_is_about_what_that_one_is_about():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("## 3. Charging\n\nWith the wall charger at its default rate of 1,500 W, the battery charges from 0 to 80% "
+              "in 45 minutes and to 100% in 70 minutes. Quiet Charge mode limits the AC input to 400 W, which keeps the fan silent but takes "
+              "about 3 hours.\n\n## 4. Operating the unit\n\nPress and hold the power button for 2 seconds to turn "
+              "the Aurora X2 on or off.")
+    question = "Summarise the ways to charge the Aurora X2 and how long each takes."
+    assert check_values_in_role(question, '"Quiet Charge" mode limits the input to 400 W and takes about 3 hours.',
+                                source).passed
