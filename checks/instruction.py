@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from ..tools.dedup import Match, NearDuplicateIndex, RougeLIndex
 from ..tools.text import STOPWORDS, normalize, stems, words
+from .arithmetic import worked_calculations
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 from .qa import (
     check_adds_information,
@@ -43,11 +44,11 @@ _REWRITER_WORDING = re.compile(
 )
 
 
-def check_information_gain(evolved: str, parent: str) -> CheckResult:
+def check_information_gain(evolved: str, parent: str, what: str = "instruction") -> CheckResult:
     if normalize(evolved) == normalize(parent) or fuzz.token_sort_ratio(normalize(evolved), normalize(parent)) >= SAME_INSTRUCTION_RATIO:
-        return fail("information_gain", "the evolved instruction is the same as its parent")
+        return fail("information_gain", f"the evolved {what} is the same as its parent")
     if not set(stems(evolved)) - set(stems(parent)):
-        return fail("information_gain", "the evolved instruction adds no new content word to its parent")
+        return fail("information_gain", f"the evolved {what} adds no new content word to its parent")
     return ok("information_gain")
 
 
@@ -68,6 +69,17 @@ def check_answer_has_content(answer: str) -> CheckResult:
     if not content:
         return fail("answer_has_content", "the answer is only punctuation and stop words")
     return ok("answer_has_content")
+
+
+def check_arithmetic_holds(answer: str, instruction: str = "") -> CheckResult:
+    """Every calculation the answer writes out as an equation ("12 × 4 = 48") holds: with no
+    source to check its numbers against, its own arithmetic is what can be checked. A
+    calculation the instruction states itself (a puzzle's "2 + 5 = 12") is the instruction's."""
+    given = {w.text for w in worked_calculations(instruction)}
+    for worked in worked_calculations(answer):
+        if worked.claimed and worked.computed is not None and not worked.holds and worked.text not in given:
+            return fail("arithmetic_holds", f"{worked.text!r} does not hold (it is {worked.computed:,.6g})")
+    return ok("arithmetic_holds")
 
 
 def check_no_rewriter_wording(instruction: str) -> CheckResult:
@@ -126,7 +138,7 @@ INSTRUCTION_CHECKS = CheckSet("instruction", (
           '"given prompt", …)', _when(lambda c: c.parent is not None, lambda c: check_no_rewriter_wording(c.question))),
     Check("information_gain", "an evolved response identical to its parent, or adding no new content word",
           _when(lambda c: c.parent_response is not None,
-                lambda c: check_information_gain(c.answer, c.parent_response))),
+                lambda c: check_information_gain(c.answer, c.parent_response, "response"))),
     Check("no_rewriter_wording", "an evolved response that copies the rewriter's scaffolding",
           _when(lambda c: c.parent_response is not None, lambda c: check_no_rewriter_wording(c.answer))),
     # No instruction, no answer: instruction_usable alone gives the reason, not three checks.
@@ -140,6 +152,10 @@ INSTRUCTION_CHECKS = CheckSet("instruction", (
     Check("adds_information", "an answer that only restates the instruction",
           lambda c: check_adds_information(c.task or c.question, c.answer)),
     Check("not_truncated", "a cut-off answer", lambda c: check_not_truncated(c.answer, c.finish_reason)),
+    # Without documents, nothing else vouches for a number; a calculation written out can be redone.
+    Check("arithmetic_holds", "no source: a calculation the answer writes out (12 × 4 = 48) does not hold",
+          _when(lambda c: not c.source and not c.question_error,
+                lambda c: check_arithmetic_holds(c.answer, c.question))),
     Check("language", "the instruction or answer is in another language than the run's",
           lambda c: check_language(c.question, c.answer, c.language)),
     Check("not_near_duplicate", "a near-copy (word-trigram Jaccard ≥ 0.5, or ROUGE-L ≥ 0.7 for Self-Instruct) of "

@@ -352,8 +352,8 @@ def values_in_units(text: str) -> set[str]:
 
 
 _TERM_CANDIDATE = re.compile(r"[`\"“][^`\"”]{2,60}[`\"”]|[\w][\w.+/-]*[\w+]|\w", re.UNICODE)
-# A sentence's start, a list item's or a Markdown label's ("2. **Outputs:** …").
-_SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|^\W+)(?:\d+[.)]\s+|[-*•]\s+)?(?:\*\*|__|\*|_)?$")
+# A sentence's start, a list item's, a Markdown label's ("2. **Outputs:** …") or a table cell's.
+_SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|^\W+|\|\s*)(?:\d+[.)]\s+|[-*•]\s+)?(?:\*\*|__|\*|_)?$")
 
 
 def named_terms(answer: str) -> list[str]:
