@@ -20,6 +20,9 @@ from .facts import canon_number
 
 # Factors between units (minutes, hours, days, weeks, months, years; percent; kilo, kibi).
 CONVERSION_CONSTANTS = frozenset({"60", "24", "7", "12", "52", "365", "100", "1000", "1024", "3600"})
+# Operands a calculation may use without the source: counting's "+ 1" (both ends of a range),
+# doubling and halving. Unlike unit factors they ground nothing else the answer says.
+COUNTING_CONSTANTS = frozenset({"1", "2"})
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s*%|\s*°\w*|(?:\s+(?!(?:times|divided|plus|minus|of|is|equals|gives|makes|or|and)\b)[A-Za-zµ/]+){0,3})"
@@ -27,13 +30,14 @@ _UNIT = r"(?:\s*%|\s*°\w*|(?:\s+(?!(?:times|divided|plus|minus|of|is|equals|giv
 _OP = r"(?:\s*[×x*·/÷+−]\s*|\s+-\s+|\s+(?:times|divided by|plus|minus)\s+|(?<=%)\s*of\s+)"
 _MONEY = r"[$€£¥]?"  # a price's currency sign before the number ("10 × $0.25 = $2.50")
 _TERM = rf"{_MONEY}{_NUM}{_UNIT}"
-_CHAIN = rf"{_TERM}(?:{_OP}{_TERM})+"
+# A term may open or close a bracket: "(60 − 20) / 5 + 1 = 9".
+_CHAIN = rf"\(?{_TERM}\)?(?:{_OP}\(?{_TERM}\)?)+"
 # a × b … = r   |   r (a × b …)
 _WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|is)\s*(?:about\s+|roughly\s+)?"
                      rf"{_MONEY}(?P<result>{_NUM})"
                      rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)", re.IGNORECASE)
-_TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)",
-                    re.IGNORECASE)
+_TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)"
+                    r"|(?P<bracket>[()])", re.IGNORECASE)
 _OPS = {"×": "*", "x": "*", "*": "*", "·": "*", "times": "*", "of": "*", "/": "/", "÷": "/", "divided by": "/",
         "+": "+", "plus": "+", "−": "-", "-": "-", "minus": "-"}
 _EVAL = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
@@ -59,11 +63,16 @@ class Worked:
 def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
     """The operands of a written calculation and its value (× and ÷ before + and −)."""
     expression, operands = [], []
-    for token in _TOKEN.finditer(chain):
+    tokens = list(_TOKEN.finditer(chain))
+    if sum(t.group() == "(" for t in tokens) != sum(t.group() == ")" for t in tokens):
+        tokens = [t for t in tokens if not t.group("bracket")]  # a bracket the match cut in half
+    for token in tokens:
         if token.group("number"):
             number = canon_number(token.group("number"))
             operands.append(number)
             expression.append(f"({number}/100)" if token.group("percent") else number)
+        elif token.group("bracket"):
+            expression.append(token.group())
         else:
             expression.append(_OPS[token.group("op").lower()])
     try:
@@ -98,16 +107,36 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
     does not hold)."""
     derived: set[str] = set()
     for worked in worked_calculations(answer):
-        allowed = grounded | given | derived | CONVERSION_CONSTANTS
-        if not all(o in allowed for o in worked.operands):
+        allowed = grounded | given | derived | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
+        # An operand may be the difference or sum of two known numbers, left unwritten ("the
+        # first 100 pages are free; the other 50 cost 50 × €0.10", of the asker's 150).
+        between = {o for o in worked.operands if o not in allowed and is_sum_or_difference(o, grounded | given)}
+        if not all(o in allowed or o in between for o in worked.operands):
             continue  # a calculation on numbers from nowhere grounds nothing: the number check names them
         if not worked.holds:
             if not worked.claimed:  # "the 2 × 300 W setup is 5 years old": no calculation at all
                 continue
             value = "cannot be recomputed" if worked.computed is None else f"is {worked.computed:,.6g}"
             return derived, f"arithmetic does not hold: {worked.text!r} ({value}, not {worked.stated})"
-        derived.update({worked.stated, *(o for o in worked.operands if o in CONVERSION_CONSTANTS or o in given)})
+        derived.update({worked.stated, *between, *(o for o in worked.operands
+                                                   if o in CONVERSION_CONSTANTS or o in COUNTING_CONSTANTS or o in given)})
     return derived, None
+
+
+def is_sum_or_difference(number: str, known: set[str]) -> bool:
+    """Is `number` the sum or the difference of two of the `known` numbers?"""
+    try:
+        target = float(number)
+        values = sorted({float(k) for k in known if re.fullmatch(r"-?\d+(?:\.\d+)?", k)})
+    except ValueError:
+        return False
+    present = set(values)
+    return any(_near(target + a, b) or _near(target - a, b) for a in values for b in present if a != b) or \
+        any(_near(a + b, target) for a in values for b in values if a < b)
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 # A difference or a total an answer states without writing the sum out, beside its operands:

@@ -102,10 +102,13 @@ def values_in(text: str) -> tuple[Value, ...]:
             ordinal = re.match(r"(st|nd|rd|th)\b", following)
             if ordinal and not unit:
                 unit = "floor" if re.match(r"\s*floor", text[match.end(1) + 2:match.end(1) + 10], re.I) else ""
+            raw = match.group(0)
+            if unit == "a":  # "€260 a month": the article, not amperes
+                unit, raw = None, digits
             currency = _CURRENCY_BEFORE.search(text, max(0, match.start() - 2), match.start())
             if currency and not unit:  # "$10": a price, not a bare count
                 unit = currency.group(1)
-            out.append(Value(number, unit_key(unit or ""), match.group(0)))
+            out.append(Value(number, unit_key(unit or ""), raw))
         else:
             out.append(Value(str(_NUMBER_WORDS[word.lower()]), unit_key(word_unit or ""), match.group(0)))
     return tuple(out)
@@ -141,8 +144,11 @@ def _flag_polarity(value: str) -> bool | None:
 _HEADER_UNIT = re.compile(r"\(([^()]{1,12})\)\s*$")
 
 
-def _table_facts(rows: list[list[str]]) -> list[Fact]:
+def _table_facts(rows: list[list[str]], caption: str = "") -> list[Fact]:
+    """A table's cells and rows as facts; `caption` is the line above it, whose "(unit)" is the
+    unit of bare numbers no column heading gives one ("Table 2. Energy use by season (kWh/km).")."""
     header, body = rows[0], rows[1:]
+    caption_unit = _HEADER_UNIT.search(caption.rstrip(" ."))
     facts = []
     # In a table of several columns each row is a thing (a method, an error code); in a
     # two-column "item | value" table each row is an attribute of the document's subject.
@@ -156,7 +162,9 @@ def _table_facts(rows: list[list[str]]) -> list[Fact]:
             column = "" if normalize(column) in ("value", "values", "값", "値") else column
             about = f"{label} {column}".strip()
             # A bare number in a column headed "Latency (ms/query)" is in ms.
-            unit = _HEADER_UNIT.search(column)
+            # The caption's unit is not that of a column counting things ("Buses", "n").
+            counts = re.fullmatch(r"[^\W\d_]+s|n|count|number", normalize(column).strip())
+            unit = _HEADER_UNIT.search(column) or (None if counts else caption_unit)
             value = cell
             if unit and re.fullmatch(r"\d+(?:[.,]\d+)?", cell.strip()):
                 value = f"{cell.strip()} {unit.group(1).split('/')[0].strip()}"
@@ -261,7 +269,8 @@ def facts_of(source: str) -> tuple[Fact, ...]:
 
     def flush_table() -> None:
         if len(table) > 1:
-            facts.extend(_table_facts(table))
+            caption = next((line for line in reversed(prose) if line.strip()), "")
+            facts.extend(_table_facts(table, caption))
         table.clear()
 
     def flush_fields() -> None:

@@ -27,7 +27,7 @@ from ..tools.text import (
     stems,
     words,
 )
-from .arithmetic import CONVERSION_CONSTANTS, derived_numbers, implied_calculations, worked_calculations
+from .arithmetic import CONVERSION_CONSTANTS, COUNTING_CONSTANTS, derived_numbers, is_sum_or_difference, implied_calculations, worked_calculations
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 from .facts import Value, acronyms, canon_number, capitalised_runs, facts_of, values_in
 from .roles import (
@@ -172,6 +172,7 @@ def _shared_units(source: str) -> frozenset[tuple[str, str]]:
     return frozenset(shared)
 
 
+
 # A list item's marker at the start of a line ("1. ", "2) ", "- "): numbering, not a value.
 _LIST_MARKER = re.compile(r"^([ \t]*)(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
 
@@ -280,6 +281,14 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     it: "Is the warranty extended to 6 years?" "Yes." asserts a 6-year warranty. Not when the
     asker brings the number as their own case ("Can I fly business class on a 7-hour flight?"),
     nor for a number of the document's title ("the E-City 7")."""
+    # "Can it mow a 30% slope?" "Yes, it handles up to 35%, so 30% is within its limit": the
+    # asker's 30% is theirs, set against the source's limit, which it must be within.
+    polarity = answer_polarity(answer)
+    for raws, within in _against_limits(question, answer):
+        if polarity is True and not within:
+            return fail("numbers_grounded", f"the yes puts {raws[0]!r} within a limit it is outside of")
+        for raw in raws:
+            answer, question = answer.replace(raw, " "), question.replace(raw, " ")
     result = check_numbers_grounded(answer, source, question)
     if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
             or _FIRST_PERSON.search(question):
@@ -316,6 +325,30 @@ def _comparisons(question: str, answer: str) -> list[tuple[str, bool]]:
         limit = float(threshold.number)
         meets = any(g >= limit if match.group("above") else g <= limit for g in given)
         found.append((match.group(0)[:len(match.group(0)) - len(match.group("threshold"))] + threshold.raw, meets))
+    return found
+
+
+_LIMIT = re.compile(r"\b(?:(?P<upper>up to|a maximum of|maximum of|at most|no more than)|(?P<lower>at least|"
+                    r"a minimum of|minimum of|no less than))\s+(?P<limit>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)", re.IGNORECASE)
+
+
+def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool]]:
+    """The question's figures the answer restates beside a limit it gives ("up to 35%, so 30%
+    is within it"), as written in each, and whether they are within it."""
+    asked = {v.number: v for v in values_in(question)}
+    found = []
+    for match in _LIMIT.finditer(answer):
+        limits = values_in(match.group("limit"))
+        if not limits or not _is_number(limits[0].number):
+            continue
+        limit = limits[0]
+        for value in values_in(answer):
+            mine = asked.get(value.number)
+            if mine is None or value.number == limit.number or mine.unit != limit.unit or not _is_number(value.number):
+                continue
+            within = float(value.number) <= float(limit.number) if match.group("upper") else \
+                float(value.number) >= float(limit.number)
+            found.append((sorted({value.raw, mine.raw}, key=len, reverse=True), within))
     return found
 
 
@@ -461,7 +494,9 @@ def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
     """Share of `text`'s distinct content words (stemmed) that occur in `source`.
     Distinct, so repeating grounded words cannot dilute an invented one."""
     source_stems = _source_stems(source)
-    tokens = list(dict.fromkeys(t for t in content_tokens(text) if not t.isdigit()))
+    # A number the source lacks ("5.00", worked out) is the number check's to judge, as digits are.
+    tokens = list(dict.fromkeys(t for t in content_tokens(text) if not t.isdigit() and not (
+        re.fullmatch(r"[\d.,]+", t) and stem(t) not in source_stems)))
     if not tokens:
         return 1.0, 0, []
     unsupported = [t for t in tokens if stem(t) not in source_stems]
@@ -506,9 +541,10 @@ def _works_out(sentence: str, source: str, unsupported: list[str]) -> bool:
     """Is the sentence a calculation on the source's numbers that holds ("At one cycle a day,
     that is 3,000 / 365 = 8.2 years.")? The number check verified its arithmetic; what else it
     says must be a few words of framing."""
-    grounded = {v.number for v in values_in(source)} | CONVERSION_CONSTANTS
+    known = {v.number for v in values_in(source)}
+    grounded = known | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
     worked = [w for w in worked_calculations(sentence) if w.claimed and w.holds]
-    if not worked or not all(set(w.operands) <= grounded for w in worked):
+    if not worked or not all(o in grounded or is_sum_or_difference(o, known) for w in worked for o in w.operands):
         return False
     results = {w.stated for w in worked}
     words = [u for u in unsupported if canon_number(u) not in results and not u[:1].isdigit()]
@@ -570,6 +606,9 @@ def answer_relevance(
     """
     implicit = set(stems(subject)) | _REQUEST_WORDS
     question_stems = [w for w in stems(question) if w not in implicit]
+    # "heat-pump" is asked as "heat" and "pump" too: the compound does not count twice.
+    question_stems = [w for w in question_stems if "-" not in w or not all(
+        part in question_stems or part in implicit for part in w.split("-") if part)]
     units, frequency = _source_sentences(source)
     if not any(frequency[w] for w in question_stems):
         return None  # nothing asked that the source words could show: overlap cannot tell
@@ -577,6 +616,10 @@ def answer_relevance(
     # Each part of a longer answer (a summary's list items) rests on a statement of its own.
     parts = answer_clauses(answer) if "\n" in answer.strip() else []
     resting = "\n".join(best_supporting_sentence(part, source) for part in [answer, *parts])
+    # And every table cell holding one of its values ("1.52 … against 1.88": both rows).
+    stated = {v.number for v in values_in(answer)}
+    resting += "\n" + "\n".join(f.about for f in facts_of(source)
+                                 if f.kind == "cell" and stated & {v.number for v in f.values})
     covered = set(stems(f"{answer}\n{evidence or ''}\n{resting}\n{_headings_over(answer, source)}"))
     total = sum(weight.values())
     return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0

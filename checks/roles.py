@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import answer_polarity, normalize, sentences, stems
-from .arithmetic import implied_calculations
+from .arithmetic import implied_calculations, worked_calculations
 from .base import CheckResult, fail, ok
 from .facts import NEGATION, Fact, Value, about_stems, facts_of, values_in
 
@@ -235,9 +235,10 @@ def _given_for_another(clause: str, source: str) -> str | None:
     return None
 
 
-# Words a measured value names: those after it ("1,800 W of continuous output", "3,600 W surge")
+# Words a measured value names: those after it ("1,800 W of continuous output", "3,600 W surge",
+# "1.71 kWh/km in January")
 # up to a break, or the label before it ("Continuous output: 1,800 W").
-_AFTER_VALUE = re.compile(r"^\s*(?:of\s+)?((?:[A-Za-z][A-Za-z-]*\s*){1,3})")
+_AFTER_VALUE = re.compile(r"^(?:/[A-Za-z]+)?\s*(?:(?:of|in|during)\s+)?((?:[A-Za-z][A-Za-z-]*\s*){1,3})")
 _LABEL_BEFORE = re.compile(r"(?:^|\n|[.;|]\s*)\s*(?:\d+[.)]\s*|[-*•]\s*)?(?:\*\*)?([A-Za-z][A-Za-z -]{0,40}?)"
                            r"(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?:about\s+|up to\s+)?$")
 _BREAK_WORDS = frozenset("and or but with for to at in on from than which that while whereas each per".split())
@@ -397,14 +398,14 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         terse = len(about_stems(masked(clause)) - about_stems(subject)) < 2
         contexts = [question, previous] if terse and previous and clause[:1].islower() else [question]
         whys = [_value_role_failure(clause, f"{context} {clause}" if terse else clause, values, source, facts,
-                                    partners) for context in contexts]
+                                    partners, question) for context in contexts]
         if all(whys):
             return fail("values_in_role", whys[0])
     return ok("values_in_role")
 
 
 def _value_role_failure(clause: str, query: str, values: list[Value], source: str, facts: tuple[Fact, ...],
-                        partners: dict[str, set[str]]) -> str | None:
+                        partners: dict[str, set[str]], question: str = "") -> str | None:
     """Why a value of the clause is another statement's (the one `query` is most about), if it is."""
     scores = fact_scores(query, source, facts)
     counted = _counted(clause)
@@ -442,7 +443,15 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             # words: a clause's `about` also carries its sentence's first clause.)
             own_theirs, own_ours = _words_without_values(rival.text), _words_without_values(holder.text)
             named_holder = bool(said & (own_ours - own_theirs)) and not said & (own_theirs - own_ours)
-            if (rival_score - max(holders) >= ROLE_MARGIN and not named_holder) or named_rival:
+            # A table cell whose row and column the query names in full ("heat pump" … "winter"):
+            # the value is where it was asked for, whatever other words the query shares.
+            cell_words = _words_without_values(holder.about) if holder.kind == "cell" else set()
+            if len(cell_words) >= 2 and cell_words <= _words_without_values(f"{question} {query}"):
+                continue
+            # Naming the rival's word decides only when the words asked do not lean to the holder
+            # ("on average" of a table's winter figure, against a route's "fleet average").
+            if (rival_score - max(holders) >= ROLE_MARGIN and not named_holder) or (
+                    named_rival and rival_score >= max(holders)):
                 wanted = next(v for v in rival.values if _dimension(v) == _dimension(value))
                 return f"{value.raw} is not what the source gives for {rival.about[:60]!r} ({wanted.raw})"
     return None
@@ -534,6 +543,8 @@ def _words(text: str) -> set[str]:
 
 RESTATED = 0.6  # of a source statement's words an answer must repeat to rest on it
 LIMIT_REACH = 0.25  # how much less than the judged statement the limiting one may match the question
+WHOLLY = 0.9  # ... or any less, down to LIMIT_FLOOR, when the answer restates this share of it
+LIMIT_FLOOR = 0.3
 
 
 def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact, subject: str = "") -> bool:
@@ -548,12 +559,15 @@ def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact
     scores = fact_scores(question, source, facts, subject)
     asked = scores[facts.index(judged)] if judged in facts else max(scores, default=0.0)
     for fact, score in zip(facts, scores):
-        if not (NEGATION.search(fact.text) or _ONLY.search(fact.text)) or score < asked - LIMIT_REACH:
+        if not (NEGATION.search(fact.text) or _ONLY.search(fact.text)):
             continue
         if judged.entity and fact.entity != judged.entity:
             continue
         words = about_stems(masked(fact.text))
-        if words and len(words & said) / len(words) >= RESTATED:
+        share = len(words & said) / len(words) if words else 0.0
+        # A statement the question matches less well counts when the no restates all of it
+        # ("No. Blades are wear parts and are not covered." for "are worn blades replaced under warranty?").
+        if share >= RESTATED and (score >= asked - LIMIT_REACH or (share >= WHOLLY and score >= LIMIT_FLOOR)):
             return True
     return False
 
@@ -565,6 +579,17 @@ _VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn
 
 
 _RESTRICTED = re.compile(r"\b(unless|until|except|only|otherwise)\b", re.I)
+
+
+_DEFAULT_STATE = re.compile(r"\b(on|off|enabled|disabled)\s+by\s+default\b|\bby\s+default\s+(?:it\s+is\s+)?(on|off|enabled|"
+                            r"disabled)\b", re.IGNORECASE)
+_STATE = {"on": "on", "enabled": "on", "off": "off", "disabled": "off"}
+
+
+def _default_state(text: str) -> str | None:
+    """"on" or "off", for a setting a text says is on (enabled) or off (disabled) by default."""
+    found = _DEFAULT_STATE.search(text)
+    return _STATE[(found.group(1) or found.group(2)).lower()] if found else None
 
 
 def _negation_flipped(clause: str, fact: Fact) -> bool:
@@ -645,8 +670,13 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 denies = bool(_VERB_NEGATION.search(clause))
                 return fail("no_contradiction", f"the answer {'denies' if denies else 'affirms'} what the source "
                                                 f"{'states' if denies else 'denies'}: {restated.text[:80]!r}")
+        if (mine := _default_state(clause)) and (theirs := _default_state(best.text)) and mine != theirs:
+            return fail("no_contradiction", f"the answer says {mine} by default where the source says {theirs}: "
+                                            f"{best.text[:80]!r}")
         if NEGATION.search(clause):
             continue
+        if any(w.claimed and w.holds for w in worked_calculations(clause)):
+            continue  # "205 − 160 = 45 km more": the difference's "more", not a trend the source reverses
         words = _words(clause)
         fact_words = _words(best.text)
         for up, down in _ANTONYMS:

@@ -271,3 +271,84 @@ def test_a_clause_going_on_from_the_one_before_is_about_what_that_one_is_about()
     question = "Summarise the ways to charge the Aurora X2 and how long each takes."
     assert check_values_in_role(question, '"Quiet Charge" mode limits the input to 400 W and takes about 3 hours.',
                                 source).passed
+
+
+# --- found by heldout-v7's first reading (benchmarks/critic_accuracy.py --split heldout-v7) --------
+
+BUS_TABLE = """Table 2. Mean energy use by heating system and season (kWh/km).
+
+| Heating system | Buses | Winter | Summer | Annual |
+|---|---|---|---|---|
+| Resistive heater | 10 | 1.88 | 1.10 | 1.45 |
+| Heat pump | 14 | 1.52 | 1.07 | 1.23 |
+
+Route 7, the only route with long hill climbs, used 0.21 kWh/km more than the fleet average all year."""
+
+
+def test_a_tables_caption_gives_its_cells_unit_and_a_cell_asked_for_by_row_and_column_is_in_role():
+    from agentsynth.checks.qa import check_answers_question
+    from agentsynth.checks.roles import check_values_in_role
+
+    question = "How much energy did heat-pump buses use in winter?"
+    answer = "1.52 kWh/km on average, against 1.88 kWh/km for buses with resistive heaters."
+    assert check_numbers_grounded(answer, BUS_TABLE).passed
+    assert check_values_in_role(question, answer, BUS_TABLE).passed
+    assert check_answers_question(question, answer, BUS_TABLE, subject="Winter Energy Use of City Buses").passed
+    # The caption's unit is no count's: ten buses are not 10 kWh.
+    assert not check_numbers_grounded("The study had 10 kWh/km of resistive-heater buses.", BUS_TABLE).passed
+
+
+def test_an_article_after_a_price_is_no_unit():
+    assert check_numbers_grounded("€260 a month, VAT included.", "| Resident | €260 | Every day |").passed
+
+
+def test_arithmetic_with_brackets_and_counting_ones():
+    source = "| Cutting height | 20 to 60 mm, in 5 mm steps |"
+    assert check_numbers_grounded("Nine: (60 − 20) / 5 + 1 = 9 settings.", source).passed
+    assert not check_numbers_grounded("Eight: (60 − 20) / 5 + 1 = 8 settings.", source).passed
+
+
+def test_an_operand_left_unwritten_as_a_difference_of_known_numbers():
+    source = "Members can print up to 100 pages a month for free; further pages cost €0.10 each."
+    question = "What would printing 150 pages in a month cost me?"
+    answer = "The first 100 pages are free; the other 50 cost 50 × €0.10 = €5.00."
+    assert check_numbers_grounded(answer, source, question).passed
+    assert check_content_supported(answer, source).passed
+    assert not check_numbers_grounded("The other 70 cost 70 × €0.10 = €7.00.", source, question).passed
+
+
+def test_the_askers_figure_set_against_the_sources_limit():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "| Maximum slope | 35% |"
+    assert check_numbers_affirmed("Can the R5 mow a slope of 30%?",
+                                  "Yes. It handles slopes of up to 35%, so 30% is within its limit.", source).passed
+    assert check_numbers_affirmed("Can the R5 mow a slope of 40%?",
+                                  "No. It handles slopes of up to 35%, so 40% is too steep.", source).passed
+    assert not check_numbers_affirmed("Can the R5 mow a slope of 40%?",
+                                      "Yes. It handles slopes of up to 35%, so 40% is fine.", source).passed
+
+
+def test_a_difference_worked_out_is_no_trend_and_a_no_restating_a_whole_limit_agrees():
+    source = ("Range fell most on cold mornings: at -10 °C, the resistive-heater buses reached only 160 km on one "
+              "charge, against 205 km for the heat-pump buses.")
+    assert check_no_contradiction("How much more range did the heat-pump buses have at -10 °C?",
+                                  "205 − 160 = 45 km more on one charge.", source).passed
+    blades = ("The mower has a 3-year warranty; the battery is covered for 2 years. Blades are wear parts and are not "
+              "covered. Replace the three blades every 2 months in the mowing season.")
+    assert check_no_contradiction("Are worn blades replaced under warranty?",
+                                  "No. Blades are wear parts and are not covered by the warranty.", blades).passed
+
+
+def test_a_setting_on_by_default_said_to_be_off_and_values_swapped_between_months():
+    from agentsynth.checks.roles import check_values_in_role
+
+    frost = "In frost mode, which is on by default, the mower does not leave the station below 4 °C."
+    assert not check_no_contradiction("Is frost mode on when the mower is delivered?",
+                                      "No, frost mode is off by default and must be switched on in the app.",
+                                      frost).passed
+    months = "Consumption rose to 1.71 kWh/km in January and fell to 1.08 kWh/km in June."
+    question = "What was consumption in January and June?"
+    assert check_values_in_role(question, "It was 1.71 kWh/km in January and 1.08 kWh/km in June.", months).passed
+    assert not check_values_in_role(question, "It was 1.08 kWh/km in January and 1.71 kWh/km in June.",
+                                    months).passed
