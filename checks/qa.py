@@ -29,7 +29,7 @@ from ..tools.text import (
 )
 from .arithmetic import CONVERSION_CONSTANTS, COUNTING_CONSTANTS, derived_numbers, is_sum_or_difference, implied_calculations, worked_calculations
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
-from .facts import Value, acronyms, canon_number, capitalised_runs, facts_of, values_in
+from .facts import Value, acronyms, canon_number, unit_key, capitalised_runs, facts_of, values_in
 from .roles import (
     answer_clauses,
     check_answer_type,
@@ -267,6 +267,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
         around = context.get(value.number, "")
         if bare and (value.unit in values_in_units(around) or re.search(rf"(?<!\w){re.escape(value.unit)}", around, re.I)):
             continue
+        if value.unit == unit_key("points") and (any(v.unit == "%" for v in same) or (bare and "%" in around)):
+            continue  # percentage points: a difference of percentages
         unit = value.raw[len(value.raw.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%°/µ평층년개월시간분 -"))
                          :].strip(" -") or value.unit
         return fail("numbers_grounded", f"unit not in source next to {value.number}: {unit!r}")
@@ -285,8 +287,10 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     # asker's 30% is theirs, set against the source's limit, which it must be within.
     polarity = answer_polarity(answer)
     for raws, within in _against_limits(question, answer):
-        if polarity is True and not within:
+        if polarity is True and within is False:
             return fail("numbers_grounded", f"the yes puts {raws[0]!r} within a limit it is outside of")
+        if within is None and polarity is True:
+            continue  # a yes beside a bare comparison: the asker's figure stays to be affirmed
         for raw in raws:
             answer, question = answer.replace(raw, " "), question.replace(raw, " ")
     result = check_numbers_grounded(answer, source, question)
@@ -329,16 +333,19 @@ def _comparisons(question: str, answer: str) -> list[tuple[str, bool]]:
 
 
 _LIMIT = re.compile(r"\b(?:(?P<upper>up to|a maximum of|maximum of|at most|no more than)|(?P<lower>at least|"
-                    r"a minimum of|minimum of|no less than))\s+(?P<limit>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)", re.IGNORECASE)
+                    r"a minimum of|minimum of|no less than)|(?P<compared>(?:more|longer|heavier|higher|less|shorter|"
+                    r"lighter|lower|fewer) than|over|above|under|below))\s+(?P<limit>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)"
+                    r"|(?P<limit2>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)\s+or\s+(?:later|newer|higher|above|more)\b",
+                    re.IGNORECASE)
 
 
-def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool]]:
+def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | None]]:
     """The question's figures the answer restates beside a limit it gives ("up to 35%, so 30%
     is within it"), as written in each, and whether they are within it."""
     asked = {v.number: v for v in values_in(question)}
     found = []
     for match in _LIMIT.finditer(answer):
-        limits = values_in(match.group("limit"))
+        limits = values_in(match.group("limit") or match.group("limit2"))
         if not limits or not _is_number(limits[0].number):
             continue
         limit = limits[0]
@@ -346,8 +353,11 @@ def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool]]:
             mine = asked.get(value.number)
             if mine is None or value.number == limit.number or mine.unit != limit.unit or not _is_number(value.number):
                 continue
-            within = float(value.number) <= float(limit.number) if match.group("upper") else \
-                float(value.number) >= float(limit.number)
+            if match.group("compared"):  # "longer than 5.5 m are not eligible": which side is allowed, the words say
+                within = None
+            else:
+                within = float(value.number) <= float(limit.number) if match.group("upper") else \
+                    float(value.number) >= float(limit.number)
             found.append((sorted({value.raw, mine.raw}, key=len, reverse=True), within))
     return found
 
@@ -490,13 +500,18 @@ def _source_sentences(source: str) -> tuple[tuple[tuple[str, frozenset[str]], ..
     return units, Counter(word for _, unit_stems in units for word in unit_stems)
 
 
+# Words that set figures side by side ("64%, compared with 55%, 9 points apart"): how an answer
+# relates what the source says, not a claim of its own.
+_CONNECTIVES = frozenset({"compared", "versus", "vs", "against", "respectively", "whereas", "point", "points"})
+
+
 def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
     """Share of `text`'s distinct content words (stemmed) that occur in `source`.
     Distinct, so repeating grounded words cannot dilute an invented one."""
     source_stems = _source_stems(source)
     # A number the source lacks ("5.00", worked out) is the number check's to judge, as digits are.
     tokens = list(dict.fromkeys(t for t in content_tokens(text) if not t.isdigit() and not (
-        re.fullmatch(r"[\d.,]+", t) and stem(t) not in source_stems)))
+        re.fullmatch(r"[\d.,]+", t) and stem(t) not in source_stems) and t.lower() not in _CONNECTIVES))
     if not tokens:
         return 1.0, 0, []
     unsupported = [t for t in tokens if stem(t) not in source_stems]
@@ -667,7 +682,8 @@ def check_adds_information(question: str, answer: str) -> CheckResult:
     if answer_polarity(answer) is not None and is_yes_no_question(question) and len(words(answer)) > 1:
         return ok("adds_information")
     new_words = set(stems(_CJK_COPULA.sub("", answer))) - set(stems(question))
-    new_numbers = _numbers(answer) - _numbers(question)
+    new_numbers = (_numbers(answer) | {v.number for v in values_in(answer)}) - (
+        _numbers(question) | {v.number for v in values_in(question)})  # "Up to two." says a number
     if not new_words and not new_numbers and answer.strip():
         return fail("adds_information", "the answer only restates the question")
     return ok("adds_information")
@@ -722,7 +738,8 @@ def check_language(question: str, answer: str, expected: str, source: str = "") 
         if source_in_expected and _mostly_source_words(text, source):
             continue  # made of the passage's own words: the passage's language (no statistics needed)
         found = detect_language(text)
-        if found not in (UNKNOWN, expected):
+        if found not in (UNKNOWN, expected) and not (
+                len(words(text)) < _SHORT_TEXT_WORDS and detect_language(f"{question}\n{answer}") in (expected, UNKNOWN)):
             return fail("language", f"{field} is in {found!r}, expected {expected!r}")
         # Too short for statistics, but a Japanese/Korean/Chinese sentence of several
         # words without a single CJK character is not in that language.
@@ -732,6 +749,9 @@ def check_language(question: str, answer: str, expected: str, source: str = "") 
 
 
 _CJK_LANGUAGES = {"ja": "Japanese", "ko": "Korean", "zh": "Chinese"}
+# Under this many words a detector often names a neighbour language ("Can I get a permit for a
+# 6 m camper van?" as Catalan): such a text is judged together with the rest of its pair.
+_SHORT_TEXT_WORDS = 12
 _MIN_WORDS_FOR_SCRIPT_CHECK = 4
 # A text of at least this many words, this share of them found in the passage, is in the
 # passage's language: another language's function words ("le", "der", "el") are not there.

@@ -238,7 +238,7 @@ def _given_for_another(clause: str, source: str) -> str | None:
 # Words a measured value names: those after it ("1,800 W of continuous output", "3,600 W surge",
 # "1.71 kWh/km in January")
 # up to a break, or the label before it ("Continuous output: 1,800 W").
-_AFTER_VALUE = re.compile(r"^(?:/[A-Za-z]+)?\s*(?:(?:of|in|during)\s+)?((?:[A-Za-z][A-Za-z-]*\s*){1,3})")
+_AFTER_VALUE = re.compile(r"^(?:/[A-Za-z]+)?\s*\(?\s*(?:(?:of|in|during)\s+)?((?:[A-Za-z][A-Za-z0-9-]*\s*){1,3})")
 _LABEL_BEFORE = re.compile(r"(?:^|\n|[.;|]\s*)\s*(?:\d+[.)]\s*|[-*•]\s*)?(?:\*\*)?([A-Za-z][A-Za-z -]{0,40}?)"
                            r"(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?:about\s+|up to\s+)?$")
 _BREAK_WORDS = frozenset("and or but with for to at in on from than which that while whereas each per".split())
@@ -283,10 +283,16 @@ def _measured_swap(clause: str, source: str) -> str | None:
                 continue
             (said,), (given,) = held, theirs[word]
             stated = {v for values in theirs.values() for v in values}
-            if said != given and said in stated and said.split()[1] == given.split()[1]:
+            if said != given and said in stated and _same_dimension(said, given):
                 shown = next((w for w in re.findall(r"[A-Za-z-]+", clause) if word in stems(w)), word)
                 return f"the source gives {shown.lower()!r} to {given}, not {said}"
     return None
+
+
+def _same_dimension(a: str, b: str) -> bool:
+    """Whether two "number unit" bindings measure the same thing ("20 h" and "7 day": durations)."""
+    first, second = (Value(*x.split(" ", 1), x) for x in (a, b))
+    return _dimension(first) == _dimension(second)
 
 
 def _swapped_in_sentence(clause: str, source: str) -> str | None:
@@ -437,7 +443,10 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
                 clause, f"{rival.about} {rival.text}", f"{holder.about} {holder.text}"))
             # The clause names what only the rival statement is about ("the drone"), and
             # nothing only the statement holding its value is about ("the batteries").
-            named_rival = bool(said & (theirs - ours)) and not said & (ours - theirs)
+            # (Of a clause stating several values, the words around this one: "£90 for the first
+            # plus £150 for the second" does not name "second" for £90.)
+            near = _words_without_values(_segment(clause, value)) if len(values) > 1 else said
+            named_rival = bool(near & (theirs - ours)) and not near & (ours - theirs)
             # A clause naming what only the holding statement says ("and a book at most $10")
             # is about that statement, however well the question matches the rival. (Their own
             # words: a clause's `about` also carries its sentence's first clause.)
@@ -446,7 +455,14 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             # A table cell whose row and column the query names in full ("heat pump" … "winter"):
             # the value is where it was asked for, whatever other words the query shares.
             cell_words = _words_without_values(holder.about) if holder.kind == "cell" else set()
-            if len(cell_words) >= 2 and cell_words <= _words_without_values(f"{question} {query}"):
+            asked = _words_without_values(f"{question} {query}")
+            if len(cell_words) >= 2 and cell_words <= asked:
+                continue
+            # Or whose row it names in full, and not the rival's ("£90 for the first" of two permits:
+            # the "First permit" row, not "Electric vehicle (first or second)").
+            row_words = _words_without_values(holder.entity) if holder.kind == "cell" else set()
+            rival_row = _words_without_values(rival.entity) if rival.kind == "cell" else set()
+            if len(row_words) >= 2 and row_words <= asked and not (rival_row and rival_row <= asked):
                 continue
             # Naming the rival's word decides only when the words asked do not lean to the holder
             # ("on average" of a table's winter figure, against a route's "fleet average").
@@ -455,6 +471,18 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
                 wanted = next(v for v in rival.values if _dimension(v) == _dimension(value))
                 return f"{value.raw} is not what the source gives for {rival.about[:60]!r} ({wanted.raw})"
     return None
+
+
+def _segment(clause: str, value: Value) -> str:
+    """The part of the clause from the value before this one to the value after it."""
+    spans = [(m.start(), m.end()) for v in values_in(clause) for m in [re.search(re.escape(v.raw), clause)] if m]
+    spans.sort()
+    mine = re.search(re.escape(value.raw), clause)
+    if mine is None:
+        return clause
+    before = max((end for start, end in spans if end <= mine.start()), default=0)
+    after = min((start for start, end in spans if start >= mine.end()), default=len(clause))
+    return clause[before:after]
 
 
 def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = "", reach: float = 0.25) -> bool:
@@ -633,12 +661,25 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
         return False
     said = about_stems(masked(body))
     # The judged statement, or one the source makes of the row or record the question names
-    # (the question may match another row's words better: "too hot" is E01's).
+    # (the question may match another row's words better: "too hot" is E01's), or a statement
+    # the question is about nearly as much ("Do I have to start a run by hand?" "No. Running is
+    # recognised automatically …", where the source also says other sports start by hand).
     asked = normalize(question)
-    for restated in (fact, *(f for f in facts_of(source) if f.kind in ("cell", "field") and f.entity
-                             and re.search(rf"(?<!\w){re.escape(normalize(f.entity))}(?!\w)", asked))):
+    facts = facts_of(source)
+    scores = fact_scores(question, source, facts)
+    judged = scores[facts.index(fact)] if fact in facts else max(scores, default=0.0)
+    close = [f for f, s in zip(facts, scores) if f.kind in ("clause", "sentence") and s >= judged - LIMIT_REACH]
+    close += [f for f in facts if f.kind == "clause" and any(f.text in c.text for c in close if c.kind == "sentence")]
+    for restated in (fact, *(f for f in facts if f.kind in ("cell", "field") and f.entity
+                             and re.search(rf"(?<!\w){re.escape(normalize(f.entity))}(?!\w)", asked)), *close):
         words = about_stems(masked(restated.value or restated.text))
         if words and len(words & said) / len(words) >= RESTATED:
+            return True
+    # Or one it restates whole, that the question is about at all ("Is GPS always on?" "No. GPS
+    # stays off until you start an outdoor workout.")
+    for restated, score in zip(facts, scores):
+        words = about_stems(masked(restated.text))
+        if restated.kind == "clause" and score >= LIMIT_FLOOR and words and len(words & said) / len(words) >= WHOLLY:
             return True
     held = {v.number for f in facts_of(source) for v in f.values}
     supposed = [v for v in values_in(question) if v.number not in held]

@@ -352,3 +352,55 @@ def test_a_setting_on_by_default_said_to_be_off_and_values_swapped_between_month
     assert check_values_in_role(question, "It was 1.71 kWh/km in January and 1.08 kWh/km in June.", months).passed
     assert not check_values_in_role(question, "It was 1.08 kWh/km in January and 1.71 kWh/km in June.",
                                     months).passed
+
+
+# --- found by heldout-v8's first reading ----------------------------------------------------------
+
+WATCH = ("The watch recognises walking, running and cycling on its own after 10 minutes of activity; other sports "
+         "must be started by hand from the workout menu. GPS is off until you start an outdoor workout. In GPS mode "
+         "the watch records your route every second.\n\n| Item | Value |\n|---|---|\n"
+         "| Battery life | up to 7 days (smartwatch mode), 20 hours (GPS mode) |\n\n"
+         "The Pulse 2 pairs with phones running Android 9 or later, or iOS 15 or later.")
+PERMITS = ("| Permit | Price per year |\n|---|---|\n| First permit | £90 |\n| Second permit | £150 |\n"
+           "| Electric vehicle (first or second) | £30 |\n\nVehicles longer than 5.5 m are not eligible. Each household "
+           "may hold up to two permits.")
+
+
+def test_a_no_restating_another_statement_the_question_is_about_agrees():
+    assert check_no_contradiction("Do I have to start a run by hand?", "No. Walking, running and cycling are "
+                                  "recognised automatically after 10 minutes of activity.", WATCH).passed
+    assert check_no_contradiction("Is GPS always on?", "No. GPS stays off until you start an outdoor workout.",
+                                  WATCH).passed
+
+
+def test_the_askers_figure_beside_an_or_later_limit_or_a_comparison_and_a_count_in_words():
+    from agentsynth.checks.qa import check_adds_information, check_language, check_numbers_affirmed
+
+    assert check_numbers_affirmed("Will it work on iOS 16?", "Yes. It needs iOS 15 or later, so iOS 16 works.",
+                                  WATCH).passed
+    assert not check_numbers_affirmed("Will it work on iOS 14?", "Yes. It needs iOS 15 or later, so iOS 14 works.",
+                                      WATCH).passed
+    answer = "No. Vehicles longer than 5.5 m are not eligible, so a 6 m van does not qualify."
+    assert check_numbers_affirmed("Can I get a permit for a 6 m camper van?", answer, PERMITS).passed
+    assert check_language("Can I get a permit for a 6 m camper van?", answer, "en").passed
+    assert check_adds_information("How many permits can one household have?", "Up to two.").passed
+
+
+def test_a_value_named_by_its_own_row_beside_another_and_values_swapped_between_modes():
+    from agentsynth.checks.roles import check_values_in_role
+
+    assert check_values_in_role("What do two permits cost a household per year?",
+                                "£90 for the first plus £150 for the second: £90 + £150 = £240 a year.", PERMITS).passed
+    question = "How long does the battery last in each mode?"
+    assert check_values_in_role(question, "Up to 7 days in smartwatch mode and 20 hours in GPS mode.", WATCH).passed
+    assert not check_values_in_role(question, "Up to 20 hours in smartwatch mode and 7 days in GPS mode.",
+                                    WATCH).passed
+
+
+def test_percentage_points_and_words_that_set_figures_side_by_side():
+    source = ("| Outcome | Tutor group | Control group | Difference |\n|---|---|---|---|\n"
+              "| Pupils at expected level (%) | 64 | 55 | 9 |")
+    answer = "64%, compared with 55% in the control group, a difference of 9 points."
+    assert check_numbers_grounded(answer, source).passed
+    assert check_content_supported(answer, source).passed
+    assert not check_numbers_grounded("64%, compared with 55%, a difference of 9 minutes.", source).passed
