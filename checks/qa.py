@@ -339,11 +339,25 @@ _LIMIT = re.compile(r"\b(?:(?P<upper>up to|a maximum of|maximum of|at most|no mo
                     re.IGNORECASE)
 
 
+_RANGE = re.compile(r"(?P<low>\d[\d,.]*)\s*(?:to|-|–)\s*(?P<high>\d[\d,.]*\s*[^\s,.;:)]*)")
+
+
 def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | None]]:
     """The question's figures the answer restates beside a limit it gives ("up to 35%, so 30%
     is within it"), as written in each, and whether they are within it."""
     asked = {v.number: v for v in values_in(question)}
     found = []
+    for match in _RANGE.finditer(answer):  # "20 µg/m³ falls in the 12 to 35 µg/m³ band"
+        low, high = (values_in(match.group(k)) for k in ("low", "high"))
+        if not low or not high or not _is_number(low[0].number) or not _is_number(high[0].number):
+            continue
+        for value in values_in(answer):
+            mine = asked.get(value.number)
+            if mine is None or value.number in (low[0].number, high[0].number) or not _is_number(value.number) \
+                    or mine.unit not in ("", high[0].unit):
+                continue
+            within = float(low[0].number) <= float(value.number) <= float(high[0].number)
+            found.append((sorted({value.raw, mine.raw}, key=len, reverse=True), within))
     for match in _LIMIT.finditer(answer):
         limits = values_in(match.group("limit") or match.group("limit2"))
         if not limits or not _is_number(limits[0].number):
@@ -633,8 +647,10 @@ def answer_relevance(
     resting = "\n".join(best_supporting_sentence(part, source) for part in [answer, *parts])
     # And every table cell holding one of its values ("1.52 … against 1.88": both rows).
     stated = {v.number for v in values_in(answer)}
-    resting += "\n" + "\n".join(f.about for f in facts_of(source)
-                                 if f.kind == "cell" and stated & {v.number for v in f.values})
+    measured = {(v.number, v.unit) for v in values_in(answer) if v.unit}
+    resting += "\n" + "\n".join(f.about if f.kind == "cell" else f.text for f in facts_of(source)
+                                 if (f.kind == "cell" and stated & {v.number for v in f.values})
+                                 or (f.kind == "clause" and measured & {(v.number, v.unit) for v in f.values}))
     covered = set(stems(f"{answer}\n{evidence or ''}\n{resting}\n{_headings_over(answer, source)}"))
     total = sum(weight.values())
     return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0
@@ -724,8 +740,23 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
     if answer and any(v.number in held for v in values_in(answer)) and support_ratio(answer, source)[0] >= \
             SUPPORT_THRESHOLD:
         return ok("question_on_topic", round(ratio, 3))
+    # Or the answer, in the passage's words, restates a statement of it about what the question
+    # names ("Are the notes available to other researchers?" "No. … the notes cannot be shared …").
+    if answer and support_ratio(answer, source)[0] >= SUPPORT_THRESHOLD and len(content_tokens(answer)) >= \
+            MIN_WORDS_FOR_SUPPORT and _restates_a_statement_on(question, answer, facts):
+        return ok("question_on_topic", round(ratio, 3))
     return fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source "
                                      f"(meaning {meaning:.2f})", ratio)
+
+
+def _restates_a_statement_on(question: str, answer: str, facts) -> bool:
+    """Does the answer repeat most of a source statement that shares a word with the question?"""
+    said, asked = set(stems(answer)), set(stems(question))
+    for fact in facts:
+        words = set(stems(fact.text))
+        if fact.kind == "clause" and len(words) >= 3 and words & asked and len(words & said) / len(words) >= 0.6:
+            return True
+    return False
 
 
 # --- language and duplicates --------------------------------------------------------------

@@ -256,6 +256,8 @@ def _measured_bindings(text: str) -> dict[str, set[str]]:
             continue
         position = start + len(value.raw)
         named = []
+        if re.search(r"\d[\d,.]*\s*(?:to|-|–|and)\s*$", text[:start]):
+            continue  # the end of a range ("40 to 100 °C in steps of 1 °C"): what follows is the range's
         if after := _AFTER_VALUE.match(text[position:]):
             for word in after.group(1).split():
                 if word.lower() in _BREAK_WORDS:
@@ -282,7 +284,7 @@ def _measured_swap(clause: str, source: str) -> str | None:
             if len(held) != 1 or len(theirs.get(word, ())) != 1:
                 continue
             (said,), (given,) = held, theirs[word]
-            stated = {v for values in theirs.values() for v in values}
+            stated = {f"{v.number} {v.unit}" for v in values_in(statement) if v.unit}
             if said != given and said in stated and _same_dimension(said, given):
                 shown = next((w for w in re.findall(r"[A-Za-z-]+", clause) if word in stems(w)), word)
                 return f"the source gives {shown.lower()!r} to {given}, not {said}"
@@ -301,6 +303,8 @@ def _swapped_in_sentence(clause: str, source: str) -> str | None:
         return why
     if (why := _measured_swap(clause, source)) is not None:
         return why
+    if re.search(r"\d\s*(?:to|-|–)\s*\d", clause):
+        return None  # "the 12 to 35 µg/m³ band, shown yellow": words after a range are the range's
     mine = _bindings(clause)
     if not mine:
         return None
@@ -614,6 +618,23 @@ _DEFAULT_STATE = re.compile(r"\b(on|off|enabled|disabled)\s+by\s+default\b|\bby\
 _STATE = {"on": "on", "enabled": "on", "off": "off", "disabled": "off"}
 
 
+_STAYS = re.compile(r"\b(?:stays?|remains?|is|are|kept)\s+(on|off)\b(?!\s+(?:the|a|an|your|its)\b)", re.IGNORECASE)
+_TURNS = re.compile(r"\b(?:stays?|remains?|is|are|kept|turns?|switch(?:es)?)\s+(?:(?:the|its|it|itself|\w+)\s+){0,2}?"
+                    r"(on|off)\b(?!\s+(?:the|a|an|your|its)\b)", re.IGNORECASE)
+
+
+def _state(text: str, said: bool = True) -> str | None:
+    """"on" or "off": what an answer says something stays ("the ring stays on"), or what the
+    source says it stays or is turned ("turns the ring off"); None when it says both."""
+    states = {m.group(1).lower() for m in (_STAYS if said else _TURNS).finditer(text)}
+    return states.pop() if len(states) == 1 else None
+
+
+def _adverbs(clause: str) -> set[str]:
+    """"before" and "after" closing a clause ("the mode it was in before"): earlier, not a time order."""
+    return {m.group(1).lower() for m in re.finditer(r"\b(before|after)\s*[.!?,;]?\s*$", clause, re.IGNORECASE)}
+
+
 def _default_state(text: str) -> str | None:
     """"on" or "off", for a setting a text says is on (enabled) or off (disabled) by default."""
     found = _DEFAULT_STATE.search(text)
@@ -646,8 +667,21 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
     body = answer.split(maxsplit=1)[1] if len(answer.split()) > 1 else ""
     if not NEGATION.search(body) or bool(_VERB_NEGATION.search(body)) != bool(_VERB_NEGATION.search(fact.text)):
         return False
+    if _negation_words(body) != _negation_words(fact.text):
+        return False  # "the 8B model was safe … without review" drops the source's "No model"
     words = about_stems(masked(fact.text))
     return bool(words) and len(words & about_stems(masked(body))) / len(words) >= RESTATED
+
+
+def _negation_words(text: str) -> set[str]:
+    """The kinds of negation a text uses: "no" (no, none, never, nothing …), "not", "without", …"""
+    kinds = {"none": "no", "never": "no", "nothing": "no", "nobody": "no", "neither": "no", "nor": "no",
+             "cannot": "not", "can't": "not"}
+    found = set()
+    for match in NEGATION.finditer(text):
+        word = match.group().lower()
+        found.add(kinds.get(word, "not" if word.endswith("n't") else word))
+    return found
 
 
 def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fact) -> bool:
@@ -691,6 +725,11 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
     polarity = answer_polarity(answer)
     if polarity is not None and is_yes_no_question(question):
         fact = _judged_fact(question, source, subject)
+        if fact is not None and fact.negative and (negated := _negation_words(fact.text)) and \
+                negated == _negation_words(question):
+            # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
+            # to Sleep mode": the question is negated as the statement is, so a yes agrees with it.
+            fact = None
         if fact is not None and polarity == fact.negative and not (
                 polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
                                        or _no_corrects_the_question(question, answer, source, fact))) and not (
@@ -718,7 +757,10 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             continue
         if any(w.claimed and w.holds for w in worked_calculations(clause)):
             continue  # "205 − 160 = 45 km more": the difference's "more", not a trend the source reverses
-        words = _words(clause)
+        if (mine := _state(clause)) and (theirs := _state(best.text, said=False)) and mine != theirs:
+            return fail("no_contradiction", f"the answer says it is {mine} where the source says {theirs}: "
+                                            f"{best.text[:80]!r}")
+        words = _words(clause) - _adverbs(clause)
         fact_words = _words(best.text)
         for up, down in _ANTONYMS:
             for mine, theirs in ((up, down), (down, up)):

@@ -404,3 +404,58 @@ def test_percentage_points_and_words_that_set_figures_side_by_side():
     assert check_numbers_grounded(answer, source).passed
     assert check_content_supported(answer, source).passed
     assert not check_numbers_grounded("64%, compared with 55%, a difference of 9 minutes.", source).passed
+
+
+# --- found by heldout-v9's first reading ----------------------------------------------------------
+
+RING = ("The light ring shows air quality: blue for good (PM2.5 below 12 µg/m³), yellow for moderate (12 to 35 µg/m³) "
+        "and red for poor (above 35 µg/m³). Sleep mode turns the ring off and runs the fan at its lowest speed. The "
+        "ring can also be dimmed in the app without switching to Sleep mode. After a power cut the purifier restarts "
+        "in the mode it was in.")
+
+
+def test_polarity_a_question_negated_as_the_source_is_a_setting_on_or_off_and_before_as_earlier():
+    assert check_no_contradiction("Can I dim the ring without using Sleep mode?", "Yes, in the app.", RING).passed
+    assert check_no_contradiction("What happens after a power cut?", "It restarts in the mode it was in before.",
+                                  RING).passed
+    assert not check_no_contradiction("Does Sleep mode keep the light ring on?",
+                                      "Yes, the ring stays on in Sleep mode while the fan runs at its lowest speed.",
+                                      RING).passed
+    review = "No model was safe to use without a clinician's review."
+    assert not check_no_contradiction("Was any model safe to use without review?",
+                                      "Yes, the 8B model was safe to use without a clinician's review.", review).passed
+
+
+def test_the_askers_figure_within_a_band_and_words_after_a_range_are_the_ranges():
+    from agentsynth.checks.qa import check_numbers_affirmed
+    from agentsynth.checks.roles import check_values_in_role
+
+    answer = "No. 20 µg/m³ falls in the 12 to 35 µg/m³ band, which the ring shows yellow, for moderate."
+    question = "Is a reading of 20 µg/m³ shown as good?"
+    assert check_numbers_affirmed(question, answer, RING).passed
+    assert check_values_in_role(question, answer, RING).passed
+    assert not check_numbers_affirmed("Is a reading of 50 µg/m³ moderate?",
+                                      "Yes. 50 µg/m³ falls in the 12 to 35 µg/m³ band.", RING).passed
+
+
+def test_a_price_swapped_between_its_two_conditions():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "An extra bag costs €35 when booked online and €60 at the airport."
+    question = "What does an extra bag cost online and at the airport?"
+    assert check_values_in_role(question, "€35 online and €60 at the airport.", source).passed
+    assert not check_values_in_role(question, "€60 online and €35 at the airport.", source).passed
+
+
+def test_an_answer_restating_the_statement_a_question_names_is_on_topic_and_a_calculation_rests_on_its_prices():
+    from agentsynth.checks.qa import check_answers_question, check_question_on_topic
+
+    source = ("We release the evaluation code but not the notes, which cannot be shared under the hospital's data "
+              "agreement.")
+    assert check_question_on_topic("Are the notes available to other researchers?",
+                                   source, "Clinical Note Summarisation",
+                                   "No. The evaluation code is released, but the notes cannot be shared under the "
+                                   "hospital's data agreement.").passed
+    prices = ("| Fare | Checked bags included |\n|---|---|\n| Flex | 2 |\n\nAn extra bag costs €35 when booked online "
+              "and €60 at the airport.")
+    assert check_answers_question("What would two extra bags booked online cost?", "2 × €35 = €70.", prices).passed
