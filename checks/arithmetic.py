@@ -96,6 +96,9 @@ def worked_calculations(answer: str) -> list[Worked]:
         chain = match.group("chain") or match.group("chain2")
         stated = canon_number(match.group("result") or match.group("result2"))
         operands, computed = _evaluate(chain)
+        if computed is not None and match.group("result") and "%" in chain and \
+                re.match(r"\s*%", answer[match.end("result"):]):
+            computed *= 100  # "30 × 0.21% = 6.3%": a result given in percent, as its operand was
         claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals")
         found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed))
     return found

@@ -69,3 +69,14 @@ def test_an_analytical_instruction_answer_keeps_its_calculation_and_loses_a_wron
     assert numbers_check("3 hours × 3,600 seconds per hour = 10,800 seconds.").passed
     wrong = numbers_check("3 hours × 3,600 seconds per hour = 18,000 seconds.")
     assert not wrong.passed and "18000" in wrong.detail
+
+
+def test_a_result_given_in_percent_is_compared_in_percent():
+    from agentsynth.checks.arithmetic import worked_calculations
+
+    (right,) = worked_calculations("30 dry days cost about 30 × 0.21% = 6.3% of its output.")
+    assert right.holds
+    (wrong,) = worked_calculations("30 dry days cost about 30 × 0.21% = 7.3% of its output.")
+    assert not wrong.holds
+    (plain,) = worked_calculations("20% of 150 = 30 pages.")
+    assert plain.holds
