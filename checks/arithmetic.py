@@ -121,8 +121,8 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
                 continue
             value = "cannot be recomputed" if worked.computed is None else f"is {worked.computed:,.6g}"
             return derived, f"arithmetic does not hold: {worked.text!r} ({value}, not {worked.stated})"
-        derived.update({worked.stated, *between, *(o for o in worked.operands
-                                                   if o in CONVERSION_CONSTANTS or o in COUNTING_CONSTANTS or o in given)})
+        constants = CONVERSION_CONSTANTS | COUNTING_CONSTANTS
+        derived.update({worked.stated, *between, *(o for o in worked.operands if o in constants or o in given)})
     return derived, None
 
 

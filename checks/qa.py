@@ -27,9 +27,16 @@ from ..tools.text import (
     stems,
     words,
 )
-from .arithmetic import CONVERSION_CONSTANTS, COUNTING_CONSTANTS, derived_numbers, is_sum_or_difference, implied_calculations, worked_calculations
+from .arithmetic import (
+    CONVERSION_CONSTANTS,
+    COUNTING_CONSTANTS,
+    derived_numbers,
+    implied_calculations,
+    is_sum_or_difference,
+    worked_calculations,
+)
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
-from .facts import Value, acronyms, canon_number, unit_key, capitalised_runs, facts_of, values_in
+from .facts import Value, acronyms, canon_number, capitalised_runs, facts_of, unit_key, values_in
 from .roles import (
     answer_clauses,
     check_answer_type,
@@ -343,8 +350,9 @@ _RANGE = re.compile(r"(?P<low>\d[\d,.]*)\s*(?:to|-|–)\s*(?P<high>\d[\d,.]*\s*[
 
 
 def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | None]]:
-    """The question's figures the answer restates beside a limit it gives ("up to 35%, so 30%
-    is within it"), as written in each, and whether they are within it."""
+    """The question's figures the answer restates beside a limit or a band it gives ("up to 35%,
+    so 30% is within it"; "in the 12 to 35 µg/m³ band"), as written in each, and whether they
+    are within it (None: a bare comparison, whose allowed side the words say)."""
     asked = {v.number: v for v in values_in(question)}
     found = []
     for match in _RANGE.finditer(answer):  # "20 µg/m³ falls in the 12 to 35 µg/m³ band"
@@ -367,8 +375,8 @@ def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | 
             mine = asked.get(value.number)
             if mine is None or value.number == limit.number or mine.unit != limit.unit or not _is_number(value.number):
                 continue
-            if match.group("compared"):  # "longer than 5.5 m are not eligible": which side is allowed, the words say
-                within = None
+            if match.group("compared"):
+                within = None  # "longer than 5.5 m are not eligible": which side is allowed, the words say
             else:
                 within = float(value.number) <= float(limit.number) if match.group("upper") else \
                     float(value.number) >= float(limit.number)

@@ -98,7 +98,8 @@ def _dimension(value: Value) -> str:
 
 
 # A sentence end too: a strong model's paragraph says several things, each its own clause.
-_CLAUSES = re.compile(r"\s*(?:;|\n+|(?:(?<=[a-z%)][.!?])|(?<=\w\d[.!?])|(?<=[ \t]\d[.!?]))\s+(?=[A-Z\"“(])|, (?:and|while|whereas|but)\b| and (?=the |its |a |an |[A-Z])|, while |"
+_CLAUSES = re.compile(r"\s*(?:;|\n+|(?:(?<=[a-z%)][.!?])|(?<=\w\d[.!?])|(?<=[ \t]\d[.!?]))\s+(?=[A-Z\"“(])"
+                      r"|, (?:and|while|whereas|but)\b| and (?=the |its |a |an |[A-Z])|, while |"
                       r"(?<=[\uac00-\ud7af])(?:이고|이며|고|며|,)\s)\s*")
 
 
@@ -235,9 +236,8 @@ def _given_for_another(clause: str, source: str) -> str | None:
     return None
 
 
-# Words a measured value names: those after it ("1,800 W of continuous output", "3,600 W surge",
-# "1.71 kWh/km in January")
-# up to a break, or the label before it ("Continuous output: 1,800 W").
+# Words a measured value names: those after it up to a break ("1,800 W of continuous output",
+# "3,600 W surge", "1.71 kWh/km in January"), or the label before it ("Continuous output: 1,800 W").
 _AFTER_VALUE = re.compile(r"^(?:/[A-Za-z]+)?\s*\(?\s*(?:(?:of|in|during)\s+)?((?:[A-Za-z][A-Za-z0-9-]*\s*){1,3})")
 _LABEL_BEFORE = re.compile(r"(?:^|\n|[.;|]\s*)\s*(?:\d+[.)]\s*|[-*•]\s*)?(?:\*\*)?([A-Za-z][A-Za-z -]{0,40}?)"
                            r"(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?:about\s+|up to\s+)?$")
@@ -255,9 +255,9 @@ def _measured_bindings(text: str) -> dict[str, set[str]]:
         if start < 0:
             continue
         position = start + len(value.raw)
-        named = []
         if re.search(r"\d[\d,.]*\s*(?:to|-|–|and)\s*$", text[:start]):
             continue  # the end of a range ("40 to 100 °C in steps of 1 °C"): what follows is the range's
+        named = []
         if after := _AFTER_VALUE.match(text[position:]):
             for word in after.group(1).split():
                 if word.lower() in _BREAK_WORDS:
@@ -273,8 +273,8 @@ def _measured_bindings(text: str) -> dict[str, set[str]]:
 
 def _measured_swap(clause: str, source: str) -> str | None:
     """Why a clause names a measured value with the words the source gives another value of the
-    same unit in one statement ("Continuous output: 3,600 W" where the source has "1,800 W of
-    continuous output and 3,600 W of surge power"), if it does."""
+    same dimension in one statement ("Continuous output: 3,600 W" where the source has "1,800 W
+    of continuous output and 3,600 W of surge power"), if it does."""
     mine = _measured_bindings(clause)
     if not mine:
         return None
@@ -613,8 +613,8 @@ _VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn
 _RESTRICTED = re.compile(r"\b(unless|until|except|only|otherwise)\b", re.I)
 
 
-_DEFAULT_STATE = re.compile(r"\b(on|off|enabled|disabled)\s+by\s+default\b|\bby\s+default\s+(?:it\s+is\s+)?(on|off|enabled|"
-                            r"disabled)\b", re.IGNORECASE)
+_DEFAULT_STATE = re.compile(r"\b(on|off|enabled|disabled)\s+by\s+default\b"
+                            r"|\bby\s+default\s+(?:it\s+is\s+)?(on|off|enabled|disabled)\b", re.IGNORECASE)
 _STATE = {"on": "on", "enabled": "on", "off": "off", "disabled": "off"}
 
 
