@@ -128,18 +128,12 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
 
 def is_sum_or_difference(number: str, known: set[str]) -> bool:
     """Is `number` the sum or the difference of two of the `known` numbers?"""
-    try:
-        target = float(number)
-        values = sorted({float(k) for k in known if re.fullmatch(r"-?\d+(?:\.\d+)?", k)})
-    except ValueError:
-        return False
-    present = set(values)
-    return any(_near(target + a, b) or _near(target - a, b) for a in values for b in present if a != b) or \
-        any(_near(a + b, target) for a in values for b in values if a < b)
+    from itertools import combinations
 
-
-def _near(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    target = float(number) if re.fullmatch(r"\d+(?:\.\d+)?", number) else None
+    values = {float(k) for k in known if re.fullmatch(r"\d+(?:\.\d+)?", k)}
+    return target is not None and any(_equal(abs(a - b), target) or _equal(a + b, target)
+                                      for a, b in combinations(values, 2))
 
 
 # A difference or a total an answer states without writing the sum out, beside its operands:

@@ -244,9 +244,9 @@ _LABEL_BEFORE = re.compile(r"(?:^|\n|[.;|]\s*)\s*(?:\d+[.)]\s*|[-*•]\s*)?(?:\*
 _BREAK_WORDS = frozenset("and or but with for to at in on from than which that while whereas each per".split())
 
 
-def _measured_bindings(text: str) -> dict[str, set[str]]:
-    """Stem → the measured values (number and unit) whose name it is in `text`."""
-    out: dict[str, set[str]] = {}
+def _measured_bindings(text: str) -> dict[str, set[Value]]:
+    """Stem → the measured values whose name it is in `text`."""
+    out: dict[str, set[Value]] = {}
     position = 0
     for value in values_in(text):
         if not value.unit:
@@ -267,7 +267,7 @@ def _measured_bindings(text: str) -> dict[str, set[str]]:
             named.extend(label.group(1).split())
         for word in named:
             for s in stems(word):
-                out.setdefault(s, set()).add(f"{value.number} {value.unit}")
+                out.setdefault(s, set()).add(Value(value.number, value.unit, ""))
     return out
 
 
@@ -284,17 +284,12 @@ def _measured_swap(clause: str, source: str) -> str | None:
             if len(held) != 1 or len(theirs.get(word, ())) != 1:
                 continue
             (said,), (given,) = held, theirs[word]
-            stated = {f"{v.number} {v.unit}" for v in values_in(statement) if v.unit}
-            if said != given and said in stated and _same_dimension(said, given):
+            stated = {(v.number, v.unit) for v in values_in(statement) if v.unit}
+            if said != given and (said.number, said.unit) in stated and _dimension(said) == _dimension(given):
                 shown = next((w for w in re.findall(r"[A-Za-z-]+", clause) if word in stems(w)), word)
-                return f"the source gives {shown.lower()!r} to {given}, not {said}"
+                return (f"the source gives {shown.lower()!r} to {given.number} {given.unit}, "
+                        f"not {said.number} {said.unit}")
     return None
-
-
-def _same_dimension(a: str, b: str) -> bool:
-    """Whether two "number unit" bindings measure the same thing ("20 h" and "7 day": durations)."""
-    first, second = (Value(*x.split(" ", 1), x) for x in (a, b))
-    return _dimension(first) == _dimension(second)
 
 
 def _swapped_in_sentence(clause: str, source: str) -> str | None:
