@@ -25,6 +25,7 @@ import asyncio
 import logging
 import statistics
 import time
+import warnings
 from collections import deque
 from types import SimpleNamespace
 from typing import Any
@@ -40,6 +41,8 @@ from .workers import Record, RemoteState, _answer_call, _without, merge_reports
 ATTEMPTS = 2  # an item whose actor died is tried once more; then it is recorded as failed
 ACTOR_START_SECONDS = 600  # loading the plan and, for in-process models, the model itself
 WAITS_KEPT = 10_000  # round-trip times each actor keeps, for the manifest's median
+CLIENT_SERVER_FAILED = "Starting Ray client server failed"  # Ray's words, ray/util/client/server/proxier.py
+CLIENT_SERVER_ATTEMPTS = 2
 
 
 def _ray() -> Any:
@@ -56,10 +59,7 @@ def connect(address: str | None, actors: int, asked: int) -> dict[str, Any]:
     ray = _ray()
     options: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False, "ignore_reinit_error": True}
     if address:
-        try:
-            ray.init(address=address, **options)
-        except Exception as exc:  # ConnectionError, a timeout, a bad address: one line
-            raise AgentsynthError(f"--ray-address {address}: cannot join the Ray cluster: {exc}") from None
+        _join(ray, address, options)
     else:  # a local instance of this run's own, never a cluster someone else started here
         from ..tools.processes import available_cpus
 
@@ -72,6 +72,28 @@ def connect(address: str | None, actors: int, asked: int) -> dict[str, Any]:
                               f"{cpus:g} CPUs and each of the {actors} actors takes one; use --workers "
                               f"{int(cpus) or 1} or add nodes")
     return {"name": "ray", "address": address or "local", "nodes": len(nodes), "cpus": cpus}
+
+
+def _join(ray: Any, address: str, options: dict[str, Any]) -> None:
+    """ray.init(address), in one line when it fails. Ray Client (`ray://`) starts a server
+    process per driver on the head; one that fails to start (a busy head) is asked for again
+    once, as a new driver would."""
+    for attempt in range(1, CLIENT_SERVER_ATTEMPTS + 1):
+        try:
+            with warnings.catch_warnings():  # Ray Client warns of a timeout before raising it
+                warnings.simplefilter("ignore", UserWarning)
+                ray.init(address=address, **options)
+            return
+        except Exception as exc:  # ConnectionError, a timeout, a bad address: one line
+            # A failed ray:// join leaves Ray in client mode, and every later ray.init in this
+            # process (a library user's next run) fails on an empty AssertionError; shutting
+            # down resets it.
+            ray.shutdown()
+            if CLIENT_SERVER_FAILED in str(exc) and attempt < CLIENT_SERVER_ATTEMPTS:
+                time.sleep(1)
+                continue
+            cause = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise AgentsynthError(f"--ray-address {address}: cannot join the Ray cluster: {cause}") from None
 
 
 class _ActorChannel:
