@@ -33,7 +33,7 @@ _TERM = rf"{_MONEY}{_NUM}{_UNIT}"
 # A term may open or close a bracket: "(60 − 20) / 5 + 1 = 9".
 _CHAIN = rf"\(?{_TERM}\)?(?:{_OP}\(?{_TERM}\)?)+"
 # a × b … = r   |   r (a × b …)
-_WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|is)\s*(?:about\s+|roughly\s+)?"
+_WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|would be|comes to|is)\s*(?:about\s+|roughly\s+)?"
                      rf"{_MONEY}(?P<result>{_NUM})"
                      rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)", re.IGNORECASE)
 _TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)"
@@ -96,12 +96,23 @@ def worked_calculations(answer: str) -> list[Worked]:
         chain = match.group("chain") or match.group("chain2")
         stated = canon_number(match.group("result") or match.group("result2"))
         operands, computed = _evaluate(chain)
-        if computed is not None and match.group("result") and "%" in chain and \
-                re.match(r"\s*%", answer[match.end("result"):]):
-            computed *= 100  # "30 × 0.21% = 6.3%": a result given in percent, as its operand was
+        if computed is not None and match.group("result") and _in_percent(chain, answer[match.end("result"):]):
+            computed *= 100
         claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals")
         found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed))
     return found
+
+
+def _in_percent(chain: str, after_result: str) -> bool:
+    """Is a result given in percent, as its operands were? "30 × 0.21% = 6.3%", "78% − 71% = 7
+    percentage points" (a difference of percentages is in points even when no unit follows)."""
+    if "%" not in chain:
+        return False
+    if re.match(r"\s*(?:%|percent|percentage points?|points?|pp\b)", after_result, re.IGNORECASE):
+        return True
+    numbers = [t for t in _TOKEN.finditer(chain) if t.group("number")]
+    additive = all(t.group("op") in (None, "+", "−", "-", "plus", "minus") for t in _TOKEN.finditer(chain))
+    return additive and all(t.group("percent") for t in numbers)
 
 
 def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset()) -> tuple[set[str], str | None]:

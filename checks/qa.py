@@ -444,7 +444,7 @@ def named_terms(answer: str) -> list[str]:
     return terms
 
 
-_QUANTITY_WORD = re.compile(r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th)?(?:-\w+)?$")
+_QUANTITY_WORD = re.compile(r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th)?(?:-\w+)*$")  # "5-year", "9-year-old"
 
 
 def _missing_terms(text: str, source: str) -> list[str]:

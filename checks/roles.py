@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import answer_polarity, normalize, sentences, stems
-from .arithmetic import implied_calculations, worked_calculations
+from .arithmetic import derived_numbers, implied_calculations, worked_calculations
 from .base import CheckResult, fail, ok
 from .facts import NEGATION, Fact, Value, about_stems, facts_of, values_in
 
@@ -88,6 +88,7 @@ _DIMENSIONS = {
     "length": {"km", "m", "cm", "mm", "ft", "inch"},
     "speed": {"km/h", "mph"},
     "temperature": {"C", "F"},
+    "volume": {"L", "ml", "gal"},
 }
 _DIMENSION_OF = {unit: name for name, units in _DIMENSIONS.items() for unit in units}
 
@@ -351,10 +352,16 @@ def _counted(text: str) -> dict[str, str]:
 
 @lru_cache(maxsize=256)
 def _counted_in(source: str) -> dict[str, set[str]]:
-    """Noun stem → the bare numbers the source counts it with."""
+    """Noun stem → the bare numbers the source counts it with. A bare number of a sentence that
+    counts one noun counts it too ("up to 20 items at a time, children up to 10")."""
     out: dict[str, set[str]] = {}
     for sentence in sentences(source, min_chars=4):
-        for number, noun in _counted(sentence).items():
+        counted = _counted(sentence)
+        nouns = set(counted.values())
+        if len(nouns) == 1:
+            bare = {v.number for v in values_in(sentence) if not v.unit and v.number not in counted}
+            counted.update(dict.fromkeys(bare, next(iter(nouns))))
+        for number, noun in counted.items():
             out.setdefault(noun, set()).add(number)
     return out
 
@@ -372,9 +379,14 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
     # Values the answer works into a figure of its own ("€6 more than paying €84", of the source's
     # €90 and €84) are operands: the number check recomputed the figure from them.
     partners: dict[str, set[str]] = {}
-    for operands in implied_calculations(answer, {v.number for v in values_in(source)}).values():
+    source_numbers = {v.number for v in values_in(source)}
+    for operands in implied_calculations(answer, source_numbers).values():
         for number in operands:
             partners.setdefault(number, set()).update(set(operands) - {number})
+    # So is a result the answer works out, with arithmetic that holds ("20 − 10 = 10 more items").
+    worked, _ = derived_numbers(answer, source_numbers, {v.number for v in values_in(question)})
+    for number in worked:
+        partners.setdefault(number, set())
     clauses = answer_clauses(answer)
     for previous, clause in zip(["", *clauses], clauses):
         named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
@@ -402,19 +414,22 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         # one's words may say it instead.
         terse = len(about_stems(masked(clause)) - about_stems(subject)) < 2
         contexts = [question, previous] if terse and previous and clause[:1].islower() else [question]
+        label = _line_label(answer, clause)
         whys = [_value_role_failure(clause, f"{context} {clause}" if terse else clause, values, source, facts,
-                                    partners, question) for context in contexts]
+                                    partners, question, label) for context in contexts]
         if all(whys):
             return fail("values_in_role", whys[0])
     return ok("values_in_role")
 
 
 def _value_role_failure(clause: str, query: str, values: list[Value], source: str, facts: tuple[Fact, ...],
-                        partners: dict[str, set[str]], question: str = "") -> str | None:
+                        partners: dict[str, set[str]], question: str = "", label: str | None = None) -> str | None:
     """Why a value of the clause is another statement's (the one `query` is most about), if it is."""
     scores = fact_scores(query, source, facts)
     counted = _counted(clause)
     for value in values:
+        if value.number in partners:
+            continue  # an operand or result of the answer's own calculation: the calculation held
         if not value.unit and len(value.number) < 4 and "-" not in value.number:
             # A bare count is known by what it counts: "4 periods" where the source counts
             # "8 periods" (and "four modes").
@@ -423,8 +438,6 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             if numbers and value.number not in numbers:
                 return f"the source counts {sorted(numbers)[0]} {noun}, not {value.raw}"
             continue
-        if value.number in partners:
-            continue  # an operand of the answer's own calculation: the calculation held
         holders = [s for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)]
         # A rival states another value of this kind, and none of the clause's other values of
         # this kind: a clause that relates two statements ("extends the 5-year warranty to 6
@@ -463,12 +476,26 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             rival_row = _words_without_values(rival.entity) if rival.kind == "cell" else set()
             if len(row_words) >= 2 and row_words <= asked and not (rival_row and rival_row <= asked):
                 continue
+            # Or whose row labels the clause's line ("2. Quiet: low fan, 210 W"), a list item of one row.
+            if holder.kind == "cell" and label and normalize(label) == normalize(holder.entity):
+                continue
             # Naming the rival's word decides only when the words asked do not lean to the holder
             # ("on average" of a table's winter figure, against a route's "fleet average").
             if (rival_score - max(holders) >= ROLE_MARGIN and not named_holder) or (
                     named_rival and rival_score >= max(holders)):
                 wanted = next(v for v in rival.values if _dimension(v) == _dimension(value))
                 return f"{value.raw} is not what the source gives for {rival.about[:60]!r} ({wanted.raw})"
+    return None
+
+
+_LABEL = re.compile(r"\s*(?:[-*•]\s*|\d+[.)]\s*)?\**([^:*\n]{1,40}?)\**\s*:")
+
+
+def _line_label(answer: str, clause: str) -> str | None:
+    """The label opening the answer's line that holds the clause ("Quiet" of "2. Quiet: low fan, 210 W.")."""
+    for line in answer.splitlines():
+        if clause.strip() in line and (label := _LABEL.match(line)):
+            return label.group(1)
     return None
 
 
@@ -497,10 +524,11 @@ def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = 
         return len({v.number for v in fact.values} & answer_values), len(answer_stems & about_stems(masked(
             f"{fact.about} {fact.text}")))
 
-    resting = max(facts, key=support)
+    scores = fact_scores(question, source, facts, subject)
+    # Of statements it rests on equally (a sentence and its clause), the one the question is most about.
+    resting = max(zip(facts, scores), key=lambda pair: (support(pair[0]), pair[1]))[0]
     if support(resting) == (0, 0):
         return False
-    scores = fact_scores(question, source, facts, subject)
     near = [f for s, f in zip(scores, facts) if s >= max(scores) - reach]
     # A table row and its cells, a record and its fields, are one statement.
     return any(f is resting or (resting.entity and f.entity == resting.entity and resting.kind in ("row", "cell"))
@@ -524,8 +552,34 @@ _ANTONYMS = [
       "lost", "reduce", "reduces", "reduced", "cuts", "hurts", "hurt"}),
     ({"above", "over", "after", "maximum"}, {"below", "under", "before", "minimum"}),
     ({"indoors", "inside"}, {"outdoors", "outside"}),
+    ({"uphill", "upwards", "upward"}, {"downhill", "downwards", "downward"}),
     ({"until"}, {"past", "beyond", "indefinitely", "forever", "permanently"}),
 ]
+_RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
+
+
+def _choices(text: str) -> list[tuple[set[str], set[str], str]]:
+    """(what is chosen, what it is chosen over, the sentence) for each "X rather than Y" of a
+    text: the four words on each side, stemmed."""
+    out = []
+    for sentence in sentences(text, min_chars=4):
+        for match in _RATHER.finditer(sentence):
+            out.append((set(stems(sentence[:match.start()])[-4:]), set(stems(sentence[match.end():])[:4]), sentence))
+    return out
+
+
+def _rather_reversed(clause: str, source: str) -> str | None:
+    """The source's statement whose choice the clause turns round: "switching lights off rather
+    than dimming" where the source recommends "dimming to 50% rather than switching lights off"."""
+    for chosen, passed, _ in _choices(clause):
+        for their_chosen, their_passed, sentence in _choices(source):
+            turned = len(chosen & their_passed) + len(passed & their_chosen)
+            kept = len(chosen & their_chosen) + len(passed & their_passed)
+            if chosen & their_passed and passed & their_chosen and turned > kept:
+                return sentence
+    return None
+
+
 _FROM_TO = re.compile(r"from (\d+(?:\.\d+)?)[^.;\d]{0,24}? to (\d+(?:\.\d+)?)", re.I)
 _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
 # "may work remotely once they have completed probation": true under a condition, so it says
@@ -535,9 +589,11 @@ _WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b", r
 
 
 def is_yes_no_question(question: str) -> bool:
-    if _WH.search(question) and not _AUX_START.match(question):
+    # The question is its last sentence: "My son returned his book late. Will we be charged?"
+    asked = re.split(r"(?<=[.!:])\s+(?=[A-Z])", question.strip())[-1]
+    if _WH.search(asked) and not _AUX_START.match(asked):
         return False
-    return bool(_AUX_START.match(question) or _KO_JA_YES_NO.search(question.strip()))
+    return bool(_AUX_START.match(asked) or _KO_JA_YES_NO.search(asked))
 
 
 def _judged_fact(question: str, source: str, subject: str = "") -> Fact | None:
@@ -596,6 +652,14 @@ def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact
         # ("No. Blades are wear parts and are not covered." for "are worn blades replaced under warranty?").
         if share >= RESTATED and (score >= asked - LIMIT_REACH or (share >= WHOLLY and score >= LIMIT_FLOOR)):
             return True
+    # Or the source's limit, by its value ("Does Laundry mode run all night?" "Not beyond 6 hours",
+    # of "runs for a maximum of 6 hours"): a figure the question did not bring.
+    supposed = {v.number for v in values_in(question)}
+    stated = [v for v in values_in(answer) if v.number not in supposed]
+    for fact, score in zip(facts, scores):
+        if _LIMIT.search(fact.text) and score >= asked - LIMIT_REACH and any(
+                _same(v, mine) for v in fact.values for mine in stated):
+            return True
     return False
 
 
@@ -605,6 +669,7 @@ _VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn
                             r"hasn't|haven't|shouldn't|mustn't)\b|\b\w+n't\b", re.I)
 
 
+_LIMIT = re.compile(r"\b(maximum|at most|up to|no more than|not more than|limited to|at the most)\b", re.I)
 _RESTRICTED = re.compile(r"\b(unless|until|except|only|otherwise)\b", re.I)
 
 
@@ -636,10 +701,17 @@ def _default_state(text: str) -> str | None:
     return _STATE[(found.group(1) or found.group(2)).lower()] if found else None
 
 
+# A reply's opening hedge ("Not necessarily: the districts studied had 30 km/h limits"): its "not"
+# answers the question, and is on no verb of the statement that follows.
+_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such))?\s*[,:;.!—–-]\s*",
+                    re.IGNORECASE)
+
+
 def _negation_flipped(clause: str, fact: Fact) -> bool:
     """Does the clause restate the source statement with its "not" added or taken away ("The X2
     can not be charged from a wall outlet" where the source says it can be)? Both must share
     most of their words, and the affirmative one must hold no negative word of any kind."""
+    clause = _HEDGE.sub("", clause)
     if fact.kind != "clause" or _RESTRICTED.search(clause) or _ONLY.search(fact.text) or _CONDITIONAL.search(fact.text):
         return False  # "won't start unless it is on its base" says what "only starts if …" says
     denied = bool(_VERB_NEGATION.search(clause))
@@ -762,6 +834,9 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 if words & mine and fact_words & theirs and not fact_words & mine:
                     return fail("no_contradiction", f"the answer says {sorted(words & mine)[0]!r} where the source "
                                                     f"says {sorted(fact_words & theirs)[0]!r}: {best.text[:80]!r}")
+        if (reversed_choice := _rather_reversed(clause, source)) is not None:
+            return fail("no_contradiction", f"the answer turns round the choice the source makes: "
+                                            f"{reversed_choice[:80]!r}")
         mine_order = _FROM_TO.findall(clause)
         for start, end in mine_order:
             if (end, start) in _FROM_TO.findall(source) and (start, end) not in _FROM_TO.findall(source):

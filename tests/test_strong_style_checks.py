@@ -459,3 +459,113 @@ def test_an_answer_restating_the_statement_a_question_names_is_on_topic_and_a_ca
     prices = ("| Fare | Checked bags included |\n|---|---|\n| Flex | 2 |\n\nAn extra bag costs €35 when booked online "
               "and €60 at the airport.")
     assert check_answers_question("What would two extra bags booked online cost?", "2 × €35 = €70.", prices).passed
+
+
+# --- heldout-v11's misses (a dehumidifier manual, library rules, a street-lighting trial) ---------
+# Each case is written on a text of its own, beside the flaw that must still fail.
+
+def test_a_difference_of_percentages_is_in_points_and_would_be_states_a_worked_result():
+    from agentsynth.checks.arithmetic import worked_calculations
+
+    source = "Approval of the new timetable fell from 64% in March to 58% in June."
+    assert check_numbers_grounded("64% − 58% = 6 percentage points.", source).passed
+    assert check_numbers_grounded("64% − 58% = 6.", source).passed
+    wrong = check_numbers_grounded("64% − 58% = 8 percentage points.", source)
+    assert not wrong.passed and "arithmetic does not hold" in wrong.detail
+    fees = "Late adult books cost $0.20 per day, up to a maximum of $4 per item."
+    question = "What if my book is 25 days late?"
+    assert check_numbers_grounded("25 × $0.20 would be $5.00, but the fee is capped at $4, so $4.", fees,
+                                  question).passed
+    assert [w.stated for w in worked_calculations("25 × $0.20 comes to $5.00.")] == ["5.00"]
+    assert not check_numbers_grounded("25 × $0.20 would be $6.00, so $4.", fees, question).passed
+
+
+def test_a_question_after_a_sentence_about_the_asker_is_still_a_yes_no_question():
+    from agentsynth.checks.qa import check_answers_question
+    from agentsynth.checks.roles import is_yes_no_question
+
+    assert is_yes_no_question("My daughter brought her comic back late. Will we have to pay?")
+    assert not is_yes_no_question("My daughter brought her comic back late. What do we owe?")
+    source = "Adult items cost $0.20 per day late. Children's items have no late fees."
+    assert check_answers_question("My daughter brought her comic back late. Will we have to pay?",
+                                  "No. Children's items have no late fees.", source).passed
+
+
+def test_an_irregular_past_form_is_its_verb():
+    from agentsynth.checks.qa import check_answers_question
+    from agentsynth.tools.text import stems
+
+    assert stems("lost paid sold") == stems("lose pay sell")
+    source = "A stolen bike is charged at its replacement cost plus a €20 handling fee. Rentals end at midnight."
+    assert check_answers_question("What happens if someone steals my rental bike?",
+                                  "You pay its replacement cost plus a €20 handling fee.", source).passed
+
+
+def test_a_count_left_unsaid_after_its_noun_counts_the_same_noun_and_a_worked_result_is_in_role():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "Members may book up to 6 classes a week, students up to 4. Each class lasts 45 minutes."
+    assert check_values_in_role("How many classes can a student book?", "Up to 4 classes a week.", source).passed
+    assert check_values_in_role("How many more classes can a member book than a student?",
+                                "6 − 4 = 2 more classes.", source).passed
+    assert not check_values_in_role("How many classes can a student book?", "Up to 45 classes a week.",
+                                    source).passed
+
+
+def test_an_opening_hedge_is_no_denial_and_a_no_may_give_the_limit_by_its_value():
+    source = ("The trial ran on roads with 30 km/h limits; results may differ on faster roads. The pump runs for a "
+              "maximum of 4 hours and then switches off.")
+    assert check_no_contradiction("Would the results hold on a motorway?",
+                                  "Not necessarily: the trial ran on roads with 30 km/h limits.", source).passed
+    assert not check_no_contradiction("What roads did the trial use?",
+                                      "The trial did not run on roads with 30 km/h limits.", source).passed
+    assert check_no_contradiction("Does the pump run all day?", "Not beyond 4 hours: it then switches off.",
+                                  source).passed
+    assert not check_no_contradiction("Does the pump run for 4 hours?", "No, it switches off.", source).passed
+
+
+def test_a_question_naming_the_askers_age_in_one_word_names_no_unknown_thing():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "Children up to 12 may borrow 10 items at a time."
+    assert check_question_terms_grounded("How many books can my 11-year-old borrow?", source).passed
+    assert not check_question_terms_grounded("How many books can the Z9-Reader hold?", source).passed
+
+
+def test_a_list_items_label_names_the_row_its_values_are_from():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("The fan draws 45 W in normal mode.\n\n| Mode | Speed | Power |\n|---|---|---|\n"
+              "| Normal | High | 45 W |\n| Night | Low | 18 W |\n| Turbo | Max | 60 W |")
+    question = "What modes does the fan have?"
+    listed = "Three:\n1. Normal: high speed, 45 W.\n2. Night: low speed, 18 W.\n3. Turbo: max speed, 60 W."
+    assert check_values_in_role(question, listed, source).passed
+    assert not check_values_in_role(question, listed.replace("Night: low speed, 18 W", "Night: low speed, 60 W"),
+                                    source).passed
+
+
+def test_of_a_sentence_and_its_clause_an_answer_rests_on_the_one_the_question_is_about():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("If the screen shows F3, the door sensor has failed: call service. F5 means the filter is blocked: "
+              "rinse it and refit it until it clicks.")
+    assert check_answers_question("The screen says F5. What's wrong?",
+                                  "The filter is blocked. Rinse it and refit it until it clicks.", source).passed
+
+
+def test_litres_and_gallons_are_volumes_of_their_own():
+    source = "The tank holds 4.5 litres and the unit weighs 11 kg."
+    assert check_numbers_grounded("It holds 4.5 litres.", source).passed
+    assert check_numbers_grounded("4.5 L.", source).passed
+    assert not check_numbers_grounded("It holds 4.5 gallons.", source).passed
+
+
+def test_a_choice_turned_round_and_uphill_for_downhill_contradict_the_source():
+    source = ("We recommend resting the dough overnight rather than kneading it longer. The drain pipe must run "
+              "downhill all the way.")
+    assert not check_no_contradiction("Do the authors recommend kneading longer?",
+                                      "Yes, they recommend kneading it longer rather than resting it.", source).passed
+    assert check_no_contradiction("What do they recommend?",
+                                  "Resting the dough overnight rather than kneading it longer.", source).passed
+    assert not check_no_contradiction("Can the pipe run uphill?", "Yes, the drain pipe can run uphill.",
+                                      source).passed

@@ -133,9 +133,24 @@ def content_tokens(text: str) -> list[str]:
 _STEMMERS = threading.local()
 
 
+# Irregular past forms a stemmer leaves apart from their verb ("if I lose a book" / "a lost
+# item"). Only forms that are no other common word ("left", "found", "felt", "saw" are).
+_IRREGULAR = {"lost": "lose", "paid": "pay", "sold": "sell", "bought": "buy", "kept": "keep", "held": "hold",
+              "made": "make", "gave": "give", "given": "give", "took": "take", "taken": "take", "sent": "send",
+              "spent": "spend", "built": "build", "brought": "bring", "told": "tell", "wrote": "write",
+              "written": "write", "chose": "choose", "chosen": "choose", "broke": "break", "broken": "break",
+              "stolen": "steal", "stole": "steal", "ran": "run", "began": "begin", "begun": "begin",
+              "froze": "freeze", "frozen": "freeze", "drew": "draw", "drawn": "draw", "grew": "grow",
+              "grown": "grow", "threw": "throw", "thrown": "throw", "rode": "ride", "ridden": "ride",
+              "driven": "drive", "drove": "drive", "fell": "fall", "fallen": "fall", "hidden": "hide",
+              "shown": "show", "worn": "wear", "wore": "wear", "torn": "tear", "tore": "tear"}
+
+
 @lru_cache(maxsize=65536)  # a run stems the same words (and passages) over and over
 def stem(token: str) -> str:
-    """English Snowball stem ("charges", "charged", "charging" → "charg"); CJK bigrams as-is."""
+    """English Snowball stem ("charges", "charged", "charging" → "charg"; "lost" → "lose");
+    CJK bigrams as-is."""
+    token = _IRREGULAR.get(token, token)
     if has_cjk(token) or len(token) <= 3:
         return token
     stemmer = getattr(_STEMMERS, "english", None)
