@@ -444,7 +444,7 @@ def named_terms(answer: str) -> list[str]:
     return terms
 
 
-_QUANTITY_WORD = re.compile(r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th)?(?:-\w+)*$")  # "5-year", "9-year-old"
+_QUANTITY_WORD = re.compile(r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th)?(?:-\w+)*(?:/\w+)?$")  # "5-year", "9-year-old", "29/month"
 
 
 def _missing_terms(text: str, source: str) -> list[str]:
@@ -536,7 +536,9 @@ def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
         re.fullmatch(r"[\d.,]+", t) and stem(t) not in source_stems) and t.lower() not in _CONNECTIVES))
     if not tokens:
         return 1.0, 0, []
-    unsupported = [t for t in tokens if stem(t) not in source_stems]
+    # A compound stands when its parts do ("keep-warm" of a "Keep warm" column).
+    unsupported = [t for t in tokens if stem(t) not in source_stems
+                   and not ("-" in t and all(stem(part) in source_stems for part in t.split("-") if part))]
     return 1 - len(unsupported) / len(tokens), len(tokens), unsupported
 
 

@@ -111,7 +111,9 @@ def answer_clauses(answer: str) -> list[str]:
     for clause in (c for c in _CLAUSES.split(answer) if c.strip()):
         parts: list[str] = []
         for piece in re.split(r"(?<=,) |(?<=、)|(?<= and )", clause):
-            if parts and values_in(piece) and values_in(parts[-1]):
+            # ... unless it is a list of bare values ("500 g, 750 g or 1 kg loaves"; not "83.1%, up from 78.2%")
+            listed = not _words_without_values(parts[-1]) and re.match(r"\s*[$€£¥]?\d", piece) if parts else False
+            if parts and values_in(piece) and values_in(parts[-1]) and not listed:
                 parts.append(piece)
             elif parts:
                 parts[-1] = f"{parts[-1]} {piece}" if parts[-1].endswith(",") and not parts[-1].endswith(" ") \
@@ -279,12 +281,15 @@ def _measured_swap(clause: str, source: str) -> str | None:
     mine = _measured_bindings(clause)
     if not mine:
         return None
-    for statement in sentences(source, min_chars=8):
-        theirs = _measured_bindings(statement)
+    statements = sentences(source, min_chars=8)
+    bound = [_measured_bindings(statement) for statement in statements]
+    for statement, theirs in zip(statements, bound):
         for word, held in mine.items():
             if len(held) != 1 or len(theirs.get(word, ())) != 1:
                 continue
             (said,), (given,) = held, theirs[word]
+            if any(said in other.get(word, ()) for other in bound):
+                continue  # another statement names it so too ("for a 750 g loaf" beside "a 1 kg loaf")
             stated = {(v.number, v.unit) for v in values_in(statement) if v.unit}
             if said != given and (said.number, said.unit) in stated and _dimension(said) == _dimension(given):
                 shown = next((w for w in re.findall(r"[A-Za-z-]+", clause) if word in stems(w)), word)
@@ -387,6 +392,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
     worked, _ = derived_numbers(answer, source_numbers, {v.number for v in values_in(question)})
     for number in worked:
         partners.setdefault(number, set())
+    if (why := _codes_swapped(answer, source)) is not None:
+        return fail("values_in_role", why)
     clauses = answer_clauses(answer)
     for previous, clause in zip(["", *clauses], clauses):
         named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
@@ -420,6 +427,38 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         if all(whys):
             return fail("values_in_role", whys[0])
     return ok("values_in_role")
+
+
+# An error or status code: "E1", "P2", "E:00", "H:HH", "F05".
+_CODE = re.compile(r"(?<![\w:])(?:[A-Z]{1,2}:?\d{1,3}|[A-Z]:[A-Z]{2})(?![\w:])")
+
+
+def _code_statements(text: str) -> dict[str, set[str]]:
+    """Code → the words said of it: what follows it up to the next code (a sentence of one code)."""
+    out: dict[str, set[str]] = {}
+    found = list(_CODE.finditer(text))
+    for match, following in zip(found, [*found[1:], None]):
+        said = text[match.end():following.start() if following else len(text)]
+        said = re.split(r"(?<=[.!?])\s", said)[0] if following is None else said
+        out.setdefault(match.group(), set()).update(stems(said))
+    return out
+
+
+def _codes_swapped(answer: str, source: str) -> str | None:
+    """Why the answer says of one code what the source says of another ("E1 means the tank is
+    full" where the source says that of P2), if it does."""
+    theirs = {code: words for sentence in sentences(source, min_chars=4)
+              if len(set(_CODE.findall(sentence))) == 1 for code, words in _code_statements(sentence).items()}
+    if len(theirs) < 2:
+        return None
+    for code, said in _code_statements(answer).items():
+        if code not in theirs:
+            continue
+        own = len(said & theirs[code])
+        other, shared = max(((c, len(said & w)) for c, w in theirs.items() if c != code), key=lambda x: x[1])
+        if shared >= 2 and shared > own:
+            return f"the answer says of {code} what the source says of {other}"
+    return None
 
 
 def _value_role_failure(clause: str, query: str, values: list[Value], source: str, facts: tuple[Fact, ...],
@@ -476,6 +515,10 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             rival_row = _words_without_values(rival.entity) if rival.kind == "cell" else set()
             if len(row_words) >= 2 and row_words <= asked and not (rival_row and rival_row <= asked):
                 continue
+            # Or that the clause quotes, words and value ("For a 750 g loaf:" of "… for a 750 g loaf").
+            quoted = normalize(clause).strip(" :.-*")
+            if len(quoted.split()) >= 3 and quoted in normalize(holder.text):
+                continue
             # Or whose row labels the clause's line ("2. Quiet: low fan, 210 W"), a list item of one row.
             if holder.kind == "cell" and label and normalize(label) == normalize(holder.entity):
                 continue
@@ -530,9 +573,15 @@ def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = 
     if support(resting) == (0, 0):
         return False
     near = [f for s, f in zip(scores, facts) if s >= max(scores) - reach]
-    # A table row and its cells, a record and its fields, are one statement.
+    # A table row and its cells, a record and its fields, are one statement; a table's caption
+    # ("Table 3. Weekday counts before and after.") is what its rows are about.
+    captions = [line for line in source.splitlines() if _CAPTION.match(line)]
     return any(f is resting or (resting.entity and f.entity == resting.entity and resting.kind in ("row", "cell"))
+               or (resting.kind in ("row", "cell") and any(f.text in line for line in captions))
                for f in near)
+
+
+_CAPTION = re.compile(r"^\s*\**(?:table|tab\.)\s*\d+[.:]", re.I)
 
 
 # --- polarity --------------------------------------------------------------------------------
@@ -553,6 +602,7 @@ _ANTONYMS = [
     ({"above", "over", "after", "maximum"}, {"below", "under", "before", "minimum"}),
     ({"indoors", "inside"}, {"outdoors", "outside"}),
     ({"uphill", "upwards", "upward"}, {"downhill", "downwards", "downward"}),
+    ({"flat"}, {"hilly", "steep"}),
     ({"until"}, {"past", "beyond", "indefinitely", "forever", "permanently"}),
 ]
 _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
@@ -740,6 +790,42 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
     return bool(words) and len(words & about_stems(masked(body))) / len(words) >= RESTATED
 
 
+_EXCEPTION = re.compile(r"\b(?:except|unless|other than|apart from)\b(.*)", re.I)
+
+
+def _exception_of(source: str, fact: Fact) -> str:
+    """The exception the sentence of a statement makes to it ("except when moving more than 25
+    miles away or for medical reasons"), or ""."""
+    sentence = next((s for s in sentences(source, min_chars=4) if fact.text in s), fact.text)
+    found = _EXCEPTION.search(sentence)
+    return found.group(0) if found else ""
+
+
+def _excepted_rule(question: str, answer: str, source: str, subject: str = "") -> Fact | None:
+    """The negative statement the question is about whose exception the question and answer
+    name ("cannot cancel …, except … for medical reasons" of "Can I cancel for medical reasons?")."""
+    facts = facts_of(source)
+    ruled = [(score, fact) for score, fact in zip(fact_scores(question, source, facts, subject), facts)
+             if fact.negative and score >= LIMIT_FLOOR and _exception_of(source, fact)]
+    if not ruled:
+        return None
+    fact = max(ruled, key=lambda pair: pair[0])[1]
+    return fact if _exception_applies(question, answer, source, fact) else None
+
+
+def _exception_applies(question: str, answer: str, source: str, fact: Fact) -> bool:
+    """Do the question and answer name one of the cases the statement's exception lifts it for?"""
+    exception = _EXCEPTION.search(_exception_of(source, fact))
+    if not exception:
+        return False
+    said = about_stems(masked(f"{question} {answer}"))
+    for case in re.split(r"\bor\b|;", exception.group(1)):
+        words = about_stems(masked(case))
+        if len(words) >= 2 and len(words & said) / len(words) >= 0.5:
+            return True
+    return False
+
+
 def _negation_words(text: str) -> set[str]:
     """The kinds of negation a text uses: "no" (no, none, never, nothing …), "not", "without", …"""
     kinds = {"none": "no", "never": "no", "nothing": "no", "nobody": "no", "neither": "no", "nor": "no",
@@ -796,6 +882,13 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 negated == _negation_words(question):
             # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
             # to Sleep mode": the question is negated as the statement is, so a yes agrees with it.
+            fact = None
+        if (excepted := _excepted_rule(question, answer, source, subject)) is not None:
+            # "Can I cancel early? I'm moving 40 miles away." of "cannot cancel …, except when moving
+            # more than 25 miles away": the exception, not the rule, answers it.
+            if polarity is False:
+                return fail("no_contradiction", f"the answer says no where the source makes an exception: "
+                                                f"{_exception_of(source, excepted)[:80]!r}")
             fact = None
         if fact is not None and polarity == fact.negative and not (
                 polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
@@ -868,8 +961,14 @@ _ASKS = [
     (re.compile(r"\bhow long\b(?! is (?:the|a) (?:cable|cord|frame|bike))|\bhow often\b|\bhow much time\b|"
                 r"\bhow much latency\b|\bwhat(?:'s| is) (?:the |its )?latency\b|\blatency (?:of|per)\b", re.I),
      ("duration",)),
+    # "How long is the corridor?" asks a length (of a thing that is no span of time).
+    (re.compile(r"\bhow long (?:is|are) (?:the|a|an|this|that|its|each) (?![\w-]*\s*(?:warranty|trip|wait|flight|"
+                r"program|cycle|period|trial|contract|loan|stay|delay|ride|journey|run|shift|break|course|session|"
+                r"class|lesson|freeze|season|battery|charge|notice|term)s?\b)[\w-]+(?: [\w-]+)?\s*\?\s*$", re.I),
+     ("distance",)),
     (re.compile(r"\bhow (?:heavy|much does .{0,40}weigh)|\bweighs?\b", re.I), ("mass",)),
-    (re.compile(r"\bhow far\b(?! apart)|\bhow high\b|\baltitude\b|\bheight\b", re.I), ("distance",)),
+    (re.compile(r"\bhow far\b(?! apart| ahead| in advance| back)|\bhow high\b|\baltitude\b|\bheight\b", re.I),
+     ("distance",)),
     (re.compile(r"\bhow fast (?:can|does|will|do) .{0,40}\b(?:go|ride|travel|drive|move|run)\b|\bspeed\b", re.I),
      ("speed",)),
     (re.compile(r"\bhow (?:fast|quickly) .{0,40}\bcharges?\b", re.I), ("duration",)),

@@ -569,3 +569,85 @@ def test_a_choice_turned_round_and_uphill_for_downhill_contradict_the_source():
                                   "Resting the dough overnight rather than kneading it longer.", source).passed
     assert not check_no_contradiction("Can the pipe run uphill?", "Yes, the drain pipe can run uphill.",
                                       source).passed
+
+
+# --- heldout-v12's misses (a bread maker manual, gym membership terms, a bike-lane study) ---------
+
+def test_a_value_named_so_by_any_statement_and_a_list_of_bare_values_are_in_role():
+    from agentsynth.checks.roles import answer_clauses, check_values_in_role
+
+    source = ("The times below are for a 900 g cake.\n\n| Program | Time |\n|---|---|\n| Sponge | 55 min |\n\n"
+              "Cakes can be 600 g, 900 g or 1.2 kg; a 1.2 kg cake adds about 15 minutes.")
+    assert check_values_in_role("How long does Sponge take?", "For a 900 g cake:\n- Sponge: 55 min", source).passed
+    assert answer_clauses("600 g, 900 g or 1.2 kg cakes.") == ["600 g, 900 g or 1.2 kg cakes."]
+    assert check_values_in_role("What cake sizes can I bake?", "600 g, 900 g or 1.2 kg cakes.", source).passed
+    assert answer_clauses("83.1%, up from 78.2% for BM25.") == ["83.1%", "up from 78.2% for BM25."]
+
+
+def test_a_compound_stands_on_its_parts_and_a_price_per_month_is_a_quantity():
+    from agentsynth.checks.qa import check_terms_grounded
+
+    source = "| Program | Time | Keep warm |\n|---|---|---|\n| Dough | 1 h 30 min | none |"
+    assert check_content_supported("No, Dough has no keep-warm time.", source).passed
+    assert not check_content_supported("No, Dough has no keep-cool time.", source).passed
+    fees = "Basic costs $19 a month and Plus $35 a month."
+    assert check_terms_grounded("1. Basic: $19/month\n2. Plus: $35/month", fees).passed
+
+
+def test_how_far_ahead_asks_a_time_and_how_long_a_road_is_asks_a_length():
+    from agentsynth.checks.roles import check_answer_type
+
+    assert check_answer_type("How far ahead can I book?", "Up to 14 days ahead.").passed
+    assert check_answer_type("How long is the trail?", "6.5 km, mostly flat.").passed
+    assert check_answer_type("How long is the warranty?", "2 years.").passed
+    assert not check_answer_type("How long is the warranty?", "6.5 km.").passed
+
+
+def test_an_exception_the_question_names_lifts_the_rule():
+    source = ("Annual members cannot cancel before the year ends, except when moving abroad or for medical reasons "
+              "with a doctor's note. Cancellation needs 30 days' notice.")
+    assert check_no_contradiction("I'm moving abroad next month. Can I cancel my annual membership early?",
+                                  "Yes. Moving abroad is one of the exceptions.", source).passed
+    refused = check_no_contradiction("Can I cancel my annual membership early for medical reasons?",
+                                     "No, an annual membership cannot be cancelled early for any reason.", source)
+    assert not refused.passed and "exception" in refused.detail
+
+
+def test_a_tables_caption_is_what_its_rows_are_about():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("Table 2. Daily visitors in spring and summer.\n\n| Site | Spring | Summer |\n|---|---|---|\n"
+              "| North gate | 420 | 910 |\n| Lake path | 150 | 380 |\n\nParking was full on 12 summer days.")
+    assert check_answers_question("What do the daily visitor figures show?",
+                                  "- North gate: 420 → 910\n- Lake path: 150 → 380", source).passed
+
+
+def test_a_clause_quoting_its_statement_is_in_role():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("The table gives the time each takes for a 900 g cake.\n\n| Program | Time |\n|---|---|\n"
+              "| Sponge | 55 min |\n| Fruit | 1 h 20 min |\n\nCakes can be 600 g, 900 g or 1.2 kg; a 1.2 kg cake adds "
+              "about 15 minutes to every baking program.")
+    question = "How long do the programs take?"
+    assert check_values_in_role(question, "For a 900 g cake:\n- Sponge: 55 min\n- Fruit: 1 h 20 min", source).passed
+    assert not check_values_in_role(question, "For a 600 g cake:\n- Sponge: 55 min\n- Fruit: 1 h 20 min",
+                                    source).passed
+
+
+def test_what_the_source_says_of_one_code_said_of_another_is_a_swap():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("F3 means the door is not closed: press it shut until it clicks. F5 means the water supply is blocked; "
+              "check the inlet hose. The warranty is 2 years.")
+    question = "What do F3 and F5 mean?"
+    assert check_values_in_role(question, "F3 means the door is not closed, and F5 that the water supply is "
+                                          "blocked.", source).passed
+    swapped = check_values_in_role(question, "F3 means the water supply is blocked, and F5 that the door is not "
+                                             "closed.", source)
+    assert not swapped.passed and "F3" in swapped.detail
+
+
+def test_hilly_contradicts_flat():
+    source = "The route is flat and has a 30 km/h limit; hillier roads may give other results."
+    assert not check_no_contradiction("Is the route hilly?", "Yes, the route is hilly.", source).passed
+    assert check_no_contradiction("What is the route like?", "The route is flat, with a 30 km/h limit.", source).passed
