@@ -158,8 +158,8 @@ def pct(x: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="local", help="the critic model (default: the embedded one)")
-    parser.add_argument("--split", choices=("heldout-v12", "heldout-v11", "heldout-v10", "heldout-v9", "heldout-v8", "heldout-v7", "heldout-v6", "heldout-v5", "heldout-v4", "heldout-v3", "heldout-v2", "heldout-v1", "tune",
-                                            "all"), default="heldout-v12")
+    parser.add_argument("--split", choices=("heldout-v13", "heldout-v12", "heldout-v11", "heldout-v10", "heldout-v9", "heldout-v8", "heldout-v7", "heldout-v6", "heldout-v5", "heldout-v4", "heldout-v3", "heldout-v2", "heldout-v1", "tune",
+                                            "all"), default="heldout-v13")
     parser.add_argument("--checks-only", action="store_true", help="only the run without a model")
     parser.add_argument("--show", action="store_true", help="list every pair decided wrongly, with its reasons")
     args = parser.parse_args()
