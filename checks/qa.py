@@ -122,7 +122,7 @@ def check_not_truncated(answer: str, finish_reason: str | None = None) -> CheckR
     ends_cleanly = text.endswith((".", "!", "?", "。", "！", "？")) and not text.endswith(("...", "…"))
     if text.endswith((",", ":", ";", "-", "(", "...", "…")) or (not ends_cleanly and _DANGLING.search(text)):
         return fail("not_truncated", f"answer ends mid-sentence: {text[-30:]!r}")
-    if len(text) >= 80 and not text.endswith(_TERMINAL) and not re.search(r"[\w)]$", text[-1:]):
+    if len(text) >= 80 and not text.endswith(_TERMINAL) and not re.search(r"[\w)\]%°’”\"']$", text[-1:]):
         return fail("not_truncated", f"answer ends abruptly: {text[-30:]!r}")
     if text.count("```") % 2 or text.count("(") > text.count(")"):
         return fail("not_truncated", "unbalanced brackets or code fence")
@@ -298,8 +298,9 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
             return fail("numbers_grounded", f"the yes puts {raws[0]!r} within a limit it is outside of")
         if within is None and polarity is True:
             continue  # a yes beside a bare comparison: the asker's figure stays to be affirmed
-        for raw in raws:
-            answer, question = answer.replace(raw, " "), question.replace(raw, " ")
+        for raw in raws:  # the figure itself, not the end of another ("5 °C" of "45 °C")
+            figure = re.compile(rf"(?<![\d.,]){re.escape(raw)}")
+            answer, question = figure.sub(" ", answer), figure.sub(" ", question)
     result = check_numbers_grounded(answer, source, question)
     if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
             or _FIRST_PERSON.search(question):
@@ -346,7 +347,9 @@ _LIMIT = re.compile(r"\b(?:(?P<upper>up to|a maximum of|maximum of|at most|no mo
                     re.IGNORECASE)
 
 
-_RANGE = re.compile(r"(?P<low>\d[\d,.]*)\s*(?:to|-|–)\s*(?P<high>\d[\d,.]*\s*[^\s,.;:)]*)")
+# "12 to 35 µg/m³", "-20 °C to 50 °C" (a unit after the low end too; a minus sign before either end)
+_RANGE = re.compile(r"(?:(?<=\s)|(?<=^))(?P<low_sign>[-−])?(?P<low>\d[\d,.]*)(?:\s?(?:°\s?[CF]|%))?\s*(?:to|-|–)\s*"
+                    r"(?P<high_sign>[-−])?(?P<high>\d[\d,.]*\s*[^\s,.;:)]*)")
 
 
 def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | None]]:
@@ -359,12 +362,16 @@ def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | 
         low, high = (values_in(match.group(k)) for k in ("low", "high"))
         if not low or not high or not _is_number(low[0].number) or not _is_number(high[0].number):
             continue
+        bottom = float(low[0].number) * (-1 if match.group("low_sign") else 1)
+        top = float(high[0].number) * (-1 if match.group("high_sign") else 1)
         for value in values_in(answer):
             mine = asked.get(value.number)
             if mine is None or value.number in (low[0].number, high[0].number) or not _is_number(value.number) \
                     or mine.unit not in ("", high[0].unit):
                 continue
-            within = float(low[0].number) <= float(value.number) <= float(high[0].number)
+            # "-15 °C": below zero only when the asker wrote it so too
+            figure = float(value.number) * (-1 if _negative(value.raw, question) and _negative(value.raw, answer) else 1)
+            within = bottom <= figure <= top
             found.append((sorted({value.raw, mine.raw}, key=len, reverse=True), within))
     for match in _LIMIT.finditer(answer):
         limits = values_in(match.group("limit") or match.group("limit2"))
@@ -384,6 +391,11 @@ def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | 
     return found
 
 
+def _negative(raw: str, text: str) -> bool:
+    """Is the figure written with a minus sign in `text` ("-15 °C")?"""
+    return bool(re.search(rf"(?:^|[\s(])[-−]\s?{re.escape(raw)}", text))
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -398,7 +410,7 @@ def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], con
     the source has that number only as a measurement of something else ("5 hours")."""
     if value.number in context or any(v.number == value.number and not v.unit for v in values):
         return None  # the source has the bare number too
-    after = re.search(rf"(?<![\w.]){re.escape(value.raw)}\s+([^\W\d_]{{3,}})", answer)
+    after = re.search(rf"(?<![\w.]){re.escape(value.raw)}[ \t]+([^\W\d_]{{3,}})", answer)  # not the next line's
     if not after or after.group(1).lower() in STOPWORDS:
         return None
     counted = stem(after.group(1).lower())

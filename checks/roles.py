@@ -244,7 +244,8 @@ def _given_for_another(clause: str, source: str) -> str | None:
 _AFTER_VALUE = re.compile(r"^(?:/[A-Za-z]+)?\s*\(?\s*(?:(?:of|in|during)\s+)?((?:[A-Za-z][A-Za-z0-9-]*\s*){1,3})")
 _LABEL_BEFORE = re.compile(r"(?:^|\n|[.;|]\s*)\s*(?:\d+[.)]\s*|[-*•]\s*)?(?:\*\*)?([A-Za-z][A-Za-z -]{0,40}?)"
                            r"(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?:about\s+|up to\s+)?$")
-_BREAK_WORDS = frozenset("and or but with for to at in on from than which that while whereas each per".split())
+_BREAK_WORDS = frozenset("and or but with for to at in on from than which that while whereas each per compared "
+                         "versus vs against".split())
 
 
 def _measured_bindings(text: str) -> dict[str, set[Value]]:
@@ -295,6 +296,45 @@ def _measured_swap(clause: str, source: str) -> str | None:
                 shown = next((w for w in re.findall(r"[A-Za-z-]+", clause) if word in stems(w)), word)
                 return (f"the source gives {shown.lower()!r} to {given.number} {given.unit}, "
                         f"not {said.number} {said.unit}")
+    return None
+
+
+def _named_before(text: str) -> dict[tuple[str, str], set[str]]:
+    """Measured value → the words between it and the value before it ("Sick days fell by 65% and
+    staff turnover by 57%": 65% ← sick, days, fell; 57% ← staff, turnover)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    position = 0
+    for value in values_in(text):
+        start = text.find(value.raw, position)
+        if start < 0 or not value.unit:
+            continue
+        out[value.key] = set(stems(text[position:start]))
+        position = start + len(value.raw)
+    return out
+
+
+def _named_before_swap(clause: str, source: str) -> str | None:
+    """Why a clause gives the two values of a source sentence each other's names, if it does."""
+    mine = _named_before(clause)
+    if len(mine) != 2:
+        return None
+    for sentence in sentences(source, min_chars=8):
+        theirs = _named_before(sentence)
+        if set(theirs) != set(mine):
+            continue  # only the two values of one sentence, traded ("… by 65% and turnover by 57%")
+        crossed = []
+        for key, words in mine.items():
+            if key not in theirs:
+                continue
+            own = len(words & theirs[key])
+            rival = max(((len(words & w), other) for other, w in theirs.items() if other != key and other[1] == key[1]),
+                        default=(0, None))
+            if rival[0] > own:
+                crossed.append((key, rival[1], rival[0]))
+        if len(crossed) >= 2 and max(shared for *_, shared in crossed) >= 2:
+            said, given, _ = crossed[0]
+            shown = [f"{number} {unit}".replace(" %", "%") for number, unit in (said, given)]
+            return f"the answer names {shown[0]} as the source names {shown[1]}"
     return None
 
 
@@ -394,6 +434,9 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         partners.setdefault(number, set())
     if (why := _codes_swapped(answer, source)) is not None:
         return fail("values_in_role", why)
+    for sentence in sentences(answer, min_chars=8):  # whole: "… by 57% and turnover by 65%" is two clauses
+        if (why := _named_before_swap(sentence, source)) is not None:
+            return fail("values_in_role", why)
     clauses = answer_clauses(answer)
     for previous, clause in zip(["", *clauses], clauses):
         named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
@@ -482,10 +525,13 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
         # this kind: a clause that relates two statements ("extends the 5-year warranty to 6
         # years") quotes both.
         others = [v for v in values if v is not value and _dimension(v) == _dimension(value)]
+        # A bare number may stand for a rival's value of this kind ("30 days instead of 3").
+        bare = {v.number for v in values if v is not value and not v.unit}
         rivals = [(s, f) for s, f in zip(scores, facts)
                   if not any(_same(value, v) for v in f.values)
                   and any(_dimension(v) == _dimension(value) for v in f.values)
-                  and not any(_same(o, v) for o in others for v in f.values)]
+                  and not any(_same(o, v) for o in others for v in f.values)
+                  and not any(v.number in bare and _dimension(v) == _dimension(value) for v in f.values)]
         if holders and rivals:
             rival_score, rival = max(rivals, key=lambda r: r[0])
             holder = max(((s, f) for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)),

@@ -651,3 +651,47 @@ def test_hilly_contradicts_flat():
     source = "The route is flat and has a 30 km/h limit; hillier roads may give other results."
     assert not check_no_contradiction("Is the route hilly?", "Yes, the route is hilly.", source).passed
     assert check_no_contradiction("What is the route like?", "The route is flat, with a 30 km/h limit.", source).passed
+
+
+# --- heldout-v13's misses (a video doorbell guide, scooter rental terms, a four-day-week study) ----
+
+def test_a_figure_below_zero_is_set_against_a_band_that_starts_below_zero():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "Operating temperature: -10 °C to 45 °C. It needs 2.4 GHz Wi-Fi."
+    assert check_numbers_affirmed("Our winters reach -5 °C. Will it work?",
+                                  "Yes. It works from -10 °C to 45 °C, so -5 °C is within range.", source).passed
+    outside = check_numbers_affirmed("Our winters reach -15 °C. Will it work?",
+                                     "Yes. It works from -10 °C to 45 °C, so -15 °C is within range.", source)
+    assert not outside.passed and "outside" in outside.detail
+
+
+def test_a_number_ending_a_list_line_counts_nothing_on_the_next_and_its_rival_is_quoted():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "Without a plan, videos are kept for 7 days. The Pro plan ($5 a month) keeps them for 60 days."
+    answer = "- Videos kept for 60 days instead of 7\n- Smart alerts"
+    assert check_numbers_grounded(answer, source).passed
+    assert check_values_in_role("What does Pro add?", answer, source).passed
+
+
+def test_compared_ends_a_values_name_and_a_list_may_end_in_a_percentage():
+    from agentsynth.checks.qa import check_not_truncated
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "Absences fell by 40% and staff turnover by 25% compared with the year before."
+    assert check_values_in_role("Did absences fall?", "Yes, by 40% compared with the year before.", source).passed
+    listed = "- Burnout: 51% → 33%\n- Good work-life balance: 41% → 68%\n- Trouble sleeping: 37% → 26%"
+    assert check_not_truncated(listed).passed
+    assert not check_not_truncated("- Burnout: 51% → 33%\n- Good work-life balance: 41% → 68%\n- Trouble sleeping: "
+                                   "37% → 26% and the").passed
+
+
+def test_two_values_given_each_others_names_before_them_are_swapped():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "Absences fell by 40% and staff turnover by 25% compared with the year before."
+    question = "How much did absences and turnover fall?"
+    assert check_values_in_role(question, "Absences fell by 40% and turnover by 25%.", source).passed
+    swapped = check_values_in_role(question, "Absences fell by 25% and turnover by 40%.", source)
+    assert not swapped.passed and "25%" in swapped.detail
