@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -34,10 +35,22 @@ CURRICULUM = REPO / "samples" / "glan_curriculum.json"
 RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
 
 
+# The cluster's own ports come from below the kernel's ephemeral range (32768-60999 on Linux),
+# above Ray's fixed ranges (workers 10002-19999, Ray Client's per-driver servers 23000-24000):
+# a port the kernel handed out and took back would be free for any of the many sockets Ray's
+# processes open next, and a head whose client server lost its port to one of them stops.
+CLUSTER_PORTS = range(24100, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in random.sample(CLUSTER_PORTS, 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port for the test cluster")
 
 
 @dataclass(frozen=True)
@@ -60,37 +73,21 @@ def cluster() -> Iterator[Cluster]:
 
     saved = {name: os.environ.get(name) for name in RAY_ENV}
     os.environ.update(RAY_ENV)
-    port, client_port = free_port(), free_port()
-    ray_cli = Path(sys.executable).parent / "ray"
     temp = tempfile.mkdtemp(prefix="agsray", dir="/tmp")  # short: Ray's socket paths must fit 107 bytes
-    common = ["--num-cpus", "2", "--node-ip-address", "127.0.0.1", "--object-store-memory", str(100 * 2**20),
-              "--disable-usage-stats", "--block"]
-    env = {**os.environ, **RAY_ENV}
-    nodes = [subprocess.Popen([ray_cli, "start", "--head", "--port", str(port), "--include-dashboard=false",
-                               "--ray-client-server-port", str(client_port), "--temp-dir", temp, *common], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)]
-    address = f"127.0.0.1:{port}"
+    nodes: list[subprocess.Popen] = []
     try:
-        _wait_for_port(port)
-        nodes.append(subprocess.Popen([ray_cli, "start", "--address", address, *common], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        nodes, address, client = _start_cluster(temp)
         _connect(address)
         deadline = time.monotonic() + 60
         while len([n for n in ray.nodes() if n["Alive"]]) < 2:
             assert time.monotonic() < deadline, "the worker node did not join"
             time.sleep(0.2)
         ray.shutdown()
-        yield Cluster(address, f"ray://127.0.0.1:{client_port}", Path(temp))
+        yield Cluster(address, client, Path(temp))
     finally:
         if ray.is_initialized():
             ray.shutdown()
-        for node in reversed(nodes):
-            node.terminate()
-        for node in reversed(nodes):
-            try:
-                node.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(node.pid, signal.SIGKILL)
+        _stop(nodes)
         shutil.rmtree(temp, ignore_errors=True)
         for name, value in saved.items():
             if value is None:
@@ -99,15 +96,49 @@ def cluster() -> Iterator[Cluster]:
                 os.environ[name] = value
 
 
-def _wait_for_port(port: int) -> None:
+def _start_cluster(temp: str, attempts: int = 3) -> tuple[list[subprocess.Popen], str, str]:
+    """The head (with its Ray Client server) and a worker node; a head that stops while starting
+    (one of its ports taken meanwhile) is started again on other ports."""
+    ray_cli = Path(sys.executable).parent / "ray"
+    common = ["--num-cpus", "2", "--node-ip-address", "127.0.0.1", "--object-store-memory", str(100 * 2**20),
+              "--disable-usage-stats", "--block"]
+    env = {**os.environ, **RAY_ENV}
+    for attempt in range(attempts):
+        port, client_port = free_port(), free_port()
+        head = subprocess.Popen([ray_cli, "start", "--head", "--port", str(port), "--include-dashboard=false",
+                                 "--ray-client-server-port", str(client_port), "--temp-dir", temp, *common],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        address = f"127.0.0.1:{port}"
+        if _wait_for_port(port, head) and _wait_for_port(client_port, head):
+            time.sleep(2)  # a subprocess of the head that fails a moment later stops the head
+            if head.poll() is None:
+                worker = subprocess.Popen([ray_cli, "start", "--address", address, *common], env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                return [head, worker], address, f"ray://127.0.0.1:{client_port}"
+        _stop([head])
+    raise AssertionError(f"the head node did not start in {attempts} attempts")
+
+
+def _stop(nodes: list[subprocess.Popen]) -> None:
+    for node in reversed(nodes):
+        node.terminate()
+    for node in reversed(nodes):
+        try:
+            node.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(node.pid, signal.SIGKILL)
+
+
+def _wait_for_port(port: int, head: subprocess.Popen) -> bool:
+    """Whether the port answers within a minute, while the head runs."""
     deadline = time.monotonic() + 60
-    while True:
+    while head.poll() is None and time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
+            return True
         except OSError:
-            assert time.monotonic() < deadline, "the head node did not start"
             time.sleep(0.1)
+    return False
 
 
 def _connect(address: str) -> None:
