@@ -110,9 +110,9 @@ def _in_percent(chain: str, after_result: str) -> bool:
         return False
     if re.match(r"\s*(?:%|percent|percentage points?|points?|pp\b)", after_result, re.IGNORECASE):
         return True
-    numbers = [t for t in _TOKEN.finditer(chain) if t.group("number")]
-    additive = all(t.group("op") in (None, "+", "−", "-", "plus", "minus") for t in _TOKEN.finditer(chain))
-    return additive and all(t.group("percent") for t in numbers)
+    tokens = list(_TOKEN.finditer(chain))
+    additive = all(t.group("op") in (None, "+", "−", "-", "plus", "minus") for t in tokens)
+    return additive and all(t.group("percent") for t in tokens if t.group("number"))
 
 
 def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset()) -> tuple[set[str], str | None]:

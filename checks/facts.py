@@ -128,6 +128,7 @@ class Fact:
     negative: bool  # stated negatively
     kind: str  # "cell", "row", "field", "name" (a record's name field), "clause" or "sentence" (of clauses)
     entity: str = ""  # the table row or record the fact belongs to ("" for prose)
+    caption: str = ""  # of a table's cell or row: the line above the table ("Table 3. Weekday counts …")
 
     @property
     def values(self) -> tuple[Value, ...]:
@@ -142,6 +143,9 @@ def _flag_polarity(value: str) -> bool | None:
         return False
     return None
 
+
+# Words that give a value as an upper limit ("up to 6 hours", "a maximum of $5").
+UPPER_LIMIT_WORDS = r"up to|(?:a )?maximum of|at most|at the most|no more than|not more than|limited to"
 
 _HEADER_UNIT = re.compile(r"\(([^()]{1,12})\)\s*$")
 
@@ -172,9 +176,9 @@ def _table_facts(rows: list[list[str]], caption: str = "") -> list[Fact]:
                 value = f"{cell.strip()} {unit.group(1).split('/')[0].strip()}"
             polarity = _flag_polarity(cell)
             facts.append(Fact(f"{about}: {cell}", about, value, polarity is False or bool(NEGATION.search(cell)), "cell",
-                              entity))
+                              entity, caption))
         # The whole row as one statement too: an answer may say what two of its cells say.
-        facts.append(Fact(" | ".join(row), label, "", False, "row", entity))
+        facts.append(Fact(" | ".join(row), label, "", False, "row", entity, caption))
     return facts
 
 

@@ -36,7 +36,7 @@ from .arithmetic import (
     worked_calculations,
 )
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
-from .facts import Value, acronyms, canon_number, capitalised_runs, facts_of, unit_key, values_in
+from .facts import UPPER_LIMIT_WORDS, Value, acronyms, canon_number, capitalised_runs, facts_of, unit_key, values_in
 from .roles import (
     answer_clauses,
     check_answer_type,
@@ -340,7 +340,7 @@ def _comparisons(question: str, answer: str) -> list[tuple[str, bool]]:
     return found
 
 
-_LIMIT = re.compile(r"\b(?:(?P<upper>up to|a maximum of|maximum of|at most|no more than)|(?P<lower>at least|"
+_LIMIT = re.compile(rf"\b(?:(?P<upper>{UPPER_LIMIT_WORDS})|(?P<lower>at least|"
                     r"a minimum of|minimum of|no less than)|(?P<compared>(?:more|longer|heavier|higher|less|shorter|"
                     r"lighter|lower|fewer) than|over|above|under|below))\s+(?P<limit>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)"
                     r"|(?P<limit2>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)\s+or\s+(?:later|newer|higher|above|more)\b",
@@ -348,7 +348,7 @@ _LIMIT = re.compile(r"\b(?:(?P<upper>up to|a maximum of|maximum of|at most|no mo
 
 
 # "12 to 35 µg/m³", "-20 °C to 50 °C" (a unit after the low end too; a minus sign before either end)
-_RANGE = re.compile(r"(?:(?<=\s)|(?<=^))(?P<low_sign>[-−])?(?P<low>\d[\d,.]*)(?:\s?(?:°\s?[CF]|%))?\s*(?:to|-|–)\s*"
+_RANGE = re.compile(r"(?<![\w.,])(?P<low_sign>[-−])?(?P<low>\d[\d,.]*)(?:\s?(?:°\s?[CF]|%))?\s*(?:to|-|–)\s*"
                     r"(?P<high_sign>[-−])?(?P<high>\d[\d,.]*\s*[^\s,.;:)]*)")
 
 

@@ -27,7 +27,7 @@ from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import answer_polarity, normalize, sentences, stems
 from .arithmetic import derived_numbers, implied_calculations, worked_calculations
 from .base import CheckResult, fail, ok
-from .facts import NEGATION, Fact, Value, about_stems, facts_of, values_in
+from .facts import NEGATION, UPPER_LIMIT_WORDS, Fact, Value, about_stems, facts_of, values_in
 
 SEMANTIC_WEIGHT = 0.5  # an embedding similarity of 1 counts as half the question's words
 ROLE_MARGIN = 0.25  # how much better the rival fact must match before a value is misplaced
@@ -112,7 +112,7 @@ def answer_clauses(answer: str) -> list[str]:
         parts: list[str] = []
         for piece in re.split(r"(?<=,) |(?<=、)|(?<= and )", clause):
             # ... unless it is a list of bare values ("500 g, 750 g or 1 kg loaves"; not "83.1%, up from 78.2%")
-            listed = not _words_without_values(parts[-1]) and re.match(r"\s*[$€£¥]?\d", piece) if parts else False
+            listed = bool(parts) and not _words_without_values(parts[-1]) and bool(re.match(r"\s*[$€£¥]?\d", piece))
             if parts and values_in(piece) and values_in(parts[-1]) and not listed:
                 parts.append(piece)
             elif parts:
@@ -621,13 +621,9 @@ def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = 
     near = [f for s, f in zip(scores, facts) if s >= max(scores) - reach]
     # A table row and its cells, a record and its fields, are one statement; a table's caption
     # ("Table 3. Weekday counts before and after.") is what its rows are about.
-    captions = [line for line in source.splitlines() if _CAPTION.match(line)]
     return any(f is resting or (resting.entity and f.entity == resting.entity and resting.kind in ("row", "cell"))
-               or (resting.kind in ("row", "cell") and any(f.text in line for line in captions))
+               or (resting.caption and f.text in resting.caption)
                for f in near)
-
-
-_CAPTION = re.compile(r"^\s*\**(?:table|tab\.)\s*\d+[.:]", re.I)
 
 
 # --- polarity --------------------------------------------------------------------------------
@@ -765,7 +761,7 @@ _VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn
                             r"hasn't|haven't|shouldn't|mustn't)\b|\b\w+n't\b", re.I)
 
 
-_LIMIT = re.compile(r"\b(maximum|at most|up to|no more than|not more than|limited to|at the most)\b", re.I)
+_LIMIT = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|maximum)\b", re.I)
 _RESTRICTED = re.compile(r"\b(unless|until|except|only|otherwise)\b", re.I)
 
 
@@ -839,37 +835,31 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
 _EXCEPTION = re.compile(r"\b(?:except|unless|other than|apart from)\b(.*)", re.I)
 
 
-def _exception_of(source: str, fact: Fact) -> str:
+def _exception_of(source: str, fact: Fact) -> re.Match | None:
     """The exception the sentence of a statement makes to it ("except when moving more than 25
-    miles away or for medical reasons"), or ""."""
+    miles away or for medical reasons"): group 1 holds its cases."""
     sentence = next((s for s in sentences(source, min_chars=4) if fact.text in s), fact.text)
-    found = _EXCEPTION.search(sentence)
-    return found.group(0) if found else ""
+    return _EXCEPTION.search(sentence)
 
 
-def _excepted_rule(question: str, answer: str, source: str, subject: str = "") -> Fact | None:
+def _excepted_rule(question: str, answer: str, source: str, subject: str = "") -> tuple[Fact, str] | None:
     """The negative statement the question is about whose exception the question and answer
-    name ("cannot cancel …, except … for medical reasons" of "Can I cancel for medical reasons?")."""
+    name ("cannot cancel …, except … for medical reasons" of "Can I cancel for medical reasons?"),
+    with that exception."""
     facts = facts_of(source)
-    ruled = [(score, fact) for score, fact in zip(fact_scores(question, source, facts, subject), facts)
-             if fact.negative and score >= LIMIT_FLOOR and _exception_of(source, fact)]
-    if not ruled:
+    excepted = {i: found for i, fact in enumerate(facts) if fact.negative and (found := _exception_of(source, fact))}
+    if not excepted:
         return None
-    fact = max(ruled, key=lambda pair: pair[0])[1]
-    return fact if _exception_applies(question, answer, source, fact) else None
-
-
-def _exception_applies(question: str, answer: str, source: str, fact: Fact) -> bool:
-    """Do the question and answer name one of the cases the statement's exception lifts it for?"""
-    exception = _EXCEPTION.search(_exception_of(source, fact))
-    if not exception:
-        return False
+    scores = fact_scores(question, source, facts, subject)
+    score, i = max((scores[i], i) for i in excepted)
+    if score < LIMIT_FLOOR:
+        return None
     said = about_stems(masked(f"{question} {answer}"))
-    for case in re.split(r"\bor\b|;", exception.group(1)):
+    for case in re.split(r"\bor\b|;", excepted[i].group(1)):
         words = about_stems(masked(case))
         if len(words) >= 2 and len(words & said) / len(words) >= 0.5:
-            return True
-    return False
+            return facts[i], excepted[i].group(0)
+    return None
 
 
 def _negation_words(text: str) -> set[str]:
@@ -934,7 +924,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             # more than 25 miles away": the exception, not the rule, answers it.
             if polarity is False:
                 return fail("no_contradiction", f"the answer says no where the source makes an exception: "
-                                                f"{_exception_of(source, excepted)[:80]!r}")
+                                                f"{excepted[1][:80]!r}")
             fact = None
         if fact is not None and polarity == fact.negative and not (
                 polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
