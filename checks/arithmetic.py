@@ -151,15 +151,21 @@ def is_sum_or_difference(number: str, known: set[str]) -> bool:
 # "€90 in total, €6 more than paying €84", "174 mm more: 620 mm versus 446 mm", "(€2.50) … (€1.00)
 # … €3.50 in total". Known by a word that says which (more, less, total, …) in its sentence.
 _DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|cheaper|dearer|difference|gap|"
-                         r"saves?|saving|saved|extra|over|under)\b", re.IGNORECASE)
+                         r"saves?|saving|saved|extra|over|under|falls?|fell|drops?|dropped|rises?|rose|gains?|"
+                         r"increases?|increased|decreases?|decreased|declines?|declined|reduction|reduced)\b",
+                         re.IGNORECASE)
 _TOTAL = re.compile(r"\b(?:total|altogether|combined|in all|sum|together)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 
 
-def implied_calculations(answer: str, grounded: set[str]) -> dict[str, tuple[str, ...]]:
+def implied_calculations(answer: str, grounded: set[str],
+                         given: set[str] = frozenset()) -> dict[str, tuple[str, ...]]:
     """Numbers of the answer that are not grounded but are the difference of two grounded
-    numbers it states (with a word of comparison in their sentence), or the total of two or
-    three of them (with a word of totalling): number → its operands."""
+    numbers it states (with a word of comparison in their sentence), or that difference in
+    percent of either ("14.2 and 11.0 kWh, about 23% less"), or the total of two or three of
+    them (with a word of totalling), or of those it breaks the number into ("60: 30 coated
+    and 30 dark"), or a percentage it states of a grounded or `given` amount ("50% of the
+    fare: €3.25", of the asker's €6.50): number → its operands."""
     from itertools import combinations
 
     from .facts import values_in
@@ -168,20 +174,35 @@ def implied_calculations(answer: str, grounded: set[str]) -> dict[str, tuple[str
     amounts = {n: float(n) for n in stated if re.fullmatch(r"\d+(?:\.\d+)?", n)}
     found: dict[str, tuple[str, ...]] = {}
     for sentence in _SENTENCE.split(answer):
+        values = values_in(sentence)
+        for i, value in enumerate(values):
+            if value.number in grounded or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
+                continue
+            if operands := _breakdown(sentence, value, values[i + 1:], grounded):
+                found[value.number] = operands
+            elif operands := _percent_of(sentence, value, grounded | set(given)):
+                found[value.number] = operands
         difference, total = _DIFFERENCE.search(sentence), _TOTAL.search(sentence)
         if not (difference or total):
             continue
-        for value in values_in(sentence):
-            if value.number in grounded or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
+        for value in values:
+            # (A percentage may be a number the source has as another quantity: "25 schools".)
+            if (value.number in grounded and value.unit != "%") or value.number in found \
+                    or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
                 continue
             x = float(value.number)
             pairs = combinations(amounts.items(), 2)
             for (a, fa), (b, fb) in pairs:
-                if difference and _equal(abs(fa - fb), x) or total and _equal(fa + fb, x):
+                worked_out = difference and _equal(abs(fa - fb), x) or total and _equal(fa + fb, x)
+                if worked_out and value.number not in grounded:
+                    found[value.number] = (a, b)
+                    break
+                if difference and value.unit == "%" and any(
+                        base and _rounds_to(abs(fa - fb) / base * 100, value.number) for base in (fa, fb)):
                     found[value.number] = (a, b)
                     break
             else:
-                if total:
+                if total and value.number not in grounded:
                     for group in combinations(amounts.items(), 3):
                         if _equal(sum(f for _, f in group), x):
                             found[value.number] = tuple(n for n, _ in group)
@@ -189,5 +210,96 @@ def implied_calculations(answer: str, grounded: set[str]) -> dict[str, tuple[str
     return found
 
 
+def _breakdown(sentence: str, value, following, grounded: set[str]) -> tuple[str, ...] | None:
+    """The grounded numbers a number is broken into right after it ("60: 30 with white roofs and
+    30 with dark ones", "9 (4 adults and 5 children)"), when they add up to it."""
+    at = sentence.find(value.raw)
+    if at < 0 or not re.match(r"\s*(?::|\(|—|–|-\s)", sentence[at + len(value.raw):]):
+        return None
+    parts = []
+    for part in following:
+        if part.number not in grounded or not re.fullmatch(r"\d+(?:\.\d+)?", part.number):
+            break
+        parts.append(part.number)
+        if len(parts) >= 2 and _equal(sum(map(float, parts)), float(value.number)):
+            return tuple(parts)
+    return None
+
+
+_PERCENT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*%\s+of\b")
+
+
+def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None:
+    """The percentage of the sentence ("50% of the fare") and the known amount whose share the
+    value is, to the value's precision: "€3.25" of €6.50."""
+    for match in _PERCENT_OF.finditer(sentence):
+        share = float(match.group(1)) / 100
+        for amount in known:
+            if re.fullmatch(r"\d+(?:\.\d+)?", amount) and amount != match.group(1) \
+                    and _rounds_to(share * float(amount), value.number):
+                return match.group(1), amount
+    return None
+
+
+def _rounds_to(exact: float, stated: str) -> bool:
+    """Is `stated` the exact figure rounded to the places it gives ("23" of 22.5, "3.25" of 3.25)?"""
+    places = len(stated.split(".")[1]) if "." in stated else 0
+    return abs(exact - float(stated)) <= 0.5 * 10 ** -places + 1e-9
+
+
 def _equal(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+# A time of day: "6 p.m.", "8:50 pm", "14:30".
+_CLOCK = re.compile(r"(?<![\d:.,])(?P<h>1[0-2]|0?\d)(?::(?P<m>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?"
+                    r"|(?<![\d:.,])(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?![\d:])", re.IGNORECASE)
+# A span of time: "2 h 50 min", "3 hours 40 minutes", "30 minutes", "1.5 hours".
+_SPAN = re.compile(r"(?<![\d.,:])(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?)\b(?:\s*(?:and\s+)?(?P<hm>\d+)\s*"
+                   r"(?:min|mins|minutes?)\b)?|(?P<m>\d+)\s*(?:min|mins|minutes?)\b)", re.IGNORECASE)
+
+
+def _clock_times(text: str) -> list[tuple[int, tuple[str, ...]]]:
+    """(minutes after midnight, its numbers as written) of each time of day in the text."""
+    found = []
+    for match in _CLOCK.finditer(text):
+        if match.group("h24") is not None:
+            hour, minute = int(match.group("h24")), match.group("m24")
+            numbers = (match.group("h24"), minute)
+        else:
+            hour, minute = int(match.group("h")) % 12, match.group("m")
+            hour += 12 if match.group("half").lower() == "p" else 0
+            numbers = (match.group("h"), *([minute] if minute else []))
+        found.append((hour * 60 + int(minute or 0), numbers))
+    return found
+
+
+def _spans(text: str) -> set[int]:
+    """Each span of time the text gives, in minutes."""
+    out = set()
+    for match in _SPAN.finditer(text):
+        if match.group("m"):
+            out.add(int(match.group("m")))
+        else:
+            minutes = float(match.group("h")) * 60 + int(match.group("hm") or 0)
+            if minutes == int(minutes):
+                out.add(int(minutes))
+    return out
+
+
+def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
+    """Numbers of the answer's times of day that a time of the source or the question, moved
+    by a span of time the source or the question gives, works out to ("6 p.m. + 2 h 50 min =
+    8:50 p.m.", "check in by 14:00" for a 14:30 sailing and "at least 30 minutes before"),
+    with the numbers of the known times the answer repeats. A time no such sum gives grounds
+    nothing."""
+    known = {minutes: numbers for minutes, numbers in _clock_times(f"{source}\n{given}")}
+    spans = _spans(f"{source}\n{given}")
+    derived: set[str] = set()
+    for minutes, numbers in _clock_times(answer):
+        if minutes in known:
+            derived.update(numbers)
+            continue
+        if any((start + sign * span) % 1440 == minutes for start in known for span in spans for sign in (1, -1)):
+            derived.update(numbers)
+    return {canon_number(n) for n in derived}

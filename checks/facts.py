@@ -24,13 +24,23 @@ _NAME_KEYS = re.compile(r"name|名|명|title|product|model", re.I)
 _FLAG_YES = {"y", "yes", "true", "o", "있음", "예", "はい", "有"}
 _FLAG_NO = {"n", "no", "false", "x", "없음", "아니오", "いいえ", "無", "なし"}
 
-# Clause boundaries inside a sentence: each clause may state its own value.
+# Clause boundaries inside a sentence: each clause may state its own value. A second predicate
+# of the same subject is a clause too ("Quick is for light loads only and does not dry the
+# dishes", "cannot be refunded but can be changed"): each may be said yes or no to on its own.
+_AUXILIARY = r"(?:does|do|did|is|are|was|were|can|cannot|can't|will|won't|must|should|has|have|had|may)\b"
 _CLAUSE_SPLIT = re.compile(r"\s*(?:;|:(?=\s)|\u2014|, (?:and|but|while|whereas|against|compared with|versus)\b|"
-                           r"\b(?:while|whereas|against)\b)\s*", re.I)
+                           r"\b(?:while|whereas|against)\b|\bbut\b(?!\s+(?:also|not|only)\b)|"
+                           rf"\band\b(?=\s+{_AUXILIARY}))\s*", re.I)
+_PREDICATE = re.compile(rf"^{_AUXILIARY}", re.I)
+_SUBJECT = re.compile(rf"^(.*?)\s+{_AUXILIARY}", re.I)
 
+# "at no charge" and "free for non-profit groups" deny nothing: "no" there is a price and "non-" a
+# kind of group; "non-" negates only as what is said of something ("Tickets are non-refundable").
 NEGATION = re.compile(
-    r"\b(not|no|never|none|nor|without|cannot|can't|don't|doesn't|isn't|aren't|won't|wasn't|weren't|"
-    r"neither|unsupported|non|n't|lacks?|absent|missing|excluded|except)\b|\bleft (?:to|for) future work\b|"
+    r"\b(not|never|none|nor|without|cannot|can't|don't|doesn't|isn't|aren't|won't|wasn't|weren't|"
+    r"neither|unsupported|n't|lacks?|absent|missing|excluded|except)\b|\bleft (?:to|for) future work\b|"
+    r"\b(?<!\bat\s)no\b|\bno\b(?!\s+(?:extra\s+|additional\s+)?(?:charge|cost)\b)|"
+    r"(?:(?<=\bis\s)|(?<=\bare\s)|(?<=\bbe\s)|(?<=\bwas\s)|(?<=\bwere\s)|(?<=\bbeen\s))non\b|\bnon\b(?!-)|"
     r"(없|않|안 |못 |아니|ない|ません|不|無|非)", re.I)
 
 _NUMBER_WORDS = {
@@ -232,10 +242,14 @@ def _clause_facts(text: str) -> list[Fact]:
         clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c and len(c) > 2] or [sentence]
         clauses = [piece for clause in clauses for piece in _gapped(clause)]
         head = clauses[0]
+        subject = _SUBJECT.match(head)
         for clause in clauses:
             # A clause without a subject of its own ("against 14 GB for SPLADE") reads with the
-            # sentence's first clause.
+            # sentence's first clause; a second predicate ("… and does not dry the dishes") with
+            # its subject alone, not with what the first predicate says of it.
             about = clause if clause is head else f"{clause} {head}"
+            if clause is not head and subject and _PREDICATE.match(clause):
+                about = f"{subject.group(1)} {clause}"
             facts.append(Fact(clause, about, "", bool(NEGATION.search(clause)), "clause"))
         if len(clauses) > 1:  # the whole sentence too, for what spans its clauses
             facts.append(Fact(sentence, sentence, "", bool(NEGATION.search(sentence)), "sentence"))
@@ -247,6 +261,9 @@ _GOES_ON = re.compile(r"(?:or|and|but|up|down|to|with|which|whichever|whose|wher
                       r"compared|against|versus|vs|i\.e|e\.g)\b", re.I)
 
 
+_CONDITION = re.compile(r"(?:if|when|whenever|once|unless|provided|as long as)\b", re.I)
+
+
 def _gapped(clause: str) -> list[str]:
     """A clause that lists values for several things after one verb ("Books are lent for 3
     weeks, DVDs and video games for 1 week"), split at each comma that starts another value's
@@ -255,8 +272,10 @@ def _gapped(clause: str) -> list[str]:
     for piece in clause.split(", "):
         # "…, or 500 cycles", "…, up to $10": the same thing's value goes on; a new subject starts a part.
         # An opening phrase ("With the wall charger at 1,500 W, the battery charges …") is no part of its own.
+        # So is a condition ("If your sailing arrives more than 60 minutes late, you can claim
+        # back 50%"): what follows holds only under it.
         if parts and values_in(piece) and values_in(parts[-1]) and not _GOES_ON.match(piece) \
-                and not (len(parts) == 1 and _GOES_ON.match(parts[0])):
+                and not (len(parts) == 1 and (_GOES_ON.match(parts[0]) or _CONDITION.match(parts[0]))):
             parts.append(piece)
         elif parts:
             parts[-1] = f"{parts[-1]}, {piece}"

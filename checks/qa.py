@@ -30,6 +30,7 @@ from ..tools.text import (
 from .arithmetic import (
     CONVERSION_CONSTANTS,
     COUNTING_CONSTANTS,
+    clock_arithmetic,
     derived_numbers,
     implied_calculations,
     is_sum_or_difference,
@@ -248,8 +249,10 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     answer, announced = without_list_markers(answer)
     values, context = _source_values(source)
     numbers = {v.number for v in values}
-    derived, wrong = derived_numbers(answer, numbers, {v.number for v in values_in(given)} if given else set())
-    derived.update(implied_calculations(answer, numbers), _counts_of_own_lists(answer))
+    given_numbers = {v.number for v in values_in(given)} if given else set()
+    derived, wrong = derived_numbers(answer, numbers, given_numbers)
+    derived.update(implied_calculations(answer, numbers, given_numbers), _counts_of_own_lists(answer),
+                   clock_arithmetic(answer, source, given))
     if announced:  # "three cases:" followed by three items counts the answer's own list
         derived.add(announced)
     if wrong:

@@ -24,7 +24,8 @@ from collections import Counter
 from functools import lru_cache
 
 from ..tools.semantic import EMBEDDER, masked
-from ..tools.text import answer_polarity, normalize, sentences, stems
+from ..tools.text import STOPWORDS, answer_polarity, normalize, sentences, stem, stems
+from ..tools.text import words as word_tokens
 from .arithmetic import derived_numbers, implied_calculations, worked_calculations
 from .base import CheckResult, fail, ok
 from .facts import NEGATION, UPPER_LIMIT_WORDS, Fact, Value, about_stems, facts_of, values_in
@@ -425,7 +426,7 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
     # €90 and €84) are operands: the number check recomputed the figure from them.
     partners: dict[str, set[str]] = {}
     source_numbers = {v.number for v in values_in(source)}
-    for operands in implied_calculations(answer, source_numbers).values():
+    for operands in implied_calculations(answer, source_numbers, {v.number for v in values_in(question)}).values():
         for number in operands:
             partners.setdefault(number, set()).update(set(operands) - {number})
     # So is a result the answer works out, with arithmetic that holds ("20 − 10 = 10 more items").
@@ -883,6 +884,10 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
     if not body or _VERB_NEGATION.search(body):
         return False
     said = about_stems(masked(body))
+    # What it says instead must be the source's: "No, non-profit groups pay the standard room
+    # rate" repeats the groups of "are free for non-profit groups" but says what the source does not.
+    if _share_in(body, source) < RESTATED:
+        return False
     # The judged statement, or one the source makes of the row or record the question names
     # (the question may match another row's words better: "too hot" is E01's), or a statement
     # the question is about nearly as much ("Do I have to start a run by hand?" "No. Running is
@@ -908,6 +913,31 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
     supposed = [v for v in values_in(question) if v.number not in held]
     return any(v.number in held and v.number != s.number and _dimension(v) == _dimension(s)
                for s in supposed for v in values_in(body))
+
+
+def _says_as_the_source_does(clause: str, facts: tuple[Fact, ...], flipped: Fact) -> bool:
+    """Does the clause restate a statement of the source negated as it is? "Within 24 hours
+    tickets can't be refunded" flips "can be refunded up to 24 hours before" but says what
+    "After that, tickets cannot be refunded" says. (Not when it keeps the flipped statement's
+    limit: "can't be refunded up to 24 hours before" denies that statement.)"""
+    if _LIMIT.search(flipped.text) and _LIMIT.search(clause):
+        return False
+    denied = bool(_VERB_NEGATION.search(clause))
+    mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
+    for fact in facts:
+        if fact.kind != "clause" or bool(_VERB_NEGATION.search(fact.text)) != denied:
+            continue
+        theirs = about_stems(masked(_VERB_NEGATION.sub(" ", fact.text)))
+        if len(theirs) >= 2 and len(theirs & mine) / len(theirs) >= WHOLLY:
+            return True
+    return False
+
+
+def _share_in(text: str, source: str) -> float:
+    """The share of the text's content words (a compound counted once) that the source has."""
+    own = [w for w in word_tokens(masked(text)) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
+    theirs = set(stems(source))
+    return sum(stem(w) in theirs for w in own) / len(own) if own else 1.0
 
 
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
@@ -942,7 +972,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         # (a paragraph's second sentence): the clause's own best match is tried too.
         own = fact_scores(clause, source, facts, subject)
         for restated in (best, facts[max(range(len(facts)), key=own.__getitem__)]):
-            if _negation_flipped(clause, restated):
+            if _negation_flipped(clause, restated) and not _says_as_the_source_does(clause, facts, restated):
                 denies = bool(_VERB_NEGATION.search(clause))
                 return fail("no_contradiction", f"the answer {'denies' if denies else 'affirms'} what the source "
                                                 f"{'states' if denies else 'denies'}: {restated.text[:80]!r}")

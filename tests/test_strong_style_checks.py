@@ -695,3 +695,79 @@ def test_two_values_given_each_others_names_before_them_are_swapped():
     assert check_values_in_role(question, "Absences fell by 40% and turnover by 25%.", source).passed
     swapped = check_values_in_role(question, "Absences fell by 25% and turnover by 40%.", source)
     assert not swapped.passed and "25%" in swapped.detail
+
+
+# --- heldout-v14's misses (a dishwasher manual, ferry ticket terms, a white-roof heat study) ----
+
+def test_a_second_predicate_of_one_subject_is_a_statement_of_its_own():
+    source = "The Boost setting is for small rooms only and does not heat the floor. It runs for 20 minutes."
+    question = "Does Boost heat the floor?"
+    flipped = check_no_contradiction(question, "Yes, Boost heats the floor of small rooms.", source)
+    assert not flipped.passed and "does not heat the floor" in flipped.detail
+    assert check_no_contradiction(question, "No. Boost is for small rooms only and does not heat the floor.",
+                                  source).passed
+
+
+def test_a_but_clause_may_be_denied_on_its_own_and_at_no_charge_denies_nothing():
+    source = ("Passes can be refunded up to 48 hours before the visit, less a $2 fee. After that, passes cannot be "
+              "refunded but can be moved to another day at no charge.")
+    flipped = check_no_contradiction("Can I move my pass to another day?", "No, passes can't be moved once bought.",
+                                     source)
+    assert not flipped.passed and "moved to another day" in flipped.detail
+    assert check_no_contradiction("Can I move my pass to another day?", "Yes, at no charge.", source).passed
+
+
+def test_a_clause_saying_what_the_sources_own_negative_says_contradicts_nothing():
+    source = ("Passes can be refunded up to 48 hours before the visit, less a $2 fee. After that, passes cannot be "
+              "refunded but can be moved to another day at no charge.")
+    question = "My visit is tomorrow morning. Can I still get my money back?"
+    assert check_no_contradiction(question, "No. Within 48 hours of the visit passes can't be refunded, but you can "
+                                            "move yours to another day for free.", source).passed
+    # Where no statement of the source denies it, the same clause denies what the source states.
+    flipped = check_no_contradiction(question, "No. Within 48 hours of the visit passes can't be refunded.",
+                                     "Passes can be refunded up to 48 hours before the visit, less a $2 fee.")
+    assert not flipped.passed and "denies" in flipped.detail
+
+
+def test_non_in_a_compound_names_a_kind_and_a_no_must_say_what_the_source_says():
+    source = "Halls can be hired up to 6 months ahead and are free for non-profit clubs."
+    question = "Are halls free for non-profit clubs?"
+    assert check_no_contradiction(question, "Yes, halls are free for non-profit clubs.", source).passed
+    flipped = check_no_contradiction(question, "No, non-profit clubs pay the standard hire rate.", source)
+    assert not flipped.passed and "free for non-profit clubs" in flipped.detail
+    assert not check_no_contradiction("Are tickets refundable?", "Yes, tickets are refundable.",
+                                      "Tickets are non-refundable and valid for 30 days.").passed
+
+
+def test_what_holds_under_a_condition_is_not_said_outright():
+    source = "If your train arrives more than 30 minutes late, you can claim back 25% of the fare. Seats cost $3."
+    assert check_no_contradiction("My train was 10 minutes late. Can I claim money back?",
+                                  "No, not for a 10-minute delay.", source).passed
+
+
+def test_a_time_of_day_worked_out_from_a_time_and_a_span_of_the_source_or_question():
+    source = "The Deep Clean cycle takes 1 h 40 min. Check-in closes 45 minutes before departure."
+    question = "If I start Deep Clean at 9 p.m., when does it end?"
+    assert check_numbers_grounded("9 p.m. + 1 h 40 min = 10:40 p.m.", source, question).passed
+    assert not check_numbers_grounded("9 p.m. + 1 h 40 min = 11:40 p.m.", source, question).passed
+    question = "My flight leaves at 16:15. When must I check in?"
+    assert check_numbers_grounded("By 15:30, 45 minutes before departure.", source, question).passed
+    assert not check_numbers_grounded("By 15:45, 45 minutes before departure.", source, question).passed
+
+
+def test_a_total_broken_into_its_parts_and_a_change_in_percent_or_as_a_fall():
+    source = ("We surveyed 40 schools in cities and 25 schools in rural areas. Heating used 20.0 kWh a day before "
+              "insulation and 15.0 kWh after. Reflectance went from 0.90 to 0.75.")
+    assert check_numbers_grounded("65: 40 city schools and 25 rural ones.", source).passed
+    assert not check_numbers_grounded("70: 40 city schools and 25 rural ones.", source).passed
+    assert check_numbers_grounded("20.0 − 15.0 = 5.0 kWh a day, about 25% less.", source).passed
+    assert not check_numbers_grounded("20.0 − 15.0 = 5.0 kWh a day, about 35% less.", source).passed
+    assert check_numbers_grounded("From 0.90 to 0.75, a fall of 0.15.", source).passed
+    assert not check_numbers_grounded("From 0.90 to 0.75, a fall of 0.25.", source).passed
+
+
+def test_a_share_the_source_gives_of_the_askers_amount():
+    source = "If your bus is more than 20 minutes late, you can claim back 25% of the fare."
+    question = "My $8.40 bus was 30 minutes late. What can I claim?"
+    assert check_numbers_grounded("25% of the fare: $2.10.", source, question).passed
+    assert not check_numbers_grounded("25% of the fare: $2.40.", source, question).passed
