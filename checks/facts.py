@@ -55,7 +55,7 @@ _UNIT = (r"%|°\s?[CF]|km/h|mph|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|G
 # "15 extra minutes", "two more hours": the amount is still in minutes and hours.
 _MORE = r"(?:(?:extra|more|additional|further|free)\s)?"
 _VALUE = re.compile(
-    rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*(?:-\d+)*)(?:\s?-?\s?{_MORE}({_UNIT})(?![A-Za-z]))?|"
+    rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*(?:[-–]\d+)*)(?:\s?-?\s?{_MORE}({_UNIT})(?![A-Za-z]))?|"
     rf"\b({'|'.join(_NUMBER_WORDS)})\b(?:[\s-]{_MORE}({_UNIT})(?![A-Za-z]))?",
     re.I,
 )
@@ -94,7 +94,8 @@ def unit_key(unit: str) -> str:
 
 
 def canon_number(raw: str) -> str:
-    """A number as `Value.number` writes it: "1,024" → "1024", "2,5" → "2.5"."""
+    """A number as `Value.number` writes it: "1,024" → "1024", "2,5" → "2.5", "45–65" → "45-65"."""
+    raw = raw.replace("–", "-")  # a range's en dash is its hyphen
     if re.fullmatch(r"\d+,\d{1,2}", raw):
         return raw.replace(",", ".")
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):

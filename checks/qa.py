@@ -253,6 +253,9 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     derived, wrong = derived_numbers(answer, numbers, given_numbers)
     derived.update(implied_calculations(answer, numbers, given_numbers), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given))
+    # A range whose ends the source gives: "5–15" of "aged 5 to 15".
+    derived.update(v.number for v in values_in(answer) if re.fullmatch(r"\d+(?:\.\d+)?-\d+(?:\.\d+)?", v.number)
+                   and set(v.number.split("-")) <= numbers)
     if announced:  # "three cases:" followed by three items counts the answer's own list
         derived.add(announced)
     if wrong:

@@ -332,7 +332,10 @@ def _named_before_swap(clause: str, source: str) -> str | None:
                         default=(0, None))
             if rival[0] > own:
                 crossed.append((key, rival[1], rival[0]))
-        if len(crossed) >= 2 and max(shared for *_, shared in crossed) >= 2:
+        # Two values that trade names outright (each has none of its own words, only the other's:
+        # "A single is €11 and a return €6.50") need but one shared word each.
+        outright = all(not (mine[said] & theirs[said]) for said, *_ in crossed)
+        if len(crossed) >= 2 and (max(shared for *_, shared in crossed) >= 2 or outright):
             said, given, _ = crossed[0]
             shown = [f"{number} {unit}".replace(" %", "%") for number, unit in (said, given)]
             return f"the answer names {shown[0]} as the source names {shown[1]}"
@@ -418,6 +421,13 @@ def _words_without_values(text: str) -> set[str]:
     return about_stems(text)
 
 
+def _without_values(text: str) -> str:
+    """The text with each value, unit and all, left out ("3 hours 40 minutes, at 50 °C" → ", at")."""
+    for value in sorted(values_in(text), key=lambda v: -len(v.raw)):
+        text = text.replace(value.raw, " ")
+    return text
+
+
 def check_values_in_role(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     # Each value in the statement that states it alone: not a row or a sentence of several.
     facts = tuple(f for f in facts_of(source) if f.values and f.kind not in ("row", "name", "sentence"))
@@ -466,15 +476,21 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         terse = len(about_stems(masked(clause)) - about_stems(subject)) < 2
         contexts = [question, previous] if terse and previous and clause[:1].islower() else [question]
         label = _line_label(answer, clause)
-        whys = [_value_role_failure(clause, f"{context} {clause}" if terse else clause, values, source, facts,
-                                    partners, question, label) for context in contexts]
+        queries = [f"{context} {clause}" if terse else clause for context in contexts]
+        # A value's unit word may say what kind of value it is, not whose: "3 hours 40 minutes" is
+        # no nearer "delayed by up to 24 hours" than "Eco | 3 h 40 min". Read without them too.
+        said = _without_values(clause)
+        if len(about_stems(said) - about_stems(subject)) < 2 <= len(about_stems(masked(clause)) - about_stems(subject)):
+            queries.append(f"{question} {said}")
+        whys = [_value_role_failure(clause, query, values, source, facts, partners, question, label)
+                for query in queries]
         if all(whys):
             return fail("values_in_role", whys[0])
     return ok("values_in_role")
 
 
 # An error or status code: "E1", "P2", "E:00", "H:HH", "F05".
-_CODE = re.compile(r"(?<![\w:])(?:[A-Z]{1,2}:?\d{1,3}|[A-Z]:[A-Z]{2})(?![\w:])")
+_CODE = re.compile(r"(?<![\w:])(?:[A-Z]{1,2}:?\d{1,3}|[A-Z]:[A-Z]{2})(?!\w|:\w)")  # "E09: heating fault"
 
 
 def _code_statements(text: str) -> dict[str, set[str]]:
@@ -649,6 +665,18 @@ _ANTONYMS = [
     ({"until"}, {"past", "beyond", "indefinitely", "forever", "permanently"}),
 ]
 _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
+_DIRECTION = re.compile(r"\b([a-z]{3,})\s+(up|down|upwards|downwards)\b", re.I)
+
+
+def _direction_turned(clause: str, statement: str) -> tuple[str, str] | None:
+    """(what the clause says, what the statement says) when the clause turns a thing the
+    statement points one way the other way ("blade up" where it says "blade down")."""
+    theirs = {normalize(m.group(1)): normalize(m.group(0)) for m in _DIRECTION.finditer(statement)}
+    for match in _DIRECTION.finditer(clause):
+        said = theirs.get(normalize(match.group(1)))
+        if said and said.split()[-1][:2] != normalize(match.group(2))[:2]:
+            return normalize(match.group(0)), said
+    return None
 
 
 def _choices(text: str) -> list[tuple[set[str], set[str], str]]:
@@ -915,6 +943,17 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
                for s in supposed for v in values_in(body))
 
 
+_ALL = re.compile(r"\b(?:all|every|each|always|everyone|everything|everywhere)\b", re.I)
+_SOME = re.compile(r"\b(?:some|most|only|few|many|several|not all|part)\b|\d", re.I)
+
+
+def _denies_only_all(question: str, answer: str, fact: Fact) -> bool:
+    """Does a "no" deny the question's "all" (or "every", "always"), which the statement does not
+    say, by telling how many or which ("No — 12 homes in each group had it")?"""
+    asked = {m.lower() for m in _ALL.findall(question)}
+    return bool(asked - {m.lower() for m in _ALL.findall(fact.text)} and _SOME.search(answer))
+
+
 def _says_as_the_source_does(clause: str, facts: tuple[Fact, ...], flipped: Fact) -> bool:
     """Does the clause restate a statement of the source negated as it is? "Within 24 hours
     tickets can't be refunded" flips "can be refunded up to 24 hours before" but says what
@@ -949,6 +988,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
             # to Sleep mode": the question is negated as the statement is, so a yes agrees with it.
             fact = None
+        if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
+            fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
         if (excepted := _excepted_rule(question, answer, source, subject)) is not None:
             # "Can I cancel early? I'm moving 40 miles away." of "cannot cancel …, except when moving
             # more than 25 miles away": the exception, not the rule, answers it.
@@ -993,6 +1034,9 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 if words & mine and fact_words & theirs and not fact_words & mine:
                     return fail("no_contradiction", f"the answer says {sorted(words & mine)[0]!r} where the source "
                                                     f"says {sorted(fact_words & theirs)[0]!r}: {best.text[:80]!r}")
+        if (turned := _direction_turned(clause, best.text)) is not None:
+            return fail("no_contradiction", f"the answer says {turned[0]!r} where the source says {turned[1]!r}: "
+                                            f"{best.text[:80]!r}")
         if (reversed_choice := _rather_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer turns round the choice the source makes: "
                                             f"{reversed_choice[:80]!r}")

@@ -225,7 +225,7 @@ def test_measured_values_named_with_each_others_words_are_swapped():
     for swapped in ("1. Continuous output: 3,600 W.\n2. Surge power: 1,800 W, for motors and compressors.",
                     "The AC outlets deliver 3,600 W continuously and 1,800 W of surge power."):
         result = check_values_in_role(question, swapped, MANUAL_SPECS)
-        assert not result.passed and "continuous" in result.detail, swapped
+        assert not result.passed and ("continuous" in result.detail or "3600 W" in result.detail), swapped
 
 
 def test_a_yes_to_a_comparison_is_decided_by_the_answers_own_figure():
@@ -771,3 +771,54 @@ def test_a_share_the_source_gives_of_the_askers_amount():
     question = "My $8.40 bus was 30 minutes late. What can I claim?"
     assert check_numbers_grounded("25% of the fare: $2.10.", source, question).passed
     assert not check_numbers_grounded("25% of the fare: $2.40.", source, question).passed
+
+
+def test_a_values_unit_word_says_its_kind_not_whose_it_is():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("| Programme | Duration |\n|---|---|\n| Eco | 3 h 40 min |\n| Quick | 30 min |\n\n"
+              "The start can be delayed by up to 24 hours.")
+    question = "How long does the Eco programme take?"
+    assert check_values_in_role(question, "3 hours 40 minutes.", source).passed
+    assert not check_values_in_role(question, "Eco takes 30 minutes.", source).passed
+
+
+def test_a_range_with_an_en_dash_is_the_sources_range_or_its_two_ends():
+    source = "| Programme | Temperature |\n|---|---|\n| Auto | 45-65 °C |\n\nChildren aged 5 to 15 pay half."
+    assert check_numbers_grounded("- Auto: 45–65 °C\n- Children 5–15: half price", source).passed
+    assert not check_numbers_grounded("- Auto: 45–75 °C", source).passed
+
+
+def test_a_code_listed_with_a_colon_is_a_code():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "- E09: heating fault. Call service.\n- E24: the drain is blocked. Clean the filter."
+    question = "What do E09 and E24 mean?"
+    assert check_values_in_role(question, "E09 is a heating fault and E24 means the drain is blocked.", source).passed
+    swapped = check_values_in_role(question, "E09 means the drain is blocked and E24 is a heating fault.", source)
+    assert not swapped.passed and "E09" in swapped.detail
+
+
+def test_a_thing_pointed_the_other_way_contradicts_the_source():
+    source = "Put knives in the cutlery basket blade down. Wash glasses on the top rack."
+    flipped = check_no_contradiction("Should knives go in blade up?", "Yes, put them in blade up.", source)
+    assert not flipped.passed and "blade down" in flipped.detail
+    assert check_no_contradiction("How should knives go in?", "Blade down, in the cutlery basket.", source).passed
+
+
+def test_a_no_to_all_that_tells_how_many_denies_only_the_all():
+    source = "In the 8 flats with balconies in each block, heating used 9 kWh a day."
+    question = "Did all flats have balconies?"
+    assert check_no_contradiction(question, "No — 8 flats in each block had balconies.", source).passed
+    assert not check_no_contradiction("Did the flats have balconies?", "No, the flats had no balconies.",
+                                      source).passed
+
+
+def test_two_values_trading_names_outright_are_swapped_on_one_word_each():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "A single ticket costs €4.20 and a return €7. Bikes ride free."
+    question = "What do a single and a return cost?"
+    assert check_values_in_role(question, "A single is €4.20 and a return €7.", source).passed
+    swapped = check_values_in_role(question, "A single is €7 and a return €4.20.", source)
+    assert not swapped.passed and "4.20" in swapped.detail
