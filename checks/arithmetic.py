@@ -24,7 +24,10 @@ CONVERSION_CONSTANTS = frozenset({"60", "24", "7", "12", "52", "365", "100", "10
 # doubling and halving. Unlike unit factors they ground nothing else the answer says.
 COUNTING_CONSTANTS = frozenset({"1", "2"})
 
-_NUM = r"\d+(?:[.,]\d+)*"
+# A number, in digits or as a word ("Six weeks × 7 days × 30 minutes").
+_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+          "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "hundred": "100"}
+_NUM = rf"(?:\d+(?:[.,]\d+)*|(?<![\w-])(?:{'|'.join(_WORDS)})(?![\w-]))"
 _UNIT = r"(?:\s*%|\s*°\w*|(?:\s+(?!(?:times|divided|plus|minus|of|is|equals|gives|makes|or|and)\b)[A-Za-zµ/]+){0,3})"
 # A hyphen is a minus only between spaces: "45-60 minutes" is a range.
 _OP = r"(?:\s*[×x*·/÷+−]\s*|\s+-\s+|\s+(?:times|divided by|plus|minus)\s+|(?<=%)\s*of\s+)"
@@ -68,7 +71,7 @@ def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
         tokens = [t for t in tokens if not t.group("bracket")]  # a bracket the match cut in half
     for token in tokens:
         if token.group("number"):
-            number = canon_number(token.group("number"))
+            number = canon_number(_WORDS.get(token.group("number").lower(), token.group("number")))
             operands.append(number)
             expression.append(f"({number}/100)" if token.group("percent") else number)
         elif token.group("bracket"):
@@ -94,7 +97,8 @@ def worked_calculations(answer: str) -> list[Worked]:
     found = []
     for match in _WORKED.finditer(answer):
         chain = match.group("chain") or match.group("chain2")
-        stated = canon_number(match.group("result") or match.group("result2"))
+        stated = match.group("result") or match.group("result2")
+        stated = canon_number(_WORDS.get(stated.lower(), stated))
         operands, computed = _evaluate(chain)
         if computed is not None and match.group("result") and _in_percent(chain, answer[match.end("result"):]):
             computed *= 100
@@ -115,13 +119,15 @@ def _in_percent(chain: str, after_result: str) -> bool:
     return additive and all(t.group("percent") for t in tokens if t.group("number"))
 
 
-def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset()) -> tuple[set[str], str | None]:
+def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset(),
+                    factors: set[str] = frozenset()) -> tuple[set[str], str | None]:
     """(numbers the answer may state because it worked them out, with the constants and the
     `given` numbers it used; why the answer is wrong, when a calculation of grounded numbers
-    does not hold)."""
+    does not hold). `factors` may be operands too (a percentage's "× 0.85"), but are no ends
+    of an unwritten sum or difference."""
     derived: set[str] = set()
     for worked in worked_calculations(answer):
-        allowed = grounded | given | derived | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
+        allowed = grounded | given | derived | factors | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
         # An operand may be the difference or sum of two known numbers, left unwritten ("the
         # first 100 pages are free; the other 50 cost 50 × €0.10", of the asker's 150).
         between = {o for o in worked.operands if o not in allowed and is_sum_or_difference(o, grounded | given)}
@@ -133,7 +139,8 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
             value = "cannot be recomputed" if worked.computed is None else f"is {worked.computed:,.6g}"
             return derived, f"arithmetic does not hold: {worked.text!r} ({value}, not {worked.stated})"
         constants = CONVERSION_CONSTANTS | COUNTING_CONSTANTS
-        derived.update({worked.stated, *between, *(o for o in worked.operands if o in constants or o in given)})
+        derived.update({worked.stated, *between,
+                        *(o for o in worked.operands if o in constants or o in given or o in factors)})
     return derived, None
 
 
@@ -303,3 +310,40 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
         if any((start + sign * span) % 1440 == minutes for start in known for span in spans for sign in (1, -1)):
             derived.update(numbers)
     return {canon_number(n) for n in derived}
+
+
+# Each unit in the smallest of its kind: a figure restated in another unit ("1,260 minutes, or 21 hours").
+_IN_BASE = {"s": 1, "minute": 60, "h": 3600, "day": 86400, "week": 604800,
+            "mm": 0.001, "cm": 0.01, "m": 1, "km": 1000, "g": 1, "kg": 1000, "ml": 0.001, "L": 1}
+_KIND = {"s": "time", "minute": "time", "h": "time", "day": "time", "week": "time", "mm": "length",
+         "cm": "length", "m": "length", "km": "length", "g": "mass", "kg": "mass", "ml": "volume", "L": "volume"}
+_RESTATED = re.compile(r"^\s*(?:,\s*)?(?:or|i\.e\.|that is|=|≈|\(|—|–)\s*(?:about\s+|roughly\s+|around\s+)?$", re.I)
+
+
+def conversions(answer: str, known: set[str]) -> set[str]:
+    """Numbers of the answer that restate a known figure right before them in another unit
+    ("1,260 minutes, or 21 hours"; "2 m (200 cm)"), to the places they give."""
+    from .facts import values_in
+
+    found = set()
+    values = values_in(answer)
+    position = 0
+    spans = []
+    for value in values:
+        start = answer.find(value.raw, position)
+        spans.append((start, start + len(value.raw)))
+        position = max(position, start + len(value.raw)) if start >= 0 else position
+    for (first, (_, end)), (second, (start, _)) in zip(zip(values, spans), zip(values[1:], spans[1:])):
+        if first.number not in known | found or second.number in known:
+            continue
+        if _KIND.get(first.unit) is None or _KIND.get(first.unit) != _KIND.get(second.unit) or start < end:
+            continue
+        if not _RESTATED.match(answer[end:start]):
+            continue
+        try:
+            exact = float(first.number) * _IN_BASE[first.unit] / _IN_BASE[second.unit]
+        except ValueError:
+            continue
+        if _rounds_to(exact, second.number):
+            found.add(second.number)
+    return found

@@ -50,7 +50,7 @@ _NUMBER_WORDS = {
 }
 _UNIT = (r"%|°\s?[CF]|km/h|mph|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|GB|TB|PB|Kbps|Mbps|Gbps|ms|µs|ns"
          r"|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|h|days?|weeks?|months?|years?|epochs?|cycles?"
-         r"|mg|kg|g|lbs?|oz|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
+         r"|mg|kg|g|lbs?|oz|(?:kilo|centi|milli)?(?:metres?|meters?)|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
          r"|floors?|points?|litres?|liters?|gallons?|gal|euros?|dollars?|yen|won|€|평|층|년|개월|시간|분|원|일|坪|階|年|か月|時間|分|円|日")
 # "15 extra minutes", "two more hours": the amount is still in minutes and hours.
 _MORE = r"(?:(?:extra|more|additional|further|free)\s)?"
@@ -83,7 +83,10 @@ def unit_key(unit: str) -> str:
                "years": "year", "days": "day", "weeks": "week", "months": "month", "epochs": "epoch",
                "cycles": "cycle", "floors": "floor", "points": "point", "terms": "term", "lbs": "lb",
                "litre": "L", "litres": "L", "liter": "L", "liters": "L", "l": "L", "ml": "ml", "gallon": "gal",
-               "gallons": "gal",
+               "gallons": "gal", "metre": "m", "metres": "m", "meter": "m", "meters": "m", "kilometre": "km",
+               "kilometres": "km", "kilometer": "km", "kilometers": "km", "centimetre": "cm", "centimetres": "cm",
+               "centimeter": "cm", "centimeters": "cm", "millimetre": "mm", "millimetres": "mm", "millimeter": "mm",
+               "millimeters": "mm",
                "층": "floor", "년": "year", "개월": "month", "시간": "h", "분": "minute", "평": "pyeong",
                "坪": "pyeong", "階": "floor", "年": "year", "か月": "month", "時間": "h", "分": "minute",
                "euro": "EUR", "euros": "EUR", "€": "EUR", "dollar": "USD", "dollars": "USD", "yen": "JPY", "円": "JPY",

@@ -31,6 +31,7 @@ from .arithmetic import (
     CONVERSION_CONSTANTS,
     COUNTING_CONSTANTS,
     clock_arithmetic,
+    conversions,
     derived_numbers,
     implied_calculations,
     is_sum_or_difference,
@@ -250,9 +251,13 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     values, context = _source_values(source)
     numbers = {v.number for v in values}
     given_numbers = {v.number for v in values_in(given)} if given else set()
-    derived, wrong = derived_numbers(answer, numbers, given_numbers)
+    # A percentage works as its fraction, its complement or its markup: 15% off is "× 0.85".
+    factors = {f"{x:g}" for v in values if v.unit == "%" and re.fullmatch(r"\d+(?:\.\d+)?", v.number)
+               for p in [float(v.number) / 100] for x in (p, 1 - p, 1 + p) if 0 < x}
+    derived, wrong = derived_numbers(answer, numbers, given_numbers, factors)
     derived.update(implied_calculations(answer, numbers, given_numbers), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given))
+    derived.update(conversions(answer, numbers | derived))
     # A range whose ends the source gives: "5–15" of "aged 5 to 15".
     derived.update(v.number for v in values_in(answer) if re.fullmatch(r"\d+(?:\.\d+)?-\d+(?:\.\d+)?", v.number)
                    and set(v.number.split("-")) <= numbers)
@@ -288,6 +293,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     return ok("numbers_grounded")
 
 
+# "Will a 20 W phone charger charge it faster?": the asker's supposed case, not a claim about the source.
+_SUPPOSED = re.compile(r"^\s*(?:will|would|can|could|should|might)\s+(?:a|an)\s+[$€£¥]?\d", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|me|my|we|our|us)\b", re.IGNORECASE)
 
 
@@ -299,7 +306,10 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     # "Can it mow a 30% slope?" "Yes, it handles up to 35%, so 30% is within its limit": the
     # asker's 30% is theirs, set against the source's limit, which it must be within.
     polarity = answer_polarity(answer)
+    stated = {v.key for v in values_in(source)}
     for raws, within in _against_limits(question, answer):
+        if within is False and all(v.key in stated for raw in raws for v in values_in(raw)):
+            continue  # the source's own figure ("faster than the 5 W one"), not the asker's case
         if polarity is True and within is False:
             return fail("numbers_grounded", f"the yes puts {raws[0]!r} within a limit it is outside of")
         if within is None and polarity is True:
@@ -309,7 +319,7 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
             answer, question = figure.sub(" ", answer), figure.sub(" ", question)
     result = check_numbers_grounded(answer, source, question)
     if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
-            or _FIRST_PERSON.search(question):
+            or _FIRST_PERSON.search(question) or _SUPPOSED.search(question):
         return result
     # "Is it rated for more than 2,000 cycles?" "Yes, 3,000": the yes affirms the comparison,
     # which the answer's own figure decides, not the threshold as a figure of the source.
@@ -439,6 +449,11 @@ _TERM_CANDIDATE = re.compile(r"[`\"“][^`\"”]{2,60}[`\"”]|[\w][\w.+/-]*[\w+
 _SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|^\W+|\|\s*)(?:\d+[.)]\s+|[-*•]\s+)?(?:\*\*|__|\*|_)?$")
 
 
+# Capitalised words every text may use: days, months, "OK". They name no product or person.
+_CALENDAR_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+june july august september october november december ok""".split())
+
+
 def named_terms(answer: str) -> list[str]:
     """Terms that make a claim: acronyms, CamelCase, letters mixed with digits, quoted or
     code spans, and capitalised words that do not start a sentence."""
@@ -457,7 +472,8 @@ def named_terms(answer: str) -> list[str]:
         camel = bool(re.search(r"[a-z][A-Z]", token))
         mixed = bool(re.search(r"\d", token))
         capitalised = token[0].isupper() and not _SENTENCE_START.search(answer[: match.start()])
-        if (acronym or camel or mixed or capitalised) and token.lower() not in STOPWORDS:
+        if (acronym or camel or mixed or capitalised) and token.lower() not in STOPWORDS \
+                and token.lower() not in _CALENDAR_WORDS:
             terms.append(token)
     return terms
 
@@ -568,8 +584,8 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
     cannot carry an invented second one. A sentence in other words than the source's is
     supported when it means what one of the source's statements says. The document's subject
     (its title: the product a passage leaves unnamed) counts as said."""
-    if subject:
-        source = f"{source}\n{subject}"
+    if subject:  # a paragraph of its own: a title beside the passage's last line is no record's field
+        source = f"{source}\n\n{subject}"
     worst: tuple[float, int, list[str]] = (1.0, 0, [])
     for sentence in _ANSWER_SENTENCE.split(answer.strip()) or [answer]:
         ratio, count, unsupported = support_ratio(sentence, source)

@@ -721,8 +721,9 @@ def _judged_fact(question: str, source: str, subject: str = "") -> Fact | None:
     """The fact a yes/no question is about, when one clearly is (else None: no judgement).
     A record's yes/no field outranks prose that comes close ("Consultant Available: N"
     against a description that mentions consultants)."""
-    facts = tuple(f for f in facts_of(source) if not _ONLY.search(f.text) and not _CONDITIONAL.search(f.text)
-                  and f.kind not in ("row", "name"))
+    every = facts_of(source)
+    facts = tuple(f for f in every if not _ONLY.search(f.text) and not _CONDITIONAL.search(f.text)
+                  and f.kind not in ("row", "name") and not _mixed(f, every))
     if not facts:
         return None
     scores = sorted(zip(fact_scores(question, source, facts, subject), range(len(facts))), reverse=True)
@@ -735,6 +736,14 @@ def _judged_fact(question: str, source: str, subject: str = "") -> Fact | None:
     if best_score < 0.45 or best_score - runner_up < POLARITY_LEAD:
         return None
     return facts[best]
+
+
+def _mixed(fact: Fact, facts: tuple[Fact, ...]) -> bool:
+    """Is the fact a sentence whose clauses say yes and no ("Saver rates are 15% cheaper … and
+    cannot be cancelled")? Then each clause is judged on its own, not the sentence."""
+    if fact.kind != "sentence":
+        return False
+    return len({f.negative for f in facts if f.kind == "clause" and f.text in fact.text}) > 1
 
 
 def _is_flag(fact: Fact) -> bool:
@@ -824,8 +833,8 @@ def _default_state(text: str) -> str | None:
 
 # A reply's opening hedge ("Not necessarily: the districts studied had 30 km/h limits"): its "not"
 # answers the question, and is on no verb of the statement that follows.
-_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such))?\s*[,:;.!—–-]\s*",
-                    re.IGNORECASE)
+_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such))?\s*[,:;.!—–-]\s*"
+                    r"|^\s*not(?=\s+(?:while|when|if|until|unless|before|after|during)\b)", re.IGNORECASE)
 
 
 def _negation_flipped(clause: str, fact: Fact) -> bool:

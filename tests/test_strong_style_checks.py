@@ -822,3 +822,74 @@ def test_two_values_trading_names_outright_are_swapped_on_one_word_each():
     assert check_values_in_role(question, "A single is €4.20 and a return €7.", source).passed
     swapped = check_values_in_role(question, "A single is €7 and a return €4.20.", source)
     assert not swapped.passed and "4.20" in swapped.detail
+
+
+# --- heldout-v15's misses (an e-reader guide, a hotel's booking policy, a hand-hygiene trial) ----
+
+def test_a_sentence_saying_yes_and_no_is_judged_clause_by_clause():
+    source = ("Basic tickets are 10% cheaper than Standard tickets but are paid at booking and cannot be refunded. "
+              "Standard tickets can be refunded free of charge until 24 hours before the show.")
+    assert check_no_contradiction("I have a Standard ticket for Saturday. Can I get a refund on Wednesday?",
+                                  "Yes. Standard tickets can be refunded until 24 hours before the show.", source).passed
+    assert not check_no_contradiction("Can Basic tickets be refunded?", "Yes, Basic tickets can be refunded.",
+                                      source).passed
+
+
+def test_contractions_days_and_ok_are_plain_words_and_metres_are_m():
+    from agentsynth.checks.qa import check_question_terms_grounded, check_terms_grounded
+
+    source = "Dogs are welcome in ground-floor rooms for €15 per night. It is rated to 3 m deep."
+    assert check_content_supported("3 × €15 = €45, and you'd need a ground-floor room.", source).passed
+    assert check_terms_grounded("Yes, you can bring it on Tuesday.", source).passed
+    assert check_question_terms_grounded("Is it OK to bring a dog on Friday?", source).passed
+    assert check_numbers_grounded("Up to 3 metres deep.", source).passed
+    assert not check_numbers_grounded("Up to 3 feet deep.", source).passed
+
+
+def test_not_while_answers_the_question_and_denies_nothing():
+    source = "Do not charge it while the USB-C port is wet. Clean it with a dry cloth."
+    assert check_no_contradiction("Is it OK to charge it right after a swim?",
+                                  "Not while the USB-C port is wet; let it dry first.", source).passed
+
+
+def test_a_percentage_works_as_its_complement_and_number_words_as_operands():
+    source = "Members pay 10% less than the standard rate. A charge lasts about four weeks at 20 minutes a day."
+    question = "The standard rate is €200. What do members pay?"
+    assert check_numbers_grounded("€200 × 0.9 = €180.", source, question).passed
+    assert not check_numbers_grounded("€200 × 0.8 = €160.", source, question).passed
+    assert check_numbers_grounded("Four weeks × 7 days × 20 minutes = 560 minutes, or about 9.3 hours.", source).passed
+    assert not check_numbers_grounded("Four weeks × 7 days × 20 minutes = 560 minutes, or about 10 hours.",
+                                      source).passed
+
+
+def test_the_askers_supposed_charger_and_the_sources_own_figure_are_not_affirmed():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "A full charge takes 3 hours from a 5 W adapter, or 2 hours from a 12 W adapter or faster."
+    assert check_numbers_affirmed("Will a 30 W charger charge it faster than the 5 W one?",
+                                  "Yes. Any adapter of 12 W or more charges it in about 2 hours, against 3 hours at "
+                                  "5 W.", source).passed
+    assert not check_numbers_affirmed("Does it charge in 1 hour from a 12 W adapter?", "Yes.", source).passed
+
+
+def test_a_sentence_goes_on_after_p_m():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "Late check-out until 1 p.m. costs $20; after 1 p.m. a full night is charged. Early check-in costs $15."
+    assert check_values_in_role("Can I check out at noon?", "Yes, with late check-out until 1 p.m., which costs $20.",
+                                source).passed
+    assert check_answers_question_for("What happens if I stay past 1 p.m.?", "A full night is charged.", source)
+
+
+def check_answers_question_for(question: str, answer: str, source: str) -> bool:
+    from agentsynth.checks.qa import check_answers_question
+
+    return check_answers_question(question, answer, source).passed
+
+
+def test_the_title_beside_a_passage_is_no_field_of_a_record():
+    source = ("## Plans\n\nThree plans are offered: Basic at $9 a month (weekdays before 5 p.m. and all weekend), Plus at "
+              "$15 a month (any time), and Family at $25 a month (any time, for up to four people). Each plan can be "
+              "paused once a year.")
+    assert check_content_supported("No. Basic covers weekdays only before 5 p.m., plus all weekend.", source,
+                                   "Acme Gym: Membership Terms").passed

@@ -23,7 +23,10 @@ _CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
 _CJK_SPLIT = re.compile(f"([{_CJK_RANGES}]+)")
 _WORD = re.compile(rf"[^\W_]+(?:[.'’-][^\W_]+)*|[{_CJK_RANGES}]+", re.UNICODE)
 # CJK full stops end a sentence with no space after them.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+# A sentence ends after ".", "!" or "?", but not after "e.g." or "i.e.", nor after "a.m." or
+# "p.m." unless a capital follows ("until 2 p.m. costs €30" is one sentence).
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![ap]\.m\.)(?<!e\.g\.)(?<!i\.e\.)\s+|(?<=[ap]\.m\.)\s+(?=[A-Z])"
+                           r"|(?<=[。！？])\s*")
 _BLOCK_SPLIT = re.compile(r"\n\s*\n")
 _LIST_ITEM = re.compile(r"^([-*+•◦]|\d+[.)])\s")
 # Leading heading/quote/list markers, code backticks, and emphasis markers that are not
@@ -42,7 +45,9 @@ STOPWORDS = frozenset(
     which while who whom why will with would you your yours yourself yourselves also may might must
     shall upon via per yes use uses used using one two three based according within without
     long much many often take takes taken get gets make makes anything something everything least
-    approximately roughly around just""".split()
+    approximately roughly around just
+    i'm i'd i'll i've you'd you'll you're you've we'd we'll we're we've they'd they'll they're they've
+    he'd he'll he's she'd she'll she's it'd it'll it's that's there's here's what's let's""".split()
 )
 
 
