@@ -257,7 +257,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     derived, wrong = derived_numbers(answer, numbers, given_numbers, factors)
     derived.update(implied_calculations(answer, numbers, given_numbers), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given))
-    derived.update(conversions(answer, numbers | derived))
+    derived.update(conversions(answer, numbers | derived), _row_differences(answer, source))
     # A range whose ends the source gives: "5–15" of "aged 5 to 15".
     derived.update(v.number for v in values_in(answer) if re.fullmatch(r"\d+(?:\.\d+)?-\d+(?:\.\d+)?", v.number)
                    and set(v.number.split("-")) <= numbers)
@@ -265,6 +265,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
         derived.add(announced)
     if wrong:
         return fail("numbers_grounded", wrong)
+    if (period := _period_not_in_source(answer, source) or _ordinal_period_not_in_source(answer, source)) is not None:
+        return fail("numbers_grounded", period)
     if references := _references_not_in(answer, f"{source}\n{given}"):
         return fail("numbers_grounded", f"the source has no {references[0]}")
     answer_values = values_in(answer)
@@ -295,6 +297,92 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
 
 # "Will a 20 W phone charger charge it faster?": the asker's supposed case, not a claim about the source.
 _SUPPOSED = re.compile(r"^\s*(?:will|would|can|could|should|might)\s+(?:a|an)\s+[$€£¥]?\d", re.IGNORECASE)
+# The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
+_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|"
+                     r"months?|mo|years?|yr|annum)\b", re.IGNORECASE)
+_PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
+               "nights": "day", "week": "week", "weeks": "week", "month": "month", "months": "month", "mo": "month",
+               "year": "year", "years": "year", "yr": "year", "annum": "year"}
+_CURRENCIES = {"USD", "EUR", "GBP", "JPY", "KRW"}
+
+
+def _price_periods(text: str) -> dict[str, set[str]]:
+    """Price → the periods the text gives it for ("18" → {"day"} of "€18 per 24 hours")."""
+    out: dict[str, set[str]] = {}
+    position = 0
+    for value in values_in(text):
+        start = text.find(value.raw, position)
+        if start < 0:
+            continue
+        position = start + len(value.raw)
+        if value.unit not in _CURRENCIES or not (period := _PERIOD.match(text, position)):
+            continue
+        unit, count = _PERIOD_KEY[period.group("unit").lower()], int(period.group("count") or 1)
+        if unit == "h" and count % 24 == 0:
+            unit, count = "day", count // 24
+        out.setdefault(value.number, set()).add(unit if count == 1 else f"{count} {unit}")
+    return out
+
+
+def _period_not_in_source(answer: str, source: str) -> str | None:
+    """A price the answer gives for another period than the source does ("€18 per hour" of the
+    source's "€18 per 24 hours"), if one is."""
+    theirs = _price_periods(source)
+    for number, periods in _price_periods(answer).items():
+        if theirs.get(number) and not periods & theirs[number]:
+            shown = [sorted(p)[0].replace("h", "hour") if sorted(p)[0] == "h" else sorted(p)[0]
+                     for p in (theirs[number], periods)]
+            return f"the source gives {number} per {shown[0]}, not per {shown[1]}"
+    return None
+
+
+def _row_differences(answer: str, source: str) -> set[str]:
+    """Numbers the answer gives "for" a table row that are the difference of two of that row's
+    values ("against 14 for nurses and 11 for doctors", of "Nurses | 64% | 78%" and "Doctors |
+    49% | 60%")."""
+    rows = {}
+    for fact in facts_of(source):
+        if fact.kind == "row" and fact.entity:
+            amounts = [float(v.number) for v in fact.values if re.fullmatch(r"\d+(?:\.\d+)?", v.number)]
+            if len(amounts) >= 2 and (label := set(stems(fact.entity))):
+                rows[frozenset(label)] = amounts
+    found = set()
+    position = 0
+    for value in values_in(answer):
+        start = answer.find(value.raw, position)
+        if start < 0 or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
+            continue
+        before, position = answer[position:start], start + len(value.raw)
+        # The row is named right after the number ("14 for nurses") or before it in its clause ("Nurses: 14").
+        named = set(stems(re.split(r"[,;.]|\band\b", answer[position:position + 40])[0]))
+        named |= set(stems(re.split(r"[,;.]\s|\band\b", before)[-1]))
+        for label, amounts in rows.items():
+            if label <= named and any(_equal(abs(a - b), float(value.number))
+                                      for i, a in enumerate(amounts) for b in amounts[i + 1:]):
+                found.add(value.number)
+    return found
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+_ORDINAL_PERIOD = re.compile(r"\b(first|second|third|last|final)\s+(minute|hour|day|night|week|month|year|season)s?\b",
+                             re.IGNORECASE)
+
+
+def _ordinal_period_not_in_source(answer: str, source: str) -> str | None:
+    """"the first week" where the source says "the first month" (and never "the first week")."""
+    theirs: dict[str, set[str]] = {}
+    for ordinal, period in _ORDINAL_PERIOD.findall(source):
+        theirs.setdefault(ordinal.lower(), set()).add(period.lower())
+    for ordinal, period in _ORDINAL_PERIOD.findall(answer):
+        said = theirs.get(ordinal.lower())
+        if said and period.lower() not in said:
+            return f"the source says the {ordinal.lower()} {sorted(said)[0]}, not the {ordinal.lower()} {period.lower()}"
+    return None
+
+
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|me|my|we|our|us)\b", re.IGNORECASE)
 
 
@@ -499,20 +587,32 @@ def _missing_terms(text: str, source: str) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-def check_terms_grounded(answer: str, source: str, subject: str = "") -> CheckResult:
+def denies_an_unnamed_thing(question: str, answer: str, source: str, subject: str = "") -> bool:
+    """Is the answer a "no" to a yes/no question about a thing the source does not name ("Does
+    it read Word documents?" "No — it reads EPUB, PDF, MOBI and TXT.")? The source's silence,
+    where it lists what there is, is the answer's ground."""
+    return answer_polarity(answer) is False and is_yes_no_question(question) and bool(
+        _missing_terms(question, f"{source}\n{subject}"))
+
+
+def check_terms_grounded(answer: str, source: str, subject: str = "", question: str = "") -> CheckResult:
     """Every named term of the answer is in the source, or in the document's subject (its
-    title names the product a passage may leave unnamed)."""
+    title names the product a passage may leave unnamed), or is the thing a "no" says the
+    source does not name."""
+    if question and denies_an_unnamed_thing(question, answer, source, subject):
+        source = f"{source}\n{question}"
     missing = _missing_terms(answer, f"{source}\n{subject}" if subject else source)
     if missing:
         return fail("terms_grounded", f"terms not in source: {', '.join(missing[:5])}")
     return ok("terms_grounded")
 
 
-def check_question_terms_grounded(question: str, source: str, subject: str = "") -> CheckResult:
-    """A question about a product, person or code the source never names has a false premise.
-    The document's subject (title, domain) counts as named."""
+def check_question_terms_grounded(question: str, source: str, subject: str = "", answer: str = "") -> CheckResult:
+    """A question about a product, person or code the source never names has a false premise,
+    unless its answer is the "no" that says so. The document's subject (title, domain) counts
+    as named."""
     missing = _missing_terms(question, f"{source}\n{subject}")
-    if missing:
+    if missing and not (answer and denies_an_unnamed_thing(question, answer, source, subject)):
         return fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")
     return ok("question_terms_grounded")
 
@@ -558,13 +658,18 @@ def _source_sentences(source: str) -> tuple[tuple[tuple[str, frozenset[str]], ..
 
 # Words that set figures side by side ("64%, compared with 55%, 9 points apart"): how an answer
 # relates what the source says, not a claim of its own.
-_CONNECTIVES = frozenset({"compared", "versus", "vs", "against", "respectively", "whereas", "point", "points"})
+_CONNECTIVES = frozenset({"compared", "versus", "vs", "against", "respectively", "whereas", "point", "points",
+                          "instead", "rather"})
 
 
 def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
     """Share of `text`'s distinct content words (stemmed) that occur in `source`.
     Distinct, so repeating grounded words cannot dilute an invented one."""
     source_stems = _source_stems(source)
+    # A value's unit ("3 hours earlier") is the number check's to judge with its number.
+    with_units = (v for v in values_in(text) if v.unit and re.search(r"[^\W\d]", v.raw))
+    for value in sorted(with_units, key=lambda v: -len(v.raw)):
+        text = text.replace(value.raw, " ")
     # A number the source lacks ("5.00", worked out) is the number check's to judge, as digits are.
     tokens = list(dict.fromkeys(t for t in content_tokens(text) if not t.isdigit() and not (
         re.fullmatch(r"[\d.,]+", t) and stem(t) not in source_stems) and t.lower() not in _CONNECTIVES))
@@ -592,7 +697,7 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
         if count >= MIN_WORDS_FOR_SUPPORT and ratio < SUPPORT_THRESHOLD and ratio >= SUPPORT_FLOOR:
             statements = [masked(f.text) for f in facts_of(source)] or [masked(source)]
             meaning, _ = best_similarity(masked(sentence), statements)
-            if meaning >= SUPPORT_SEMANTIC:
+            if meaning >= SUPPORT_SEMANTIC and not _invented_clause(sentence, source):
                 continue  # a paraphrase
         if ratio < SUPPORT_THRESHOLD and _works_out(sentence, source, unsupported):
             continue
@@ -603,6 +708,23 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
         shown = ", ".join(unsupported[:6])
         return fail("content_supported", f"{ratio:.0%} of a sentence's words are in the source (not: {shown})", ratio)
     return ok("content_supported", round(support_ratio(answer, source)[0], 3))
+
+
+_CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?:or|and|but|while|plus|whereas)\s+|\s+(?:but|whereas)\s+", re.I)
+
+
+def _invented_clause(sentence: str, source: str) -> bool:
+    """Has the sentence a clause of its own words ("…; members of our loyalty scheme can cancel
+    until midnight")? A paraphrase of one statement does not carry it."""
+    clauses = _CLAUSE_BREAK.split(sentence)
+    if len(clauses) < 2:
+        return False
+    for clause in clauses:
+        ratio, count, _ = support_ratio(clause, source)
+        if count >= MIN_WORDS_FOR_SUPPORT and ratio < SUPPORT_THRESHOLD and (ratio < SUPPORT_FLOOR or best_similarity(
+                masked(clause), [masked(f.text) for f in facts_of(source)] or [masked(source)])[0] < SUPPORT_SEMANTIC):
+            return True
+    return False
 
 
 # Words a calculation's sentence may add to the source's: its framing ("at one cycle a day,
@@ -877,10 +999,12 @@ QA_CHECKS = CheckSet("qa", (
           'or a reference ("Figure 4") is not one the source makes; '
           "a yes to a yes/no question affirms the question's numbers too; a number worked out with its arithmetic shown "
           "(3 × 3,600 s = 10,800 s) counts when the arithmetic holds, and fails the pair when it does not, as does a "
-          "difference or total stated beside its operands (\"$18 more than paying $120\")",
+          "difference or total stated beside its operands (\"$18 more than paying $120\"); a price given for another "
+          "period than the source gives it (\"€18 per hour\" for \"per 24 hours\") fails",
           _grounded(lambda c: check_numbers_affirmed(c.question, c.answer, c.source, c.subject))),
     Check("terms_grounded", "a named term (acronym, CamelCase, model number, quoted or code span, proper noun) is "
-          "not in the source or the document's title", _grounded(lambda c: check_terms_grounded(c.answer, c.source, c.subject))),
+          "not in the source or the document's title (a thing a \"no\" says the source does not name aside)",
+          _grounded(lambda c: check_terms_grounded(c.answer, c.source, c.subject, c.question))),
     Check("values_in_role", "a value of the answer is in the source, but as the value of something else (another "
           "field, row or column: the battery's warranty given as the frame's)",
           _grounded(lambda c: check_values_in_role(c.question, c.answer, c.source, c.subject))),
@@ -901,8 +1025,8 @@ QA_CHECKS = CheckSet("qa", (
           f"{ON_TOPIC_SEMANTIC}), and its answer is not this passage's", _grounded(
               lambda c: check_question_on_topic(c.question, c.source, c.subject, c.answer))),
     Check("question_terms_grounded", "the question names a term that neither the source nor the document's title or "
-          "domain contains (a false premise)",
-          _grounded(lambda c: check_question_terms_grounded(c.question, c.source, c.subject))),
+          "domain contains (a false premise), and its answer is no \"no\" that says so",
+          _grounded(lambda c: check_question_terms_grounded(c.question, c.source, c.subject, c.answer))),
     Check("answers_question", f"the answer and the source statement it rests on (a table cell with its row and "
           f"column, a record's field) cover under {RELEVANCE_THRESHOLD:.0%} of what the question asks (words weighted "
           f"by how rare they are in the source; the document's subject may stay implicit), and it is neither a yes/no "

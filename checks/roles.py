@@ -342,6 +342,41 @@ def _named_before_swap(clause: str, source: str) -> str | None:
     return None
 
 
+_PAIRS_SPLIT = re.compile(r",\s+(?:or|and|but|while|whereas)\s+|;|\s+(?:and|or|but|while|whereas)\s+(?=[$€£¥]?\d)"
+                          r"|,?\s+(?:against|compared with|versus|vs\.?|instead of|rather than)\s+", re.I)
+
+
+def _pairs(text: str) -> list[set[tuple[str, str]]]:
+    """The measured values each part of a sentence states together ("2.5 hours from a 5 W
+    adapter, or 1.5 hours from a 10 W adapter": {2.5 h, 5 W}, {1.5 h, 10 W})."""
+    return [{v.key for v in values_in(part) if v.unit} for part in _PAIRS_SPLIT.split(text)]
+
+
+def _paired_swap(sentence: str, source: str) -> str | None:
+    """Why a sentence pairs two values the source states in different parts of one sentence,
+    each beside the other's counterpart ("1.5 hours at 5 W" where the source has "2.5 hours from
+    a 5 W adapter, or 1.5 hours from a 10 W adapter"), if it does."""
+    mine = [p for p in _pairs(sentence) if len(p) >= 2]
+    if not mine:
+        return None
+    for statement in sentences(source, min_chars=8):
+        theirs = [p for p in _pairs(statement) if p]
+        for part in mine:
+            for x in part:
+                for y in part:
+                    if x[1] == y[1] or x >= y:
+                        continue
+                    held_x = [p for p in theirs if x in p]
+                    held_y = [p for p in theirs if y in p]
+                    if not held_x or not held_y or any(x in p and y in p for p in theirs):
+                        continue
+                    if any(any(v[1] == y[1] for v in px) and any(v[1] == x[1] for v in py)
+                           for px in held_x for py in held_y):
+                        return (f"the answer pairs {x[0]} {x[1]} with {y[0]} {y[1]}; the source gives them in "
+                                f"different parts of {statement[:60]!r}")
+    return None
+
+
 def _swapped_in_sentence(clause: str, source: str) -> str | None:
     """Why a clause pairs the source's values with each other's words, if it does."""
     if (why := _given_for_another(clause, source)) is not None:
@@ -447,6 +482,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         return fail("values_in_role", why)
     for sentence in sentences(answer, min_chars=8):  # whole: "… by 57% and turnover by 65%" is two clauses
         if (why := _named_before_swap(sentence, source)) is not None:
+            return fail("values_in_role", why)
+        if (why := _paired_swap(sentence, source)) is not None:
             return fail("values_in_role", why)
     clauses = answer_clauses(answer)
     for previous, clause in zip(["", *clauses], clauses):
@@ -699,6 +736,36 @@ def _rather_reversed(clause: str, source: str) -> str | None:
             if chosen & their_passed and passed & their_chosen and turned > kept:
                 return sentence
     return None
+
+
+_EARLIER = re.compile(r"\b(?:before|start|baseline|pre|old|then|first|initial)\b|^\s*(?:19|20)\d\d\s*$", re.I)
+_LATER = re.compile(r"\b(?:after|end|with|post|new|now|second|final|follow-up)\b|^\s*(?:19|20)\d\d\s*$", re.I)
+
+
+@lru_cache(maxsize=256)
+def _table_changes(source: str) -> frozenset[tuple[str, str]]:
+    """(earlier, later) of each row of a table whose two value columns are a before and an after
+    ("| Nurses | 64% | 78% |" under "| Staff group | Before | With lights |")."""
+    changes = set()
+    header = None
+    for line in source.splitlines():
+        if not line.strip().startswith("|"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if set("".join(cells)) <= set(":- "):
+            continue
+        if header is None:
+            header = cells
+            continue
+        if len(header) != 3 or len(cells) != 3 or not (_EARLIER.search(header[1]) and _LATER.search(header[2])):
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", header[1]) and not header[1] < header[2]:
+            continue
+        first, second = (re.search(r"\d+(?:\.\d+)?", c) for c in cells[1:])
+        if first and second:
+            changes.add((first.group(), second.group()))
+    return frozenset(changes)
 
 
 _FROM_TO = re.compile(r"from (\d+(?:\.\d+)?)[^.;\d]{0,24}? to (\d+(?:\.\d+)?)", re.I)
@@ -999,6 +1066,11 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             fact = None
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
             fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
+        if fact is not None and polarity is False:
+            from .qa import denies_an_unnamed_thing  # (qa builds on this module)
+
+            if denies_an_unnamed_thing(question, answer, source, subject):
+                fact = None  # "Does it read Word documents?" of a source listing EPUB, PDF, MOBI and TXT
         if (excepted := _excepted_rule(question, answer, source, subject)) is not None:
             # "Can I cancel early? I'm moving 40 miles away." of "cannot cancel …, except when moving
             # more than 25 miles away": the exception, not the rule, answers it.
@@ -1050,8 +1122,9 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             return fail("no_contradiction", f"the answer turns round the choice the source makes: "
                                             f"{reversed_choice[:80]!r}")
         mine_order = _FROM_TO.findall(clause)
+        changes = set(_FROM_TO.findall(source)) | _table_changes(source)
         for start, end in mine_order:
-            if (end, start) in _FROM_TO.findall(source) and (start, end) not in _FROM_TO.findall(source):
+            if (end, start) in changes and (start, end) not in changes:
                 return fail("no_contradiction", f"the answer reads 'from {start} to {end}' backwards")
         if _WIDENING.search(clause):
             for fact in facts:

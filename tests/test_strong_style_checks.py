@@ -893,3 +893,64 @@ def test_the_title_beside_a_passage_is_no_field_of_a_record():
               "paused once a year.")
     assert check_content_supported("No. Basic covers weekdays only before 5 p.m., plus all weekend.", source,
                                    "Acme Gym: Membership Terms").passed
+
+
+def test_a_paraphrase_carries_no_clause_of_its_own_words():
+    source = "Clean the lens with a dry cloth only. Do not use solvents."
+    assert check_content_supported("With a dry cloth only, and never with solvents.", source).passed
+    added = check_content_supported("With a dry cloth only, or with a little lens alcohol for stubborn smudges.",
+                                    source)
+    assert not added.passed and "alcohol" in added.detail
+
+
+def test_values_paired_as_the_source_pairs_them():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "A full charge takes 4 hours from a 5 W adapter, or 2 hours from an 18 W adapter. It weighs 200 g."
+    question = "How long does charging take?"
+    assert check_values_in_role(question, "About 4 hours at 5 W and 2 hours at 18 W.", source).passed
+    assert check_values_in_role(question, "An 18 W adapter charges it in 2 hours, against 4 hours at 5 W.",
+                                source).passed
+    swapped = check_values_in_role(question, "About 2 hours at 5 W and 4 hours at 18 W.", source)
+    assert not swapped.passed and "pairs" in swapped.detail
+
+
+def test_a_price_for_another_period_and_the_first_week_for_the_first_month():
+    source = "Parking costs €15 per 24 hours. The effect was largest in the first month."
+    assert check_numbers_grounded("€15 a day.", source).passed
+    per_hour = check_numbers_grounded("€15 per hour.", source)
+    assert not per_hour.passed and "per hour" in per_hour.detail
+    assert check_numbers_grounded("In the first month.", source).passed
+    assert not check_numbers_grounded("In the first week.", source).passed
+
+
+def test_a_change_read_backwards_from_a_before_and_after_table():
+    source = "| Group | Before | After |\n|---|---|---|\n| Drivers | 35% | 52% |\n| Riders | 20% | 24% |"
+    assert check_no_contradiction("How did drivers change?", "It went from 35% to 52%.", source).passed
+    backwards = check_no_contradiction("How did drivers change?", "It went from 52% to 35%.", source)
+    assert not backwards.passed and "backwards" in backwards.detail
+
+
+def test_a_difference_given_for_a_tables_row():
+    source = "| Group | Before | After |\n|---|---|---|\n| Nurses | 64% | 78% |\n| Doctors | 49% | 60% |"
+    assert check_numbers_grounded("Nurses gained most: 14 points, against 11 for doctors.", source).passed
+    assert not check_numbers_grounded("Nurses gained most: 14 points, against 12 for doctors.", source).passed
+
+
+def test_a_no_about_a_thing_the_source_does_not_name():
+    from agentsynth.checks.qa import check_question_terms_grounded, check_terms_grounded
+
+    source = "The reader opens EPUB, PDF and TXT files."
+    question = "Does it open Word documents?"
+    answer = "No — it opens EPUB, PDF and TXT files, and Word isn't among them."
+    assert check_question_terms_grounded(question, source, answer=answer).passed
+    assert check_terms_grounded(answer, source, question=question).passed
+    assert check_no_contradiction(question, answer, source).passed
+    assert check_content_supported(answer, source).passed
+    assert not check_terms_grounded("Yes, it opens Word documents.", source, question=question).passed
+    assert not check_question_terms_grounded(question, source, answer="Yes, it does.").passed
+
+
+def test_a_values_unit_and_instead_are_no_claims_of_their_own():
+    source = "Check-in is from 3 p.m. Early check-in from 12 noon costs €25."
+    assert check_content_supported("From 12 noon instead of 3 p.m.: 3 hours earlier.", source).passed

@@ -47,7 +47,9 @@ STOPWORDS = frozenset(
     long much many often take takes taken get gets make makes anything something everything least
     approximately roughly around just
     i'm i'd i'll i've you'd you'll you're you've we'd we'll we're we've they'd they'll they're they've
-    he'd he'll he's she'd she'll she's it'd it'll it's that's there's here's what's let's""".split()
+    he'd he'll he's she'd she'll she's it'd it'll it's that's there's here's what's let's
+    don't doesn't didn't isn't aren't wasn't weren't can't won't wouldn't shouldn't couldn't hasn't haven't
+    hadn't""".split()
 )
 
 
