@@ -32,9 +32,13 @@ _UNIT = r"(?:\s*%|\s*°\w*|(?:\s+(?!(?:times|divided|plus|minus|of|is|equals|giv
 # A hyphen is a minus only between spaces: "45-60 minutes" is a range.
 _OP = r"(?:\s*[×x*·/÷+−]\s*|\s+-\s+|\s+(?:times|divided by|plus|minus)\s+|(?<=%)\s*of\s+)"
 _MONEY = r"[$€£¥]?"  # a price's currency sign before the number ("10 × $0.25 = $2.50")
-_TERM = rf"{_MONEY}{_NUM}{_UNIT}"
+_ABOUT = r"(?:(?:about|roughly|around|approximately|~)\s*)?"
+# A term may restate itself in brackets: "about 270 days (9 months)".
+_RESTATEMENT = r"(?:\s*\([^()×x*·/÷+−=\n]*\d[^()×x*·/÷+−=\n]*\))?"
+_TERM = rf"{_ABOUT}{_MONEY}{_NUM}{_UNIT}{_RESTATEMENT}"
 # A term may open or close a bracket: "(60 − 20) / 5 + 1 = 9".
 _CHAIN = rf"\(?{_TERM}\)?(?:{_OP}\(?{_TERM}\)?)+"
+_RESTATED_TERM = re.compile(r"\s*\([^()×x*·/÷+−=\n]*\d[^()×x*·/÷+−=\n]*\)(?=\s*(?:[=≈×x*·/÷+−]|$))")
 # a × b … = r   |   r (a × b …)
 _WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|would be|comes to|is)\s*(?:about\s+|roughly\s+)?"
                      rf"{_MONEY}(?P<result>{_NUM})"
@@ -65,6 +69,7 @@ class Worked:
 
 def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
     """The operands of a written calculation and its value (× and ÷ before + and −)."""
+    chain = _RESTATED_TERM.sub(" ", chain)  # "270 days (9 months)": one operand, said twice
     expression, operands = [], []
     tokens = list(_TOKEN.finditer(chain))
     if sum(t.group() == "(" for t in tokens) != sum(t.group() == ")" for t in tokens):
@@ -159,7 +164,7 @@ def is_sum_or_difference(number: str, known: set[str]) -> bool:
 # … €3.50 in total". Known by a word that says which (more, less, total, …) in its sentence.
 _DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|cheaper|dearer|difference|gap|"
                          r"saves?|saving|saved|extra|over|under|falls?|fell|drops?|dropped|rises?|rose|gains?|"
-                         r"increases?|increased|decreases?|decreased|declines?|declined|reduction|reduced)\b",
+                         r"increases?|increased|decreases?|decreased|declines?|declined|reduction|reduced|points?)\b",
                          re.IGNORECASE)
 _TOTAL = re.compile(r"\b(?:total|altogether|combined|in all|sum|together)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
@@ -313,16 +318,18 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
 
 
 # Each unit in the smallest of its kind: a figure restated in another unit ("1,260 minutes, or 21 hours").
-_IN_BASE = {"s": 1, "minute": 60, "h": 3600, "day": 86400, "week": 604800,
+# (A month as 30 days and a year as 365: "about 270 days (9 months)".)
+_IN_BASE = {"s": 1, "minute": 60, "h": 3600, "day": 86400, "week": 604800, "month": 2592000, "year": 31536000,
             "mm": 0.001, "cm": 0.01, "m": 1, "km": 1000, "g": 1, "kg": 1000, "ml": 0.001, "L": 1}
-_KIND = {"s": "time", "minute": "time", "h": "time", "day": "time", "week": "time", "mm": "length",
+_KIND = {"s": "time", "minute": "time", "h": "time", "day": "time", "week": "time", "month": "time", "year": "time",
+         "mm": "length",
          "cm": "length", "m": "length", "km": "length", "g": "mass", "kg": "mass", "ml": "volume", "L": "volume"}
 _RESTATED = re.compile(r"^\s*(?:,\s*)?(?:or|i\.e\.|that is|=|≈|\(|—|–)\s*(?:about\s+|roughly\s+|around\s+)?$", re.I)
 
 
 def conversions(answer: str, known: set[str]) -> set[str]:
-    """Numbers of the answer that restate a known figure right before them in another unit
-    ("1,260 minutes, or 21 hours"; "2 m (200 cm)"), to the places they give."""
+    """Numbers of the answer that restate a known figure beside them in another unit
+    ("1,260 minutes, or 21 hours"; "2 m (200 cm)"; "270 days (9 months)"), to the places they give."""
     from .facts import values_in
 
     found = set()
@@ -334,16 +341,17 @@ def conversions(answer: str, known: set[str]) -> set[str]:
         spans.append((start, start + len(value.raw)))
         position = max(position, start + len(value.raw)) if start >= 0 else position
     for (first, (_, end)), (second, (start, _)) in zip(zip(values, spans), zip(values[1:], spans[1:])):
-        if first.number not in known | found or second.number in known:
-            continue
         if _KIND.get(first.unit) is None or _KIND.get(first.unit) != _KIND.get(second.unit) or start < end:
             continue
         if not _RESTATED.match(answer[end:start]):
             continue
-        try:
-            exact = float(first.number) * _IN_BASE[first.unit] / _IN_BASE[second.unit]
-        except ValueError:
-            continue
-        if _rounds_to(exact, second.number):
-            found.add(second.number)
+        for given, said in ((first, second), (second, first)):
+            if given.number not in known | found or said.number in known:
+                continue
+            try:
+                exact = float(given.number) * _IN_BASE[given.unit] / _IN_BASE[said.unit]
+            except ValueError:
+                continue
+            if _rounds_to(exact, said.number):
+                found.add(said.number)
     return found

@@ -32,7 +32,8 @@ _CLAUSE_SPLIT = re.compile(r"\s*(?:;|:(?=\s)|\u2014|, (?:and|but|while|whereas|a
                            r"\b(?:while|whereas|against)\b|\bbut\b(?!\s+(?:also|not|only)\b)|"
                            rf"\band\b(?=\s+{_AUXILIARY}))\s*", re.I)
 _PREDICATE = re.compile(rf"^{_AUXILIARY}", re.I)
-_SUBJECT = re.compile(rf"^(.*?)\s+{_AUXILIARY}", re.I)
+# The subject of a sentence's first clause, and its modal if it has one ("Drivers", "must").
+_SUBJECT = re.compile(rf"^(.*?)\s+(?:(must|should|may|might|needs? to|has to|have to)\b|{_AUXILIARY})", re.I)
 
 # "at no charge" and "free for non-profit groups" deny nothing: "no" there is a price and "non-" a
 # kind of group; "non-" negates only as what is said of something ("Tickets are non-refundable").
@@ -53,7 +54,7 @@ _UNIT = (r"%|°\s?[CF]|km/h|mph|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|G
          r"|mg|kg|g|lbs?|oz|(?:kilo|centi|milli)?(?:metres?|meters?)|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
          r"|floors?|points?|litres?|liters?|gallons?|gal|euros?|dollars?|yen|won|€|평|층|년|개월|시간|분|원|일|坪|階|年|か月|時間|分|円|日")
 # "15 extra minutes", "two more hours": the amount is still in minutes and hours.
-_MORE = r"(?:(?:extra|more|additional|further|free)\s)?"
+_MORE = r"(?:(?:extra|more|additional|further|free|school|calendar|academic|full|consecutive)\s)?"
 _VALUE = re.compile(
     rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*(?:[-–]\d+)*)(?:\s?-?\s?{_MORE}({_UNIT})(?![A-Za-z]))?|"
     rf"\b({'|'.join(_NUMBER_WORDS)})\b(?:[\s-]{_MORE}({_UNIT})(?![A-Za-z]))?",
@@ -128,6 +129,36 @@ def values_in(text: str) -> tuple[Value, ...]:
         else:
             out.append(Value(str(_NUMBER_WORDS[word.lower()]), unit_key(word_unit or ""), match.group(0)))
     return tuple(out)
+
+
+# The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
+_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|"
+                     r"months?|mo|years?|yr|annum)\b|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b",
+                     re.IGNORECASE)
+_PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
+               "nights": "day", "week": "week", "weeks": "week", "month": "month", "months": "month", "mo": "month",
+               "year": "year", "years": "year", "yr": "year", "annum": "year", "hourly": "h", "daily": "day",
+               "nightly": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
+_CURRENCIES = {"USD", "EUR", "GBP", "JPY", "KRW"}
+
+
+def price_periods(text: str) -> dict[str, set[str]]:
+    """Price → the periods the text gives it for ("18" → {"day"} of "€18 per 24 hours")."""
+    out: dict[str, set[str]] = {}
+    position = 0
+    for value in values_in(text):
+        start = text.find(value.raw, position)
+        if start < 0:
+            continue
+        position = start + len(value.raw)
+        if value.unit not in _CURRENCIES or not (period := _PERIOD.match(text, position)):
+            continue
+        unit = _PERIOD_KEY[(period.group("unit") or period.group("adjective")).lower()]
+        count = int(period.group("count") or 1)
+        if unit == "h" and count % 24 == 0:
+            unit, count = "day", count // 24
+        out.setdefault(value.number, set()).add(unit if count == 1 else f"{count} {unit}")
+    return out
 
 
 def _cells(line: str) -> list[str]:
@@ -223,7 +254,7 @@ def _clause_facts(text: str) -> list[Fact]:
     lines: list[str] = []
     open_heading = False  # a heading-made sentence that runs on into the next line
     for line in text.splitlines():
-        if _HEADING.match(line) and len(line.split()) > 4:
+        if _HEADING.match(line) and len(_HEADING.sub("", line).split()) > 4:
             line = _HEADING.sub("", line)
             if open_heading and lines:
                 lines[-1] = f"{lines[-1]} {line}"
@@ -253,7 +284,7 @@ def _clause_facts(text: str) -> list[Fact]:
             # its subject alone, not with what the first predicate says of it.
             about = clause if clause is head else f"{clause} {head}"
             if clause is not head and subject and _PREDICATE.match(clause):
-                about = f"{subject.group(1)} {clause}"
+                about = " ".join(filter(None, (subject.group(1), subject.group(2), clause)))
             facts.append(Fact(clause, about, "", bool(NEGATION.search(clause)), "clause"))
         if len(clauses) > 1:  # the whole sentence too, for what spans its clauses
             facts.append(Fact(sentence, sentence, "", bool(NEGATION.search(sentence)), "sentence"))

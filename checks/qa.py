@@ -38,7 +38,17 @@ from .arithmetic import (
     worked_calculations,
 )
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
-from .facts import UPPER_LIMIT_WORDS, Value, acronyms, canon_number, capitalised_runs, facts_of, unit_key, values_in
+from .facts import (
+    UPPER_LIMIT_WORDS,
+    Value,
+    acronyms,
+    canon_number,
+    capitalised_runs,
+    facts_of,
+    price_periods,
+    unit_key,
+    values_in,
+)
 from .roles import (
     answer_clauses,
     check_answer_type,
@@ -254,7 +264,9 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     # A percentage works as its fraction, its complement or its markup: 15% off is "× 0.85".
     factors = {f"{x:g}" for v in values if v.unit == "%" and re.fullmatch(r"\d+(?:\.\d+)?", v.number)
                for p in [float(v.number) / 100] for x in (p, 1 - p, 1 + p) if 0 < x}
-    derived, wrong = derived_numbers(answer, numbers, given_numbers, factors)
+    converted = conversions(answer, numbers)  # "270 days (9 months)" may be an operand
+    derived, wrong = derived_numbers(answer, numbers | converted, given_numbers, factors)
+    derived |= converted
     derived.update(implied_calculations(answer, numbers, given_numbers), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given))
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source))
@@ -277,7 +289,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
         if value.number in derived:
             continue  # worked out, or a count of its own list: its unit comes with it
         if not value.unit:
-            if (counted := _counted_elsewhere(value, answer, values, context, source)) is not None:
+            if (counted := _counted_elsewhere(value, answer, values, context, source, given)) is not None:
                 return fail("numbers_grounded", counted)
             continue
         same = [v for v in values if v.number == value.number]
@@ -297,38 +309,11 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
 
 # "Will a 20 W phone charger charge it faster?": the asker's supposed case, not a claim about the source.
 _SUPPOSED = re.compile(r"^\s*(?:will|would|can|could|should|might)\s+(?:a|an)\s+[$€£¥]?\d", re.IGNORECASE)
-# The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
-_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|"
-                     r"months?|mo|years?|yr|annum)\b", re.IGNORECASE)
-_PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
-               "nights": "day", "week": "week", "weeks": "week", "month": "month", "months": "month", "mo": "month",
-               "year": "year", "years": "year", "yr": "year", "annum": "year"}
-_CURRENCIES = {"USD", "EUR", "GBP", "JPY", "KRW"}
-
-
-def _price_periods(text: str) -> dict[str, set[str]]:
-    """Price → the periods the text gives it for ("18" → {"day"} of "€18 per 24 hours")."""
-    out: dict[str, set[str]] = {}
-    position = 0
-    for value in values_in(text):
-        start = text.find(value.raw, position)
-        if start < 0:
-            continue
-        position = start + len(value.raw)
-        if value.unit not in _CURRENCIES or not (period := _PERIOD.match(text, position)):
-            continue
-        unit, count = _PERIOD_KEY[period.group("unit").lower()], int(period.group("count") or 1)
-        if unit == "h" and count % 24 == 0:
-            unit, count = "day", count // 24
-        out.setdefault(value.number, set()).add(unit if count == 1 else f"{count} {unit}")
-    return out
-
-
 def _period_not_in_source(answer: str, source: str) -> str | None:
     """A price the answer gives for another period than the source does ("€18 per hour" of the
     source's "€18 per 24 hours"), if one is."""
-    theirs = _price_periods(source)
-    for number, periods in _price_periods(answer).items():
+    theirs = price_periods(source)
+    for number, periods in price_periods(answer).items():
         if theirs.get(number) and not periods & theirs[number]:
             shown = [sorted(p)[0].replace("h", "hour") if sorted(p)[0] == "h" else sorted(p)[0]
                      for p in (theirs[number], periods)]
@@ -508,24 +493,31 @@ def _is_number(text: str) -> bool:
     return True
 
 
+_HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+)?([^\W\d_]{3,})", re.IGNORECASE)
+
+
 def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], context: dict[str, str],
-                       source: str) -> str | None:
-    """Why a number that counts something ("five assist levels") is not the source's, when
-    the source has that number only as a measurement of something else ("5 hours")."""
+                       source: str, question: str = "") -> str | None:
+    """Why a number that counts something ("five assist levels"; "Up to 20." to "How many
+    fingerprints …?") is not the source's, when the source has that number only as a
+    measurement of something else ("5 hours") or as a share ("61%" is no count of pupils)."""
     if value.number in context or any(v.number == value.number and not v.unit for v in values):
         return None  # the source has the bare number too
     after = re.search(rf"(?<![\w.]){re.escape(value.raw)}[ \t]+([^\W\d_]{{3,}})", answer)  # not the next line's
-    if not after or after.group(1).lower() in STOPWORDS:
-        return None
-    counted = stem(after.group(1).lower())
+    noun = after.group(1) if after else None
+    if (noun is None or noun.lower() in STOPWORDS) and (asked := _HOW_MANY.search(question)):
+        noun = asked.group(1)
+    if not noun or noun.lower() in STOPWORDS or unit_key(noun.lower()) != noun.lower():
+        return None  # (a unit is no thing counted: "7 points" of percentages)
+    counted = stem(noun.lower())
     units = {v.unit for v in values if v.number == value.number}
     if any(counted in _UNIT_WORDS.get(unit, ()) for unit in units):
         return None  # "30 frames per second" for "30 fps"
     holders = [f"{f.about} {f.text}" for f in facts_of(source) if any(v.number == value.number for v in f.values)]
-    if any(counted in set(stems(h)) for h in holders):
+    if units != {"%"} and any(counted in set(stems(h)) for h in holders):
         return None
-    units = sorted({v.unit for v in values if v.number == value.number})
-    return f"{value.raw} {after.group(1)}: the source has {value.number} only as {', '.join(units)}"
+    units = sorted(units)
+    return f"{value.raw} {noun}: the source has {value.number} only as {', '.join(units)}"
 
 
 def values_in_units(text: str) -> set[str]:

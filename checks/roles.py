@@ -28,7 +28,7 @@ from ..tools.text import STOPWORDS, answer_polarity, normalize, sentences, stem,
 from ..tools.text import words as word_tokens
 from .arithmetic import derived_numbers, implied_calculations, worked_calculations
 from .base import CheckResult, fail, ok
-from .facts import NEGATION, UPPER_LIMIT_WORDS, Fact, Value, about_stems, facts_of, values_in
+from .facts import NEGATION, UPPER_LIMIT_WORDS, Fact, Value, about_stems, facts_of, price_periods, values_in
 
 SEMANTIC_WEIGHT = 0.5  # an embedding similarity of 1 counts as half the question's words
 ROLE_MARGIN = 0.25  # how much better the rival fact must match before a value is misplaced
@@ -581,11 +581,15 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
         others = [v for v in values if v is not value and _dimension(v) == _dimension(value)]
         # A bare number may stand for a rival's value of this kind ("30 days instead of 3").
         bare = {v.number for v in values if v is not value and not v.unit}
+        # A price said for a period ("the $9 monthly fee") is no rival's price for another ("$12 an hour").
+        period = price_periods(clause).get(value.number, set())
         rivals = [(s, f) for s, f in zip(scores, facts)
                   if not any(_same(value, v) for v in f.values)
                   and any(_dimension(v) == _dimension(value) for v in f.values)
                   and not any(_same(o, v) for o in others for v in f.values)
-                  and not any(v.number in bare and _dimension(v) == _dimension(value) for v in f.values)]
+                  and not any(v.number in bare and _dimension(v) == _dimension(value) for v in f.values)
+                  and not (period and all(p and not p & period for p in (price_periods(f.text).get(v.number, set())
+                                                                        for v in f.values if v.unit == value.unit)))]
         if holders and rivals:
             rival_score, rival = max(rivals, key=lambda r: r[0])
             holder = max(((s, f) for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)),
@@ -621,6 +625,12 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
                 continue
             # Or whose row labels the clause's line ("2. Quiet: low fan, 210 W"), a list item of one row.
             if holder.kind == "cell" and label and normalize(label) == normalize(holder.entity):
+                continue
+            # Two clauses of one sentence (each read with its first): the one whose own words the
+            # clause shares more ("$25 plus the time used" of "… costs $25 plus the time used, and
+            # if … you also pay $40 towards their costs").
+            if holder.kind == rival.kind == "clause" and (holder.text in rival.about or rival.text in holder.about) \
+                    and len(near & own_ours) > len(near & own_theirs):
                 continue
             # Naming the rival's word decides only when the words asked do not lean to the holder
             # ("on average" of a table's winter figure, against a route's "fleet average").
@@ -703,6 +713,19 @@ _ANTONYMS = [
 ]
 _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
 _DIRECTION = re.compile(r"\b([a-z]{3,})\s+(up|down|upwards|downwards)\b", re.I)
+
+
+_FREE = re.compile(r"\b(?:free|free of charge|at no (?:extra )?(?:charge|cost)|no charge|costs? nothing)\b", re.I)
+_CHARGED = re.compile(r"\b(?:costs?|fees?|charged|charges?|payable|paid)\b", re.I)
+
+
+def _charged_where_free(clause: str, statement: str) -> str | None:
+    """What the clause charges for that the statement gives free ("updating the vehicle costs a
+    fee" of "the change is free"), if it does."""
+    if _FREE.search(statement) and not _CHARGED.search(statement) and not _FREE.search(clause):
+        if found := _CHARGED.search(clause):
+            return found.group()
+    return None
 
 
 def _direction_turned(clause: str, statement: str) -> tuple[str, str] | None:
@@ -900,7 +923,7 @@ def _default_state(text: str) -> str | None:
 
 # A reply's opening hedge ("Not necessarily: the districts studied had 30 km/h limits"): its "not"
 # answers the question, and is on no verb of the statement that follows.
-_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such))?\s*[,:;.!—–-]\s*"
+_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet))?\s*[,:;.!—–-]\s*"
                     r"|^\s*not(?=\s+(?:while|when|if|until|unless|before|after|during)\b)", re.IGNORECASE)
 
 
@@ -1002,10 +1025,16 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
     judged = scores[facts.index(fact)] if fact in facts else max(scores, default=0.0)
     close = [f for f, s in zip(facts, scores) if f.kind in ("clause", "sentence") and s >= judged - LIMIT_REACH]
     close += [f for f in facts if f.kind == "clause" and any(f.text in c.text for c in close if c.kind == "sentence")]
+    questioned = about_stems(masked(question))
     for restated in (fact, *(f for f in facts if f.kind in ("cell", "field") and f.entity
                              and re.search(rf"(?<!\w){re.escape(normalize(f.entity))}(?!\w)", asked)), *close):
         words = about_stems(masked(restated.value or restated.text))
         if words and len(words & said) / len(words) >= RESTATED:
+            return True
+        # What it says beyond the question, which the answer need not repeat ("Did attendance change
+        # in the comparison schools?" "No, it stayed at 93.0%." of "it stayed at 93.0% in the comparison schools").
+        new = words - questioned
+        if restated is fact and new and len(new & said) / len(new) >= WHOLLY and len(words & said) >= 1:
             return True
     # Or one it restates whole, that the question is about at all ("Is GPS always on?" "No. GPS
     # stays off until you start an outdoor workout.")
@@ -1019,6 +1048,11 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
                for s in supposed for v in values_in(body))
 
 
+# The asker's own case ("I'm 22 and …", "My son is …"): whether a requirement is met is the answer's
+# reasoning, not a yes or a no the requirement itself states.
+_FIRST_PERSON_CASE = re.compile(r"\b(?:I'm|I am|I've|I have|I was|we're|we are|my|our)\b", re.I)
+_REQUIREMENT = re.compile(r"\b(?:must|needs? to|have to|has to|required|requires?|at least|minimum|eligible|only if)\b",
+                          re.I)
 _ALL = re.compile(r"\b(?:all|every|each|always|everyone|everything|everywhere)\b", re.I)
 _SOME = re.compile(r"\b(?:some|most|only|few|many|several|not all|part)\b|\d", re.I)
 
@@ -1028,6 +1062,19 @@ def _denies_only_all(question: str, answer: str, fact: Fact) -> bool:
     say, by telling how many or which ("No — 12 homes in each group had it")?"""
     asked = {m.lower() for m in _ALL.findall(question)}
     return bool(asked - {m.lower() for m in _ALL.findall(fact.text)} and _SOME.search(answer))
+
+
+def _completes_negated_question(question: str, clause: str, fact: Fact) -> bool:
+    """Does the clause complete a question negated as the statement is ("What couldn't the
+    researchers measure?" "What pupils ate at home." of "We could not measure what pupils ate
+    at home"), so that the "not" is the question's, not dropped by the answer?"""
+    if _VERB_NEGATION.search(clause) or not _VERB_NEGATION.search(question) or not _VERB_NEGATION.search(fact.text):
+        return False
+    theirs = about_stems(masked(_VERB_NEGATION.sub(" ", fact.text)))
+    told = about_stems(masked(f"{_VERB_NEGATION.sub(' ', question)} {clause}"))
+    mine = about_stems(masked(clause))  # ... and says nothing besides ("or how much they slept")
+    return bool(theirs) and len(theirs & told) / len(theirs) >= WHOLLY and bool(mine) and \
+        len(mine & (theirs | about_stems(masked(question)))) / len(mine) >= WHOLLY
 
 
 def _says_as_the_source_does(clause: str, facts: tuple[Fact, ...], flipped: Fact) -> bool:
@@ -1064,6 +1111,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
             # to Sleep mode": the question is negated as the statement is, so a yes agrees with it.
             fact = None
+        if fact is not None and _FIRST_PERSON_CASE.search(question) and _REQUIREMENT.search(f"{fact.about} {fact.text}"):
+            fact = None  # "I'm 22 and passed my test last year. Can I join?" of "must … have held a licence for 2 years"
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
             fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
         if fact is not None and polarity is False:
@@ -1094,12 +1143,19 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         # (a paragraph's second sentence): the clause's own best match is tried too.
         own = fact_scores(clause, source, facts, subject)
         for restated in (best, facts[max(range(len(facts)), key=own.__getitem__)]):
+            if _completes_negated_question(question, clause, restated):
+                continue  # "What couldn't they measure?" "What pupils ate at home."
             if _negation_flipped(clause, restated) and not _says_as_the_source_does(clause, facts, restated):
                 denies = bool(_VERB_NEGATION.search(clause))
                 return fail("no_contradiction", f"the answer {'denies' if denies else 'affirms'} what the source "
                                                 f"{'states' if denies else 'denies'}: {restated.text[:80]!r}")
         if (mine := _default_state(clause)) and (theirs := _default_state(best.text)) and mine != theirs:
             return fail("no_contradiction", f"the answer says {mine} by default where the source says {theirs}: "
+                                            f"{best.text[:80]!r}")
+        # (after the reply's own "No," or "Yes,")
+        said = re.sub(r"^\s*(?:no|yes)\b[,.:;!—–-]*\s*", "", clause, flags=re.IGNORECASE)
+        if not NEGATION.search(said) and (charged := _charged_where_free(said, best.text)) is not None:
+            return fail("no_contradiction", f"the answer says {charged!r} where the source says it is free: "
                                             f"{best.text[:80]!r}")
         if NEGATION.search(clause):
             continue

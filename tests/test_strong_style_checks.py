@@ -954,3 +954,86 @@ def test_a_no_about_a_thing_the_source_does_not_name():
 def test_a_values_unit_and_instead_are_no_claims_of_their_own():
     source = "Check-in is from 3 p.m. Early check-in from 12 noon costs €25."
     assert check_content_supported("From 12 noon instead of 3 p.m.: 3 hours earlier.", source).passed
+
+
+# --- heldout-v16's misses (a smart lock manual, car-sharing terms, a school breakfast study) ----
+
+def test_a_bare_count_of_what_the_question_counts_and_a_share_said_as_a_count():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "Installation takes 20 minutes. Take-up was highest among pupils on free lunches (61%)."
+    assert not check_numbers_affirmed("How many fingerprints can it store?", "Up to 20.", source).passed
+    assert not check_numbers_grounded("61 pupils.", source).passed
+    assert check_numbers_grounded("61% of pupils on free lunches.", source).passed
+    assert check_numbers_affirmed("By how many points did it rise?", "From 52% to 61%: 61 − 52 = 9 points.",
+                                  "It rose from 52% to 61%.").passed
+
+
+def test_a_span_with_a_word_between_and_a_difference_in_points():
+    from agentsynth.checks.roles import check_answer_type
+
+    source = "We followed 24 schools over two school years. Absence fell from 11.2% to 8.9%."
+    assert check_answer_type("How long did the study run?", "Two school years.").passed
+    assert check_numbers_grounded("Two school years.", source).passed
+    assert check_numbers_grounded("From 11.2% to 8.9%: 2.3 percentage points.", source).passed
+    assert not check_numbers_grounded("From 11.2% to 8.9%: 3.3 percentage points.", source).passed
+
+
+def test_an_answer_completing_a_negated_question_keeps_its_not():
+    source = "We could not measure what pupils ate at home, and the study ran only in cities."
+    question = "What couldn't the researchers measure?"
+    assert check_no_contradiction(question, "What pupils ate at home.", source).passed
+    assert not check_no_contradiction(question, "What pupils ate at home, or how much they slept.", source).passed
+
+
+def test_a_no_that_says_what_the_statement_adds_to_the_question():
+    source = "Attendance in breakfast schools rose to 94.6%, while it stayed at 93.0% in the comparison schools."
+    question = "Did attendance change in the comparison schools?"
+    assert check_no_contradiction(question, "No, it stayed at 93.0%.", source).passed
+    assert not check_no_contradiction("Did attendance stay at 93.0% in the comparison schools?", "No, it fell.",
+                                      source).passed
+
+
+def test_the_askers_own_case_against_a_requirement_is_not_judged_yes_or_no():
+    source = "Drivers must be at least 21 and have held a full licence for 2 years."
+    assert check_no_contradiction("I'm 22 and passed my test last year. Can I join?",
+                                  "Not yet: you need to have held a full licence for 2 years.", source).passed
+    assert not check_no_contradiction("Is a full licence needed?", "No, any licence will do.", source).passed
+
+
+def test_a_span_restated_in_brackets_is_an_operand():
+    source = "The batteries last about 9 months at 10 unlocks a day."
+    assert check_numbers_grounded("10 a day × about 270 days (9 months) ≈ 2,700 unlocks.", source).passed
+    assert not check_numbers_grounded("10 a day × about 270 days (9 months) ≈ 3,000 unlocks.", source).passed
+
+
+def test_a_price_for_its_period_and_the_clause_of_a_sentence_it_shares_words_with():
+    from agentsynth.checks.roles import check_values_in_role
+
+    plans = ("On the Basic plan there is no monthly fee, and bikes cost $3 an hour. The Plus plan costs $8 a month "
+             "and lowers the rate to $2 an hour.")
+    assert check_values_in_role("What would 2 hours cost on Plus?", "2 × $2 = $4, plus the $8 monthly fee.",
+                                plans).passed
+    late = ("Returning a bike late costs $10 plus the time used, and if the next rider is delayed you also pay $15 "
+            "towards their costs.")
+    question = "What happens if I return a bike late?"
+    assert check_values_in_role(question, "You pay $10 plus the time used — and another $15 if the next rider is "
+                                          "delayed.", late).passed
+    assert not check_values_in_role(question, "You pay $15 plus the time used — and another $10 if the next rider "
+                                              "is delayed.", late).passed
+
+
+def test_a_four_word_heading_is_no_statement():
+    from agentsynth.checks.facts import facts_of
+
+    assert facts_of("## Bookings and late returns\n\nYou can book a bike 30 days ahead.")[0].text == \
+        "You can book a bike 30 days ahead."
+
+
+def test_charged_where_the_source_says_free():
+    source = "If you change your car, update the permit online; the change is free."
+    question = "Is changing the car on my permit free?"
+    charged = check_no_contradiction(question, "No, updating the car on a permit costs a fee.", source)
+    assert not charged.passed and "free" in charged.detail
+    assert check_no_contradiction(question, "Yes, the change is free.", source).passed
+    assert check_no_contradiction(question, "Yes — it costs nothing; just update the permit online.", source).passed
