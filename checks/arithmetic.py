@@ -170,19 +170,25 @@ _TOTAL = re.compile(r"\b(?:total|altogether|combined|in all|sum|together)\b", re
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 
 
-def implied_calculations(answer: str, grounded: set[str],
-                         given: set[str] = frozenset()) -> dict[str, tuple[str, ...]]:
+def implied_calculations(answer: str, grounded: set[str], given: set[str] = frozenset(),
+                         keys: frozenset[tuple[str, str]] | None = None) -> dict[str, tuple[str, ...]]:
     """Numbers of the answer that are not grounded but are the difference of two grounded
     numbers it states (with a word of comparison in their sentence), or that difference in
     percent of either ("14.2 and 11.0 kWh, about 23% less"), or the total of two or three of
     them (with a word of totalling), or of those it breaks the number into ("60: 30 coated
     and 30 dark"), or a percentage it states of a grounded or `given` amount ("50% of the
-    fare: €3.25", of the asker's €6.50): number → its operands."""
+    fare: €3.25", of the asker's €6.50): number → its operands. With `keys` (the source's
+    (number, unit) pairs), a figure whose number the source has only as another quantity ("£5"
+    beside "5 p.m.") may be worked out too."""
     from itertools import combinations
 
     from .facts import values_in
 
+    def known(value) -> bool:
+        return value.number in grounded and (keys is None or not value.unit or value.key in keys)
+
     stated = list(dict.fromkeys(v.number for v in values_in(answer) if v.number in grounded))
+    units = {v.number: v.unit for v in values_in(answer)}
     amounts = {n: float(n) for n in stated if re.fullmatch(r"\d+(?:\.\d+)?", n)}
     found: dict[str, tuple[str, ...]] = {}
     for sentence in _SENTENCE.split(answer):
@@ -199,14 +205,16 @@ def implied_calculations(answer: str, grounded: set[str],
             continue
         for value in values:
             # (A percentage may be a number the source has as another quantity: "25 schools".)
-            if (value.number in grounded and value.unit != "%") or value.number in found \
+            if (known(value) and value.unit != "%") or value.number in found \
                     or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
                 continue
             x = float(value.number)
             pairs = combinations(amounts.items(), 2)
             for (a, fa), (b, fb) in pairs:
                 worked_out = difference and _equal(abs(fa - fb), x) or total and _equal(fa + fb, x)
-                if worked_out and value.number not in grounded:
+                # (a number the source has, said in the unit of its operands: "£50 … £45 … saves £5")
+                in_kind = value.number not in grounded or units.get(a) == units.get(b) == value.unit
+                if worked_out and not known(value) and in_kind:
                     found[value.number] = (a, b)
                     break
                 if difference and value.unit == "%" and any(
@@ -214,7 +222,7 @@ def implied_calculations(answer: str, grounded: set[str],
                     found[value.number] = (a, b)
                     break
             else:
-                if total and value.number not in grounded:
+                if total and not known(value):
                     for group in combinations(amounts.items(), 3):
                         if _equal(sum(f for _, f in group), x):
                             found[value.number] = tuple(n for n, _ in group)

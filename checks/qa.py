@@ -267,7 +267,9 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     converted = conversions(answer, numbers)  # "270 days (9 months)" may be an operand
     derived, wrong = derived_numbers(answer, numbers | converted, given_numbers, factors)
     derived |= converted
-    derived.update(implied_calculations(answer, numbers, given_numbers), _counts_of_own_lists(answer),
+    # (of figures the answer worked out, too: "= £50, so the £45 family ticket saves £5")
+    keys = frozenset(v.key for v in values) | _shared_units(source)
+    derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given))
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source))
     # A range whose ends the source gives: "5–15" of "aged 5 to 15".
@@ -295,7 +297,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
         same = [v for v in values if v.number == value.number]
         if any(v.unit == value.unit for v in same) or (value.number, value.unit) in _shared_units(source):
             continue
-        bare = any(not v.unit for v in same)
+        # (a number said as a word, "two adults", counts: it lends no unit to a price or a measure)
+        bare = any(not v.unit and not v.raw.isalpha() for v in same)
         around = context.get(value.number, "")
         if bare and (value.unit in values_in_units(around) or re.search(rf"(?<!\w){re.escape(value.unit)}", around, re.I)):
             continue
@@ -633,7 +636,10 @@ _UNIT_WORDS = {"fps": {"frame"}, "MP": {"megapixel"}, "GB": {"gigabyt"}, "TB": {
 
 # What a symbol of the source may be said as in an answer ("0.5 °C" → "half a degree").
 _SYMBOL_WORDS = {"°C": {"degre", "celsius"}, "°F": {"degre", "fahrenheit"}, "%": {"percent", "per"}, "0.5": {"half"},
-                 "30 minutes": {"half"}, "0.25": {"quarter"}, "15 minutes": {"quarter"}}
+                 "30 minutes": {"half"}, "0.25": {"quarter"}, "15 minutes": {"quarter"},
+                 # "daily" is "every day", "weekly" "every week" …
+                 "daily": {"everi", "day"}, "weekly": {"everi", "week"}, "monthly": {"everi", "month"},
+                 "yearly": {"everi", "year"}, "annually": {"everi", "year"}, "hourly": {"everi", "hour"}}
 
 
 @lru_cache(maxsize=_PASSAGES)
@@ -702,6 +708,7 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
     return ok("content_supported", round(support_ratio(answer, source)[0], 3))
 
 
+MIN_WORDS_OF_CLAUSE = 3  # a clause of a paraphrase with this many words, none of them the source's, is its own
 _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?:or|and|but|while|plus|whereas)\s+|\s+(?:but|whereas)\s+", re.I)
 
 
@@ -713,6 +720,8 @@ def _invented_clause(sentence: str, source: str) -> bool:
         return False
     for clause in clauses:
         ratio, count, _ = support_ratio(clause, source)
+        if count >= MIN_WORDS_OF_CLAUSE and ratio == 0:
+            return True  # "… and priority booking for events"
         if count >= MIN_WORDS_FOR_SUPPORT and ratio < SUPPORT_THRESHOLD and (ratio < SUPPORT_FLOOR or best_similarity(
                 masked(clause), [masked(f.text) for f in facts_of(source)] or [masked(source)])[0] < SUPPORT_SEMANTIC):
             return True
@@ -828,6 +837,9 @@ def check_answers_question(
         return ok("answers_question")  # asked how far, told in km
     if rests_on_asked_fact(question, answer, source, subject):
         return ok("answers_question")  # it says what the statement the question is about says
+    asked = {v.number for v in values_in(question)}
+    if any(w.claimed and w.holds and asked & set(w.operands) for w in worked_calculations(answer)):
+        return ok("answers_question")  # works out the asker's own figure: "£30 × 0.9 = £27" for a £30 book
     return fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
 
 

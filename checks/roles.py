@@ -72,8 +72,19 @@ def _all_fact_scores(query: str, source: str, subject: str) -> tuple[float, ...]
     return tuple(scores)
 
 
+_MONEY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY", "KRW"})
+
+
 def _same(value: Value, other: Value) -> bool:
-    return value.number == other.number and (value.unit == other.unit or not value.unit or not other.unit)
+    """One value, the unit aside when either has none; but a price is no bare number ("£15"
+    is not the 15 of "children aged 4 to 15")."""
+    if value.number != other.number:
+        return False
+    if value.unit == other.unit:
+        return True
+    if (value.unit in _MONEY_UNITS and not other.unit) or (other.unit in _MONEY_UNITS and not value.unit):
+        return False
+    return not value.unit or not other.unit
 
 
 def _kind(value: Value) -> str:
@@ -716,7 +727,7 @@ _DIRECTION = re.compile(r"\b([a-z]{3,})\s+(up|down|upwards|downwards)\b", re.I)
 
 
 _FREE = re.compile(r"\b(?:free|free of charge|at no (?:extra )?(?:charge|cost)|no charge|costs? nothing)\b", re.I)
-_CHARGED = re.compile(r"\b(?:costs?|fees?|charged|charges?|payable|paid)\b", re.I)
+_CHARGED = re.compile(r"\b(?:costs?|fees?|charged|charges?|payable|paid|pays?)\b", re.I)
 
 
 def _charged_where_free(clause: str, statement: str) -> str | None:
@@ -1077,6 +1088,26 @@ def _completes_negated_question(question: str, clause: str, fact: Fact) -> bool:
         len(mine & (theirs | about_stems(masked(question)))) / len(mine) >= WHOLLY
 
 
+_TIMES = frozenset(stems("time times day days week weeks month months year years season hour hours night nights"))
+_ANY = re.compile(r"\b(?:any|every|all)\s+(?:kind of\s+|type of\s+)?([^\W\d_]{3,})", re.I)
+
+
+def _widened_to_any(clause: str, facts: tuple[Fact, ...]) -> str | None:
+    """The source's statement that allows only some of what the clause says any of may ("any
+    group" where "lunch rooms can be booked for school groups only"), if there is one."""
+    for match in _ANY.finditer(clause):
+        noun = stem(match.group(1).lower())
+        if noun in _TIMES:
+            continue  # "all year", "any time": how long, not who or what
+        for fact in facts:
+            if normalize(match.group(0)) in normalize(fact.text):
+                continue  # the source says "all year" too
+            if _ONLY.search(fact.text) and noun in set(stems(fact.text)) and \
+                    len(about_stems(masked(clause)) & about_stems(masked(fact.text))) >= 2:
+                return fact.text
+    return None
+
+
 def _says_as_the_source_does(clause: str, facts: tuple[Fact, ...], flipped: Fact) -> bool:
     """Does the clause restate a statement of the source negated as it is? "Within 24 hours
     tickets can't be refunded" flips "can be refunded up to 24 hours before" but says what
@@ -1161,6 +1192,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             continue
         if any(w.claimed and w.holds for w in worked_calculations(clause)):
             continue  # "205 − 160 = 45 km more": the difference's "more", not a trend the source reverses
+        if implied_calculations(clause, {v.number for v in values_in(source)}):
+            continue  # "23% against 4%: 19 percentage points more"
         if (mine := _state(clause)) and (theirs := _state(best.text, said=False)) and mine != theirs:
             return fail("no_contradiction", f"the answer says it is {mine} where the source says {theirs}: "
                                             f"{best.text[:80]!r}")
@@ -1182,6 +1215,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         for start, end in mine_order:
             if (end, start) in changes and (start, end) not in changes:
                 return fail("no_contradiction", f"the answer reads 'from {start} to {end}' backwards")
+        if (widened := _widened_to_any(clause, facts)) is not None:
+            return fail("no_contradiction", f"the source restricts it: {widened[:80]!r}")
         if _WIDENING.search(clause):
             for fact in facts:
                 if _ONLY.search(fact.text):

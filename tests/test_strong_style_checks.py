@@ -1037,3 +1037,51 @@ def test_charged_where_the_source_says_free():
     assert not charged.passed and "free" in charged.detail
     assert check_no_contradiction(question, "Yes, the change is free.", source).passed
     assert check_no_contradiction(question, "Yes — it costs nothing; just update the permit online.", source).passed
+
+
+# --- heldout-v17's misses (a toothbrush guide, museum visitor information, a speed-limit study) ----
+
+MUSEUM = ("Adult tickets cost £16 and children aged 4 to 15 pay £9; under-4s go free. A family ticket for two adults "
+          "and up to three children costs £45. Members get free entry all year and 10% off in the shop. Tickets "
+          "bought online are £1 cheaper than at the door. The museum is open 10 a.m. to 5 p.m. daily.")
+
+
+def test_a_price_is_no_bare_number_and_a_number_word_lends_no_unit():
+    from agentsynth.checks.roles import check_values_in_role
+
+    assert check_values_in_role("How much is an adult ticket?", "£16, or £15 if you buy it online.", MUSEUM).passed
+    assert not check_numbers_grounded("£2 cheaper than at the door.", MUSEUM).passed
+
+
+def test_a_saving_on_a_figure_worked_out_and_a_calculation_on_the_askers_figure():
+    from agentsynth.checks.qa import check_answers_question
+
+    question = "Is a family ticket cheaper for 2 adults and 2 children?"
+    assert check_numbers_grounded("Yes: 2 × £16 + 2 × £9 = £50, so the £45 family ticket saves £5.", MUSEUM,
+                                  question).passed
+    assert not check_numbers_grounded("Yes: 2 × £16 + 2 × £9 = £50, so the £45 family ticket saves £6.", MUSEUM,
+                                      question).passed
+    assert check_answers_question("What would a £30 book cost a member in the shop?", "£30 × 0.9 = £27.",
+                                  MUSEUM).passed
+
+
+def test_daily_is_every_day_and_a_difference_of_falls_reverses_nothing():
+    assert check_content_supported("Open 10 a.m. to 5 p.m. every day, with last entry an hour before closing.",
+                                   MUSEUM + " Last entry is one hour before closing.").passed
+    source = "Casualties on those streets fell by 23%, while on unchanged main roads they fell by 4%."
+    assert check_no_contradiction("How much bigger was the fall than on main roads?",
+                                  "23% against 4%: 19 percentage points more.", source).passed
+
+
+def test_paying_where_free_any_where_only_and_a_short_clause_of_new_words():
+    question = "Do under-4s need to pay?"
+    assert not check_no_contradiction(question, "Yes, under-4s pay the child price.", MUSEUM).passed
+    assert check_no_contradiction(question, "No, under-4s go free.", MUSEUM).passed
+    rooms = "Lunch rooms can be booked for school groups only. The museum is open all year."
+    widened = check_no_contradiction("Can any group book a lunch room?", "Yes, lunch rooms can be booked by any group.",
+                                     rooms)
+    assert not widened.passed and "school groups only" in widened.detail
+    assert check_no_contradiction("When is it open?", "All year.", rooms).passed
+    assert not check_content_supported("Free entry all year, 10% off in the shop, and priority booking for events.",
+                                       MUSEUM).passed
+    assert check_content_supported("Free entry all year and 10% off in the shop.", MUSEUM).passed
