@@ -307,6 +307,27 @@ def _spans(text: str) -> set[int]:
     return out
 
 
+_STEPPED = re.compile(r"from\s+(\d+(?:\.\d+)?)\s*([^\d\s]{0,4})\s+to\s+(\d+(?:\.\d+)?)\s*\2\s+in\s+"
+                      r"(\d+(?:\.\d+)?)\s*\2\s+steps", re.IGNORECASE)
+
+
+def stepped_values(source: str) -> set[tuple[str, str]]:
+    """The settings a range in steps allows, with their unit ("from 80 °C to 200 °C in 10 °C
+    steps": 80, 90 … 200 °C)."""
+    from .facts import unit_key
+
+    found = set()
+    for match in _STEPPED.finditer(source):
+        low, high, step = float(match.group(1)), float(match.group(3)), float(match.group(4))
+        if step <= 0 or (high - low) / step > 1000:
+            continue
+        value = low
+        while value <= high + 1e-9:
+            found.add((f"{value:g}", unit_key(match.group(2))))
+            value += step
+    return found
+
+
 def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
     """Numbers of the answer's times of day that a time of the source or the question, moved
     by a span of time the source or the question gives, works out to ("6 p.m. + 2 h 50 min =
@@ -321,6 +342,16 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
             derived.update(numbers)
             continue
         if any((start + sign * span) % 1440 == minutes for start in known for span in spans for sign in (1, -1)):
+            derived.update(numbers)
+    # A span between two known times ("6:30 to 9 a.m.: 2 hours 30 minutes").
+    times = set(known)
+    for match in _SPAN.finditer(answer):
+        if match.group("m"):
+            minutes, numbers = int(match.group("m")), (match.group("m"),)
+        else:
+            minutes, numbers = float(match.group("h")) * 60 + int(match.group("hm") or 0), \
+                (match.group("h"), *([match.group("hm")] if match.group("hm") else []))
+        if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
             derived.update(numbers)
     return {canon_number(n) for n in derived}
 

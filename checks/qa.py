@@ -33,6 +33,7 @@ from .arithmetic import (
     clock_arithmetic,
     conversions,
     derived_numbers,
+    stepped_values,
     implied_calculations,
     is_sum_or_difference,
     worked_calculations,
@@ -271,7 +272,9 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given))
-    derived.update(conversions(answer, numbers | derived), _row_differences(answer, source))
+    steps = stepped_values(source)
+    derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
+                   (v.number for v in values_in(answer) if v.key in steps))
     # A range whose ends the source gives: "5–15" of "aged 5 to 15".
     derived.update(v.number for v in values_in(answer) if re.fullmatch(r"\d+(?:\.\d+)?-\d+(?:\.\d+)?", v.number)
                    and set(v.number.split("-")) <= numbers)

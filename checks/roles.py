@@ -26,7 +26,7 @@ from functools import lru_cache
 from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import STOPWORDS, answer_polarity, normalize, sentences, stem, stems
 from ..tools.text import words as word_tokens
-from .arithmetic import derived_numbers, implied_calculations, worked_calculations
+from .arithmetic import derived_numbers, implied_calculations, stepped_values, worked_calculations
 from .base import CheckResult, fail, ok
 from .facts import NEGATION, UPPER_LIMIT_WORDS, Fact, Value, about_stems, facts_of, price_periods, values_in
 
@@ -487,7 +487,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
             partners.setdefault(number, set()).update(set(operands) - {number})
     # So is a result the answer works out, with arithmetic that holds ("20 − 10 = 10 more items").
     worked, _ = derived_numbers(answer, source_numbers, {v.number for v in values_in(question)})
-    for number in worked:
+    steps = stepped_values(source)  # (a setting a range in steps allows: "190 °C")
+    for number in worked | {v.number for v in values_in(answer) if v.key in steps}:
         partners.setdefault(number, set())
     if (why := _codes_swapped(answer, source)) is not None:
         return fail("values_in_role", why)
@@ -530,7 +531,7 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         said = _without_values(clause)
         if len(about_stems(said) - about_stems(subject)) < 2 <= len(about_stems(masked(clause)) - about_stems(subject)):
             queries.append(f"{question} {said}")
-        whys = [_value_role_failure(clause, query, values, source, facts, partners, question, label)
+        whys = [_value_role_failure(clause, query, values, source, facts, partners, question, label, answer)
                 for query in queries]
         if all(whys):
             return fail("values_in_role", whys[0])
@@ -569,9 +570,15 @@ def _codes_swapped(answer: str, source: str) -> str | None:
     return None
 
 
+def _operands_holding(clause: str) -> set[str]:
+    return {o for w in worked_calculations(clause) if w.claimed and w.holds for o in w.operands}
+
+
 def _value_role_failure(clause: str, query: str, values: list[Value], source: str, facts: tuple[Fact, ...],
-                        partners: dict[str, set[str]], question: str = "", label: str | None = None) -> str | None:
-    """Why a value of the clause is another statement's (the one `query` is most about), if it is."""
+                        partners: dict[str, set[str]], question: str = "", label: str | None = None,
+                        clause_context: str = "") -> str | None:
+    """Why a value of the clause is another statement's (the one `query` is most about), if it is.
+    `clause_context`: the whole answer the clause is of."""
     scores = fact_scores(query, source, facts)
     counted = _counted(clause)
     for value in values:
@@ -603,6 +610,12 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
                                                                         for v in f.values if v.unit == value.unit)))]
         if holders and rivals:
             rival_score, rival = max(rivals, key=lambda r: r[0])
+            # An operand of a calculation that holds, where the answer gives the rival's value too
+            # ("10 × $6 = $60, so the $50 card saves $10"): the answer keeps the two apart.
+            wanted_here = [v for v in rival.values if _dimension(v) == _dimension(value)]
+            if value.number in _operands_holding(clause) and any(_same(w, v) for w in wanted_here
+                                                                  for v in values_in(question + " " + clause_context)):
+                continue
             holder = max(((s, f) for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)),
                          key=lambda h: h[0])[1]
             said, theirs, ours = (_words_without_values(t) for t in (
@@ -720,6 +733,7 @@ _ANTONYMS = [
     ({"indoors", "inside"}, {"outdoors", "outside"}),
     ({"uphill", "upwards", "upward"}, {"downhill", "downwards", "downward"}),
     ({"flat"}, {"hilly", "steep"}),
+    ({"weekday", "weekdays"}, {"saturday", "saturdays", "sunday", "sundays", "weekend", "weekends"}),
     ({"until"}, {"past", "beyond", "indefinitely", "forever", "permanently"}),
 ]
 _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
@@ -807,7 +821,8 @@ _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
 # "may work remotely once they have completed probation": true under a condition, so it says
 # neither yes nor no about the other case.
 _CONDITIONAL = re.compile(r"\b(once|if|unless|provided that|as long as|after|until|when)\b", re.I)
-_WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b", re.I)
+_WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b|\beverywhere\b"
+                       r"|\banywhere\b(?!\s+(?:from|between|up to))", re.I)
 
 
 def is_yes_no_question(question: str) -> bool:
@@ -1064,6 +1079,7 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
 _FIRST_PERSON_CASE = re.compile(r"\b(?:I'm|I am|I've|I have|I was|we're|we are|my|our)\b", re.I)
 _REQUIREMENT = re.compile(r"\b(?:must|needs? to|have to|has to|required|requires?|at least|minimum|eligible|only if)\b",
                           re.I)
+_WITHOUT = re.compile(r"\bwithout\s+(?:an?\s+|the\s+|their\s+|your\s+|my\s+)?([^\W\d_]{3,})", re.I)
 _ALL = re.compile(r"\b(?:all|every|each|always|everyone|everything|everywhere)\b", re.I)
 _SOME = re.compile(r"\b(?:some|most|only|few|many|several|not all|part)\b|\d", re.I)
 
@@ -1092,13 +1108,24 @@ _TIMES = frozenset(stems("time times day days week weeks month months year years
 _ANY = re.compile(r"\b(?:any|every|all)\s+(?:kind of\s+|type of\s+)?([^\W\d_]{3,})", re.I)
 
 
+_NAMED_ONES = re.compile(r"\b((?:[A-Z][\w-]*(?:,\s*|\s+and\s+|\s+or\s+))+[A-Z][\w-]*)\s+([a-z]{3,})\b")
+
+
 def _widened_to_any(clause: str, facts: tuple[Fact, ...]) -> str | None:
     """The source's statement that allows only some of what the clause says any of may ("any
-    group" where "lunch rooms can be booked for school groups only"), if there is one."""
+    group" where "lunch rooms can be booked for school groups only"; "on every preset" where it
+    beeps "on the Fries and Chicken presets"), if there is one."""
     for match in _ANY.finditer(clause):
         noun = stem(match.group(1).lower())
-        if noun in _TIMES:
-            continue  # "all year", "any time": how long, not who or what
+        for fact in facts:
+            named = [m for m in _NAMED_ONES.finditer(fact.text) if stem(m.group(2)) == noun]
+            if named and not _ANY.search(fact.text) and len(about_stems(masked(clause)) &
+                                                           about_stems(masked(fact.text))) >= 2:
+                return fact.text
+    for match in _ANY.finditer(clause):
+        noun = stem(match.group(1).lower())
+        if noun in _TIMES or values_in(match.group(1)):
+            continue  # "all year", "any time": how long, not who or what; "all six": how many
         for fact in facts:
             if normalize(match.group(0)) in normalize(fact.text):
                 continue  # the source says "all year" too
@@ -1144,6 +1171,11 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             fact = None
         if fact is not None and _FIRST_PERSON_CASE.search(question) and _REQUIREMENT.search(f"{fact.about} {fact.text}"):
             fact = None  # "I'm 22 and passed my test last year. Can I join?" of "must … have held a licence for 2 years"
+        if fact is not None and not fact.negative and polarity is True and \
+                (lacking := _WITHOUT.search(question)) and stem(lacking.group(1).lower()) in set(stems(fact.text)) \
+                and not NEGATION.search(_HEDGE.sub("", answer.split(maxsplit=1)[1] if len(answer.split()) > 1 else "")):
+            return fail("no_contradiction", f"the answer says yes to 'without {lacking.group(1)}' where the source "
+                                            f"says {fact.text[:80]!r}")
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
             fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
         if fact is not None and polarity is False:

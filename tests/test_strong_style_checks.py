@@ -1085,3 +1085,55 @@ def test_paying_where_free_any_where_only_and_a_short_clause_of_new_words():
     assert not check_content_supported("Free entry all year, 10% off in the shop, and priority booking for events.",
                                        MUSEUM).passed
     assert check_content_supported("Free entry all year and 10% off in the shop.", MUSEUM).passed
+
+
+# --- heldout-v18's misses (an air fryer manual, swimming pool rules, a green-roof study) ----
+
+FRYER = ("| Preset | Temperature | Time |\n|---|---|---|\n| Fries | 200 °C | 18 min |\n| Fish | 160 °C | 12 min |\n\n"
+         "The temperature can be set from 80 °C to 200 °C in 10 °C steps, and the timer up to 60 minutes. The fryer "
+         "beeps to remind you on the Fries and Chicken presets.")
+POOL = ("A single swim costs $6 for adults. A 10-swim card costs $50 for adults. Children under 8 must be accompanied "
+        "in the water by an adult. Lane swimming runs from 6:30 to 9 a.m. on weekdays. Family sessions are on "
+        "Saturdays and Sundays. Diving is allowed only in the deep end.")
+
+
+def test_every_anywhere_and_weekday_widen_what_the_source_names():
+    every = check_no_contradiction("Does the fryer beep on the Fish preset?", "Yes, it beeps halfway through on "
+                                                                              "every preset.", FRYER)
+    assert not every.passed and "Fries and Chicken" in every.detail
+    assert check_no_contradiction("Does it beep on the Fries preset?", "Yes, it beeps to remind you.", FRYER).passed
+    assert not check_no_contradiction("Is diving allowed in the shallow end?", "Yes, diving is allowed anywhere in the "
+                                                                               "pool.", POOL).passed
+    assert not check_no_contradiction("Are family sessions held on weekdays?", "Yes, family sessions run every "
+                                                                                "weekday morning.", POOL).passed
+    assert check_no_contradiction("When are family sessions?", "On Saturdays and Sundays.", POOL).passed
+    assert check_no_contradiction("How long can I set it for?", "You can set it anywhere from 1 to 60 minutes.",
+                                  FRYER).passed
+
+
+def test_a_yes_to_without_what_the_source_requires():
+    question = "Can children under 8 swim without an adult?"
+    without = check_no_contradiction(question, "Yes, children of any age can swim on their own.", POOL)
+    assert not without.passed and "without adult" in without.detail
+    assert check_no_contradiction(question, "No. Children under 8 must be accompanied in the water by an adult.",
+                                  POOL).passed
+
+
+def test_a_setting_of_a_range_in_steps_and_a_span_between_two_times():
+    from agentsynth.checks.roles import check_values_in_role
+
+    answer = "No. It goes in 10 °C steps, so you can pick 180 °C or 190 °C."
+    assert check_numbers_grounded(answer, FRYER).passed
+    assert check_values_in_role("Can I set it to 185 °C?", answer, FRYER).passed
+    assert not check_numbers_grounded("No. It goes in 10 °C steps, so you can pick 180 °C or 195 °C.", FRYER).passed
+    assert not check_numbers_grounded("The longest timer setting is 90 minutes.", FRYER).passed
+    assert check_numbers_grounded("6:30 to 9 a.m.: 2 hours 30 minutes.", POOL).passed
+    assert not check_numbers_grounded("6:30 to 9 a.m.: 3 hours 30 minutes.", POOL).passed
+
+
+def test_an_operand_of_a_calculation_beside_the_value_it_could_be_taken_for():
+    from agentsynth.checks.roles import check_values_in_role
+
+    question = "How much does the 10-swim card save?"
+    assert check_values_in_role(question, "10 × $6 = $60, so the $50 card saves $10.", POOL).passed
+    assert not check_values_in_role("What does a 10-swim card cost?", "A 10-swim card costs $6.", POOL).passed
