@@ -729,7 +729,9 @@ _ANTONYMS = [
      {"lower", "lowers", "lowered", "lowest", "less", "fewer", "smaller", "smallest", "shorter", "decrease",
       "decreases", "decreased", "fell", "fall", "falls", "drop", "drops", "dropped", "worse", "worst", "loses",
       "lost", "reduce", "reduces", "reduced", "cuts", "hurts", "hurt"}),
-    ({"above", "over", "after", "maximum"}, {"below", "under", "before", "minimum"}),
+    # (a magnitude and a time apart: "aged 14 and over" says nothing against "before using")
+    ({"above", "over", "maximum"}, {"below", "under", "minimum"}),
+    ({"after"}, {"before"}),
     ({"indoors", "inside"}, {"outdoors", "outside"}),
     ({"uphill", "upwards", "upward"}, {"downhill", "downwards", "downward"}),
     ({"flat"}, {"hilly", "steep"}),
@@ -950,7 +952,10 @@ def _default_state(text: str) -> str | None:
 # A reply's opening hedge ("Not necessarily: the districts studied had 30 km/h limits"): its "not"
 # answers the question, and is on no verb of the statement that follows.
 _HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet))?\s*[,:;.!—–-]\s*"
-                    r"|^\s*not(?=\s+(?:while|when|if|until|unless|before|after|during)\b)", re.IGNORECASE)
+                    r"|^\s*not(?=\s+(?:while|when|if|until|unless|before|after|during)\b)"
+                    # "The study can't say: it ran in one city" — what the source leaves open, then why
+                    r"|^\s*(?:the\s+\w+|it|we|they)\s+(?:can't|cannot|can not|doesn't|does not)\s+say\s*[,:;.!—–-]\s*",
+                    re.IGNORECASE)
 
 
 def _negation_flipped(clause: str, fact: Fact) -> bool:
@@ -1176,6 +1181,13 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 and not NEGATION.search(_HEDGE.sub("", answer.split(maxsplit=1)[1] if len(answer.split()) > 1 else "")):
             return fail("no_contradiction", f"the answer says yes to 'without {lacking.group(1)}' where the source "
                                             f"says {fact.text[:80]!r}")
+        if fact is not None and _CHARGED.search(question) and _FREE.search(fact.text) and not _CHARGED.search(
+                fact.text):
+            # "Does the induction cost anything?" of "…, which is free": a no agrees, a yes contradicts.
+            if polarity is True:
+                return fail("no_contradiction", f"the answer says yes, it costs, where the source says it is free: "
+                                                f"{fact.text[:80]!r}")
+            fact = None
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
             fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
         if fact is not None and polarity is False:

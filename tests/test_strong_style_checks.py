@@ -1137,3 +1137,23 @@ def test_an_operand_of_a_calculation_beside_the_value_it_could_be_taken_for():
     question = "How much does the 10-swim card save?"
     assert check_values_in_role(question, "10 × $6 = $60, so the $50 card saves $10.", POOL).passed
     assert not check_values_in_role("What does a 10-swim card cost?", "A 10-swim card costs $6.", POOL).passed
+
+
+# --- heldout-v19's misses (a baby monitor guide, makerspace rules, an e-bike commuting trial) ----
+
+def test_free_answers_a_question_about_cost_and_over_an_age_is_no_time():
+    source = ("The makerspace is open to members aged 14 and over. Before using the laser cutter, every member must "
+              "complete a 45-minute induction, which is free and runs every Saturday.")
+    assert check_no_contradiction("Does the induction cost anything?", "No, it's free.", source).passed
+    charged = check_no_contradiction("Does the induction cost anything?", "Yes, it costs $10.", source)
+    assert not charged.passed and "free" in charged.detail
+    assert check_no_contradiction("Can my 12-year-old use the laser cutter?",
+                                  "No. The makerspace is only open to members aged 14 and over.", source).passed
+
+
+def test_what_the_source_cannot_say_is_no_denial():
+    source = "The study ran in a city with dedicated bike lanes on most main roads."
+    assert check_no_contradiction("Would this work in a city without bike lanes?", "The study can't say: it ran in a "
+                                  "city with dedicated bike lanes on most main roads.", source).passed
+    assert not check_no_contradiction("Where did the study run?", "It did not run in a city with dedicated bike lanes.",
+                                      source).passed
