@@ -155,7 +155,7 @@ def is_sum_or_difference(number: str, known: set[str]) -> bool:
 
     target = float(number) if re.fullmatch(r"\d+(?:\.\d+)?", number) else None
     values = {float(k) for k in known if re.fullmatch(r"\d+(?:\.\d+)?", k)}
-    return target is not None and any(_equal(abs(a - b), target) or _equal(a + b, target)
+    return target is not None and any(equal(abs(a - b), target) or equal(a + b, target)
                                       for a, b in combinations(values, 2))
 
 
@@ -211,7 +211,7 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
             x = float(value.number)
             pairs = combinations(amounts.items(), 2)
             for (a, fa), (b, fb) in pairs:
-                worked_out = difference and _equal(abs(fa - fb), x) or total and _equal(fa + fb, x)
+                worked_out = difference and equal(abs(fa - fb), x) or total and equal(fa + fb, x)
                 # (a number the source has, said in the unit of its operands: "£50 … £45 … saves £5")
                 in_kind = value.number not in grounded or units.get(a) == units.get(b) == value.unit
                 if worked_out and not known(value) and in_kind:
@@ -224,7 +224,7 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
             else:
                 if total and not known(value):
                     for group in combinations(amounts.items(), 3):
-                        if _equal(sum(f for _, f in group), x):
+                        if equal(sum(f for _, f in group), x):
                             found[value.number] = tuple(n for n, _ in group)
                             break
     return found
@@ -241,7 +241,7 @@ def _breakdown(sentence: str, value, following, grounded: set[str]) -> tuple[str
         if part.number not in grounded or not re.fullmatch(r"\d+(?:\.\d+)?", part.number):
             break
         parts.append(part.number)
-        if len(parts) >= 2 and _equal(sum(map(float, parts)), float(value.number)):
+        if len(parts) >= 2 and equal(sum(map(float, parts)), float(value.number)):
             return tuple(parts)
     return None
 
@@ -267,7 +267,8 @@ def _rounds_to(exact: float, stated: str) -> bool:
     return abs(exact - float(stated)) <= 0.5 * 10 ** -places + 1e-9
 
 
-def _equal(a: float, b: float) -> bool:
+def equal(a: float, b: float) -> bool:
+    """Equal but for floating-point noise."""
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 

@@ -51,7 +51,8 @@ _NUMBER_WORDS = {
 }
 _UNIT = (r"%|°\s?[CF]|km/h|mph|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|GB|TB|PB|Kbps|Mbps|Gbps|ms|µs|ns"
          r"|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|h|days?|weeks?|months?|years?|epochs?|cycles?"
-         r"|mg|kg|g|lbs?|oz|(?:kilo|centi|milli)?(?:metres?|meters?)|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
+         r"|mg|kg|g|lbs?|oz|(?:kilo|centi|milli)?(?:metres?|meters?)|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm"
+         r"|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
          r"|floors?|points?|litres?|liters?|gallons?|gal|euros?|dollars?|yen|won|€|평|층|년|개월|시간|분|원|일|坪|階|年|か月|時間|分|円|日")
 # "15 extra minutes", "two more hours": the amount is still in minutes and hours.
 _MORE = r"(?:(?:extra|more|additional|further|free|school|calendar|academic|full|consecutive)\s)?"
@@ -132,14 +133,14 @@ def values_in(text: str) -> tuple[Value, ...]:
 
 
 # The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
-_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|"
-                     r"months?|mo|years?|yr|annum)\b|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b",
-                     re.IGNORECASE)
+_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
+                     r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum)\b"
+                     r"|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.IGNORECASE)
 _PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
                "nights": "day", "week": "week", "weeks": "week", "month": "month", "months": "month", "mo": "month",
                "year": "year", "years": "year", "yr": "year", "annum": "year", "hourly": "h", "daily": "day",
                "nightly": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
-_CURRENCIES = {"USD", "EUR", "GBP", "JPY", "KRW"}
+CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "KRW"})  # unit keys of prices
 
 
 def price_periods(text: str) -> dict[str, set[str]]:
@@ -151,7 +152,7 @@ def price_periods(text: str) -> dict[str, set[str]]:
         if start < 0:
             continue
         position = start + len(value.raw)
-        if value.unit not in _CURRENCIES or not (period := _PERIOD.match(text, position)):
+        if value.unit not in CURRENCIES or not (period := _PERIOD.match(text, position)):
             continue
         unit = _PERIOD_KEY[(period.group("unit") or period.group("adjective")).lower()]
         count = int(period.group("count") or 1)

@@ -32,6 +32,7 @@ from .arithmetic import (
     COUNTING_CONSTANTS,
     clock_arithmetic,
     conversions,
+    equal,
     derived_numbers,
     stepped_values,
     implied_calculations,
@@ -321,8 +322,7 @@ def _period_not_in_source(answer: str, source: str) -> str | None:
     theirs = price_periods(source)
     for number, periods in price_periods(answer).items():
         if theirs.get(number) and not periods & theirs[number]:
-            shown = [sorted(p)[0].replace("h", "hour") if sorted(p)[0] == "h" else sorted(p)[0]
-                     for p in (theirs[number], periods)]
+            shown = [{"h": "hour"}.get(min(p), min(p)) for p in (theirs[number], periods)]
             return f"the source gives {number} per {shown[0]}, not per {shown[1]}"
     return None
 
@@ -348,14 +348,10 @@ def _row_differences(answer: str, source: str) -> set[str]:
         named = set(stems(re.split(r"[,;.]|\band\b", answer[position:position + 40])[0]))
         named |= set(stems(re.split(r"[,;.]\s|\band\b", before)[-1]))
         for label, amounts in rows.items():
-            if label <= named and any(_equal(abs(a - b), float(value.number))
+            if label <= named and any(equal(abs(a - b), float(value.number))
                                       for i, a in enumerate(amounts) for b in amounts[i + 1:]):
                 found.add(value.number)
     return found
-
-
-def _equal(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 _ORDINAL_PERIOD = re.compile(r"\b(first|second|third|last|final)\s+(minute|hour|day|night|week|month|year|season)s?\b",

@@ -28,7 +28,17 @@ from ..tools.text import STOPWORDS, answer_polarity, normalize, sentences, stem,
 from ..tools.text import words as word_tokens
 from .arithmetic import derived_numbers, implied_calculations, stepped_values, worked_calculations
 from .base import CheckResult, fail, ok
-from .facts import NEGATION, UPPER_LIMIT_WORDS, Fact, Value, about_stems, facts_of, price_periods, values_in
+from .facts import (
+    CURRENCIES,
+    NEGATION,
+    UPPER_LIMIT_WORDS,
+    Fact,
+    Value,
+    about_stems,
+    facts_of,
+    price_periods,
+    values_in,
+)
 
 SEMANTIC_WEIGHT = 0.5  # an embedding similarity of 1 counts as half the question's words
 ROLE_MARGIN = 0.25  # how much better the rival fact must match before a value is misplaced
@@ -72,9 +82,6 @@ def _all_fact_scores(query: str, source: str, subject: str) -> tuple[float, ...]
     return tuple(scores)
 
 
-_MONEY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY", "KRW"})
-
-
 def _same(value: Value, other: Value) -> bool:
     """One value, the unit aside when either has none; but a price is no bare number ("£15"
     is not the 15 of "children aged 4 to 15")."""
@@ -82,7 +89,7 @@ def _same(value: Value, other: Value) -> bool:
         return False
     if value.unit == other.unit:
         return True
-    if (value.unit in _MONEY_UNITS and not other.unit) or (other.unit in _MONEY_UNITS and not value.unit):
+    if (value.unit in CURRENCIES and not other.unit) or (other.unit in CURRENCIES and not value.unit):
         return False
     return not value.unit or not other.unit
 
@@ -951,7 +958,8 @@ def _default_state(text: str) -> str | None:
 
 # A reply's opening hedge ("Not necessarily: the districts studied had 30 km/h limits"): its "not"
 # answers the question, and is on no verb of the statement that follows.
-_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet))?\s*[,:;.!—–-]\s*"
+_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet))?"
+                    r"\s*[,:;.!—–-]\s*"
                     r"|^\s*not(?=\s+(?:while|when|if|until|unless|before|after|during)\b)"
                     # "The study can't say: it ran in one city" — what the source leaves open, then why
                     r"|^\s*(?:the\s+\w+|it|we|they)\s+(?:can't|cannot|can not|doesn't|does not)\s+say\s*[,:;.!—–-]\s*",
@@ -1174,8 +1182,9 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
             # to Sleep mode": the question is negated as the statement is, so a yes agrees with it.
             fact = None
-        if fact is not None and _FIRST_PERSON_CASE.search(question) and _REQUIREMENT.search(f"{fact.about} {fact.text}"):
-            fact = None  # "I'm 22 and passed my test last year. Can I join?" of "must … have held a licence for 2 years"
+        if fact is not None and _FIRST_PERSON_CASE.search(question) and \
+                _REQUIREMENT.search(f"{fact.about} {fact.text}"):
+            fact = None  # "I'm 22 and passed my test last year. Can I join?" of "must … have held a licence …"
         if fact is not None and not fact.negative and polarity is True and \
                 (lacking := _WITHOUT.search(question)) and stem(lacking.group(1).lower()) in set(stems(fact.text)) \
                 and not NEGATION.search(_HEDGE.sub("", answer.split(maxsplit=1)[1] if len(answer.split()) > 1 else "")):
