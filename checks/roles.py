@@ -578,14 +578,15 @@ def _codes_swapped(answer: str, source: str) -> str | None:
 
 
 def _operands_holding(clause: str) -> set[str]:
+    """The operands of the clause's written calculations that hold."""
     return {o for w in worked_calculations(clause) if w.claimed and w.holds for o in w.operands}
 
 
 def _value_role_failure(clause: str, query: str, values: list[Value], source: str, facts: tuple[Fact, ...],
                         partners: dict[str, set[str]], question: str = "", label: str | None = None,
-                        clause_context: str = "") -> str | None:
-    """Why a value of the clause is another statement's (the one `query` is most about), if it is.
-    `clause_context`: the whole answer the clause is of."""
+                        answer: str = "") -> str | None:
+    """Why a value of the clause (of `answer`) is another statement's (the one `query` is most
+    about), if it is."""
     scores = fact_scores(query, source, facts)
     counted = _counted(clause)
     for value in values:
@@ -621,7 +622,7 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             # ("10 × $6 = $60, so the $50 card saves $10"): the answer keeps the two apart.
             wanted_here = [v for v in rival.values if _dimension(v) == _dimension(value)]
             if value.number in _operands_holding(clause) and any(_same(w, v) for w in wanted_here
-                                                                  for v in values_in(question + " " + clause_context)):
+                                                                  for v in values_in(f"{question} {answer}")):
                 continue
             holder = max(((s, f) for s, f in zip(scores, facts) if any(_same(value, v) for v in f.values)),
                          key=lambda h: h[0])[1]
