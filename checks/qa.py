@@ -20,7 +20,6 @@ from ..tools.text import (
     answer_polarity,
     content_tokens,
     has_cjk,
-    normalize,
     plain,
     sentences,
     stem,
@@ -40,12 +39,11 @@ from .arithmetic import (
     worked_calculations,
 )
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
+from .terms import missing_terms
 from .facts import (
     UPPER_LIMIT_WORDS,
     Value,
-    acronyms,
     canon_number,
-    capitalised_runs,
     facts_of,
     price_periods,
     unit_key,
@@ -53,6 +51,7 @@ from .facts import (
 )
 from .roles import (
     answer_clauses,
+    denies_an_unnamed_thing,
     check_answer_type,
     check_no_contradiction,
     check_values_in_role,
@@ -526,76 +525,13 @@ def values_in_units(text: str) -> set[str]:
     return {v.unit for v in values_in(text) if v.unit}
 
 
-_TERM_CANDIDATE = re.compile(r"[`\"“][^`\"”]{2,60}[`\"”]|[\w][\w.+/-]*[\w+]|\w", re.UNICODE)
-# A sentence's start, a list item's, a Markdown label's ("2. **Outputs:** …") or a table cell's.
-_SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|^\W+|\|\s*)(?:\d+[.)]\s+|[-*•]\s+)?(?:\*\*|__|\*|_)?$")
-
-
-# Capitalised words every text may use: days, months, "OK". They name no product or person.
-_CALENDAR_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
-june july august september october november december ok""".split())
-
-
-def named_terms(answer: str) -> list[str]:
-    """Terms that make a claim: acronyms, CamelCase, letters mixed with digits, quoted or
-    code spans, and capitalised words that do not start a sentence."""
-    terms: list[str] = []
-    for match in _TERM_CANDIDATE.finditer(answer):
-        token = match.group()
-        if token[0] in "`\"“":
-            terms.append(token.strip("`\"“”"))
-            continue
-        if has_cjk(token) or len(token) < 2:
-            continue
-        letters = [c for c in token if c.isalpha()]
-        if not letters:
-            continue  # pure numbers: the number check's job
-        acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
-        camel = bool(re.search(r"[a-z][A-Z]", token))
-        mixed = bool(re.search(r"\d", token))
-        capitalised = token[0].isupper() and not _SENTENCE_START.search(answer[: match.start()])
-        if (acronym or camel or mixed or capitalised) and token.lower() not in STOPWORDS \
-                and token.lower() not in _CALENDAR_WORDS:
-            terms.append(token)
-    return terms
-
-
-_QUANTITY_WORD = re.compile(r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th)?(?:-\w+)*(?:/\w+)?$")  # "5-year", "9-year-old", "29/month"
-
-
-def _missing_terms(text: str, source: str) -> list[str]:
-    """Named terms of `text` the source lacks. A quantity written as one word ("5-year",
-    "3rd") is the number check's; a run of capitalised words the source abbreviates ("Natural
-    Questions" for "NQ") is there."""
-    source_plain = _source_plain(source)
-    source_words = set(words(source_plain))
-    abbreviated = {run for run in acronyms(text) if run in source_words}
-    missing = []
-    for term in named_terms(text):
-        if normalize(term) in source_plain or _QUANTITY_WORD.match(term):
-            continue
-        runs = [run for run in capitalised_runs(text) if term in run.split()]
-        if any("".join(w[0] for w in run.split()).lower() in abbreviated for run in runs):
-            continue
-        missing.append(term)
-    return list(dict.fromkeys(missing))
-
-
-def denies_an_unnamed_thing(question: str, answer: str, source: str, subject: str = "") -> bool:
-    """Is the answer a "no" to a yes/no question about a thing the source does not name ("Does
-    it read Word documents?" "No — it reads EPUB, PDF, MOBI and TXT.")? The source's silence,
-    where it lists what there is, is the answer's ground."""
-    return answer_polarity(answer) is False and is_yes_no_question(question) and bool(
-        _missing_terms(question, f"{source}\n{subject}"))
-
-
 def check_terms_grounded(answer: str, source: str, subject: str = "", question: str = "") -> CheckResult:
     """Every named term of the answer is in the source, or in the document's subject (its
     title names the product a passage may leave unnamed), or is the thing a "no" says the
     source does not name."""
     if question and denies_an_unnamed_thing(question, answer, source, subject):
         source = f"{source}\n{question}"
-    missing = _missing_terms(answer, f"{source}\n{subject}" if subject else source)
+    missing = missing_terms(answer, f"{source}\n{subject}" if subject else source)
     if missing:
         return fail("terms_grounded", f"terms not in source: {', '.join(missing[:5])}")
     return ok("terms_grounded")
@@ -605,7 +541,7 @@ def check_question_terms_grounded(question: str, source: str, subject: str = "",
     """A question about a product, person or code the source never names has a false premise,
     unless its answer is the "no" that says so. The document's subject (title, domain) counts
     as named."""
-    missing = _missing_terms(question, f"{source}\n{subject}")
+    missing = missing_terms(question, f"{source}\n{subject}")
     if missing and not (answer and denies_an_unnamed_thing(question, answer, source, subject)):
         return fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")
     return ok("question_terms_grounded")
@@ -639,11 +575,6 @@ _SYMBOL_WORDS = {"°C": {"degre", "celsius"}, "°F": {"degre", "fahrenheit"}, "%
                  # "daily" is "every day", "weekly" "every week" …
                  "daily": {"everi", "day"}, "weekly": {"everi", "week"}, "monthly": {"everi", "month"},
                  "yearly": {"everi", "year"}, "annually": {"everi", "year"}, "hourly": {"everi", "hour"}}
-
-
-@lru_cache(maxsize=_PASSAGES)
-def _source_plain(source: str) -> str:
-    return plain(source)
 
 
 @lru_cache(maxsize=_PASSAGES)

@@ -39,6 +39,7 @@ from .facts import (
     price_periods,
     values_in,
 )
+from .terms import missing_terms
 
 SEMANTIC_WEIGHT = 0.5  # an embedding similarity of 1 counts as half the question's words
 ROLE_MARGIN = 0.25  # how much better the rival fact must match before a value is misplaced
@@ -1174,6 +1175,14 @@ def _share_in(text: str, source: str) -> float:
     return sum(stem(w) in theirs for w in own) / len(own) if own else 1.0
 
 
+def denies_an_unnamed_thing(question: str, answer: str, source: str, subject: str = "") -> bool:
+    """Is the answer a "no" to a yes/no question about a thing the source does not name ("Does
+    it read Word documents?" "No — it reads EPUB, PDF, MOBI and TXT.")? The source's silence,
+    where it lists what there is, is the answer's ground."""
+    return answer_polarity(answer) is False and is_yes_no_question(question) and bool(
+        missing_terms(question, f"{source}\n{subject}"))
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
     if polarity is not None and is_yes_no_question(question):
@@ -1200,11 +1209,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             fact = None
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
             fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
-        if fact is not None and polarity is False:
-            from .qa import denies_an_unnamed_thing  # (qa builds on this module)
-
-            if denies_an_unnamed_thing(question, answer, source, subject):
-                fact = None  # "Does it read Word documents?" of a source listing EPUB, PDF, MOBI and TXT
+        if fact is not None and polarity is False and denies_an_unnamed_thing(question, answer, source, subject):
+            fact = None  # "Does it read Word documents?" of a source listing EPUB, PDF, MOBI and TXT
         if (excepted := _excepted_rule(question, answer, source, subject)) is not None:
             # "Can I cancel early? I'm moving 40 miles away." of "cannot cancel …, except when moving
             # more than 25 miles away": the exception, not the rule, answers it.

@@ -21,9 +21,9 @@ from agentsynth.checks.qa import (
     check_question_on_topic,
     check_question_well_formed,
     check_terms_grounded,
-    named_terms,
     run_checks,
 )
+from agentsynth.checks.terms import named_terms
 from agentsynth.tools.text import normalize
 
 
