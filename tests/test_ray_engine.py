@@ -170,14 +170,19 @@ def comparable(record: dict, raced_items: set[str]) -> dict:
     """A record as two engines must agree on it. All of it, except where the order in which items
     finish shows: a record turned down as a duplicate of another item's may have been caught before
     its critic call or after it (the other item's claim had or had not arrived), so its usage and
-    the critic model's part of its verdict may differ; its decision and reasons may not. Usage is
-    the item's, on each of its records, so every record of an item with such a duplicate
-    (`raced_items`) may differ in usage."""
+    the critic model's part of its verdict may differ; its decision and the rules that turned it
+    down may not. Which accepted record it was found to duplicate may: of three near-duplicates,
+    the one accepted first is a race ("Jaccard 0.63 with …" in one run, "0.71 with …" in the
+    other). Usage is the item's, on each of its records, so every record of an item with such a
+    duplicate (`raced_items`) may differ in usage."""
     metadata = dict(record["metadata"])
     if metadata["item_id"] in raced_items:
         metadata.pop("usage", None)
     if is_duplicate(record):
-        metadata["critic"] = {k: metadata["critic"][k] for k in ("decision", "reasons")}
+        critic = metadata["critic"]
+        metadata["critic"] = {"decision": critic["decision"],
+                              "reasons": [reason.split(":")[0] for reason in critic["reasons"]]}
+        record = {**record, "reasons": [reason.split(":")[0] for reason in record.get("reasons", [])]}
     return {**record, "metadata": metadata}
 
 
