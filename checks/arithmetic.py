@@ -295,17 +295,21 @@ def _clock_times(text: str) -> list[tuple[int, tuple[str, ...]]]:
     return found
 
 
-def _spans(text: str) -> set[int]:
-    """Each span of time the text gives, in minutes."""
-    out = set()
+def _span_matches(text: str) -> list[tuple[float, tuple[str, ...]]]:
+    """(minutes, its numbers as written) of each span of time the text gives."""
+    out = []
     for match in _SPAN.finditer(text):
         if match.group("m"):
-            out.add(int(match.group("m")))
+            out.append((float(match.group("m")), (match.group("m"),)))
         else:
-            minutes = float(match.group("h")) * 60 + int(match.group("hm") or 0)
-            if minutes == int(minutes):
-                out.add(int(minutes))
+            out.append((float(match.group("h")) * 60 + int(match.group("hm") or 0),
+                        (match.group("h"), *([match.group("hm")] if match.group("hm") else []))))
     return out
+
+
+def _spans(text: str) -> set[int]:
+    """Each whole-minute span of time the text gives, in minutes."""
+    return {int(minutes) for minutes, _ in _span_matches(text) if minutes == int(minutes)}
 
 
 _STEPPED = re.compile(r"from\s+(\d+(?:\.\d+)?)\s*([^\d\s]{0,4})\s+to\s+(\d+(?:\.\d+)?)\s*\2\s+in\s+"
@@ -346,12 +350,7 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
             derived.update(numbers)
     # A span between two known times ("6:30 to 9 a.m.: 2 hours 30 minutes").
     times = set(known)
-    for match in _SPAN.finditer(answer):
-        if match.group("m"):
-            minutes, numbers = int(match.group("m")), (match.group("m"),)
-        else:
-            minutes, numbers = float(match.group("h")) * 60 + int(match.group("hm") or 0), \
-                (match.group("h"), *([match.group("hm")] if match.group("hm") else []))
+    for minutes, numbers in _span_matches(answer):
         if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
             derived.update(numbers)
     return {canon_number(n) for n in derived}
