@@ -44,6 +44,7 @@ from .terms import missing_terms
 SEMANTIC_WEIGHT = 0.5  # an embedding similarity of 1 counts as half the question's words
 ROLE_MARGIN = 0.25  # how much better the rival fact must match before a value is misplaced
 POLARITY_LEAD = 0.10  # how much better the fact a yes/no answer is judged on must match than the next
+RESTATES_WHOLLY = 0.75  # of a yes/no answer's words a statement must hold to be the reason it gives
 FLAG_REACH = 0.2  # a yes/no field this close to the best match is what a yes/no question is judged on
 
 
@@ -764,6 +765,28 @@ def _charged_where_free(clause: str, statement: str) -> str | None:
     return None
 
 
+_DONE_WITHOUT = re.compile(r"\b(?:can|could|will|would|does|do|may)\s+(?:still\s+|be\s+)?([^\W\d_]{3,})\s+without\s+"
+                           r"(?:an?\s+|the\s+|its\s+|your\s+|their\s+|any\s+)?([^\W\d_]{3,})", re.I)
+_UNTIL = re.compile(r"\b(?:until|unless)\b", re.I)
+
+
+def _done_without_a_requirement(clause: str, source: str) -> str | None:
+    """The source's sentence that requires what the clause says may be done without ("the mower
+    can start without the app" of "run the setup wizard in the app; the mower will not start
+    until the wizard has measured the wire loop"), if there is one: the sentence denies the same
+    verb until or unless something happens, and names the thing the clause does without."""
+    if not (found := _DONE_WITHOUT.search(clause)):
+        return None
+    verb, thing = stem(found.group(1).lower()), stem(found.group(2).lower())
+    for sentence in sentences(source, min_chars=4):
+        for part in re.split(r";", sentence):
+            denied = _UNTIL.split(part)[0]
+            if _UNTIL.search(part) and _VERB_NEGATION.search(denied) and verb in set(stems(denied)) \
+                    and thing in set(stems(sentence)):
+                return sentence
+    return None
+
+
 def _direction_turned(clause: str, statement: str) -> tuple[str, str] | None:
     """(what the clause says, what the statement says) when the clause turns a thing the
     statement points one way the other way ("blade up" where it says "blade down")."""
@@ -831,7 +854,7 @@ _FROM_TO = re.compile(r"from (\d+(?:\.\d+)?)[^.;\d]{0,24}? to (\d+(?:\.\d+)?)", 
 _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
 # "may work remotely once they have completed probation": true under a condition, so it says
 # neither yes nor no about the other case.
-_CONDITIONAL = re.compile(r"\b(once|if|unless|provided that|as long as|after|until|when)\b", re.I)
+_CONDITIONAL = re.compile(r"\b((?<!\bat )once|if|unless|provided that|as long as|after|until|when)\b", re.I)
 _WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b|\beverywhere\b"
                        r"|\banywhere\b(?!\s+(?:from|between|up to))", re.I)
 
@@ -844,7 +867,7 @@ def is_yes_no_question(question: str) -> bool:
     return bool(_AUX_START.match(asked) or _KO_JA_YES_NO.search(asked))
 
 
-def _judged_fact(question: str, source: str, subject: str = "") -> Fact | None:
+def _judged_fact(question: str, source: str, subject: str = "", answer: str = "") -> Fact | None:
     """The fact a yes/no question is about, when one clearly is (else None: no judgement).
     A record's yes/no field outranks prose that comes close ("Consultant Available: N"
     against a description that mentions consultants)."""
@@ -862,7 +885,50 @@ def _judged_fact(question: str, source: str, subject: str = "") -> Fact | None:
     runner_up = next((s for s, i in scores[1:] if facts[i].negative != facts[best].negative), 0.0)
     if best_score < 0.45 or best_score - runner_up < POLARITY_LEAD:
         return None
-    return facts[best]
+    if _matched_by_context_alone(question, facts[best], subject):
+        return None
+    if not facts[best].negative:
+        # A conditional or restricted statement the question matches better is what it asks
+        # about ("I registered it after 4 months. Do I get the 3-year warranty?" of "a 2-year
+        # warranty, extended to 3 years if you register it within 90 days"): it says neither yes
+        # nor no outright, so a no is not judged against the plain statement beside it. (The
+        # source's own denial stays judged: "Remote work is not available during probation".)
+        unjudged = tuple(f for f in every if f not in facts and not f.negative and f.kind not in ("row", "name")
+                         and f.text not in facts[best].text and facts[best].text not in f.text)
+        if unjudged and max(fact_scores(question, source, unjudged, subject)) > best_score - POLARITY_LEAD:
+            return None
+    return _restated_instead(question, answer, source, facts, facts[best], subject)
+
+
+def _restated_instead(question: str, answer: str, source: str, facts: tuple[Fact, ...], judged: Fact,
+                      subject: str) -> Fact:
+    """The statement a yes/no answer gives as its reason, when the question's words chose another
+    ("Did participants pay for the e-bikes?" "No, the e-bikes were lent for free." is judged on
+    "We lent e-bikes for free …", not on "38% … bought an e-bike of their own"): the answer's
+    words must all but wholly be that statement's (those it shares with the question wholly),
+    and the question and answer together must match it best."""
+    body = re.sub(r"^\s*(?:yes|no)\b[,.:;!—–-]*\s*", "", answer, flags=re.IGNORECASE)
+    said = about_stems(masked(body)) - about_stems(subject)
+    if len(said) < 2:
+        return judged
+    scores = fact_scores(f"{question} {body}", source, facts, subject)
+    restated = facts[max(range(len(facts)), key=scores.__getitem__)]
+    if restated is judged or restated.text in judged.text or judged.text in restated.text:
+        return judged
+    stated = about_stems(masked(restated.text))
+    if (said & about_stems(masked(question))) - stated:
+        return judged  # "the Basic plan keeps 180 days of versions" of "Plus and Business keep …"
+    return restated if len(said & stated) / len(said) >= RESTATES_WHOLLY else judged
+
+
+def _matched_by_context_alone(question: str, fact: Fact, subject: str) -> bool:
+    """Does the question match a clause only by the clause before it, which it carries as context
+    ("Will it keep warning me?" of "…; you can change these limits in the settings", after
+    "warns if it goes below 16 °C")? Then the question is about that clause, not this one."""
+    if fact.about == fact.text:
+        return False
+    asked = about_stems(masked(question)) - about_stems(subject)
+    return bool(asked & about_stems(masked(fact.about))) and not asked & about_stems(masked(fact.text))
 
 
 def _mixed(fact: Fact, facts: tuple[Fact, ...]) -> bool:
@@ -1183,10 +1249,19 @@ def denies_an_unnamed_thing(question: str, answer: str, source: str, subject: st
         missing_terms(question, f"{source}\n{subject}"))
 
 
+# "Did bus and train use change much?" "Not much: from 1.2 to 1.0 a week." A reply on how much,
+# to a question on how much, weighs the source's figures; it denies no statement.
+_DEGREE_ASKED = re.compile(r"\b(?:much|a lot|significantly|greatly|substantially|markedly|noticeably|by far)\b", re.I)
+_DEGREE_REPLY = re.compile(r"^\s*(?:not\s+(?:by\s+)?(?:much|a lot|significantly|greatly|substantially|markedly)"
+                           r"|only\s+(?:slightly|a little|a bit)|hardly|barely|slightly)\b", re.I)
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
+    if _DEGREE_REPLY.match(answer) and _DEGREE_ASKED.search(question):
+        polarity = None
     if polarity is not None and is_yes_no_question(question):
-        fact = _judged_fact(question, source, subject)
+        fact = _judged_fact(question, source, subject, answer)
         if fact is not None and fact.negative and (negated := _negation_words(fact.text)) and \
                 negated == _negation_words(question):
             # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
@@ -1248,6 +1323,9 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if not NEGATION.search(said) and (charged := _charged_where_free(said, best.text)) is not None:
             return fail("no_contradiction", f"the answer says {charged!r} where the source says it is free: "
                                             f"{best.text[:80]!r}")
+        if (required := _done_without_a_requirement(said, source)) is not None:
+            return fail("no_contradiction", f"the answer says it can be done without what the source requires: "
+                                            f"{required[:80]!r}")
         if NEGATION.search(clause):
             continue
         if any(w.claimed and w.holds for w in worked_calculations(clause)):

@@ -1157,3 +1157,53 @@ def test_what_the_source_cannot_say_is_no_denial():
                                   "city with dedicated bike lanes on most main roads.", source).passed
     assert not check_no_contradiction("Where did the study run?", "It did not run in a city with dedicated bike lanes.",
                                       source).passed
+
+
+# --- the yes/no judge's choice of statement (heldout-v19's misses, second round) -----------------
+
+def test_a_clause_matched_only_through_the_clause_before_it_is_not_judged():
+    source = ("The fridge shows the inside temperature and beeps if the door stays open for more than 2 minutes; "
+              "you can change this delay in the app. The ice maker makes 1 kg of ice a day.")
+    assert check_no_contradiction("I leave the door open for 30 seconds while I unload. Will it beep at me?",
+                                  "No. 30 seconds is well under the 2 minutes it waits before beeping.", source).passed
+    flipped = check_no_contradiction("Can I change the delay in the app?", "No, the delay cannot be changed.", source)
+    assert not flipped.passed
+
+
+def test_a_yes_or_no_is_judged_on_the_statement_it_gives_as_its_reason():
+    subject = "Cargo bike trial"
+    source = ("We lent electric cargo bikes for free to 60 families for six months. By the end, 21% of families had "
+              "bought a cargo bike of their own. Car mileage fell by a third.")
+    assert check_no_contradiction("Did families pay for the cargo bikes?", "No, the cargo bikes were lent for free.",
+                                  source, subject).passed
+    assert not check_no_contradiction("Did families pay for the cargo bikes?", "Yes, each family paid a monthly fee "
+                                      "for its cargo bike.", source, subject).passed
+
+
+def test_not_much_to_a_question_of_how_much_weighs_the_figures():
+    source = ("| Mode | Before | After |\n|---|---|---|\n| Walking | 2.1 | 2.0 |\n| Car | 6.2 | 3.4 |\n\n"
+              "Trips per week, mean per household.")
+    assert check_no_contradiction("Did walking change much?", "Not much: it went from 2.1 to 2.0 trips a week.",
+                                  source).passed
+    assert not check_no_contradiction("Did car trips fall?", "They went from 3.4 to 6.2 a week.", source).passed
+
+
+def test_a_no_beside_a_conditional_statement_the_question_asks_about_is_not_judged():
+    source = ("Members may borrow up to 8 games at a time. Books are lent for 3 weeks and games for 2 weeks. You can "
+              "renew an item twice, online or at the desk, unless another member has reserved it.")
+    assert check_no_contradiction("Can I renew a book a third time?", "No. An item can be renewed twice.",
+                                  source).passed
+    # "at once" is no condition: "takes effect at once" stays a statement a no can contradict.
+    upgrade = "Upgrading to a larger plan takes effect at once; downgrading takes effect at the next renewal."
+    assert not check_no_contradiction("Does an upgrade take effect at once?", "No, an upgrade waits for the next "
+                                      "renewal.", upgrade).passed
+
+
+def test_doing_without_what_the_source_requires_contradicts_it():
+    source = ("Set up the speaker in the Sona app first: the speaker will not play until the app has joined it to "
+              "your Wi-Fi. The speaker weighs 1.2 kg.")
+    done_without = check_no_contradiction("What do I need before the speaker plays?", "Nothing: the speaker can "
+                                          "play without the app.", source)
+    assert not done_without.passed and "requires" in done_without.detail
+    assert check_no_contradiction("Does the speaker need the app?", "Yes: it will not play until the app has joined "
+                                  "it to your Wi-Fi.", source).passed
