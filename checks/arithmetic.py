@@ -39,10 +39,12 @@ _TERM = rf"{_ABOUT}{_MONEY}{_NUM}{_UNIT}{_RESTATEMENT}"
 # A term may open or close a bracket: "(60 − 20) / 5 + 1 = 9".
 _CHAIN = rf"\(?{_TERM}\)?(?:{_OP}\(?{_TERM}\)?)+"
 _RESTATED_TERM = re.compile(r"\s*\([^()×x*·/÷+−=\n]*\d[^()×x*·/÷+−=\n]*\)(?=\s*(?:[=≈×x*·/÷+−]|$))")
-# a × b … = r   |   r (a × b …)
+# a × b … = r   |   r (a × b …)   |   r: a × b … (the result first, opening the answer or a sentence)
 _WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|would be|comes to|is)\s*(?:about\s+|roughly\s+)?"
                      rf"{_MONEY}(?P<result>{_NUM})"
-                     rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)", re.IGNORECASE)
+                     rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)"
+                     rf"|(?:^|(?<=[.!?]\s))(?:about\s+|roughly\s+)?{_MONEY}(?P<result3>{_NUM}){_UNIT}\s*:\s*"
+                     rf"(?P<chain3>{_CHAIN})(?=\s*(?:[.,;]|$))", re.IGNORECASE)
 _TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)"
                     r"|(?P<bracket>[()])", re.IGNORECASE)
 _OPS = {"×": "*", "x": "*", "*": "*", "·": "*", "times": "*", "of": "*", "/": "/", "÷": "/", "divided by": "/",
@@ -101,13 +103,13 @@ def worked_calculations(answer: str) -> list[Worked]:
     """Every calculation the answer writes out, in order."""
     found = []
     for match in _WORKED.finditer(answer):
-        chain = match.group("chain") or match.group("chain2")
-        stated = match.group("result") or match.group("result2")
+        chain = match.group("chain") or match.group("chain2") or match.group("chain3")
+        stated = match.group("result") or match.group("result2") or match.group("result3")
         stated = canon_number(_WORDS.get(stated.lower(), stated))
         operands, computed = _evaluate(chain)
         if computed is not None and match.group("result") and _in_percent(chain, answer[match.end("result"):]):
             computed *= 100
-        claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals")
+        claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals") or bool(match.group("result3"))
         found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed))
     return found
 
@@ -200,6 +202,8 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
                 found[value.number] = operands
             elif operands := _percent_of(sentence, value, grounded | set(given)):
                 found[value.number] = operands
+            elif operands := _rate_of_given(answer, value, given):
+                found[value.number] = operands
         difference, total = _DIFFERENCE.search(sentence), _TOTAL.search(sentence)
         if not (difference or total):
             continue
@@ -258,6 +262,21 @@ def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None
             if re.fullmatch(r"\d+(?:\.\d+)?", amount) and amount != match.group(1) \
                     and _rounds_to(share * float(amount), value.number):
                 return match.group(1), amount
+    return None
+
+
+def _rate_of_given(answer: str, value, given: set[str]) -> tuple[str, ...] | None:
+    """A rate the answer states anywhere ("refunded at 50%") applied to the asker's own amount
+    ("£32.50" of the question's £65), to the value's precision."""
+    from .facts import values_in
+
+    for rate in values_in(answer):
+        if rate.unit != "%" or not re.fullmatch(r"\d+(?:\.\d+)?", rate.number):
+            continue
+        for amount in given:
+            if re.fullmatch(r"\d+(?:\.\d+)?", amount) and amount != rate.number \
+                    and _rounds_to(float(rate.number) / 100 * float(amount), value.number):
+                return rate.number, amount
     return None
 
 
@@ -363,6 +382,17 @@ _IN_BASE = {"s": 1, "minute": 60, "h": 3600, "day": 86400, "week": 604800, "mont
 _KIND = {"s": "time", "minute": "time", "h": "time", "day": "time", "week": "time", "month": "time", "year": "time",
          "mm": "length",
          "cm": "length", "m": "length", "km": "length", "g": "mass", "kg": "mass", "ml": "volume", "L": "volume"}
+def in_base(number: str, unit: str) -> tuple[str, float] | None:
+    """(the kind of a measure, its size in the smallest unit of that kind): 3 days and 48 hours
+    are both times, 259,200 and 172,800 seconds."""
+    if unit not in _IN_BASE:
+        return None
+    try:
+        return _KIND[unit], float(number) * _IN_BASE[unit]
+    except ValueError:
+        return None
+
+
 _RESTATED = re.compile(r"^\s*(?:,\s*)?(?:or|i\.e\.|that is|=|≈|\(|—|–)\s*(?:about\s+|roughly\s+|around\s+)?$", re.I)
 
 

@@ -52,7 +52,7 @@ _NUMBER_WORDS = {
 _UNIT = (r"%|°\s?[CF]|km/h|mph|kWh|Wh|mAh|Ah|kW|W|V|mA|A|Hz|kHz|MHz|GHz|KB|MB|GB|TB|PB|Kbps|Mbps|Gbps|ms|µs|ns"
          r"|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|h|days?|weeks?|months?|years?|epochs?|cycles?"
          r"|mg|kg|g|lbs?|oz|(?:kilo|centi|milli)?(?:metres?|meters?)|mm|cm|km|m|inch(?:es)?|ft|feet|L|ml|mL|dB|rpm"
-         r"|fps|psi|bar|pyeong|GPUs?|CPUs?|cores?"
+         r"|fps|psi|bar|ppm|ppb|pyeong|GPUs?|CPUs?|cores?"
          r"|floors?|points?|litres?|liters?|gallons?|gal|euros?|dollars?|yen|won|€|평|층|년|개월|시간|분|원|일|坪|階|年|か月|時間|分|円|日")
 # "15 extra minutes", "two more hours": the amount is still in minutes and hours.
 _MORE = r"(?:(?:extra|more|additional|further|free|school|calendar|academic|full|consecutive)\s)?"
@@ -278,14 +278,17 @@ def _clause_facts(text: str) -> list[Fact]:
         clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c and len(c) > 2] or [sentence]
         clauses = [piece for clause in clauses for piece in _gapped(clause)]
         head = clauses[0]
-        subject = _SUBJECT.match(head)
+        subject = None
         for clause in clauses:
             # A clause without a subject of its own ("against 14 GB for SPLADE") reads with the
             # sentence's first clause; a second predicate ("… and does not dry the dishes") with
-            # its subject alone, not with what the first predicate says of it.
+            # the subject of the clause it goes on from alone ("Use only clean water: cleaning
+            # solutions can damage the pump and are not covered"), not with what was said of it.
             about = clause if clause is head else f"{clause} {head}"
             if clause is not head and subject and _PREDICATE.match(clause):
                 about = " ".join(filter(None, (subject.group(1), subject.group(2), clause)))
+            elif found := _SUBJECT.match(clause):
+                subject = found
             facts.append(Fact(clause, about, "", bool(NEGATION.search(clause)), "clause"))
         if len(clauses) > 1:  # the whole sentence too, for what spans its clauses
             facts.append(Fact(sentence, sentence, "", bool(NEGATION.search(sentence)), "sentence"))

@@ -35,6 +35,7 @@ from .arithmetic import (
     derived_numbers,
     stepped_values,
     implied_calculations,
+    in_base,
     is_sum_or_difference,
     worked_calculations,
 )
@@ -381,7 +382,7 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     # asker's 30% is theirs, set against the source's limit, which it must be within.
     polarity = answer_polarity(answer)
     stated = {v.key for v in values_in(source)}
-    for raws, within in _against_limits(question, answer):
+    for raws, within in _against_limits(question, answer, source):
         if within is False and all(v.key in stated for raw in raws for v in values_in(raw)):
             continue  # the source's own figure ("faster than the 5 W one"), not the asker's case
         if polarity is True and within is False:
@@ -442,10 +443,12 @@ _RANGE = re.compile(r"(?<![\w.,])(?P<low_sign>[-−])?(?P<low>\d[\d,.]*)(?:\s?(?
                     r"(?P<high_sign>[-−])?(?P<high>\d[\d,.]*\s*[^\s,.;:)]*)")
 
 
-def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | None]]:
+def _against_limits(question: str, answer: str, source: str = "") -> list[tuple[list[str], bool | None]]:
     """The question's figures the answer restates beside a limit or a band it gives ("up to 35%,
     so 30% is within it"; "in the 12 to 35 µg/m³ band"), as written in each, and whether they
-    are within it (None: a bare comparison, whose allowed side the words say)."""
+    are within it (None: a bare comparison, whose allowed side the words say). A bare comparison
+    with a limit the source states ("3 days is more than 48 hours" of "at least 48 hours before")
+    takes the source's side; a figure in another unit of the same kind is compared in one unit."""
     asked = {v.number: v for v in values_in(question)}
     found = []
     for match in _RANGE.finditer(answer):  # "20 µg/m³ falls in the 12 to 35 µg/m³ band"
@@ -470,15 +473,36 @@ def _against_limits(question: str, answer: str) -> list[tuple[list[str], bool | 
         limit = limits[0]
         for value in values_in(answer):
             mine = asked.get(value.number)
-            if mine is None or value.number == limit.number or mine.unit != limit.unit or not _is_number(value.number):
+            if mine is None or value.number == limit.number or not _is_number(value.number) or \
+                    (sizes := _comparable(mine, limit)) is None:
                 continue
-            if match.group("compared"):
+            side = "upper" if match.group("upper") else "lower" if match.group("lower") else _side_in(limit, source)
+            if side is None:
                 within = None  # "longer than 5.5 m are not eligible": which side is allowed, the words say
             else:
-                within = float(value.number) <= float(limit.number) if match.group("upper") else \
-                    float(value.number) >= float(limit.number)
+                within = sizes[0] <= sizes[1] if side == "upper" else sizes[0] >= sizes[1]
             found.append((sorted({value.raw, mine.raw}, key=len, reverse=True), within))
     return found
+
+
+def _comparable(mine: Value, limit: Value) -> tuple[float, float] | None:
+    """The two figures in one unit, when they measure one kind of thing (3 days, 48 hours)."""
+    if mine.unit == limit.unit:
+        return float(mine.number), float(limit.number)
+    ours, theirs = in_base(mine.number, mine.unit), in_base(limit.number, limit.unit)
+    if ours and theirs and ours[0] == theirs[0]:
+        return ours[1], theirs[1]
+    return None
+
+
+def _side_in(limit: Value, source: str) -> str | None:
+    """"upper" or "lower": which limit the source makes of the figure ("at least 48 hours"), if it makes one."""
+    for match in _LIMIT.finditer(source):
+        if match.group("compared") or not (stated := values_in(match.group("limit") or match.group("limit2"))):
+            continue
+        if stated[0].number == limit.number and stated[0].unit == limit.unit:
+            return "upper" if match.group("upper") else "lower"
+    return None
 
 
 def _negative(raw: str, text: str) -> bool:

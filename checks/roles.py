@@ -448,10 +448,17 @@ def _counted(text: str) -> dict[str, str]:
     for value in values_in(text):
         if value.unit:
             continue
-        after = re.search(rf"(?<![\w.]){re.escape(value.raw)}\s+(?:[a-z]+\s+)?([A-Za-z]{{3,}})", text)
-        if after and (word := stems(after.group(1))):
+        after = re.search(rf"(?<![\w.]){re.escape(value.raw)}\s+(?:([a-z]+)\s+)?([A-Za-z]{{3,}})", text)
+        if not after:
+            continue
+        # "8 daily periods" counts periods; "48 classrooms across 12 schools" counts classrooms.
+        noun = after.group(1) if after.group(1) and after.group(2).lower() in _LINKING else after.group(2)
+        if word := stems(noun):
             out[value.number] = word[0]
     return out
+
+
+_LINKING = STOPWORDS | {"across", "among", "around", "throughout", "beyond", "inside", "outside"}
 
 
 @lru_cache(maxsize=256)
@@ -634,7 +641,7 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             # nothing only the statement holding its value is about ("the batteries").
             # (Of a clause stating several values, the words around this one: "£90 for the first
             # plus £150 for the second" does not name "second" for £90.)
-            near = _words_without_values(_segment(clause, value)) if len(values) > 1 else said
+            near = _words_without_values(_segment(clause, value))
             named_rival = bool(near & (theirs - ours)) and not near & (ours - theirs)
             # A clause naming what only the holding statement says ("and a book at most $10")
             # is about that statement, however well the question matches the rival. (Their own
@@ -693,9 +700,14 @@ def _segment(clause: str, value: Value) -> str:
     mine = re.search(re.escape(value.raw), clause)
     if mine is None:
         return clause
+    # (and from the alternative or contrast before it to the one after: "120 minutes on Standard, or an hour on Max")
+    spans += [(m.start(), m.end()) for m in _JOINED_PART.finditer(clause)]
     before = max((end for start, end in spans if end <= mine.start()), default=0)
     after = min((start for start, end in spans if start >= mine.end()), default=len(clause))
     return clause[before:after]
+
+
+_JOINED_PART = re.compile(r",\s+(?:or|and|but|whereas|while)\b", re.I)
 
 
 def rests_on_asked_fact(question: str, answer: str, source: str, subject: str = "", reach: float = 0.25) -> bool:
@@ -730,6 +742,8 @@ _AUX_START = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|ha
                         re.I)
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b|무엇|어디|언제|누구|어떻게|얼마|몇|왜|어느|"
                  r"何|どこ|いつ|誰|どう|いくら|なぜ", re.I)
+_CONDITION_FIRST = re.compile(r"^\s*(?:if|when|once|after|before|unless|since)\b[^,?]{3,60},\s*(?=(?:is|are|was|were|"
+                              r"do|does|did|can|could|has|have|had|will|would|should|may|must)\b)", re.I)
 _KO_JA_YES_NO = re.compile(r"(나요|습니까|까요|ですか|ますか|있어요|인가요)\s*[?？]?\s*$")
 _ANTONYMS = [
     ({"fast", "faster", "fastest", "quicker", "quickest"}, {"slow", "slower", "slowest"}),
@@ -862,6 +876,8 @@ _WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b|\be
 def is_yes_no_question(question: str) -> bool:
     # The question is its last sentence: "My son returned his book late. Will we be charged?"
     asked = re.split(r"(?<=[.!:])\s+(?=[A-Z])", question.strip())[-1]
+    # "If I don't turn up, do I get anything back?": the condition comes before what is asked.
+    asked = _CONDITION_FIRST.sub("", asked)
     if _WH.search(asked) and not _AUX_START.match(asked):
         return False
     return bool(_AUX_START.match(asked) or _KO_JA_YES_NO.search(asked))
@@ -1050,6 +1066,24 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     theirs = about_stems(masked(_VERB_NEGATION.sub(" ", fact.text)))
     shared = mine & theirs
     return bool(mine and theirs) and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED
+
+
+def _asked_in_full_and_denied(question: str, answer: str, source: str) -> Fact | None:
+    """A negative clause of the source that the question asks word for word, its subject
+    included ("Is pump damage from cleaning solutions covered by the warranty?" of "cleaning
+    solutions can damage the pump and are not covered by the warranty"), however well another
+    statement matches the question's other words: a yes to it contradicts the source."""
+    asked = about_stems(masked(question))
+    for fact in facts_of(source):
+        if fact.kind != "clause" or not _VERB_NEGATION.search(fact.text) or _RESTRICTED.search(fact.text) \
+                or _CONDITIONAL.search(fact.text) or _ONLY.search(fact.text):
+            continue
+        said = about_stems(masked(_VERB_NEGATION.sub(" ", fact.text)))
+        subject = about_stems(masked(_VERB_NEGATION.sub(" ", fact.about))) - said
+        if len(said) >= 2 and said <= asked and (subject & asked or fact.about == fact.text) \
+                and not _yes_restates_the_negative(answer, fact):
+            return fact
+    return None
 
 
 def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
@@ -1293,6 +1327,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says no where the source makes an exception: "
                                                 f"{excepted[1][:80]!r}")
             fact = None
+        if polarity is True and (denied := _asked_in_full_and_denied(question, answer, source)) is not None:
+            return fail("no_contradiction", f"the answer says yes where the source says {denied.text[:80]!r}")
         if fact is not None and polarity == fact.negative and not (
                 polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
                                        or _no_corrects_the_question(question, answer, source, fact))) and not (
@@ -1377,6 +1413,7 @@ _KINDS = {
     "percent": {"%"},
     "size": {"pyeong", "KB", "MB", "GB", "TB", "mm", "cm", "m", "inch", "ft"},
     "count": {"9", "99", "999", "9999"},  # a bare number
+    "price": set(CURRENCIES),
 }
 _ASKS = [
     (re.compile(r"\bhow long\b(?! is (?:the|a) (?:cable|cord|frame|bike))|\bhow often\b|\bhow much time\b|"
@@ -1400,6 +1437,9 @@ _ASKS = [
     (re.compile(r"\bhow (?:big|large)\b|\bsize\b|규모|広さ", re.I), ("size",)),
     (re.compile(r"\bhow (?:fast|quick|slow)\b", re.I), ("duration", "speed")),
     (re.compile(r"\bhow many\b|\bnumber of\b|몇\s?[개명]|いくつ", re.I), ("count",)),
+    # "How much do I get back?", "What will I pay?": the asker's own money (which only ever speaks for an answer).
+    (re.compile(r"\b(?:how much|what) (?:do|did|will|would|should|can|could) (?:I|we|you) (?:pay|owe|get back|save|"
+                r"spend|be charged|be refunded)\b", re.I), ("price",)),
 ]
 # Kinds whose absence from the answer is a fault; "how big" may be answered in many ways
 # (a battery's capacity, a room's seats), so it only ever speaks for an answer.
@@ -1442,6 +1482,9 @@ def _names_someone_new(question: str, answer: str) -> bool:
     return False
 
 
+_SHARE_OF_TIME = re.compile(r"\d\s*%\s+of\s+(?:the\s+)?(?:time|days?|nights?|hours?|weeks?|school days|lessons)\b", re.I)
+
+
 def check_answer_type(question: str, answer: str) -> CheckResult:
     if _ASKS_MAKER.search(question) and not _names_someone_new(question, answer):
         return fail("answer_type", "the question asks who makes, wrote or is responsible for it; the answer names "
@@ -1454,8 +1497,8 @@ def check_answer_type(question: str, answer: str) -> CheckResult:
         return ok("answer_type")
     given = {_kind(v) for v in values_in(answer)}
     wanted = set().union(*(_KINDS[k] for k in kinds))
-    if given & wanted:
-        return ok("answer_type")
+    if given & wanted or ("duration" in kinds and _SHARE_OF_TIME.search(answer)):
+        return ok("answer_type")  # "How often was it above 1,500 ppm?" "21% of the time."
     if given or kinds & _STRICT:
         what = " or ".join(sorted(kinds))
         return fail("answer_type", f"the question asks for a {what}; the answer gives "

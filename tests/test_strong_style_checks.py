@@ -1207,3 +1207,99 @@ def test_doing_without_what_the_source_requires_contradicts_it():
     assert not done_without.passed and "requires" in done_without.detail
     assert check_no_contradiction("Does the speaker need the app?", "Yes: it will not play until the app has joined "
                                   "it to your Wi-Fi.", source).passed
+
+
+# --- heldout-v20's misses (a robot vacuum manual, kayak rental terms, a classroom CO2 trial) ------
+
+def test_a_yes_or_no_question_may_open_with_its_condition():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = "Tours cancelled 24 hours ahead are refunded in full. No-shows are not refunded."
+    assert check_answers_question("If I don't turn up for the tour, do I get anything back?",
+                                  "No, no-shows aren't refunded.", source).passed
+
+
+def test_the_askers_figure_against_the_sources_limit_in_another_unit():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "If you cancel at least 72 hours before your stay, we refund you in full."
+    assert check_numbers_affirmed("Can I cancel 4 days ahead and get everything back?",
+                                  "Yes: 4 days is more than 72 hours, so you get a full refund.", source).passed
+    short = check_numbers_affirmed("Can I cancel 2 days ahead and get everything back?",
+                                   "Yes: 2 days is more than 72 hours, so you get a full refund.", source)
+    assert not short.passed
+
+
+def test_a_count_is_of_the_noun_after_it_not_of_the_word_linking_it():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("We fitted heat meters in 60 flats across 15 buildings. In 30 flats, chosen at random, tenants saw "
+              "their daily use; the other 30 flats saw nothing.")
+    assert check_values_in_role("How many flats were in the study?", "60 flats, in 15 buildings.", source).passed
+    assert not check_values_in_role("How many buildings took part?", "60 buildings.", source).passed
+
+
+def test_a_result_may_come_before_the_calculation_that_gives_it():
+    source = "We fitted heat meters in 60 flats across 15 buildings."
+    assert check_numbers_grounded("4: 60 flats ÷ 15 buildings.", source).passed
+    assert not check_numbers_grounded("5: 60 flats ÷ 15 buildings.", source).passed
+
+
+def test_what_the_asker_gets_back_is_answered_by_a_price():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = "Tours cancelled later than 24 hours before the start are refunded at 50%."
+    question = "I cancel a £40 tour the evening before. How much do I get back?"
+    answer = "£20: cancellations later than 24 hours ahead are refunded at 50%."
+    assert check_answers_question(question, answer, source).passed
+    assert check_numbers_grounded(answer, source, question).passed
+    assert not check_numbers_grounded("£25: cancellations later than 24 hours ahead are refunded at 50%.", source,
+                                      question).passed
+
+
+def test_a_share_of_the_time_answers_how_often():
+    from agentsynth.checks.roles import check_answer_type
+
+    assert check_answer_type("How often was the hall above 26 °C in July?", "38% of the time.").passed
+    assert not check_answer_type("How long does the battery last?", "38%.").passed
+
+
+def test_parts_per_million_is_a_unit():
+    from agentsynth.checks.facts import values_in
+    from agentsynth.checks.qa import check_answers_question
+
+    assert [(v.number, v.unit) for v in values_in("CO2 stayed under 800 ppm")] == [("800", "ppm")]
+    source = ("| Measure | Fans on | Fans off |\n|---|---|---|\n| Mean CO2 (ppm) | 720 | 1,040 |\n\n"
+              "Running the fans lowered mean CO2 by 320 ppm.")
+    assert check_answers_question("How much lower was CO2 with the fans on?", "By 320 ppm: 720 against 1,040 ppm.",
+                                  source, subject="Fans and CO2").passed
+
+
+def test_a_value_goes_with_its_own_alternative():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "On Eco the pump runs for up to 90 minutes; on Boost, about 40 minutes."
+    assert check_values_in_role("How long does the pump run?", "Up to 90 minutes on Eco, or about 40 minutes on "
+                                "Boost.", source).passed
+    assert check_values_in_role("How long does the pump run?", "Up to 90 minutes on Eco, or about half an hour on "
+                                "Boost.", source).passed
+    assert not check_values_in_role("How long does the pump run on Boost?", "Up to 90 minutes on Boost.",
+                                    source).passed
+
+
+def test_a_yes_to_a_negative_clause_asked_word_for_word():
+    source = ("Use only the supplied charger: third-party chargers can overheat the battery and are not covered by "
+              "the warranty. The battery lasts 3 hours.")
+    flipped = check_no_contradiction("Is battery damage from third-party chargers covered by the warranty?",
+                                     "Yes, the warranty covers battery damage from third-party chargers.", source)
+    assert not flipped.passed and "not covered" in flipped.detail
+    assert check_no_contradiction("Is battery damage from third-party chargers covered by the warranty?",
+                                  "No, third-party chargers are not covered by the warranty.", source).passed
+
+
+def test_a_short_english_question_is_english():
+    from agentsynth.tools.language import detect_language
+
+    assert detect_language("I bring a kayak back 45 minutes late. What will I pay?") == "en"
+    assert detect_language("Gaano katagal ang baterya sa Max mode kapag puno?") != "en"
+    assert detect_language("Quanto tempo dura a bateria no modo Max, e quanto custa?") != "en"

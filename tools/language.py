@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
+from .text import STOPWORDS
+
 DetectorFactory.seed = 0
 
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
@@ -47,4 +49,21 @@ def detect_language(text: str) -> str:
         best = detect_langs(text)[0]
     except LangDetectException:
         return UNKNOWN
-    return best.lang.split("-")[0] if best.prob >= MIN_CONFIDENCE else UNKNOWN
+    language = best.lang.split("-")[0] if best.prob >= MIN_CONFIDENCE else UNKNOWN
+    if language not in ("en", UNKNOWN) and _english_function_words(text):
+        return "en"  # "I bring a kayak back 45 minutes late. What will I pay?" is no Tagalog
+    return language
+
+
+ENGLISH_FUNCTION_SHARE = 0.4  # of a short text's words, English function words make it English
+_SHORT_WORDS = 30
+
+
+def _english_function_words(text: str) -> bool:
+    """Is a short text mostly English function words ("I", "a", "what", "will")? Statistics
+    on a dozen words misname such a text now and then; no other language writes so many of them."""
+    tokens = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    if not tokens or len(tokens) > _SHORT_WORDS:
+        return False
+    used = [w for w in tokens if w in STOPWORDS]
+    return len(set(used)) >= 2 and len(used) / len(tokens) >= ENGLISH_FUNCTION_SHARE
