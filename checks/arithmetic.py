@@ -204,6 +204,14 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
                 found[value.number] = operands
             elif operands := _rate_of_given(answer, value, given):
                 found[value.number] = operands
+            elif value.unit == "%" and (rest := next((v.number for v in values_in(answer) if v.unit == "%" and
+                                                       v.number in grounded and _is_plain(v.number) and
+                                                       equal(100 - float(v.number), float(value.number))), None)):
+                found[value.number] = ("100", rest)  # "up to 25%, since at least 75% must be cultivated"
+            elif operands := _per_item(sentence, value, {v.number: float(v.number) for v in values_in(sentence)
+                                                         if v.number in grounded and re.fullmatch(r"\d+(?:\.\d+)?",
+                                                                                                  v.number)}):
+                found[value.number] = operands
         difference, total = _DIFFERENCE.search(sentence), _TOTAL.search(sentence)
         if not (difference or total):
             continue
@@ -250,19 +258,40 @@ def _breakdown(sentence: str, value, following, grounded: set[str]) -> tuple[str
     return None
 
 
-_PERCENT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*%\s+of\b")
+_FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25,
+              "one quarter": 0.25, "two thirds": 2 / 3, "three quarters": 0.75}
+_PERCENT_OF = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*%|\b({'|'.join(_FRACTIONS)}))\s+of\b", re.I)
 
 
 def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None:
-    """The percentage of the sentence ("50% of the fare") and the known amount whose share the
-    value is, to the value's precision: "€3.25" of €6.50."""
+    """The percentage or fraction of the sentence ("50% of the fare", "half of the £120 price")
+    and the known amount whose share the value is, to the value's precision: "€3.25" of €6.50."""
     for match in _PERCENT_OF.finditer(sentence):
-        share = float(match.group(1)) / 100
+        share = float(match.group(1)) / 100 if match.group(1) else _FRACTIONS[match.group(2).lower()]
         for amount in known:
             if re.fullmatch(r"\d+(?:\.\d+)?", amount) and amount != match.group(1) \
                     and _rounds_to(share * float(amount), value.number):
-                return match.group(1), amount
+                return match.group(1) or match.group(2).lower(), amount
     return None
+
+
+_EACH = re.compile(r"\b(?:each|apiece|a piece|per (?:item|piece|unit|person|head|ring|bag|ticket))\b", re.I)
+
+
+def _per_item(sentence: str, value, stated: dict[str, float]) -> tuple[str, ...] | None:
+    """A price or amount for each of several that the sentence states the whole of and counts
+    ("€4.50 each: a pack of two costs €9"): the value is the one divided by the other."""
+    if not _EACH.search(sentence):
+        return None
+    for whole, total in stated.items():
+        for count, number in stated.items():
+            if whole != count and number > 1 and number == int(number) and _rounds_to(total / number, value.number):
+                return whole, count
+    return None
+
+
+def _is_plain(number: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?", number))
 
 
 def _rate_of_given(answer: str, value, given: set[str]) -> tuple[str, ...] | None:

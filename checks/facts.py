@@ -133,7 +133,7 @@ def values_in(text: str) -> tuple[Value, ...]:
 
 
 # The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
-_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
+PRICE_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
                      r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum)\b"
                      r"|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.IGNORECASE)
 _PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
@@ -152,7 +152,7 @@ def price_periods(text: str) -> dict[str, set[str]]:
         if start < 0:
             continue
         position = start + len(value.raw)
-        if value.unit not in CURRENCIES or not (period := _PERIOD.match(text, position)):
+        if value.unit not in CURRENCIES or not (period := PRICE_PERIOD.match(text, position)):
             continue
         unit = _PERIOD_KEY[(period.group("unit") or period.group("adjective")).lower()]
         count = int(period.group("count") or 1)
@@ -194,6 +194,7 @@ def _flag_polarity(value: str) -> bool | None:
 UPPER_LIMIT_WORDS = r"up to|(?:a )?maximum of|at most|at the most|no more than|not more than|limited to"
 
 _HEADER_UNIT = re.compile(r"\(([^()]{1,12})\)\s*$")
+_ROW_UNIT = re.compile(r"\(([^()\d%]{1,6}(?:\s+per\s+[^()]{1,20})?)\)\s*$")
 
 
 def _table_facts(rows: list[list[str]], caption: str = "") -> list[Fact]:
@@ -216,7 +217,8 @@ def _table_facts(rows: list[list[str]], caption: str = "") -> list[Fact]:
             # A bare number in a column headed "Latency (ms/query)" is in ms.
             # The caption's unit is not that of a column counting things ("Buses", "n").
             counts = re.fullmatch(r"[^\W\d_]+s|n|count|number", normalize(column).strip())
-            unit = _HEADER_UNIT.search(column) or (None if counts else caption_unit)
+            # Or, in a table whose rows are measures, the row's: "Sitting time (min per 8-hour day)".
+            unit = _HEADER_UNIT.search(column) or _ROW_UNIT.search(label) or (None if counts else caption_unit)
             value = cell
             if unit and re.fullmatch(r"\d+(?:[.,]\d+)?", cell.strip()):
                 value = f"{cell.strip()} {unit.group(1).split('/')[0].strip()}"

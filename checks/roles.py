@@ -31,6 +31,7 @@ from .base import CheckResult, fail, ok
 from .facts import (
     CURRENCIES,
     NEGATION,
+    PRICE_PERIOD,
     UPPER_LIMIT_WORDS,
     Fact,
     Value,
@@ -283,7 +284,10 @@ def _measured_bindings(text: str) -> dict[str, set[Value]]:
         if re.search(r"\d[\d,.]*\s*(?:to|-|–|and)\s*$", text[:start]):
             continue  # the end of a range ("40 to 100 °C in steps of 1 °C"): what follows is the range's
         named = []
-        if after := _AFTER_VALUE.match(text[position:]):
+        # A price's period ("£65 a year") says how often it is paid, not what it is the price of:
+        # the period check reads it (facts.price_periods).
+        period = PRICE_PERIOD.match(text, position) if value.unit in CURRENCIES else None
+        if after := _AFTER_VALUE.match(text[period.end() if period else position:]):
             for word in after.group(1).split():
                 if word.lower() in _BREAK_WORDS:
                     break
@@ -742,6 +746,33 @@ _AUX_START = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|ha
                         re.I)
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b|무엇|어디|언제|누구|어떻게|얼마|몇|왜|어느|"
                  r"何|どこ|いつ|誰|どう|いくら|なぜ", re.I)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({'|'.join(_MONTHS + _WEEKDAYS)})\s+(?:to|until|till|through|and|"
+                            rf"[-–])\s+({'|'.join(_MONTHS + _WEEKDAYS)})\b", re.I)
+
+
+def _outside_its_span(question: str, statement: str) -> bool:
+    """Does the question name only months or weekdays that lie outside the statement's span of
+    them ("in October" of "from April to September")? Then the statement is not about its case."""
+    spans = [(m.group(1).lower(), m.group(2).lower()) for m in _SPAN_OF_NAMES.finditer(statement)]
+    asked = [w.lower() for w in re.findall(r"[A-Za-z]+", question) if w.lower() in _MONTHS + _WEEKDAYS
+             and not (w.lower() == "may" and not w[0].isupper())]
+    if not spans or not asked:
+        return False
+
+    def inside(name: str, start: str, end: str) -> bool:
+        names = _MONTHS if name in _MONTHS else _WEEKDAYS
+        if start not in names or end not in names:
+            return True  # a span of months asked of by weekday says nothing: judge as before
+        i, a, b = names.index(name), names.index(start), names.index(end)
+        return a <= i <= b if a <= b else (i >= a or i <= b)  # "October to March" wraps round
+
+    return all(not any(inside(name, start, end) for start, end in spans) for name in asked)
+
+
+_ONLY_ASKED = re.compile(r"\b(?:only|just|solely|exclusively)\b", re.I)
 _CONDITION_FIRST = re.compile(r"^\s*(?:if|when|once|after|before|unless|since)\b[^,?]{3,60},\s*(?=(?:is|are|was|were|"
                               r"do|does|did|can|could|has|have|had|will|would|should|may|must)\b)", re.I)
 _KO_JA_YES_NO = re.compile(r"(나요|습니까|까요|ですか|ますか|있어요|인가요)\s*[?？]?\s*$")
@@ -1068,6 +1099,26 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     return bool(mine and theirs) and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED
 
 
+def _only_allows_what_is_asked(question: str, source: str, subject: str = "") -> str | None:
+    """The source's restriction whose allowed part the question asks word for word ("Can hosepipes
+    be used to fill water butts?" of "Hosepipes may be used only to fill water butts, never to
+    water plots directly"), if there is one: a no to it denies what the source allows."""
+    asked = about_stems(masked(question)) - about_stems(subject)
+    if len(asked) < 2:
+        return None
+    for sentence in sentences(source, min_chars=8):
+        if not _ONLY.search(sentence) or _CONDITIONAL.search(sentence):
+            continue
+        allowed = _ALLOWED_PART.split(sentence)[0]
+        if _ONLY.search(allowed) and not _VERB_NEGATION.search(allowed) and asked <= about_stems(masked(allowed)) \
+                and all(any(_same(v, w) for w in values_in(allowed)) for v in values_in(question)):
+            return sentence  # (of the values it allows too: "my 5 GHz Wi-Fi" of "2.4 GHz Wi-Fi only")
+    return None
+
+
+_ALLOWED_PART = re.compile(r"[,;:]?\s*\b(?:never|not|but not|except|and not|nor)\b|;", re.I)
+
+
 def _asked_in_full_and_denied(question: str, answer: str, source: str) -> Fact | None:
     """A negative clause of the source that the question asks word for word, its subject
     included ("Is pump damage from cleaning solutions covered by the warranty?" of "cleaning
@@ -1316,6 +1367,10 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says yes, it costs, where the source says it is free: "
                                                 f"{fact.text[:80]!r}")
             fact = None
+        if fact is not None and _outside_its_span(question, fact.text):
+            fact = None  # "Can I have a bonfire in October?" of "not allowed from April to September"
+        if fact is not None and polarity is False and _ONLY_ASKED.search(question) and not _ONLY.search(fact.text):
+            fact = None  # "Were sitting times measured only at the end?" "No. At the start, at 3 and 6 months."
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
             fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
         if fact is not None and polarity is False and denies_an_unnamed_thing(question, answer, source, subject):
@@ -1327,6 +1382,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says no where the source makes an exception: "
                                                 f"{excepted[1][:80]!r}")
             fact = None
+        if polarity is False and (allowed := _only_allows_what_is_asked(question, source, subject)) is not None:
+            return fail("no_contradiction", f"the answer says no to what the source allows: {allowed[:80]!r}")
         if polarity is True and (denied := _asked_in_full_and_denied(question, answer, source)) is not None:
             return fail("no_contradiction", f"the answer says yes where the source says {denied.text[:80]!r}")
         if fact is not None and polarity == fact.negative and not (
@@ -1362,7 +1419,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if (required := _done_without_a_requirement(said, source)) is not None:
             return fail("no_contradiction", f"the answer says it can be done without what the source requires: "
                                             f"{required[:80]!r}")
-        if NEGATION.search(clause):
+        if NEGATION.search(said):  # (a reply's own "No," denies nothing the clause then says)
             continue
         if any(w.claimed and w.holds for w in worked_calculations(clause)):
             continue  # "205 − 160 = 45 km more": the difference's "more", not a trend the source reverses

@@ -1303,3 +1303,63 @@ def test_a_short_english_question_is_english():
     assert detect_language("I bring a kayak back 45 minutes late. What will I pay?") == "en"
     assert detect_language("Gaano katagal ang baterya sa Max mode kapag puno?") != "en"
     assert detect_language("Quanto tempo dura a bateria no modo Max, e quanto custa?") != "en"
+
+
+# --- heldout-v21's misses (a pressure cooker manual, allotment rules, a sit-stand desk trial) -----
+
+def test_a_reply_of_no_does_not_hide_the_comparison_it_turns_round():
+    source = "Cyclists took 12 minutes less per trip than drivers."
+    turned = check_no_contradiction("Did cyclists take less time than drivers?", "No, they took 12 minutes more per "
+                                    "trip.", source)
+    assert not turned.passed
+
+
+def test_a_no_to_only_denies_the_restriction():
+    source = "Noise was recorded with a meter for one night at the start, at 2 months and at 4 months."
+    assert check_no_contradiction("Was noise recorded only at the end?", "No. It was recorded at the start, at 2 "
+                                  "months and at 4 months.", source).passed
+
+
+def test_a_month_outside_the_span_of_a_rule_is_not_its_case():
+    source = "Barbecues are not allowed from May to August. Each pitch may have one tent."
+    assert check_no_contradiction("Can I have a barbecue in October?", "Yes — barbecues are only banned from May to "
+                                  "August.", source).passed
+    assert not check_no_contradiction("Can I have a barbecue in June?", "Yes, barbecues are allowed in June.",
+                                      source).passed
+
+
+def test_a_row_label_gives_the_unit_of_its_cells():
+    source = ("| Measure | Group A | Group B |\n|---|---|---|\n| Screen time (min per day) | 212 | 268 |\n"
+              "| Sleep (h per night) | 7.9 | 7.4 |")
+    assert check_numbers_grounded("56 minutes less per day: 212 against 268 minutes.", source).passed
+    assert not check_numbers_grounded("212 hours against 268 hours.", source).passed
+
+
+def test_a_price_period_said_once_goes_for_the_price_beside_it():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "Large lockers are 90 litres and cost £80 a year; small lockers are 45 litres and cost £50."
+    assert check_values_in_role("How big is a small locker and what does it cost?", "45 litres, for £50 a year.",
+                                source).passed
+
+
+def test_half_of_a_price_and_a_price_each():
+    source = "Members aged 65 or over pay half price. A season ticket costs £120. Spare keys cost €9 for a pack of two."
+    assert check_numbers_grounded("£60: members aged 65 or over pay half of the £120 price.", source).passed
+    assert not check_numbers_grounded("£50: members aged 65 or over pay half of the £120 price.", source).passed
+    assert check_numbers_grounded("€4.50 each: a pack of two costs €9.", source).passed
+    assert not check_numbers_grounded("€3.50 each: a pack of two costs €9.", source).passed
+
+
+def test_the_rest_of_a_percentage_stated_beside_it():
+    source = "At least 80% of each bed must be planted."
+    assert check_numbers_grounded("Up to 20%, since at least 80% must be planted.", source).passed
+    assert not check_numbers_grounded("Up to 20% may be left bare.", source).passed
+
+
+def test_a_no_to_what_the_source_allows_only():
+    source = "Barbecues may be used only on the gravel area, never on the grass. Tents must be down by 11 a.m."
+    allowed = check_no_contradiction("Can barbecues be used on the gravel area?", "No, barbecues are banned.", source)
+    assert not allowed.passed and "allows" in allowed.detail
+    assert check_no_contradiction("Can I use a barbecue on the grass?", "No. Barbecues may only be used on the "
+                                  "gravel area, never on the grass.", source).passed
