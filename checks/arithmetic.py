@@ -164,7 +164,8 @@ def is_sum_or_difference(number: str, known: set[str]) -> bool:
 # A difference or a total an answer states without writing the sum out, beside its operands:
 # "€90 in total, €6 more than paying €84", "174 mm more: 620 mm versus 446 mm", "(€2.50) … (€1.00)
 # … €3.50 in total". Known by a word that says which (more, less, total, …) in its sentence.
-_DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|cheaper|dearer|difference|gap|"
+_DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|cheaper|dearer|difference|gap|instead of|"
+                         r"by \d[\d,.]*:? from|"
                          r"saves?|saving|saved|extra|over|under|falls?|fell|drops?|dropped|rises?|rose|gains?|"
                          r"increases?|increased|decreases?|decreased|declines?|declined|reduction|reduced|points?)\b",
                          re.IGNORECASE)
@@ -260,14 +261,16 @@ def _breakdown(sentence: str, value, following, grounded: set[str]) -> tuple[str
 
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25,
               "one quarter": 0.25, "two thirds": 2 / 3, "three quarters": 0.75}
-_PERCENT_OF = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*%|\b({'|'.join(_FRACTIONS)}))\s+of\b", re.I)
+_PERCENT_OF = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*%|\b({'|'.join(_FRACTIONS)}))\s+(of|off)\b", re.I)
 
 
 def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None:
-    """The percentage or fraction of the sentence ("50% of the fare", "half of the £120 price")
+    """The percentage or fraction of the sentence ("50% of the fare", "half of the £120 price", "20% off")
     and the known amount whose share the value is, to the value's precision: "€3.25" of €6.50."""
     for match in _PERCENT_OF.finditer(sentence):
         share = float(match.group(1)) / 100 if match.group(1) else _FRACTIONS[match.group(2).lower()]
+        if match.group(3).lower() == "off":
+            share = 1 - share  # "20% off the £28 rate": £22.40
         for amount in known:
             if re.fullmatch(r"\d+(?:\.\d+)?", amount) and amount != match.group(1) \
                     and _rounds_to(share * float(amount), value.number):
@@ -340,7 +343,17 @@ def _clock_times(text: str) -> list[tuple[int, tuple[str, ...]]]:
             hour += 12 if match.group("half").lower() == "p" else 0
             numbers = (match.group("h"), *([minute] if minute else []))
         found.append((hour * 60 + int(minute or 0), numbers))
+    for match in _NOON.finditer(text):  # "12 noon", "midnight"
+        found.append((0 if match.group(2).lower() == "midnight" else 720, tuple(filter(None, (match.group(1),)))))
     return found
+
+
+_NOON = re.compile(r"\b(?:(12)\s*)?(noon|midday|midnight)\b", re.I)
+
+
+def times_of_day(text: str) -> set[int]:
+    """The text's times of day ("8 a.m.", "14:30", "12 noon"), in minutes after midnight."""
+    return {minutes for minutes, _ in _clock_times(text)}
 
 
 def _span_matches(text: str) -> list[tuple[float, tuple[str, ...]]]:
@@ -396,8 +409,9 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
             continue
         if any((start + sign * span) % 1440 == minutes for start in known for span in spans for sign in (1, -1)):
             derived.update(numbers)
-    # A span between two known times ("6:30 to 9 a.m.: 2 hours 30 minutes").
-    times = set(known)
+    # A span between two known times the answer or the question names ("6:30 to 9 a.m.: 2 hours
+    # 30 minutes"); not any span two of the source's times happen to make ("14 hours" from 6 p.m. to 8 a.m.).
+    times = set(known) & {minutes for minutes, _ in _clock_times(f"{answer}\n{given}")}
     for minutes, numbers in _span_matches(answer):
         if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
             derived.update(numbers)

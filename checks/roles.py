@@ -26,7 +26,7 @@ from functools import lru_cache
 from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import STOPWORDS, answer_polarity, normalize, sentences, stem, stems
 from ..tools.text import words as word_tokens
-from .arithmetic import derived_numbers, implied_calculations, stepped_values, worked_calculations
+from .arithmetic import derived_numbers, implied_calculations, stepped_values, times_of_day, worked_calculations
 from .base import CheckResult, fail, ok
 from .facts import (
     CURRENCIES,
@@ -494,7 +494,29 @@ def _without_values(text: str) -> str:
     return text
 
 
+def _time_of_another(question: str, answer: str, source: str, subject: str = "") -> str | None:
+    """Why the time of day an answer gives to "when" or "what time" is another statement's ("By 12
+    noon" for check-out, of "check-out is by 11 a.m. Early check-in from 12 noon costs €25"), if it is:
+    the statement the question asks about gives other times, and a statement it matches less gives this one."""
+    said = times_of_day(answer)
+    if not said or not _ASKS_WHEN.search(question.strip()):
+        return None
+    facts = tuple(f for f in facts_of(source) if f.kind == "clause" and times_of_day(f.text))
+    if len(facts) < 2:
+        return None
+    scores = fact_scores(question, source, facts, subject)
+    asked = max(range(len(facts)), key=scores.__getitem__)
+    if said & times_of_day(facts[asked].text):
+        return None
+    for fact, score in zip(facts, scores):
+        if said & times_of_day(fact.text) and scores[asked] - score >= ROLE_MARGIN:
+            return f"the source gives that time to {fact.text[:60]!r}, not to {facts[asked].text[:60]!r}"
+    return None
+
+
 def check_values_in_role(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
+    if (other := _time_of_another(question, answer, source, subject)) is not None:
+        return fail("values_in_role", other)
     # Each value in the statement that states it alone: not a row or a sentence of several.
     facts = tuple(f for f in facts_of(source) if f.values and f.kind not in ("row", "name", "sentence"))
     entities = _entity_values(source)
@@ -793,6 +815,7 @@ _ANTONYMS = [
     ({"weekday", "weekdays"}, {"saturday", "saturdays", "sunday", "sundays", "weekend", "weekends"}),
     ({"until"}, {"past", "beyond", "indefinitely", "forever", "permanently"}),
 ]
+_MORE_WORDS, _LESS_WORDS = _ANTONYMS[1]  # a rise and a fall
 _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
 _DIRECTION = re.compile(r"\b([a-z]{3,})\s+(up|down|upwards|downwards)\b", re.I)
 
@@ -873,7 +896,12 @@ _LATER = re.compile(r"\b(?:after|end|with|post|new|now|second|final|follow-up)\b
 def _table_changes(source: str) -> frozenset[tuple[str, str]]:
     """(earlier, later) of each row of a table whose two value columns are a before and an after
     ("| Nurses | 64% | 78% |" under "| Staff group | Before | With lights |")."""
-    changes = set()
+    return frozenset(change for _, change in _table_rows_changed(source))
+
+
+def _table_rows_changed(source: str) -> list[tuple[str, tuple[str, str]]]:
+    """(row label, (earlier, later)) of each row of a before-and-after table."""
+    changes = []
     header = None
     for line in source.splitlines():
         if not line.strip().startswith("|"):
@@ -889,13 +917,32 @@ def _table_changes(source: str) -> frozenset[tuple[str, str]]:
             continue
         if re.fullmatch(r"(?:19|20)\d\d", header[1]) and not header[1] < header[2]:
             continue
-        first, second = (re.search(r"\d+(?:\.\d+)?", c) for c in cells[1:])
+        first, second = (re.search(_NUMBER, c) for c in cells[1:])
         if first and second:
-            changes.add((first.group(), second.group()))
-    return frozenset(changes)
+            changes.append((cells[0], (first.group().replace(",", ""), second.group().replace(",", ""))))
+    return changes
 
 
-_FROM_TO = re.compile(r"from (\d+(?:\.\d+)?)[^.;\d]{0,24}? to (\d+(?:\.\d+)?)", re.I)
+def _turned_against_table(question: str, clause: str, source: str) -> str | None:
+    """The row of a before-and-after table whose change the clause says went the other way
+    ("active borrowers fell" where the row goes from 21,400 to 24,900), if there is one: the
+    question and clause name the row, and the clause a rise or a fall."""
+    said = _words(clause)
+    up, down = bool(said & _MORE_WORDS), bool(said & _LESS_WORDS)
+    if up == down:
+        return None
+    named = about_stems(masked(f"{question} {clause}"))
+    for label, (before, after) in _table_rows_changed(source):
+        words = about_stems(masked(label))
+        if words and words <= named and before != after:
+            rose = float(after) > float(before)
+            if rose != up:
+                return f"{label}: {before} to {after}"
+    return None
+
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "21,400" as one number
+_FROM_TO = re.compile(rf"from ({_NUMBER})[^.;\d]{{0,24}}? to ({_NUMBER})", re.I)
 _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
 # "may work remotely once they have completed probation": true under a condition, so it says
 # neither yes nor no about the other case.
@@ -962,7 +1009,12 @@ def _restated_instead(question: str, answer: str, source: str, facts: tuple[Fact
     restated = facts[max(range(len(facts)), key=scores.__getitem__)]
     if restated is judged or restated.text in judged.text or judged.text in restated.text:
         return judged
-    stated = about_stems(masked(restated.text))
+    # (with the clauses of its sentence that say yes or no as it does: "They're rated IPX4, so they
+    # withstand sweat and splashes" of "… rated IPX4: they withstand sweat and splashes but must not …")
+    every = facts_of(source)
+    sentence = next((f.text for f in every if f.kind == "sentence" and restated.text in f.text), restated.text)
+    stated = about_stems(masked(" ".join(f.text for f in every if f.kind == "clause" and f.text in sentence
+                                         and f.negative == restated.negative) or restated.text))
     if (said & about_stems(masked(question))) - stated:
         return judged  # "the Basic plan keeps 180 days of versions" of "Plus and Business keep …"
     return restated if len(said & stated) / len(said) >= RESTATES_WHOLLY else judged
@@ -1438,11 +1490,13 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if (turned := _direction_turned(clause, best.text)) is not None:
             return fail("no_contradiction", f"the answer says {turned[0]!r} where the source says {turned[1]!r}: "
                                             f"{best.text[:80]!r}")
+        if not values_in(clause) and (row := _turned_against_table(question, said, source)) is not None:
+            return fail("no_contradiction", f"the answer turns round the change the source's table gives: {row!r}")
         if (reversed_choice := _rather_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer turns round the choice the source makes: "
                                             f"{reversed_choice[:80]!r}")
-        mine_order = _FROM_TO.findall(clause)
-        changes = set(_FROM_TO.findall(source)) | _table_changes(source)
+        mine_order = [(a.replace(",", ""), b.replace(",", "")) for a, b in _FROM_TO.findall(clause)]
+        changes = {(a.replace(",", ""), b.replace(",", "")) for a, b in _FROM_TO.findall(source)} | _table_changes(source)
         for start, end in mine_order:
             if (end, start) in changes and (start, end) not in changes:
                 return fail("no_contradiction", f"the answer reads 'from {start} to {end}' backwards")
@@ -1508,8 +1562,15 @@ def asked_kinds(question: str) -> set[str]:
     return {kind for pattern, kinds in _ASKS if pattern.search(question) for kind in kinds}
 
 
+_ASKS_WHEN = re.compile(r"(?:^|[.!?]\s+)(?:when|(?:at|by|until|from) what time|what time)\b[^.!?]*\?\s*$", re.I)
+_DAY_OR_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTHS + _WEEKDAYS)}|noon|midnight|sunset|sunrise)\b", re.I)
+
+
 def gives_asked_kind(question: str, answer: str) -> bool:
-    """The question asks for a kind of value and the answer gives one of that kind."""
+    """The question asks for a kind of value and the answer gives one of that kind (asked when,
+    told a time of day, a day or a month)."""
+    if _ASKS_WHEN.search(question.strip()) and (times_of_day(answer) or _DAY_OR_MONTH.search(answer)):
+        return True
     kinds = asked_kinds(question)
     wanted = set().union(*(_KINDS[k] for k in kinds)) if kinds else set()
     return bool(wanted & {_kind(v) for v in values_in(answer)})

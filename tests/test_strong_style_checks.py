@@ -1363,3 +1363,59 @@ def test_a_no_to_what_the_source_allows_only():
     assert not allowed.passed and "allows" in allowed.detail
     assert check_no_contradiction("Can I use a barbecue on the grass?", "No. Barbecues may only be used on the "
                                   "gravel area, never on the grass.", source).passed
+
+
+# --- heldout-v22's misses (an earbuds guide, dog kennel terms, a fine-free library study) ---------
+
+def test_a_span_counts_between_times_the_answer_names_not_any_two_of_the_source():
+    source = "Drop-off is between 7 a.m. and 9 a.m., and pick-up between 4 p.m. and 7 p.m. Jabs are due 10 days ahead."
+    assert check_numbers_grounded("2 hours, from 7 a.m. to 9 a.m.", source).passed
+    assert not check_numbers_grounded("At least 12 hours before arrival.", source).passed  # 7 p.m. to 7 a.m.
+
+
+def test_a_yes_gives_as_its_reason_the_clauses_of_one_sentence():
+    source = ("The earphones are rated IPX5: they withstand sweat and spray but must not be worn swimming or in "
+              "the bath. The battery lasts 12 hours.")
+    assert check_no_contradiction("Can I wear them for cycling in the rain?", "Yes. They're rated IPX5, so they "
+                                  "withstand sweat and spray.", source).passed
+    assert not check_no_contradiction("Can I wear them swimming?", "Yes, they can be worn swimming.", source).passed
+
+
+def test_a_percentage_off_and_a_difference_said_instead_of_or_by_from_to():
+    source = ("A second cat in the same pen gets 15% off its own rate. | Cat | Per night | 7+ nights |\n"
+              "|---|---|---|\n| Cat | £20 | £18 |\n\nMembers rose from 12,300 to 12,750.")
+    assert check_numbers_grounded("£17: 15% off the £20 rate.", source).passed
+    assert not check_numbers_grounded("£16: 15% off the £20 rate.", source).passed
+    assert check_numbers_grounded("£2 a night: £18 instead of £20.", source).passed
+    assert check_numbers_grounded("By 450: from 12,300 to 12,750.", source).passed
+    assert not check_numbers_grounded("By 550: from 12,300 to 12,750.", source).passed
+
+
+def test_the_askers_figure_against_the_sources_figure_named_with_the():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "Cats must be vaccinated at least 21 days before arrival."
+    assert check_numbers_affirmed("My cat had its jab 4 weeks before the stay. Is that OK?",
+                                  "Yes: 4 weeks is more than the 21 days required.", source).passed
+    assert not check_numbers_affirmed("My cat had its jab 2 weeks before the stay. Is that OK?",
+                                      "Yes: 2 weeks is more than the 21 days required.", source).passed
+
+
+def test_a_time_of_day_answers_when_and_must_be_the_asked_statements():
+    from agentsynth.checks.qa import check_answers_question
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("Doors open at 7 p.m. and the show starts at 7:30 p.m. Late entry after 8 p.m. costs £5. The bar "
+              "closes at 11 p.m.")
+    assert check_answers_question("When can we go in?", "From 7 p.m.", source).passed
+    assert check_values_in_role("When does the bar close?", "At 11 p.m.", source).passed
+    wrong = check_values_in_role("When does the bar close?", "At 8 p.m.", source)
+    assert not wrong.passed and "Late entry" in wrong.detail
+
+
+def test_a_fall_where_a_before_and_after_table_rises():
+    source = ("| Measure | Before | After |\n|---|---|---|\n| Weekly visitors | 12,400 | 15,100 |\n"
+              "| Complaints | 31 | 19 |")
+    turned = check_no_contradiction("Did weekly visitors go up?", "No, weekly visitors fell after the change.", source)
+    assert not turned.passed and "12400 to 15100" in turned.detail
+    assert check_no_contradiction("Did complaints go down?", "Yes, complaints fell.", source).passed
