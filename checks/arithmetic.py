@@ -205,13 +205,10 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
                 found[value.number] = operands
             elif operands := _rate_of_given(answer, value, given):
                 found[value.number] = operands
-            elif value.unit == "%" and (rest := next((v.number for v in values_in(answer) if v.unit == "%" and
-                                                       v.number in grounded and _is_plain(v.number) and
-                                                       equal(100 - float(v.number), float(value.number))), None)):
-                found[value.number] = ("100", rest)  # "up to 25%, since at least 75% must be cultivated"
+            elif operands := _rest_of_a_percentage(answer, value, grounded):
+                found[value.number] = operands
             elif operands := _per_item(sentence, value, {v.number: float(v.number) for v in values_in(sentence)
-                                                         if v.number in grounded and re.fullmatch(r"\d+(?:\.\d+)?",
-                                                                                                  v.number)}):
+                                                         if v.number in grounded and _is_plain(v.number)}):
                 found[value.number] = operands
         difference, total = _DIFFERENCE.search(sentence), _TOTAL.search(sentence)
         if not (difference or total):
@@ -297,16 +294,30 @@ def _is_plain(number: str) -> bool:
     return bool(re.fullmatch(r"\d+(?:\.\d+)?", number))
 
 
+def _rest_of_a_percentage(answer: str, value, grounded: set[str]) -> tuple[str, ...] | None:
+    """A percentage that is what is left of one the answer states beside it ("up to 25%, since
+    at least 75% must be cultivated"): not one said alone, which may be a wrong figure."""
+    from .facts import values_in
+
+    if value.unit != "%":
+        return None
+    for stated in values_in(answer):
+        if stated.unit == "%" and stated.number in grounded and _is_plain(stated.number) \
+                and equal(100 - float(stated.number), float(value.number)):
+            return "100", stated.number
+    return None
+
+
 def _rate_of_given(answer: str, value, given: set[str]) -> tuple[str, ...] | None:
     """A rate the answer states anywhere ("refunded at 50%") applied to the asker's own amount
     ("£32.50" of the question's £65), to the value's precision."""
     from .facts import values_in
 
     for rate in values_in(answer):
-        if rate.unit != "%" or not re.fullmatch(r"\d+(?:\.\d+)?", rate.number):
+        if rate.unit != "%" or not _is_plain(rate.number):
             continue
         for amount in given:
-            if re.fullmatch(r"\d+(?:\.\d+)?", amount) and amount != rate.number \
+            if _is_plain(amount) and amount != rate.number \
                     and _rounds_to(float(rate.number) / 100 * float(amount), value.number):
                 return rate.number, amount
     return None

@@ -134,8 +134,8 @@ def values_in(text: str) -> tuple[Value, ...]:
 
 # The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
 PRICE_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
-                     r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum)\b"
-                     r"|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.IGNORECASE)
+                          r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum)\b"
+                          r"|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.IGNORECASE)
 _PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
                "nights": "day", "week": "week", "weeks": "week", "month": "month", "months": "month", "mo": "month",
                "year": "year", "years": "year", "yr": "year", "annum": "year", "hourly": "h", "daily": "day",

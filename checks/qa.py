@@ -433,7 +433,8 @@ def _comparisons(question: str, answer: str) -> list[tuple[str, bool]]:
 
 _LIMIT = re.compile(rf"\b(?:(?P<upper>{UPPER_LIMIT_WORDS})|(?P<lower>at least|"
                     r"a minimum of|minimum of|no less than)|(?P<compared>(?:more|longer|heavier|higher|less|shorter|"
-                    r"lighter|lower|fewer) than|over|above|under|below))\s+(?:the\s+)?(?P<limit>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)"
+                    r"lighter|lower|fewer) than|over|above|under|below))\s+(?:the\s+)?"
+                    r"(?P<limit>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)"
                     r"|(?P<limit2>[$€£¥]?\d[\d,.]*\s*[^\s,.;:)]*)\s+or\s+(?:later|newer|higher|above|more)\b",
                     re.IGNORECASE)
 

@@ -771,8 +771,9 @@ _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b|무엇|어
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({'|'.join(_MONTHS + _WEEKDAYS)})\s+(?:to|until|till|through|and|"
-                            rf"[-–])\s+({'|'.join(_MONTHS + _WEEKDAYS)})\b", re.I)
+_NAMES_OF_DAYS = "|".join(_MONTHS + _WEEKDAYS)
+_SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({_NAMES_OF_DAYS})\s+(?:to|until|till|through|and|[-–])\s+"
+                            rf"({_NAMES_OF_DAYS})\b", re.I)
 
 
 def _outside_its_span(question: str, statement: str) -> bool:
@@ -939,6 +940,11 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
             if rose != up:
                 return f"{label}: {before} to {after}"
     return None
+
+
+def _changes_said(text: str) -> set[tuple[str, str]]:
+    """(from, to) of each "from 21,400 to 24,900" of the text, numbers without their commas."""
+    return {(a.replace(",", ""), b.replace(",", "")) for a, b in _FROM_TO.findall(text)}
 
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "21,400" as one number
@@ -1495,8 +1501,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if (reversed_choice := _rather_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer turns round the choice the source makes: "
                                             f"{reversed_choice[:80]!r}")
-        mine_order = [(a.replace(",", ""), b.replace(",", "")) for a, b in _FROM_TO.findall(clause)]
-        changes = {(a.replace(",", ""), b.replace(",", "")) for a, b in _FROM_TO.findall(source)} | _table_changes(source)
+        mine_order = _changes_said(clause)
+        changes = _changes_said(source) | _table_changes(source)
         for start, end in mine_order:
             if (end, start) in changes and (start, end) not in changes:
                 return fail("no_contradiction", f"the answer reads 'from {start} to {end}' backwards")
@@ -1600,7 +1606,8 @@ def _names_someone_new(question: str, answer: str) -> bool:
     return False
 
 
-_SHARE_OF_TIME = re.compile(r"\d\s*%\s+of\s+(?:the\s+)?(?:time|days?|nights?|hours?|weeks?|school days|lessons)\b", re.I)
+_SHARE_OF_TIME = re.compile(r"\d\s*%\s+of\s+(?:the\s+)?(?:time|days?|nights?|hours?|weeks?|school days|lessons)\b",
+                            re.I)
 
 
 def check_answer_type(question: str, answer: str) -> CheckResult:
