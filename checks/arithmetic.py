@@ -268,11 +268,15 @@ def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None
         share = float(match.group(1)) / 100 if match.group(1) else _FRACTIONS[match.group(2).lower()]
         if match.group(3).lower() == "off":
             share = 1 - share  # "20% off the £28 rate": £22.40
-        for amount in known:
-            if re.fullmatch(r"\d+(?:\.\d+)?", amount) and amount != match.group(1) \
-                    and _rounds_to(share * float(amount), value.number):
-                return match.group(1) or match.group(2).lower(), amount
+        if amount := _amount_shared(share, known - {match.group(1)}, value):
+            return match.group(1) or match.group(2).lower(), amount
     return None
+
+
+def _amount_shared(share: float, amounts: set[str], value) -> str | None:
+    """The amount whose `share` the value is, to the value's precision, if one is."""
+    return next((amount for amount in amounts if _is_plain(amount)
+                 and _rounds_to(share * float(amount), value.number)), None)
 
 
 _EACH = re.compile(r"\b(?:each|apiece|a piece|per (?:item|piece|unit|person|head|ring|bag|ticket))\b", re.I)
@@ -316,10 +320,8 @@ def _rate_of_given(answer: str, value, given: set[str]) -> tuple[str, ...] | Non
     for rate in values_in(answer):
         if rate.unit != "%" or not _is_plain(rate.number):
             continue
-        for amount in given:
-            if _is_plain(amount) and amount != rate.number \
-                    and _rounds_to(float(rate.number) / 100 * float(amount), value.number):
-                return rate.number, amount
+        if amount := _amount_shared(float(rate.number) / 100, set(given) - {rate.number}, value):
+            return rate.number, amount
     return None
 
 

@@ -36,6 +36,7 @@ from .facts import (
     Fact,
     Value,
     about_stems,
+    canon_number,
     facts_of,
     price_periods,
     values_in,
@@ -893,14 +894,14 @@ _EARLIER = re.compile(r"\b(?:before|start|baseline|pre|old|then|first|initial)\b
 _LATER = re.compile(r"\b(?:after|end|with|post|new|now|second|final|follow-up)\b|^\s*(?:19|20)\d\d\s*$", re.I)
 
 
-@lru_cache(maxsize=256)
 def _table_changes(source: str) -> frozenset[tuple[str, str]]:
     """(earlier, later) of each row of a table whose two value columns are a before and an after
     ("| Nurses | 64% | 78% |" under "| Staff group | Before | With lights |")."""
     return frozenset(change for _, change in _table_rows_changed(source))
 
 
-def _table_rows_changed(source: str) -> list[tuple[str, tuple[str, str]]]:
+@lru_cache(maxsize=256)
+def _table_rows_changed(source: str) -> tuple[tuple[str, tuple[str, str]], ...]:
     """(row label, (earlier, later)) of each row of a before-and-after table."""
     changes = []
     header = None
@@ -920,8 +921,8 @@ def _table_rows_changed(source: str) -> list[tuple[str, tuple[str, str]]]:
             continue
         first, second = (re.search(_NUMBER, c) for c in cells[1:])
         if first and second:
-            changes.append((cells[0], (first.group().replace(",", ""), second.group().replace(",", ""))))
-    return changes
+            changes.append((cells[0], (canon_number(first.group()), canon_number(second.group()))))
+    return tuple(changes)
 
 
 def _turned_against_table(question: str, clause: str, source: str) -> str | None:
@@ -943,8 +944,8 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
 
 
 def _changes_said(text: str) -> set[tuple[str, str]]:
-    """(from, to) of each "from 21,400 to 24,900" of the text, numbers without their commas."""
-    return {(a.replace(",", ""), b.replace(",", "")) for a, b in _FROM_TO.findall(text)}
+    """(from, to) of each "from 21,400 to 24,900" of the text, numbers as values write them."""
+    return {(canon_number(a), canon_number(b)) for a, b in _FROM_TO.findall(text)}
 
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "21,400" as one number
@@ -1000,6 +1001,14 @@ def _judged_fact(question: str, source: str, subject: str = "", answer: str = ""
     return _restated_instead(question, answer, source, facts, facts[best], subject)
 
 
+_REPLY = re.compile(r"^\s*(?:no|yes)\b[,.:;!—–-]*\s*", re.IGNORECASE)
+
+
+def _reply_body(text: str) -> str:
+    """The text after its opening "Yes," or "No." (what the reply then says)."""
+    return _REPLY.sub("", text)
+
+
 def _restated_instead(question: str, answer: str, source: str, facts: tuple[Fact, ...], judged: Fact,
                       subject: str) -> Fact:
     """The statement a yes/no answer gives as its reason, when the question's words chose another
@@ -1007,7 +1016,7 @@ def _restated_instead(question: str, answer: str, source: str, facts: tuple[Fact
     "We lent e-bikes for free …", not on "38% … bought an e-bike of their own"): the answer's
     words must all but wholly be that statement's (those it shares with the question wholly),
     and the question and answer together must match it best."""
-    body = re.sub(r"^\s*(?:yes|no)\b[,.:;!—–-]*\s*", "", answer, flags=re.IGNORECASE)
+    body = _reply_body(answer)
     said = about_stems(masked(body)) - about_stems(subject)
     if len(said) < 2:
         return judged
@@ -1470,7 +1479,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             return fail("no_contradiction", f"the answer says {mine} by default where the source says {theirs}: "
                                             f"{best.text[:80]!r}")
         # (after the reply's own "No," or "Yes,")
-        said = re.sub(r"^\s*(?:no|yes)\b[,.:;!—–-]*\s*", "", clause, flags=re.IGNORECASE)
+        said = _reply_body(clause)
         if not NEGATION.search(said) and (charged := _charged_where_free(said, best.text)) is not None:
             return fail("no_contradiction", f"the answer says {charged!r} where the source says it is free: "
                                             f"{best.text[:80]!r}")
@@ -1569,7 +1578,7 @@ def asked_kinds(question: str) -> set[str]:
 
 
 _ASKS_WHEN = re.compile(r"(?:^|[.!?]\s+)(?:when|(?:at|by|until|from) what time|what time)\b[^.!?]*\?\s*$", re.I)
-_DAY_OR_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTHS + _WEEKDAYS)}|noon|midnight|sunset|sunrise)\b", re.I)
+_DAY_OR_MONTH = re.compile(rf"\b(?:{_NAMES_OF_DAYS}|noon|midnight|sunset|sunrise)\b", re.I)
 
 
 def gives_asked_kind(question: str, answer: str) -> bool:
