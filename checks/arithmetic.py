@@ -43,7 +43,8 @@ _RESTATED_TERM = re.compile(r"\s*\([^()×x*·/÷+−=\n]*\d[^()×x*·/÷+−=\n]
 _WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|would be|comes to|is)\s*(?:about\s+|roughly\s+)?"
                      rf"{_MONEY}(?P<result>{_NUM})"
                      rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)"
-                     rf"|(?:^|(?<=[.!?]\s))(?:about\s+|roughly\s+)?{_MONEY}(?P<result3>{_NUM}){_UNIT}\s*:\s*"
+                     rf"|(?:^|(?<=[.!?]\s))(?:about\s+|roughly\s+|up to\s+|at most\s+|at least\s+)?"
+                     rf"{_MONEY}(?P<result3>{_NUM}){_UNIT}\s*:\s*"
                      rf"(?P<chain3>{_CHAIN})(?=\s*(?:[.,;]|$))", re.IGNORECASE)
 _TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)"
                     r"|(?P<bracket>[()])", re.IGNORECASE)
@@ -114,6 +115,22 @@ def worked_calculations(answer: str) -> list[Worked]:
     return found
 
 
+def shown_calculations(answer: str) -> list[tuple[tuple[str, ...], float]]:
+    """(operands, value) of each calculation the answer writes out without its result beside it
+    ("£112: the price of 8 entries, 8 × £14", "About 5: one every 8 hours (40 ÷ 8)"), outside
+    those `worked_calculations` reads with their result."""
+    # (not one read with a result it does not come to: "8 hours (40 ÷ 8)" gives 5, not 8)
+    worked = [w.text for w in worked_calculations(answer) if w.holds]
+    found = []
+    for match in re.finditer(_CHAIN, answer, re.IGNORECASE):
+        if any(match.group(0).strip() in text for text in worked):
+            continue
+        operands, computed = _evaluate(match.group(0))
+        if computed is not None:
+            found.append((operands, computed))
+    return found
+
+
 def _in_percent(chain: str, after_result: str) -> bool:
     """Is a result given in percent, as its operands were? "30 × 0.21% = 6.3%", "78% − 71% = 7
     percentage points" (a difference of percentages is in points even when no unit follows)."""
@@ -148,6 +165,16 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
         constants = CONVERSION_CONSTANTS | COUNTING_CONSTANTS
         derived.update({worked.stated, *between,
                         *(o for o in worked.operands if o in constants or o in given or o in factors)})
+    # A calculation shown apart from its result ("£112: the price of 8 entries, 8 × £14") grounds
+    # the number of the answer it comes to, and the asker's figures it uses.
+    from .facts import values_in
+
+    stated = {v.number for v in values_in(answer) if _is_plain(v.number)}
+    for operands, computed in shown_calculations(answer):
+        allowed = grounded | given | derived | factors | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
+        results = {n for n in stated - set(operands) if _rounds_to(computed, n)}
+        if results and all(o in allowed for o in operands):
+            derived.update(results, (o for o in operands if o not in grounded))
     return derived, None
 
 
@@ -169,7 +196,7 @@ _DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|chea
                          r"saves?|saving|saved|extra|over|under|falls?|fell|drops?|dropped|rises?|rose|gains?|"
                          r"increases?|increased|decreases?|decreased|declines?|declined|reduction|reduced|points?)\b",
                          re.IGNORECASE)
-_TOTAL = re.compile(r"\b(?:total|altogether|combined|in all|sum|together)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"\b(?:total|altogether|combined|in all|sum|together|plus)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 
 
@@ -429,6 +456,36 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
         if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
             derived.update(numbers)
     return {canon_number(n) for n in derived}
+
+
+_EVERY = re.compile(r"\b(?:once |one )?every\s+(?:(?P<n>\d+(?:\.\d+)?)\s*)?(?P<unit>seconds?|minutes?|hours?|days?|"
+                    r"weeks?|months?|years?)\b", re.I)
+_RATE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s+[a-z-]+){0,3}?\s+(?:per|an?|each)\s+(?P<unit>second|minute|hour|"
+                   r"day|week|month|year)\b", re.I)
+
+
+def over_the_askers_span(answer: str, given: str, grounded: set[str]) -> set[str]:
+    """Numbers of the answer that are a rate or an interval it states with a source figure
+    ("once every 10 hours", "800 per minute") over a span of time the asker gives ("in 50 hours
+    of sewing": 5 times; "in 30 seconds": 400)."""
+    from .facts import unit_key, values_in
+
+    spans = [base for v in values_in(given) if (base := in_base(v.number, v.unit)) and base[0] == "time"]
+    if not spans:
+        return set()
+    per_second = []  # how many of the thing each second
+    for match in _EVERY.finditer(answer):
+        number = canon_number(match.group("n") or "1")
+        interval = in_base(number, unit_key(match.group("unit").lower().rstrip("s")))
+        if (number in grounded or not match.group("n")) and interval and interval[1]:
+            per_second.append(1 / interval[1])
+    for match in _RATE.finditer(answer):
+        number = canon_number(match.group("n"))
+        unit = in_base("1", unit_key(match.group("unit").lower()))
+        if number in grounded and _is_plain(number) and unit:
+            per_second.append(float(number) / unit[1])
+    stated = {v.number for v in values_in(answer) if _is_plain(v.number)}
+    return {n for n in stated for rate in per_second for _, seconds in spans if _rounds_to(rate * seconds, n)}
 
 
 # Each unit in the smallest of its kind: a figure restated in another unit ("1,260 minutes, or 21 hours").

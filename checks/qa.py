@@ -30,6 +30,7 @@ from .arithmetic import (
     CONVERSION_CONSTANTS,
     COUNTING_CONSTANTS,
     clock_arithmetic,
+    over_the_askers_span,
     conversions,
     equal,
     derived_numbers,
@@ -272,7 +273,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     # (of figures the answer worked out, too: "= £50, so the £45 family ticket saves £5")
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
-                   clock_arithmetic(answer, source, given))
+                   clock_arithmetic(answer, source, given), over_the_askers_span(answer, given, numbers))
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))
@@ -483,7 +484,20 @@ def _against_limits(question: str, answer: str, source: str = "") -> list[tuple[
             else:
                 within = sizes[0] <= sizes[1] if side == "upper" else sizes[0] >= sizes[1]
             found.append((sorted({value.raw, mine.raw}, key=len, reverse=True), within))
+    for match in _WITHIN_IT.finditer(answer):  # "guaranteed for 5 years, so 3 years is within it"
+        said = values_in(match.group("mine"))
+        mine = asked.get(said[0].number) if said else None
+        limits = [v for v in values_in(answer[:match.start()]) if _is_number(v.number)]
+        if mine is None or not _is_number(mine.number) or not limits:
+            continue
+        if (sizes := _comparable(mine, limits[-1])) is not None:
+            found.append((sorted({said[0].raw, mine.raw}, key=len, reverse=True), sizes[0] <= sizes[1]))
     return found
+
+
+# The asker's figure said to be within the limit the answer has just given.
+_WITHIN_IT = re.compile(r"(?P<mine>[$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)\s+(?:is|are|falls?)\s+(?:well\s+|still\s+)?"
+                        r"(?:within|inside|under)\s+(?:it|that|this|them|the limit|the period)\b", re.I)
 
 
 def _comparable(mine: Value, limit: Value) -> tuple[float, float] | None:

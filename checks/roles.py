@@ -535,6 +535,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         partners.setdefault(number, set())
     if (why := _codes_swapped(answer, source)) is not None:
         return fail("values_in_role", why)
+    if (why := _column_swapped(question, answer, source)) is not None:
+        return fail("values_in_role", why)
     for sentence in sentences(answer, min_chars=8):  # whole: "… by 57% and turnover by 65%" is two clauses
         if (why := _named_before_swap(sentence, source)) is not None:
             return fail("values_in_role", why)
@@ -594,6 +596,66 @@ def _code_statements(text: str) -> dict[str, set[str]]:
         said = re.split(r"(?<=[.!?])\s", said)[0] if following is None else said
         out.setdefault(match.group(), set()).update(stems(said))
     return out
+
+
+_COLUMN_WORDS = re.compile(r"[^\W\d_]+")
+_NOT_NAMING = frozenset("the a an in for of at on with and or".split())
+_BESIDE = re.compile(r",|;|\s(?:and|but|while|whereas|against|versus|vs\.?|compared with)\s|\s[—–]\s", re.I)
+
+
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(w.lower().rstrip("s") for w in _COLUMN_WORDS.findall(text) if w.lower() not in _NOT_NAMING)
+
+
+@lru_cache(maxsize=64)
+def _table_cells(source: str) -> tuple[tuple[str, str, str], ...]:
+    """(row, column heading, number) of each cell of the source's tables that holds one value."""
+    cells = []
+    for fact in facts_of(source):
+        if fact.kind == "cell" and fact.entity and fact.about.startswith(fact.entity) and len(fact.values) == 1:
+            cells.append((fact.entity, fact.about[len(fact.entity):].strip(), fact.values[0].number))
+    return tuple(cells)
+
+
+def _column_named(segment: str, columns: set[str]) -> str | None:
+    """The one column heading a stretch of the answer names ("£7 peak" names "Peak", not
+    "Off-peak"; "3.5 in the universal schools" names "Universal schools"): by the words that
+    set it apart from the other headings, then by how many of its words it uses."""
+    said = _words_of(segment)
+    shared = frozenset.intersection(*(_words_of(c) for c in columns))
+    named = [c for c in columns if (_words_of(c) - shared or _words_of(c)) <= said]
+    if not named:
+        return None
+    most = max(len(_words_of(c) & said) for c in named)
+    named = [c for c in named if len(_words_of(c) & said) == most]
+    return named[0] if len(named) == 1 else None
+
+
+def _column_swapped(question: str, answer: str, source: str) -> str | None:
+    """Two values of a table's row the answer gives each under the other's column ("£7 peak and
+    £9 off-peak" of "| Under 18 entry | £9 | £7 |" headed Peak, Off-peak; "3.5 in the universal
+    schools and 3.8 in the comparison schools"). Not one value alone, whose heading word may name
+    something else ("1.88 kWh/km for buses with resistive heaters", of a column of bus counts)."""
+    cells = _table_cells(source)
+    columns = {column for _, column, _ in cells if column}
+    if len(columns) < 2:
+        return None
+    asked = _words_of(f"{question} {answer}") - frozenset().union(*(_words_of(c) for c in columns))
+    rows = {row for row, _, _ in cells if _words_of(row) & asked} or {row for row, _, _ in cells}
+    held = {(row, column): number for row, column, number in cells if row in rows}
+    stated = {v.number for v in values_in(answer)}
+    for segment in _BESIDE.split(answer):
+        values = values_in(segment)
+        if len(values) != 1 or (column := _column_named(segment, columns)) is None:
+            continue
+        number = values[0].number
+        if any(held.get((row, column)) == number for row in rows):
+            continue
+        other = next((c for (row, c), n in held.items() if n == number and c != column
+                      and held.get((row, column)) in stated - {number}), None)
+        if other is not None:
+            return f"{values[0].raw} is the source's {other!r} figure, not its {column!r} one"
+    return None
 
 
 def _codes_swapped(answer: str, source: str) -> str | None:
@@ -1015,24 +1077,46 @@ def _restated_instead(question: str, answer: str, source: str, facts: tuple[Fact
     ("Did participants pay for the e-bikes?" "No, the e-bikes were lent for free." is judged on
     "We lent e-bikes for free …", not on "38% … bought an e-bike of their own"): the answer's
     words must all but wholly be that statement's (those it shares with the question wholly),
-    and the question and answer together must match it best."""
-    body = _reply_body(answer)
+    and the question and answer together must match it best, or the answer alone must, in a
+    statement that names something the question names ("My motor failed after 3 years. Is it
+    covered?" "Yes. The motor is guaranteed for 5 years …", not "the warranty does not cover …")."""
+    body = _reason_given(_reply_body(answer), question)
     said = about_stems(masked(body)) - about_stems(subject)
     if len(said) < 2:
         return judged
-    scores = fact_scores(f"{question} {body}", source, facts, subject)
-    restated = facts[max(range(len(facts)), key=scores.__getitem__)]
-    if restated is judged or restated.text in judged.text or judged.text in restated.text:
-        return judged
-    # (with the clauses of its sentence that say yes or no as it does: "They're rated IPX4, so they
-    # withstand sweat and splashes" of "… rated IPX4: they withstand sweat and splashes but must not …")
+    asked = about_stems(masked(question)) - about_stems(subject)
     every = facts_of(source)
-    sentence = next((f.text for f in every if f.kind == "sentence" and restated.text in f.text), restated.text)
-    stated = about_stems(masked(" ".join(f.text for f in every if f.kind == "clause" and f.text in sentence
-                                         and f.negative == restated.negative) or restated.text))
-    if (said & about_stems(masked(question))) - stated:
-        return judged  # "the Basic plan keeps 180 days of versions" of "Plus and Business keep …"
-    return restated if len(said & stated) / len(said) >= RESTATES_WHOLLY else judged
+    for read, text in enumerate((f"{question} {body}", body)):
+        scores = fact_scores(text, source, facts, subject)
+        restated = facts[max(range(len(facts)), key=scores.__getitem__)]
+        if restated is judged or restated.text in judged.text or judged.text in restated.text:
+            continue
+        if read == 1 and not asked & about_stems(masked(restated.text)):
+            continue
+        # (with the clauses of its sentence that say yes or no as it does: "They're rated IPX4, so they
+        # withstand sweat and splashes" of "… rated IPX4: they withstand sweat and splashes but must not …")
+        sentence = next((f.text for f in every if f.kind == "sentence" and restated.text in f.text), restated.text)
+        stated = about_stems(masked(" ".join(f.text for f in every if f.kind == "clause" and f.text in sentence
+                                             and f.negative == restated.negative) or restated.text))
+        if (said & asked) - stated:
+            continue  # "the Basic plan keeps 180 days of versions" of "Plus and Business keep …"
+        if len(said & stated) / len(said) >= RESTATES_WHOLLY:
+            return restated
+    return judged
+
+
+_THEREFORE = re.compile(r"(?:,|;|\s[—–])\s*so\s+", re.I)
+# Words that apply a reason to the asker's case ("so 3 years is within it").
+_APPLIES = frozenset(stems("within inside under covered cover fine ok okay enough allowed eligible limit still well"))
+
+
+def _reason_given(body: str, question: str) -> str:
+    """The reason of a reply that goes on to apply it to the asker's case ("The motor is
+    guaranteed for 5 years, so 3 years is within it": the first clause), else the whole reply."""
+    parts = _THEREFORE.split(body, maxsplit=1)
+    if len(parts) == 2 and about_stems(masked(parts[1])) <= about_stems(masked(question)) | _APPLIES:
+        return parts[0]
+    return body
 
 
 def _matched_by_context_alone(question: str, fact: Fact, subject: str) -> bool:
@@ -1161,9 +1245,14 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     if NEGATION.search(fact.text if denied else clause):
         return False
     mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
-    theirs = about_stems(masked(_VERB_NEGATION.sub(" ", fact.text)))
-    shared = mine & theirs
-    return bool(mine and theirs) and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED
+    # (a statement and what follows from it are two: "Teachers knew which schools were in the
+    # pilot, so attention ratings may be biased" is restated by "teachers didn't know which …")
+    for part in (fact.text, *_THEREFORE.split(fact.text, maxsplit=1)[:1]):
+        theirs = about_stems(masked(_VERB_NEGATION.sub(" ", part)))
+        shared = mine & theirs
+        if mine and theirs and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED:
+            return True
+    return False
 
 
 def _only_allows_what_is_asked(question: str, source: str, subject: str = "") -> str | None:
@@ -1313,7 +1402,9 @@ _FIRST_PERSON_CASE = re.compile(r"\b(?:I'm|I am|I've|I have|I was|we're|we are|m
 _REQUIREMENT = re.compile(r"\b(?:must|needs? to|have to|has to|required|requires?|at least|minimum|eligible|only if)\b",
                           re.I)
 _WITHOUT = re.compile(r"\bwithout\s+(?:an?\s+|the\s+|their\s+|your\s+|my\s+)?([^\W\d_]{3,})", re.I)
-_ALL = re.compile(r"\b(?:all|every|each|always|everyone|everything|everywhere)\b", re.I)
+# ("every day", "every week": how often, not how many)
+_ALL = re.compile(r"\b(?:all|every(?!\s+(?:other\s+|single\s+)?(?:day|week|month|year|hour|night|morning|evening|"
+                  r"time)\b)|each|always|everyone|everything|everywhere)\b", re.I)
 _SOME = re.compile(r"\b(?:some|most|only|few|many|several|not all|part)\b|\d", re.I)
 
 
@@ -1408,6 +1499,16 @@ _DEGREE_REPLY = re.compile(r"^\s*(?:not\s+(?:by\s+)?(?:much|a lot|significantly|
                            r"|only\s+(?:slightly|a little|a bit)|hardly|barely|slightly)\b", re.I)
 
 
+_COMPARATIVE = re.compile(r"\b(?:cheaper|dearer|(?:more|less) expensive|higher|lower|more|less|fewer|longer|shorter|"
+                         r"bigger|smaller|larger|faster|slower|better|worse|different)\b", re.I)
+
+
+def _even_row(cell: Fact, source: str) -> bool:
+    """Does the cell's table row hold one figure in every column?"""
+    row = [number for entity, _, number in _table_cells(source) if entity == cell.entity]
+    return len(row) > 1 and len(set(row)) == 1
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
     if _DEGREE_REPLY.match(answer) and _DEGREE_ASKED.search(question):
@@ -1433,6 +1534,12 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             if polarity is True:
                 return fail("no_contradiction", f"the answer says yes, it costs, where the source says it is free: "
                                                 f"{fact.text[:80]!r}")
+            fact = None
+        if fact is not None and fact.kind == "cell" and _COMPARATIVE.search(question) and _even_row(fact, source):
+            # "Is shoe hire cheaper off-peak?" of "| Shoe hire | £4 | £4 |": the same in every column
+            if polarity is True:
+                return fail("no_contradiction", f"the answer says yes where the source gives {fact.entity!r} the "
+                                                f"same figure in every column")
             fact = None
         if fact is not None and _outside_its_span(question, fact.text):
             fact = None  # "Can I have a bonfire in October?" of "not allowed from April to September"
@@ -1553,7 +1660,10 @@ _ASKS = [
     (re.compile(r"\bhow (?:heavy|much does .{0,40}weigh)|\bweighs?\b", re.I), ("mass",)),
     (re.compile(r"\bhow far\b(?! apart| ahead| in advance| back)|\bhow high\b|\baltitude\b|\bheight\b", re.I),
      ("distance",)),
-    (re.compile(r"\bhow fast (?:can|does|will|do) .{0,40}\b(?:go|ride|travel|drive|move|run)\b|\bspeed\b", re.I),
+    # ("at full speed", "at half speed": how it is done, not a speed asked for)
+    (re.compile(r"\bhow fast (?:can|does|will|do) .{0,40}\b(?:go|ride|travel|drive|move|run)\b|"
+                r"(?<!\bat full )(?<!\bat half )(?<!\bat top )(?<!\bat low )(?<!\bat high )(?<!\bat slow )"
+                r"(?<!\bat any )\bspeed\b", re.I),
      ("speed",)),
     (re.compile(r"\bhow (?:fast|quickly) .{0,40}\bcharges?\b", re.I), ("duration",)),
     (re.compile(r"\b(?:phone|fax|telephone) (?:number|no)|\bfax\b|전화번호|팩스|電話番号|ファックス", re.I),
@@ -1564,8 +1674,9 @@ _ASKS = [
     (re.compile(r"\bhow (?:fast|quick|slow)\b", re.I), ("duration", "speed")),
     (re.compile(r"\bhow many\b|\bnumber of\b|몇\s?[개명]|いくつ", re.I), ("count",)),
     # "How much do I get back?", "What will I pay?": the asker's own money (which only ever speaks for an answer).
-    (re.compile(r"\b(?:how much|what) (?:do|did|will|would|should|can|could) (?:I|we|you) (?:pay|owe|get back|save|"
-                r"spend|be charged|be refunded)\b", re.I), ("price",)),
+    # ("What would an adult and a 12-year-old pay on a Tuesday?", "What does a night cost?")
+    (re.compile(r"\b(?:how much|what) (?:do|did|does|will|would|should|can|could) (?:I|we|you|[\w -]{2,40}?) "
+                r"(?:pay|owe|get back|save|spend|be charged|be refunded|cost)\b", re.I), ("price",)),
 ]
 # Kinds whose absence from the answer is a fault; "how big" may be answered in many ways
 # (a battery's capacity, a room's seats), so it only ever speaks for an answer.
@@ -1623,6 +1734,8 @@ def check_answer_type(question: str, answer: str) -> CheckResult:
     if _ASKS_MAKER.search(question) and not _names_someone_new(question, answer):
         return fail("answer_type", "the question asks who makes, wrote or is responsible for it; the answer names "
                                    "no one the question does not already name")
+    if is_yes_no_question(question):
+        return ok("answer_type")  # "Can I go at full speed?" asks yes or no, whatever figure the reason gives
     kinds = asked_kinds(question) & _ENFORCED
     low = question.lower()
     if re.search(r"\bhow (?:fast|quick|slow)\b", low) and not re.search(r"\bcharg|\bgo\b|\bride|\btravel|\bdrive", low):

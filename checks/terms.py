@@ -62,7 +62,9 @@ def missing_terms(text: str, source: str) -> list[str]:
     abbreviated = {run for run in acronyms(text) if run in source_words}
     missing = []
     for term in named_terms(text):
-        if normalize(term) in source_plain or _QUANTITY_WORD.match(term):
+        # ("under-18" of the source's "Under 18": one term, hyphenated as a modifier)
+        if normalize(term) in source_plain or normalize(term.replace("-", " ")) in source_plain \
+                or _QUANTITY_WORD.match(term):
             continue
         runs = [run for run in capitalised_runs(text) if term in run.split()]
         if any("".join(w[0] for w in run.split()).lower() in abbreviated for run in runs):

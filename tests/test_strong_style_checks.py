@@ -1419,3 +1419,102 @@ def test_a_fall_where_a_before_and_after_table_rises():
     turned = check_no_contradiction("Did weekly visitors go up?", "No, weekly visitors fell after the change.", source)
     assert not turned.passed and "12400 to 15100" in turned.detail
     assert check_no_contradiction("Did complaints go down?", "Yes, complaints fell.", source).passed
+
+
+# --- heldout-v23's misses (a sewing machine guide, climbing centre rules, a school meals pilot) -----
+
+def test_at_full_speed_asks_no_speed_and_a_yes_no_question_asks_no_kind_of_value():
+    from agentsynth.checks.roles import check_answer_type
+
+    assert check_answer_type("How many pages can it print in 2 minutes at full speed?", "Up to 60.").passed
+    assert check_answer_type("I'm printing 200 pages. Can it run at top speed?", "No. Above 100 pages it slows to "
+                             "20 pages a minute.").passed
+    assert not check_answer_type("What is its top speed?", "2 hours.").passed
+
+
+def test_a_calculation_shown_apart_from_its_result_grounds_the_result():
+    source = "The printer prints up to 30 pages per minute. A 12-month plan costs £9 a month. Toner lasts 6 months."
+    assert check_numbers_grounded("£108: the cost of 12 months, 12 × £9.", source).passed
+    assert not check_numbers_grounded("£118: the cost of 12 months, 12 × £9.", source).passed
+    assert check_numbers_grounded("About 4: one every 6 months (24 ÷ 6).", source, "How many in 24 months?").passed
+    assert not check_numbers_grounded("About 5: one every 6 months (24 ÷ 6).", source, "How many in 24 months?").passed
+    assert check_numbers_grounded("Up to 15: 30 per minute ÷ 2.", source).passed
+
+
+def test_a_rate_or_an_interval_over_the_askers_span():
+    source = "Descale the kettle every 4 weeks. The pump moves 12 litres per minute."
+    assert check_numbers_grounded("3 times: once every 4 weeks.", source, "How often in 12 weeks?").passed
+    assert not check_numbers_grounded("4 times: once every 4 weeks.", source, "How often in 12 weeks?").passed
+    assert check_numbers_grounded("60 litres: 12 per minute.", source, "How much in 5 minutes?").passed
+    assert not check_numbers_grounded("50 litres: 12 per minute.", source, "How much in 5 minutes?").passed
+
+
+def test_a_sum_said_with_plus_and_a_price_asked_of_someone_else():
+    from agentsynth.checks.roles import asked_kinds
+
+    source = "| Ticket | Weekday | Weekend |\n|---|---|---|\n| Adult | £12 | £15 |\n| Child | £6 | £8 |"
+    assert check_numbers_grounded("It costs £18, with £12 for the adult plus £6 for the child.", source).passed
+    assert not check_numbers_grounded("It costs £20, with £12 for the adult plus £6 for the child.", source).passed
+    assert "price" in asked_kinds("What would two grandparents and a toddler pay on a Sunday?")
+    assert "price" in asked_kinds("What does a night in the top room cost?")
+    assert "price" not in asked_kinds("What would a toddler enjoy most?")
+
+
+def test_the_askers_figure_within_the_limit_just_given_and_the_reason_before_so():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = ("Clean the filter after every use. The compressor is guaranteed for 7 years and all other parts for "
+              "3 years; the warranty does not cover filters, seals or lamps.")
+    question = "My compressor broke after 4 years. Is it covered?"
+    answer = "Yes. The compressor is guaranteed for 7 years, so 4 years is within it."
+    assert check_numbers_affirmed(question, answer, source).passed
+    assert check_no_contradiction(question, answer, source).passed
+    late = "My compressor broke after 9 years. Is it covered?"
+    assert not check_numbers_affirmed(late, "Yes. The compressor is guaranteed for 7 years, so 9 years is within it.",
+                                      source).passed
+    assert not check_no_contradiction("Are seals covered?", "Yes, seals are covered by the warranty.", source).passed
+
+
+def test_a_hyphenated_term_is_the_sources_spaced_one():
+    from agentsynth.checks.qa import check_question_terms_grounded, check_terms_grounded
+
+    source = "| Ticket | Price |\n|---|---|\n| Under 16 | £5 |\n| Adult | £9 |"
+    assert check_question_terms_grounded("How much is an under-16 ticket?", source).passed
+    assert check_terms_grounded("£5 for an under-16.", source).passed
+    assert not check_terms_grounded("£5 for an over-65.", source).passed
+
+
+def test_two_values_of_a_table_row_given_each_under_the_others_column():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("| Measure | Trial wards | Control wards |\n|---|---|---|\n| Falls per month | 4.2 | 6.9 |\n"
+              "| Staff (per ward) | 30 | 28 |")
+    assert check_values_in_role("How many falls were there?", "4.2 a month in the trial wards against 6.9 in the "
+                                "control wards.", source).passed
+    swapped = check_values_in_role("How many falls were there?", "6.9 a month in the trial wards and 4.2 in the "
+                                   "control wards.", source)
+    assert not swapped.passed and "Control wards" in swapped.detail
+    # One value alone, beside a word a heading happens to use, is no swap.
+    assert check_values_in_role("How many falls did trial wards have?", "4.2 a month, against 6.9 for wards with "
+                                "usual staff.", source).passed
+
+
+def test_a_comparison_asked_of_a_row_that_holds_one_figure_throughout():
+    source = "| Item | Peak | Off-peak |\n|---|---|---|\n| Court hire | £20 | £12 |\n| Racket hire | £3 | £3 |"
+    assert check_no_contradiction("Is racket hire cheaper off-peak?", "No, racket hire is £3 at any time.",
+                                  source).passed
+    assert not check_no_contradiction("Is racket hire cheaper off-peak?", "Yes, it's cheaper off-peak.", source).passed
+
+
+def test_every_day_is_how_often_and_a_statement_is_flipped_apart_from_what_follows_from_it():
+    source = ("Meter readings were taken daily, and tenants rated comfort once a month. Staff knew which flats "
+              "had the new boilers, so comfort ratings may be biased.")
+    assert not check_no_contradiction("Were meter readings taken every day?", "No, readings were only taken weekly.",
+                                      source).passed
+    assert check_no_contradiction("Was comfort rated every day?", "No, tenants rated comfort once a month.",
+                                  source).passed
+    flipped = check_no_contradiction("Were staff unaware of which flats had new boilers?",
+                                     "Yes, staff didn't know which flats had the new boilers.", source)
+    assert not flipped.passed
+    assert check_no_contradiction("Could the comfort ratings be biased?", "Yes. Staff knew which flats had the new "
+                                  "boilers.", source).passed
