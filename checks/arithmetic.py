@@ -60,14 +60,21 @@ class Worked:
     stated: str  # the result the answer gives
     computed: float | None  # None: not arithmetic we can recompute
     claimed: bool  # written as an equation ("=", "≈", "equals"), not in words that may mean something else
+    scale: float = 1.0  # of a result said in millions ("= £1.2 million")
 
     @property
     def holds(self) -> bool:
         if self.computed is None:
             return False
-        stated = float(self.stated)
+        stated = float(self.stated) * self.scale
+        if self.scale != 1.0:
+            return abs(self.computed - stated) <= 0.05 * abs(self.computed)  # "1.2 million" is rounded
         decimals = len(self.stated.split(".")[1]) if "." in self.stated else 0
         return abs(self.computed - stated) <= max(0.005 * abs(self.computed), 0.5 * 10 ** -decimals)
+
+
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
+_SCALE = re.compile(r"\s*(thousand|million|billion|bn)\b", re.I)
 
 
 def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
@@ -81,7 +88,9 @@ def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
         if token.group("number"):
             number = canon_number(_WORDS.get(token.group("number").lower(), token.group("number")))
             operands.append(number)
-            expression.append(f"({number}/100)" if token.group("percent") else number)
+            scale = _SCALE.match(chain, token.end())  # "£1.1 million ÷ 6"
+            written = f"({number}*{_SCALES[scale.group(1).lower()]})" if scale else number
+            expression.append(f"({number}/100)" if token.group("percent") else written)
         elif token.group("bracket"):
             expression.append(token.group())
         else:
@@ -111,7 +120,10 @@ def worked_calculations(answer: str) -> list[Worked]:
         if computed is not None and match.group("result") and _in_percent(chain, answer[match.end("result"):]):
             computed *= 100
         claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals") or bool(match.group("result3"))
-        found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed))
+        result = "result" if match.group("result") else "result2" if match.group("result2") else "result3"
+        scale = _SCALE.match(answer, match.end(result))
+        found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed,
+                            _SCALES[scale.group(1).lower()] if scale else 1.0))
     return found
 
 
@@ -172,8 +184,11 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
     stated = {v.number for v in values_in(answer) if _is_plain(v.number)}
     for operands, computed in shown_calculations(answer):
         allowed = grounded | given | derived | factors | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
+        # (an operand one off the asker's figure: "the first month is free, then 3 × £12" of 4 months)
+        between = {o for o in operands if o not in allowed and is_sum_or_difference(o, grounded | given |
+                                                                                      COUNTING_CONSTANTS)}
         results = {n for n in stated - set(operands) if _rounds_to(computed, n)}
-        if results and all(o in allowed for o in operands):
+        if results and all(o in allowed or o in between for o in operands):
             derived.update(results, (o for o in operands if o not in grounded))
     return derived, None
 
@@ -192,7 +207,7 @@ def is_sum_or_difference(number: str, known: set[str]) -> bool:
 # "€90 in total, €6 more than paying €84", "174 mm more: 620 mm versus 446 mm", "(€2.50) … (€1.00)
 # … €3.50 in total". Known by a word that says which (more, less, total, …) in its sentence.
 _DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|cheaper|dearer|difference|gap|instead of|"
-                         r"by \d[\d,.]*:? from|"
+                         r"by \d[\d,.]*:? from|down to|down from|up from|cut|from [$€£¥]?\d[\d,.]*%?\s+to|"
                          r"saves?|saving|saved|extra|over|under|falls?|fell|drops?|dropped|rises?|rose|gains?|"
                          r"increases?|increased|decreases?|decreased|declines?|declined|reduction|reduced|points?)\b",
                          re.IGNORECASE)
@@ -458,10 +473,31 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
     return {canon_number(n) for n in derived}
 
 
+_INTEGER_RANGE = re.compile(r"(?<![\d.,])(\d+)\s*(?:to|–|-)\s*(\d+)(?![\d.,]\d)")
+
+
+def counts_of_ranges(answer: str, grounded: set[str]) -> set[str]:
+    """How many whole numbers a range the answer gives of the source's holds, when the answer
+    states it ("15: settings 11 to 25")."""
+    stated = {v.number for v in _values_in(answer)}
+    counts = {str(int(b) - int(a) + 1) for a, b in _INTEGER_RANGE.findall(answer)
+              if a in grounded and b in grounded and int(b) > int(a)}
+    return counts & stated
+
+
+def _values_in(text: str):
+    from .facts import values_in
+
+    return values_in(text)
+
+
 _EVERY = re.compile(r"\b(?:once |one )?every\s+(?:(?P<n>\d+(?:\.\d+)?)\s*)?(?P<unit>seconds?|minutes?|hours?|days?|"
                     r"weeks?|months?|years?)\b", re.I)
 _RATE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s+[a-z-]+){0,3}?\s+(?:per|an?|each)\s+(?P<unit>second|minute|hour|"
                    r"day|week|month|year)\b", re.I)
+
+
+_ONE_PERIOD = re.compile(r"\b(?:a|per|each|in a|in one)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 
 
 def over_the_askers_span(answer: str, given: str, grounded: set[str]) -> set[str]:
@@ -471,6 +507,8 @@ def over_the_askers_span(answer: str, given: str, grounded: set[str]) -> set[str
     from .facts import unit_key, values_in
 
     spans = [base for v in values_in(given) if (base := in_base(v.number, v.unit)) and base[0] == "time"]
+    # ("How many times a year …?": one year)
+    spans += [base for unit in _ONE_PERIOD.findall(given) if (base := in_base("1", unit_key(unit.lower())))]
     if not spans:
         return set()
     per_second = []  # how many of the thing each second

@@ -123,6 +123,8 @@ def values_in(text: str) -> tuple[Value, ...]:
             raw = match.group(0)
             if unit == "a":  # "€260 a month": the article, not amperes
                 unit, raw = None, digits
+            if unit == "s" and re.search(r"\b(?:over|under)-$", text[:match.start()], re.I):
+                unit, raw = None, digits  # "over-60s": an age group, not seconds
             currency = _CURRENCY_BEFORE.search(text, max(0, match.start() - 2), match.start())
             if currency and not unit:  # "$10": a price, not a bare count
                 unit = currency.group(1)

@@ -31,6 +31,7 @@ from .arithmetic import (
     COUNTING_CONSTANTS,
     clock_arithmetic,
     over_the_askers_span,
+    counts_of_ranges,
     conversions,
     equal,
     derived_numbers,
@@ -273,7 +274,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     # (of figures the answer worked out, too: "= £50, so the £45 family ticket saves £5")
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
-                   clock_arithmetic(answer, source, given), over_the_askers_span(answer, given, numbers))
+                   clock_arithmetic(answer, source, given), over_the_askers_span(answer, given, numbers),
+                   counts_of_ranges(answer, numbers))
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))
@@ -490,14 +492,18 @@ def _against_limits(question: str, answer: str, source: str = "") -> list[tuple[
         limits = [v for v in values_in(answer[:match.start()]) if _is_number(v.number)]
         if mine is None or not _is_number(mine.number) or not limits:
             continue
-        if (sizes := _comparable(mine, limits[-1])) is not None:
-            found.append((sorted({said[0].raw, mine.raw}, key=len, reverse=True), sizes[0] <= sizes[1]))
+        if (sizes := _comparable(mine, limits[-1])) is None:
+            continue
+        within = sizes[0] <= sizes[1]
+        if within == (match.group("side").lower() in ("within", "inside", "under")):  # (what it says must hold)
+            found.append((sorted({said[0].raw, mine.raw}, key=len, reverse=True), within))
     return found
 
 
-# The asker's figure said to be within the limit the answer has just given.
+# The asker's figure said to be within (or past) the limit the answer has just given.
 _WITHIN_IT = re.compile(r"(?P<mine>[$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)\s+(?:is|are|falls?)\s+(?:well\s+|still\s+)?"
-                        r"(?:within|inside|under)\s+(?:it|that|this|them|the limit|the period)\b", re.I)
+                        r"(?P<side>within|inside|under|past|beyond|over|outside)\s+"
+                        r"(?:it|that|this|them|the limit|the period)\b", re.I)
 
 
 def _comparable(mine: Value, limit: Value) -> tuple[float, float] | None:

@@ -367,7 +367,8 @@ def _named_before_swap(clause: str, source: str) -> str | None:
     return None
 
 
-_PAIRS_SPLIT = re.compile(r",\s+(?:or|and|but|while|whereas)\s+|;|\s+(?:and|or|but|while|whereas)\s+(?=[$€£¥]?\d)"
+_PAIRS_SPLIT = re.compile(r",\s+(?:or|and|but|while|whereas)\s+|;|\s+(?:and|or|but|while|whereas)\s+"
+                          r"(?=(?:(?:a|an|the|for)\s+)?[$€£¥]?\d)"
                           r"|,?\s+(?:against|compared with|versus|vs\.?|instead of|rather than)\s+", re.I)
 
 
@@ -690,9 +691,9 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
     for value in values:
         if value.number in partners:
             continue  # an operand or result of the answer's own calculation: the calculation held
-        if not value.unit and len(value.number) < 4 and "-" not in value.number:
+        if not value.unit and len(value.number) < 4 and "-" not in value.number and "." not in value.number:
             # A bare count is known by what it counts: "4 periods" where the source counts
-            # "8 periods" (and "four modes").
+            # "8 periods" (and "four modes"); "3.6 miles" is no count.
             noun = counted.get(value.number)
             numbers = _counted_in(source).get(noun, set()) if noun else set()
             if numbers and value.number not in numbers:
@@ -873,6 +874,7 @@ _ANTONYMS = [
     # (a magnitude and a time apart: "aged 14 and over" says nothing against "before using")
     ({"above", "over", "maximum"}, {"below", "under", "minimum"}),
     ({"after"}, {"before"}),
+    ({"running"}, {"off", "stopped", "unplugged"}),  # "switch the motor off before …" of "only while it is running"
     ({"indoors", "inside"}, {"outdoors", "outside"}),
     ({"uphill", "upwards", "upward"}, {"downhill", "downwards", "downward"}),
     ({"flat"}, {"hilly", "steep"}),
@@ -884,7 +886,8 @@ _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
 _DIRECTION = re.compile(r"\b([a-z]{3,})\s+(up|down|upwards|downwards)\b", re.I)
 
 
-_FREE = re.compile(r"\b(?:free|free of charge|at no (?:extra )?(?:charge|cost)|no charge|costs? nothing)\b", re.I)
+_FREE = re.compile(r"\b(?:free|free of charge|at no (?:extra )?(?:charge|cost)|no (?:[a-z-]+ )?(?:charge|fee)|"
+                   r"costs? nothing)\b", re.I)
 _CHARGED = re.compile(r"\b(?:costs?|fees?|charged|charges?|payable|paid|pays?)\b", re.I)
 
 
@@ -1232,19 +1235,28 @@ _HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|en
                     re.IGNORECASE)
 
 
+_AT_ALL = re.compile(r"\b(?:at all|whatsoever|in any way)\b", re.I)
+
+
 def _negation_flipped(clause: str, fact: Fact) -> bool:
     """Does the clause restate the source statement with its "not" added or taken away ("The X2
     can not be charged from a wall outlet" where the source says it can be)? Both must share
     most of their words, and the affirmative one must hold no negative word of any kind."""
     clause = _HEDGE.sub("", clause)
-    if fact.kind != "clause" or _RESTRICTED.search(clause) or _ONLY.search(fact.text) or _CONDITIONAL.search(fact.text):
-        return False  # "won't start unless it is on its base" says what "only starts if …" says
+    if fact.kind != "clause" or _RESTRICTED.search(clause) or _CONDITIONAL.search(fact.text) or (
+            _ONLY.search(fact.text) and not _AT_ALL.search(clause)):
+        # "won't start unless it is on its base" says what "only starts if …" says; "not covered at
+        # all" denies what "covered for 1 year only" grants
+        return False
     denied = bool(_VERB_NEGATION.search(clause))
     if denied == bool(_VERB_NEGATION.search(fact.text)):
         return False
     if NEGATION.search(fact.text if denied else clause):
         return False
     mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
+    if _ONLY.search(fact.text):  # "not covered at all" of "[the burrs] are covered for 1 year only"
+        context = about_stems(masked(f"{fact.about} {fact.text}"))
+        return len(mine) >= 2 and mine <= context and bool(mine & about_stems(masked(fact.text)))
     # (a statement and what follows from it are two: "Teachers knew which schools were in the
     # pilot, so attention ratings may be biased" is restated by "teachers didn't know which …")
     for part in (fact.text, *_THEREFORE.split(fact.text, maxsplit=1)[:1]):
@@ -1509,6 +1521,29 @@ def _even_row(cell: Fact, source: str) -> bool:
     return len(row) > 1 and len(set(row)) == 1
 
 
+_SET_AGAINST = re.compile(r"\b(?:more|longer|less|shorter|fewer|higher|lower|older|younger) than\b|\b(?:over|under|"
+                          r"within|at least|at most)\b", re.I)
+_BOUND = re.compile(r"\b(?:at least|at most|up to|no (?:more|less|later|earlier) than|or more|or less|within|"
+                    r"more than|less than|over|under)\b", re.I)
+
+
+def _meets_the_condition(question: str, answer: str, source: str) -> bool:
+    """Does a yes set the asker's own figure against the bound of a statement the source makes
+    on a condition ("If you cancel at least 48 hours before a lesson, we will rearrange it"), by
+    that bound's value ("3 days is more than the 48 hours' notice needed")? Then the conditional
+    statement answers, not the source's "lessons cancelled later are not rearranged". (Whether
+    the figure is within the bound, the number check decides.)"""
+    supposed = values_in(question)
+    if not supposed or not _SET_AGAINST.search(_reply_body(answer)):
+        return False
+    said = [v for v in values_in(answer) if not any(_same(v, mine) for mine in supposed)]
+    for sentence in sentences(source, min_chars=8):
+        if _CONDITIONAL.search(sentence) and _BOUND.search(sentence) and any(
+                _same(v, theirs) for v in said for theirs in values_in(sentence)):
+            return True
+    return False
+
+
 def check_no_contradiction(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     polarity = answer_polarity(answer)
     if _DEGREE_REPLY.match(answer) and _DEGREE_ASKED.search(question):
@@ -1540,6 +1575,14 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             if polarity is True:
                 return fail("no_contradiction", f"the answer says yes where the source gives {fact.entity!r} the "
                                                 f"same figure in every column")
+            fact = None
+        if fact is not None and fact.negative and polarity is True and _meets_the_condition(question, answer, source):
+            fact = None  # "If I cancel 3 days before …?" "Yes. 3 days is more than the 48 hours' notice needed"
+        if fact is not None and fact.negative and _FREE.search(question) and _FREE.search(fact.text):
+            # "Is the first month of hire free?" of "there is no hire charge for the first month": its "no" says free
+            if polarity is False:
+                return fail("no_contradiction", f"the answer says no, not free, where the source says "
+                                                f"{fact.text[:80]!r}")
             fact = None
         if fact is not None and _outside_its_span(question, fact.text):
             fact = None  # "Can I have a bonfire in October?" of "not allowed from April to September"
@@ -1575,7 +1618,11 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         # The statement a clause restates may be another than the one the question asks about
         # (a paragraph's second sentence): the clause's own best match is tried too.
         own = fact_scores(clause, source, facts, subject)
-        for restated in (best, facts[max(range(len(facts)), key=own.__getitem__)]):
+        candidates = (best, facts[max(range(len(facts)), key=own.__getitem__)])
+        if _AT_ALL.search(clause):  # (and the clauses of a sentence it matches: "… covered for 3 months only")
+            candidates += tuple(f for f in facts if f.kind == "clause" and any(
+                c.kind == "sentence" and f.text in c.text for c in candidates) and f not in candidates)
+        for restated in candidates:
             if _completes_negated_question(question, clause, restated):
                 continue  # "What couldn't they measure?" "What pupils ate at home."
             if _negation_flipped(clause, restated) and not _says_as_the_source_does(clause, facts, restated):
@@ -1650,6 +1697,7 @@ _KINDS = {
 }
 _ASKS = [
     (re.compile(r"\bhow long\b(?! is (?:the|a) (?:cable|cord|frame|bike))|\bhow often\b|\bhow much time\b|"
+                r"\bhow much (?:notice|warning)\b|\bhow far (?:in advance|ahead)\b|"
                 r"\bhow much latency\b|\bwhat(?:'s| is) (?:the |its )?latency\b|\blatency (?:of|per)\b", re.I),
      ("duration",)),
     # "How long is the corridor?" asks a length (of a thing that is no span of time).

@@ -63,7 +63,8 @@ def missing_terms(text: str, source: str) -> list[str]:
     missing = []
     for term in named_terms(text):
         # ("under-18" of the source's "Under 18": one term, hyphenated as a modifier)
-        if normalize(term) in source_plain or normalize(term.replace("-", " ")) in source_plain \
+        spaced = normalize(re.sub(r"(?<=\d)s$", "", term.replace("-", " ")))  # "over-60s" of "over 60"
+        if normalize(term) in source_plain or spaced in source_plain \
                 or _QUANTITY_WORD.match(term):
             continue
         runs = [run for run in capitalised_runs(text) if term in run.split()]

@@ -1518,3 +1518,110 @@ def test_every_day_is_how_often_and_a_statement_is_flipped_apart_from_what_follo
     assert not flipped.passed
     assert check_no_contradiction("Could the comfort ratings be biased?", "Yes. Staff knew which flats had the new "
                                   "boilers.", source).passed
+
+
+# --- heldout-v24's misses (a coffee grinder guide, music school terms, a bus fare cap study) --------
+
+def test_an_age_group_is_no_number_of_seconds_and_names_the_sources_group():
+    from agentsynth.checks.qa import check_terms_grounded
+
+    source = "Visits by residents over 65 did not change, as they already park free."
+    assert check_numbers_grounded("No. Visits by over-65s didn't change.", source).passed
+    assert check_terms_grounded("No. Visits by over-65s didn't change.", source).passed
+    assert not check_numbers_grounded("They waited 65 s longer.", source).passed
+
+
+def test_a_calculation_in_millions_and_the_count_of_a_range():
+    source = "The scheme cost about £2.4 million over 12 months. Modes 1 to 8 are for wool and 9 to 20 for cotton."
+    assert check_numbers_grounded("About £200,000: £2.4 million ÷ 12.", source).passed
+    assert not check_numbers_grounded("About £300,000: £2.4 million ÷ 12.", source).passed
+    assert check_numbers_grounded("12: modes 9 to 20.", source).passed
+    assert not check_numbers_grounded("11: modes 9 to 20.", source).passed
+
+
+def test_how_often_in_a_period_the_question_names_without_a_figure():
+    source = "Replace the filter every 3 months."
+    assert check_numbers_grounded("4 times: once every 3 months.", source, "How many times a year?").passed
+    assert not check_numbers_grounded("6 times: once every 3 months.", source, "How many times a year?").passed
+
+
+def test_the_askers_figure_past_the_limit_and_an_operand_one_off_the_askers_figure():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "The pump has a 5-year warranty; the seals are covered for 2 years only. Locker hire is £8 a month; the " \
+             "first month is free."
+    assert check_numbers_affirmed("My seals failed after 30 months. Covered?", "No. The seals are covered for 2 years "
+                                  "only, and 30 months is past that.", source).passed
+    assert not check_numbers_affirmed("My seals failed after 18 months. Covered?", "No. The seals are covered for 2 "
+                                      "years only, and 18 months is past that.", source).passed
+    assert check_numbers_grounded("£40: the first month is free, then 5 × £8.", source, "What will 6 months cost?").passed
+    assert not check_numbers_grounded("£48: the first month is free, then 5 × £8.", source,
+                                      "What will 6 months cost?").passed
+
+
+def test_a_change_said_down_to_or_from_to_works_out_its_difference_and_percentage():
+    source = "Before the cut the average fare was £4.20; it was capped at £2.50. Trips rose from 50,000 to 62,000."
+    assert check_numbers_grounded("£1.70: £4.20 down to £2.50.", source).passed
+    assert check_numbers_grounded("About 24%: from 50,000 to 62,000.", source).passed
+    assert not check_numbers_grounded("About 30%: from 50,000 to 62,000.", source).passed
+
+
+def test_how_much_notice_asks_a_duration():
+    from agentsynth.checks.qa import check_answers_question
+    from agentsynth.checks.roles import asked_kinds
+
+    source = "If you cancel at least 72 hours before a session, we will move it to another week."
+    assert "duration" in asked_kinds("How much notice do I need to give to change a session?")
+    assert check_answers_question("How much notice do I need to give to change a session?", "At least 72 hours.",
+                                  source).passed
+
+
+def test_a_yes_that_meets_the_condition_a_statement_sets_by_its_bound():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = ("If you cancel at least 72 hours before a session, we will move it to another week. Sessions cancelled "
+              "later are not moved or refunded.")
+    question = "If I cancel 4 days before, will the session be moved?"
+    answer = "Yes. 4 days is more than the 72 hours' notice needed, so it's moved to another week."
+    assert check_no_contradiction(question, answer, source).passed
+    assert check_numbers_affirmed(question, answer, source).passed
+    assert not check_no_contradiction(question, "Yes, sessions cancelled later are moved too.", source).passed
+    short = "If I cancel 2 days before, will the session be moved?"
+    assert not check_numbers_affirmed(short, "Yes. 2 days is more than the 72 hours' notice needed.", source).passed
+
+
+def test_a_decimal_is_no_count_of_the_noun_after_it():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("| Measure | Before | After |\n|---|---|---|\n| Trips under 2 miles | 30% | 41% |\n"
+              "| Average trip (miles) | 5.2 | 4.4 |")
+    assert check_values_in_role("Did trips get shorter?", "Yes, the average fell from 5.2 to 4.4 miles.",
+                                source).passed
+
+
+def test_not_at_all_denies_what_the_source_grants_only_in_part_and_a_no_to_free_where_there_is_no_charge():
+    source = ("The kettle has a 2-year warranty; the filters are consumables and are covered for 3 months only. You "
+              "can rent a water softener for £5 a month; there is no rental charge for the first month.")
+    assert not check_no_contradiction("Are filters covered by the warranty?", "No, filters aren't covered at all.",
+                                      source).passed
+    assert check_no_contradiction("Are filters covered for 2 years?", "No, they're consumables and only covered for "
+                                  "3 months.", source).passed
+    assert not check_no_contradiction("Is the first month of rental free?", "No, rental is charged from the first "
+                                      "month.", source).passed
+    assert check_no_contradiction("Is the first month of rental free?", "Yes, there's no charge for the first month.",
+                                  source).passed
+
+
+def test_values_swapped_across_and_a_and_switched_off_where_the_source_says_running():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("A 60-minute class costs £15 and a 90-minute class £21. Adjust the belt only while the motor is "
+              "running, or it may slip.")
+    assert not check_values_in_role("What do 60- and 90-minute classes cost?", "£21 for 60 minutes and £15 for 90 "
+                                    "minutes.", source).passed
+    assert check_values_in_role("What do 60- and 90-minute classes cost?", "£15 for 60 minutes and £21 for 90 "
+                                "minutes.", source).passed
+    assert not check_no_contradiction("Can I adjust the belt while the motor runs?", "No, always switch the motor "
+                                      "off before adjusting the belt.", source).passed
+    assert check_no_contradiction("Can I adjust the belt when the machine is off?", "No. Only adjust it while the "
+                                  "motor is running, or it may slip.", source).passed
