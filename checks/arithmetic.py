@@ -473,6 +473,55 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
     return {canon_number(n) for n in derived}
 
 
+def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = frozenset()) -> set[str]:
+    """Numbers of the answer that one step of arithmetic makes of two figures the answer states
+    from the source or takes from the question (a sum, a difference, a product, a quotient, a
+    change in percent, a share in percent), however it words the step ("£1.40: £3.40 down to
+    £2", "5 times: once every 10 hours" in the asker's 50): the answer shows what it worked
+    from, and the step is recomputed. Not when it writes its arithmetic out (that is what is
+    checked then), nor of a lone figure ("£28.": nothing to recompute from), times of day, or
+    the ends of a range ("11: modes 9 to 20" is no count of it). A figure rounded from the
+    result must say so ("about 21%")."""
+    from itertools import permutations
+
+    if re.search(_CHAIN, answer, re.IGNORECASE):
+        return set()
+    text = _CLOCK.sub(" ", answer)
+    values = _values_in(text)
+    shown = {v.number for v in values if _is_plain(v.number) and v.number in grounded}
+    shown |= {n for n in given if _is_plain(n)}
+    operands = [(n, float(n)) for n in shown]
+    ranges = {frozenset(m.groups()) for m in _INTEGER_RANGE.finditer(text)
+              if not re.search(r"\bfrom\s+$", text[:m.start()], re.I)}
+    found = set()
+    for value in values:
+        if value.number in grounded or not _is_plain(value.number):
+            continue
+        hedged = bool(re.search(rf"(?:{_HEDGE})\s*[$€£¥]?{re.escape(value.raw)}", text, re.I))
+        for (a, x), (b, y) in permutations(operands, 2):
+            if value.number in (a, b):
+                continue
+            results = [x + y, x * y] + ([x - y] if frozenset((a, b)) not in ranges else []) + ([x / y] if y else [])
+            if value.unit == "%" and x:
+                results += [(y - x) / x * 100, y / x * 100]
+            if any(_exactly(r, value.number) or (hedged and _close(r, value.number)) for r in results if r > 0):
+                found.add(value.number)
+                break
+    return found
+
+
+_HEDGE = r"\b(?:about|roughly|around|approximately|nearly|almost|just (?:over|under)|some)\b|~"
+
+
+def _exactly(exact: float, stated: str) -> bool:
+    places = len(stated.split(".")[1]) if "." in stated else 0
+    return abs(round(exact, places) - float(stated)) < 1e-9 and abs(exact - float(stated)) < 10 ** -places / 2
+
+
+def _close(exact: float, stated: str) -> bool:
+    return _rounds_to(exact, stated) or abs(exact - float(stated)) <= 0.005 * abs(exact)
+
+
 _INTEGER_RANGE = re.compile(r"(?<![\d.,])(\d+)\s*(?:to|–|-)\s*(\d+)(?![\d.,]\d)")
 
 

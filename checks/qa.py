@@ -32,6 +32,7 @@ from .arithmetic import (
     clock_arithmetic,
     over_the_askers_span,
     counts_of_ranges,
+    recomputed_from_shown,
     conversions,
     equal,
     derived_numbers,
@@ -275,7 +276,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given), over_the_askers_span(answer, given, numbers),
-                   counts_of_ranges(answer, numbers))
+                   counts_of_ranges(answer, numbers), recomputed_from_shown(answer, numbers, given_numbers))
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))

@@ -1625,3 +1625,14 @@ def test_values_swapped_across_and_a_and_switched_off_where_the_source_says_runn
                                       "off before adjusting the belt.", source).passed
     assert check_no_contradiction("Can I adjust the belt when the machine is off?", "No. Only adjust it while the "
                                   "motor is running, or it may slip.", source).passed
+
+
+def test_one_step_of_arithmetic_on_figures_the_answer_shows_is_recomputed_however_it_is_worded():
+    source = "Tickets were £5.60 before the change and £3.50 after. Riders rose from 8,000 to 9,800 a week."
+    assert check_numbers_grounded("£2.10: £5.60 became £3.50.", source).passed
+    assert not check_numbers_grounded("£2.40: £5.60 became £3.50.", source).passed
+    assert check_numbers_grounded("Roughly 23% (8,000 became 9,800).", source).passed
+    assert not check_numbers_grounded("Roughly 28% (8,000 became 9,800).", source).passed
+    assert check_numbers_grounded("7 tickets, each at £3.50.", source, "What can I buy with £24.50?").passed
+    # A lone figure shows nothing to recompute from.
+    assert not check_numbers_grounded("£2.10.", source).passed
