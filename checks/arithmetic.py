@@ -382,8 +382,9 @@ def equal(a: float, b: float) -> bool:
 _CLOCK = re.compile(r"(?<![\d:.,])(?P<h>1[0-2]|0?\d)(?::(?P<m>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?"
                     r"|(?<![\d:.,])(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?![\d:])", re.IGNORECASE)
 # A span of time: "2 h 50 min", "3 hours 40 minutes", "30 minutes", "1.5 hours".
-_SPAN = re.compile(r"(?<![\d.,:])(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?)\b(?:\s*(?:and\s+)?(?P<hm>\d+)\s*"
-                   r"(?:min|mins|minutes?)\b)?|(?P<m>\d+)\s*(?:min|mins|minutes?)\b)", re.IGNORECASE)
+# ("a 45-minute induction" too)
+_SPAN = re.compile(r"(?<![\d.,:])(?:(?P<h>\d+(?:\.\d+)?)(?:\s*|-)(?:h|hrs?|hours?)\b(?:\s*(?:and\s+)?(?P<hm>\d+)\s*"
+                   r"(?:min|mins|minutes?)\b)?|(?P<m>\d+)(?:\s*|-)(?:min|mins|minutes?)\b)", re.IGNORECASE)
 
 
 def _clock_times(text: str) -> list[tuple[int, tuple[str, ...]]]:
@@ -471,6 +472,17 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
         if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
             derived.update(numbers)
     return {canon_number(n) for n in derived}
+
+
+def times_from_nowhere(answer: str, source: str, given: str = "") -> list[str]:
+    """The answer's times of day that are neither the source's or the question's nor one of
+    those moved by a span they give ("9:30 a.m." of a source with 8:30 and 9:15 a.m.: its 9 and
+    30 are each the source's, the time is not)."""
+    known = times_of_day(f"{source}\n{given}")
+    spans = _spans(f"{source}\n{given}")
+    return [match.group(0).strip() for match in _CLOCK.finditer(answer)
+            if (minutes := times_of_day(match.group(0)).pop()) not in known
+            and not any((start + sign * span) % 1440 == minutes for start in known for span in spans for sign in (1, -1))]
 
 
 def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = frozenset()) -> set[str]:

@@ -109,7 +109,7 @@ _DIMENSIONS = {
     "data": {"KB", "MB", "GB", "TB", "PB"},
     "mass": {"kg", "g", "lb", "oz", "mg"},
     "length": {"km", "m", "cm", "mm", "ft", "inch"},
-    "speed": {"km/h", "mph"},
+    "speed": {"km/h", "mph", "rpm"},
     "temperature": {"C", "F"},
     "volume": {"L", "ml", "gal"},
 }
@@ -209,7 +209,9 @@ _TOKEN = re.compile(r"[^\W_]+(?:[.,'’-][^\W_]+)*", re.UNICODE)
 def _bindings(text: str) -> dict[str, list[str]]:
     """Stem → the bare numbers its words follow in `text` ("level 1 gives the longest range
     and level 5 the most support": most, support → 5). Only for sentences whose numbers are
-    all bare (levels, steps, ranks): a measured value's words stand on either side of it."""
+    all bare (levels, steps, ranks): a measured value's words stand on either side of it, and a
+    time of day ("2 p.m. on weekdays") is no level."""
+    text = _CLOCK_TIME.sub(" ", text)
     if any(v.unit for v in values_in(text)):
         return {}
     tokens = [m.group() for m in _TOKEN.finditer(text)]
@@ -285,6 +287,10 @@ def _measured_bindings(text: str) -> dict[str, set[Value]]:
         if re.search(r"\d[\d,.]*\s*(?:to|-|–|and)\s*$", text[:start]):
             continue  # the end of a range ("40 to 100 °C in steps of 1 °C"): what follows is the range's
         named = []
+        # (a time it happens within or after, "registering within 30 days extends the warranty", says
+        # when; the words after it are the clause's, not what the value measures)
+        if re.search(r"\b(?:within|after|before|until)\s+$", text[:start], re.I):
+            continue
         # A price's period ("£65 a year") says how often it is paid, not what it is the price of:
         # the period check reads it (facts.price_periods).
         period = PRICE_PERIOD.match(text, position) if value.unit in CURRENCIES else None
@@ -538,6 +544,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         return fail("values_in_role", why)
     if (why := _column_swapped(question, answer, source)) is not None:
         return fail("values_in_role", why)
+    if (why := _crossed_parts(answer, source)) is not None:
+        return fail("values_in_role", why)
     for sentence in sentences(answer, min_chars=8):  # whole: "… by 57% and turnover by 65%" is two clauses
         if (why := _named_before_swap(sentence, source)) is not None:
             return fail("values_in_role", why)
@@ -630,6 +638,59 @@ def _column_named(segment: str, columns: set[str]) -> str | None:
     most = max(len(_words_of(c) & said) for c in named)
     named = [c for c in named if len(_words_of(c) & said) == most]
     return named[0] if len(named) == 1 else None
+
+
+def _marks(text: str) -> set[tuple[str, str]]:
+    """The values a stretch of text states, times of day as one value each ("11 p.m.", "midnight")."""
+    times = {("time", str(minutes)) for minutes in times_of_day(text)}
+    counts = {(str(_ONCE_TWICE[w.lower()]), "") for w in re.findall(r"\b(?:once|twice)\b", text, re.I)}
+    return times | counts | {v.key for v in values_in(_CLOCK_TIME.sub(" ", text))}
+
+
+_ONCE_TWICE = {"once": 1, "twice": 2}
+_FIRST_VALUE = re.compile(r"\d|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|noon|midday|midnight)\b",
+                          re.I)
+# A sentence's parts for `_crossed_parts`: as for pairs of values, and before a time said in words.
+_PARTS_SPLIT = re.compile(rf"{_PAIRS_SPLIT.pattern}|\s+and\s+(?=(?:midnight|noon|midday)\b)", re.I)
+
+
+_CLOCK_TIME = re.compile(r"(?<![\d:.,])\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b\.?|\b\d{1,2}:\d{2}\b|\b(?:noon|midday|midnight)\b",
+                         re.I)
+
+
+def _crossed_parts(answer: str, source: str) -> str | None:
+    """A value the answer gives with the words of another part of the source's sentence than the
+    one that holds it ("11 p.m. at weekends" of "11 p.m. to 7 a.m. on weeknights and midnight to
+    8 a.m. at weekends"; "tap three times to pause" of "tap twice to play or pause, and three
+    times to skip"): each of its words that only one part of that sentence uses is the other
+    part's, and that part states a value of its own."""
+    for segment in _BESIDE.split(answer):
+        marks = _marks(segment)
+        if len(marks) != 1:
+            continue
+        (mark,) = marks
+        # (a period says how often, not which part: "£65 a year" of "half plots … cost £65")
+        said = about_stems(masked(_CLOCK_TIME.sub(" ", segment))) - _TIMES
+        for sentence in sentences(source, min_chars=8):
+            parts = [p for p in _PARTS_SPLIT.split(sentence) if p and p.strip()]
+            if len(parts) < 2:
+                continue
+            held = [i for i, p in enumerate(parts) if mark in _marks(p)]
+            if len(held) != 1:
+                continue
+            # (the words before the first part's value are every part's: "Tap either earbud twice to
+            # pause, and three times to skip" taps three times too)
+            first = _FIRST_VALUE.search(parts[0])
+            head = about_stems(masked(parts[0][:first.start()])) if first else set()
+            if first:
+                parts = [parts[0][first.start():], *parts[1:]]
+            words = [about_stems(masked(_CLOCK_TIME.sub(" ", p))) for p in parts]
+            own = {w for w in said - head if sum(w in ws for ws in words) == 1}
+            homes = {i for i, ws in enumerate(words) if own & ws}
+            if len(homes) == 1 and held[0] not in homes and (home := homes.pop()) is not None and _marks(parts[home]):
+                return (f"the answer gives {segment.strip()[:40]!r}; the source gives that value in "
+                        f"{parts[held[0]].strip()[:50]!r}, not {parts[home].strip()[:50]!r}")
+    return None
 
 
 def _column_swapped(question: str, answer: str, source: str) -> str | None:
@@ -1404,8 +1465,22 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
             return True
     held = {v.number for f in facts_of(source) for v in f.values}
     supposed = [v for v in values_in(question) if v.number not in held]
-    return any(v.number in held and v.number != s.number and _dimension(v) == _dimension(s)
-               for s in supposed for v in values_in(body))
+    if any(v.number in held and v.number != s.number and _dimension(v) == _dimension(s)
+           for s in supposed for v in values_in(body)):
+        return True
+    # The source's own occasion where the question supposes another ("Will I be fined the first
+    # time?" "No. The £50 fine applies the second time.").
+    asked, told = set(_ORDINAL.findall(question.lower())), set(_ORDINAL.findall(body.lower()))
+    if asked and told and not asked & told and told <= set(_ORDINAL.findall(fact.text.lower())):
+        return True
+    # The source's own figures against a comparison the question makes without one ("Were
+    # younger pupils included?" "No, the pupils were aged 14 to 16.").
+    given = values_in(body)
+    return bool(_COMPARATIVE.search(question) and not values_in(question) and given
+                and all(any(_same(v, theirs) for theirs in fact.values or values_in(fact.text)) for v in given))
+
+
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b")
 
 
 # The asker's own case ("I'm 22 and …", "My son is …"): whether a requirement is met is the answer's
@@ -1512,7 +1587,7 @@ _DEGREE_REPLY = re.compile(r"^\s*(?:not\s+(?:by\s+)?(?:much|a lot|significantly|
 
 
 _COMPARATIVE = re.compile(r"\b(?:cheaper|dearer|(?:more|less) expensive|higher|lower|more|less|fewer|longer|shorter|"
-                         r"bigger|smaller|larger|faster|slower|better|worse|different)\b", re.I)
+                         r"bigger|smaller|larger|faster|slower|better|worse|different|younger|older)\b", re.I)
 
 
 def _even_row(cell: Fact, source: str) -> bool:
@@ -1686,7 +1761,7 @@ _KINDS = {
     "duration": {"h", "minute", "s", "ms", "day", "week", "month", "year", "cycle"},
     "mass": {"kg", "g", "lb"},
     "distance": {"km", "m", "cm", "mm", "ft"},
-    "speed": {"km/h", "mph"},
+    "speed": {"km/h", "mph", "rpm"},
     "temperature": {"C", "F"},
     "phone": {"99-9999-9999", "999-9999-9999", "99-999-9999", "999-999-9999"},
     "zip": {"99999", "999999"},
@@ -1696,8 +1771,9 @@ _KINDS = {
     "price": set(CURRENCIES),
 }
 _ASKS = [
-    (re.compile(r"\bhow long\b(?! is (?:the|a) (?:cable|cord|frame|bike))|\bhow often\b|\bhow much time\b|"
-                r"\bhow much (?:notice|warning)\b|\bhow far (?:in advance|ahead)\b|"
+    (re.compile(r"\bhow long\b(?! is (?:the|a) (?:cable|cord|frame|bike))|\bhow often\b|"
+                r"\bhow much (?:more |less |extra )?(?:time|notice|warning|sleep|rest|delay)\b|"
+                r"\bhow far (?:in advance|ahead)\b|"
                 r"\bhow much latency\b|\bwhat(?:'s| is) (?:the |its )?latency\b|\blatency (?:of|per)\b", re.I),
      ("duration",)),
     # "How long is the corridor?" asks a length (of a thing that is no span of time).

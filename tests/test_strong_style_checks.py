@@ -1636,3 +1636,72 @@ def test_one_step_of_arithmetic_on_figures_the_answer_shows_is_recomputed_howeve
     assert check_numbers_grounded("7 tickets, each at £3.50.", source, "What can I buy with £24.50?").passed
     # A lone figure shows nothing to recompute from.
     assert not check_numbers_grounded("£2.10.", source).passed
+
+
+# --- heldout-v25's misses (a cordless drill manual, student halls rules, a school start time study) --
+
+def test_rpm_is_a_speed():
+    from agentsynth.checks.roles import check_answer_type
+
+    assert check_answer_type("How much faster is speed 3 than speed 1?", "1,200 rpm faster: 2,000 rpm against "
+                             "800 rpm.").passed
+    assert check_answer_type("Which speed should I use to sand?", "Speed 3, up to 2,000 rpm.").passed
+    assert not check_answer_type("What speed does it reach?", "2,000 W.").passed
+
+
+def test_banned_is_a_no_and_the_sources_own_occasion_or_figures_correct_the_question():
+    source = ("Barbecues, fireworks and sky lanterns are banned. A £30 fine applies the third time a bin is left "
+              "out. We surveyed 600 residents aged 18 to 30.")
+    assert check_no_contradiction("Can I have a barbecue on the green?", "No, barbecues are banned.", source).passed
+    assert not check_no_contradiction("Can I have a barbecue on the green?", "Yes, barbecues are fine.", source).passed
+    assert check_no_contradiction("Will I be fined the first time I leave my bin out?", "No. The £30 fine applies the "
+                                  "third time it happens.", source).passed
+    assert check_no_contradiction("Were older residents surveyed?", "No, the residents were aged 18 to 30.",
+                                  source).passed
+
+
+def test_a_question_in_the_titles_words_the_passage_uses_is_on_topic_and_how_much_more_sleep_asks_a_duration():
+    from agentsynth.checks.qa import check_question_on_topic
+    from agentsynth.checks.roles import asked_kinds
+
+    source = "In May 2024, 3 depots moved their opening time from 6 a.m. to 7 a.m.; 3 depots kept 6 a.m."
+    assert check_question_on_topic("How much later did the new opening time begin?", source,
+                                   "Later Depot Opening Times").passed
+    assert not check_question_on_topic("How much did the new uniforms cost?", source,
+                                       "Later Depot Opening Times").passed
+    assert "duration" in asked_kinds("How much more sleep did the drivers get?")
+
+
+def test_a_time_something_happens_within_names_nothing_it_measures():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "The boiler has a 5-year guarantee, extended to 8 years if you book a service within 60 days."
+    assert check_values_in_role("I booked a service after 3 weeks. Do I get 8 years?", "Yes: booking within 60 days "
+                                "extends the guarantee to 8 years, and 3 weeks is within that.", source).passed
+
+
+def test_a_rate_per_another_period_than_the_sources():
+    source = "The press makes 40 cups per hour. Bins are emptied twice a week. Lamps burn 12 hours a night."
+    assert not check_numbers_grounded("Up to 40 cups per minute.", source).passed
+    assert not check_numbers_grounded("Twice a month.", source).passed
+    assert check_numbers_grounded("Twice a week.", source).passed
+    assert check_numbers_grounded("$12 per lamp per year.", "Each lamp costs $12 a year to run; lamps burn 12 hours "
+                                  "a night.").passed
+
+
+def test_a_time_of_day_of_two_source_numbers_is_no_source_time():
+    source = "The ferry left at 8:45 a.m. and now leaves at 9:10 a.m. Boarding takes a 20-minute slot."
+    assert not check_numbers_grounded("At 9:45 a.m.", source).passed
+    assert check_numbers_grounded("At 9:10 a.m.", source).passed
+    assert check_numbers_grounded("9:10 a.m. − 20 minutes = 8:50 a.m.", source).passed  # a span the source gives
+
+
+def test_a_value_given_with_the_words_of_the_other_part_of_the_sources_sentence():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("Visiting hours are 2 p.m. to 8 p.m. on weekdays and noon to 6 p.m. at weekends. Press the button "
+              "twice to start or stop, and three times to reset.")
+    assert not check_values_in_role("When do visits start?", "Noon on weekdays and 2 p.m. at weekends.", source).passed
+    assert check_values_in_role("When do visits start?", "2 p.m. on weekdays and noon at weekends.", source).passed
+    assert not check_values_in_role("How do I stop it?", "Press it three times to stop.", source).passed
+    assert check_values_in_role("How do I reset it?", "Press the button three times.", source).passed
