@@ -35,7 +35,7 @@ _MONEY = r"[$€£¥]?"  # a price's currency sign before the number ("10 × $0.
 _ABOUT = r"(?:(?:about|roughly|around|approximately|~)\s*)?"
 # A term may restate itself in brackets: "about 270 days (9 months)".
 _RESTATEMENT = r"(?:\s*\([^()×x*·/÷+−=\n]*\d[^()×x*·/÷+−=\n]*\))?"
-_TERM = rf"{_ABOUT}{_MONEY}{_NUM}{_UNIT}{_RESTATEMENT}"
+_TERM = rf"{_ABOUT}{_MONEY}{_NUM}(?:p\b)?{_UNIT}{_RESTATEMENT}"  # ("4p": pence)
 # A term may open or close a bracket: "(60 − 20) / 5 + 1 = 9".
 _CHAIN = rf"\(?{_TERM}\)?(?:{_OP}\(?{_TERM}\)?)+"
 _RESTATED_TERM = re.compile(r"\s*\([^()×x*·/÷+−=\n]*\d[^()×x*·/÷+−=\n]*\)(?=\s*(?:[=≈×x*·/÷+−]|$))")
@@ -90,6 +90,8 @@ def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
             operands.append(number)
             scale = _SCALE.match(chain, token.end())  # "£1.1 million ÷ 6"
             written = f"({number}*{_SCALES[scale.group(1).lower()]})" if scale else number
+            if re.match(r"p\b", chain[token.end():]) and "£" in chain:
+                written = f"({number}/100)"  # "£120 ÷ 4p": pence, in pounds
             expression.append(f"({number}/100)" if token.group("percent") else written)
         elif token.group("bracket"):
             expression.append(token.group())
@@ -537,13 +539,25 @@ def _close(exact: float, stated: str) -> bool:
 _INTEGER_RANGE = re.compile(r"(?<![\d.,])(\d+)\s*(?:to|–|-)\s*(\d+)(?![\d.,]\d)")
 
 
-def counts_of_ranges(answer: str, grounded: set[str]) -> set[str]:
+def counts_of_ranges(answer: str, grounded: set[str], source: str = "") -> set[str]:
     """How many whole numbers a range the answer gives of the source's holds, when the answer
-    states it ("15: settings 11 to 25")."""
+    states it ("15: settings 11 to 25"), or how many months or days a span of the source's
+    names does ("6: April to September", "5: Monday to Friday")."""
     stated = {v.number for v in _values_in(answer)}
     counts = {str(int(b) - int(a) + 1) for a, b in _INTEGER_RANGE.findall(answer)
               if a in grounded and b in grounded and int(b) > int(a)}
+    low = source.lower()
+    for first, last in _NAMED_RANGE.findall(answer):
+        for names in (MONTHS, WEEKDAYS):
+            if first.lower() in names and last.lower() in names and first.lower() in low and last.lower() in low:
+                counts.add(str((names.index(last.lower()) - names.index(first.lower())) % len(names) + 1))
     return counts & stated
+
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NAMED_RANGE = re.compile(r"\b([A-Z][a-z]+)\s+(?:to|until|through|–|-)\s+([A-Z][a-z]+)\b")
 
 
 def _values_in(text: str):

@@ -39,7 +39,8 @@ _SUBJECT = re.compile(rf"^(.*?)\s+(?:(must|should|may|might|needs? to|has to|hav
 # kind of group; "non-" negates only as what is said of something ("Tickets are non-refundable").
 NEGATION = re.compile(
     r"\b(not|never|none|nor|without|cannot|can't|don't|doesn't|isn't|aren't|won't|wasn't|weren't|"
-    r"neither|unsupported|n't|lacks?|absent|missing|excluded|except|banned|prohibited|forbidden)\b|"
+    r"neither|unsupported|n't|lacks?|absent|missing|excluded|except|banned|prohibited|forbidden|nobody|"
+    r"no one)\b|"
     r"\bleft (?:to|for) future work\b|"
     r"\b(?<!\bat\s)no\b|\bno\b(?!\s+(?:extra\s+|additional\s+)?(?:charge|cost)\b)|"
     r"(?:(?<=\bis\s)|(?<=\bare\s)|(?<=\bbe\s)|(?<=\bwas\s)|(?<=\bwere\s)|(?<=\bbeen\s))non\b|\bnon\b(?!-)|"

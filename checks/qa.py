@@ -46,6 +46,7 @@ from .arithmetic import (
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 from .terms import missing_terms
 from .facts import (
+    CURRENCIES,
     UPPER_LIMIT_WORDS,
     Value,
     canon_number,
@@ -277,7 +278,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given), over_the_askers_span(answer, given, numbers),
-                   counts_of_ranges(answer, numbers), recomputed_from_shown(answer, numbers, given_numbers))
+                   counts_of_ranges(answer, numbers, source), recomputed_from_shown(answer, numbers, given_numbers))
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))
@@ -847,12 +848,23 @@ def check_answers_question(
         return ok("answers_question")  # a yes or a no answers it (no_contradiction checks which)
     if gives_asked_kind(question, answer):
         return ok("answers_question")  # asked how far, told in km
+    if _PRICE_ASKED.search(question) and _bare_price(answer):
+        return ok("answers_question")  # "How much is a one-hour lesson?" "£38."
     if rests_on_asked_fact(question, answer, source, subject):
         return ok("answers_question")  # it says what the statement the question is about says
     asked = {v.number for v in values_in(question)}
     if any(w.claimed and w.holds and asked & set(w.operands) for w in worked_calculations(answer)):
         return ok("answers_question")  # works out the asker's own figure: "£30 × 0.9 = £27" for a £30 book
     return fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
+
+
+_PRICE_ASKED = re.compile(r"^\W*how much (?:is|are|does|do)\b", re.I)
+
+
+def _bare_price(answer: str) -> bool:
+    """Is the answer a price and next to nothing else ("£38.", "€12 a month")?"""
+    values = values_in(answer)
+    return bool(values) and all(v.unit in CURRENCIES for v in values) and len(content_tokens(answer)) <= 2
 
 
 _DEICTIC = re.compile(
@@ -914,6 +926,9 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
     ratio, count, _ = support_ratio(asked, source)
     if not count or ratio >= ON_TOPIC_THRESHOLD:
         return ok("question_on_topic", round(ratio, 3))
+    # A word the passage has in another form that stemming leaves apart ("randomised" of "randomly").
+    if count and _share_by_prefix(asked, source) >= ON_TOPIC_THRESHOLD:
+        return ok("question_on_topic", round(ratio, 3))
     # A question mostly in the title's words, which this passage uses too ("How much later did
     # the new start time begin?" of "Later School Start Times", where the passage moves the start
     # time): those words are the passage's as well.
@@ -934,6 +949,14 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
         return ok("question_on_topic", round(ratio, 3))
     return fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source "
                                      f"(meaning {meaning:.2f})", ratio)
+
+
+def _share_by_prefix(text: str, source: str, prefix: int = 6) -> float:
+    """The share of the text's content words that begin as one of the source's words does, to
+    `prefix` letters ("randomised", "randomly")."""
+    words = [w.lower() for w in content_tokens(text)]
+    theirs = {w.lower()[:prefix] for w in content_tokens(source) if len(w) >= prefix}
+    return sum(len(w) >= prefix and w[:prefix] in theirs for w in words) / len(words) if words else 0.0
 
 
 def _restates_a_statement_on(question: str, answer: str, facts) -> bool:

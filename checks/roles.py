@@ -26,7 +26,15 @@ from functools import lru_cache
 from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import STOPWORDS, answer_polarity, normalize, sentences, stem, stems
 from ..tools.text import words as word_tokens
-from .arithmetic import derived_numbers, implied_calculations, stepped_values, times_of_day, worked_calculations
+from .arithmetic import (
+    MONTHS,
+    WEEKDAYS,
+    derived_numbers,
+    implied_calculations,
+    stepped_values,
+    times_of_day,
+    worked_calculations,
+)
 from .base import CheckResult, fail, ok
 from .facts import (
     CURRENCIES,
@@ -255,6 +263,9 @@ def _given_for_another(clause: str, source: str) -> str | None:
         own = bound.get(value.number)
         if own is None:
             continue
+        phrase = re.search(rf"(?<![\w.,]){re.escape(value.raw)}\s+[A-Za-z]+", clause)
+        if phrase and normalize(phrase.group()) in normalize(source):
+            continue  # "two speeds" as the source says it: not speed 2's
         distinctive = {w for w in words for other, phrase in bound.items() if other != value.number
                        and w in phrase and w not in own}
         if distinctive and not (words & own - set.intersection(*map(set, bound.values()))):
@@ -565,7 +576,7 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         for value in values:
             held = {number for number, kind in entities.get(entity, ())
                     if _DIMENSION_OF.get(kind, kind) == _dimension(value)} if entity else set()
-            if held and value.number not in held:
+            if held and value.number not in held and not _said_of_in_prose(value, entity, source, entities):
                 return fail("values_in_role", f"{value.raw} is not what the source gives {entity!r} "
                                               f"({', '.join(sorted(held))[:60]})")
             if entity and (owner := _only_another_rows(value, entity, entities, source)):
@@ -691,6 +702,17 @@ def _crossed_parts(answer: str, source: str) -> str | None:
                 return (f"the answer gives {segment.strip()[:40]!r}; the source gives that value in "
                         f"{parts[held[0]].strip()[:50]!r}, not {parts[home].strip()[:50]!r}")
     return None
+
+
+def _said_of_in_prose(value: Value, entity: str, source: str, entities) -> bool:
+    """Does a sentence of the source outside its tables give the value to the row or record by
+    name, and to no other ("A block of 10 hours must be used within 6 months", below the "Block
+    of 10 hours" row)?"""
+    name = normalize(entity)
+    others = [normalize(e) for e in entities if e != entity and normalize(e) not in name]
+    return any(name in (said := normalize(sentence)) and not any(o in said for o in others)
+               and any(_same(value, v) for v in values_in(sentence))
+               for sentence in sentences(source, min_chars=8) if "|" not in sentence)
 
 
 def _column_swapped(question: str, answer: str, source: str) -> str | None:
@@ -893,10 +915,7 @@ _AUX_START = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|ha
                         re.I)
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b|무엇|어디|언제|누구|어떻게|얼마|몇|왜|어느|"
                  r"何|どこ|いつ|誰|どう|いくら|なぜ", re.I)
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NAMES_OF_DAYS = "|".join(_MONTHS + _WEEKDAYS)
+_NAMES_OF_DAYS = "|".join(MONTHS + WEEKDAYS)
 _SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({_NAMES_OF_DAYS})\s+(?:to|until|till|through|and|[-–])\s+"
                             rf"({_NAMES_OF_DAYS})\b", re.I)
 
@@ -905,13 +924,13 @@ def _outside_its_span(question: str, statement: str) -> bool:
     """Does the question name only months or weekdays that lie outside the statement's span of
     them ("in October" of "from April to September")? Then the statement is not about its case."""
     spans = [(m.group(1).lower(), m.group(2).lower()) for m in _SPAN_OF_NAMES.finditer(statement)]
-    asked = [w.lower() for w in re.findall(r"[A-Za-z]+", question) if w.lower() in _MONTHS + _WEEKDAYS
+    asked = [w.lower() for w in re.findall(r"[A-Za-z]+", question) if w.lower() in MONTHS + WEEKDAYS
              and not (w.lower() == "may" and not w[0].isupper())]
     if not spans or not asked:
         return False
 
     def inside(name: str, start: str, end: str) -> bool:
-        names = _MONTHS if name in _MONTHS else _WEEKDAYS
+        names = MONTHS if name in MONTHS else WEEKDAYS
         if start not in names or end not in names:
             return True  # a span of months asked of by weekday says nothing: judge as before
         i, a, b = names.index(name), names.index(start), names.index(end)
@@ -958,6 +977,10 @@ def _charged_where_free(clause: str, statement: str) -> str | None:
     if _FREE.search(statement) and not _CHARGED.search(statement) and not _FREE.search(clause):
         if found := _CHARGED.search(clause):
             return found.group()
+    # (and free where the statement charges: "rescheduled for free" of "cancelled and charged")
+    if _FREE.search(clause) and not _CHARGED.search(clause) and not _FREE.search(statement) \
+            and not _VERB_NEGATION.search(statement) and (found := _CHARGED.search(statement)):
+        return _FREE.search(clause).group()
     return None
 
 
@@ -1251,7 +1274,7 @@ def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact
 # "not" on the verb: what flips a statement ("can be charged" / "cannot be charged"). Words such
 # as "without" or "except" also make a fact negative, but restate it in other ways too.
 _VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|won't|"
-                            r"hasn't|haven't|shouldn't|mustn't)\b|\b\w+n't\b", re.I)
+                            r"hasn't|haven't|shouldn't|mustn't|nobody|no one)\b|\b\w+n't\b", re.I)
 
 
 _LIMIT = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|maximum)\b", re.I)
@@ -1710,8 +1733,9 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         # (after the reply's own "No," or "Yes,")
         said = _reply_body(clause)
         if not NEGATION.search(said) and (charged := _charged_where_free(said, best.text)) is not None:
-            return fail("no_contradiction", f"the answer says {charged!r} where the source says it is free: "
-                                            f"{best.text[:80]!r}")
+            free = bool(_FREE.search(charged))
+            return fail("no_contradiction", f"the answer says {charged!r} where the source says it is "
+                                            f"{'charged' if free else 'free'}: {best.text[:80]!r}")
         if (required := _done_without_a_requirement(said, source)) is not None:
             return fail("no_contradiction", f"the answer says it can be done without what the source requires: "
                                             f"{required[:80]!r}")
@@ -1767,7 +1791,7 @@ _KINDS = {
     "zip": {"99999", "999999"},
     "percent": {"%"},
     "size": {"pyeong", "KB", "MB", "GB", "TB", "mm", "cm", "m", "inch", "ft"},
-    "count": {"9", "99", "999", "9999"},  # a bare number
+    "count": {"9", "99", "999", "9999", "99999", "999999", "9999999"},  # a bare number
     "price": set(CURRENCIES),
 }
 _ASKS = [
@@ -1787,7 +1811,7 @@ _ASKS = [
     # ("at full speed", "at half speed": how it is done, not a speed asked for)
     (re.compile(r"\bhow fast (?:can|does|will|do) .{0,40}\b(?:go|ride|travel|drive|move|run)\b|"
                 r"(?<!\bat full )(?<!\bat half )(?<!\bat top )(?<!\bat low )(?<!\bat high )(?<!\bat slow )"
-                r"(?<!\bat any )\bspeed\b", re.I),
+                r"(?<!\bat any )(?<!\bwhich )\bspeed\b", re.I),
      ("speed",)),
     (re.compile(r"\bhow (?:fast|quickly) .{0,40}\bcharges?\b", re.I), ("duration",)),
     (re.compile(r"\b(?:phone|fax|telephone) (?:number|no)|\bfax\b|전화번호|팩스|電話番号|ファックス", re.I),

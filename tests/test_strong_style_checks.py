@@ -1705,3 +1705,57 @@ def test_a_value_given_with_the_words_of_the_other_part_of_the_sources_sentence(
     assert check_values_in_role("When do visits start?", "2 p.m. on weekdays and noon at weekends.", source).passed
     assert not check_values_in_role("How do I stop it?", "Press it three times to stop.", source).passed
     assert check_values_in_role("How do I reset it?", "Press the button three times.", source).passed
+
+
+# --- heldout-v26's misses (a food processor manual, driving school terms, a text reminder trial) -----
+
+def test_which_speed_asks_a_setting_and_a_count_as_the_source_writes_it_is_no_other_values():
+    from agentsynth.checks.roles import check_answer_type, check_values_in_role
+
+    source = "There are three speeds and a turbo button; use speed 1 for cream and speed 3 for egg whites."
+    assert check_answer_type("Which speed should I use for cream?", "Speed 1.").passed
+    assert check_values_in_role("Does it have a turbo setting?", "Yes, there's a turbo button as well as three "
+                                "speeds.", source).passed
+
+
+def test_a_bare_price_answers_how_much_is_and_a_large_count_answers_how_many():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("| Class | Price |\n|---|---|\n| 1 hour | £45 |\n| 2 hours | £85 |\n| Block of 8 hours | £320 |\n\n"
+              "From May to October 2024, 14,800 outpatients at two clinics were randomly assigned to get a letter. "
+              "Patients under 18 were excluded.")
+    assert check_answers_question("How much is a one-hour class?", "£45.", source).passed
+    assert check_answers_question("How many patients were in the study?", "14,800 outpatients.", source).passed
+    assert not check_answers_question("How much is a one-hour class?", "Patients under 18 were excluded.", source).passed
+
+
+def test_a_value_said_of_a_row_by_name_in_the_prose_below_its_table():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("## Prices\n\n| Class | Price |\n|---|---|\n| 1 hour | £45 |\n| 2 hours | £85 |\n| Block of 8 hours | £320 "
+              "|\n\nA block of 8 hours must be used within 4 months of booking. Classes start at the studio.")
+    assert check_values_in_role("Can I use my block over a year?", "No, a block of 8 hours must be used within 4 months "
+                                "of booking.", source).passed
+    assert not check_values_in_role("How much is a block?", "A block of 8 hours costs £85.", source).passed
+
+
+def test_months_or_days_a_span_names_and_a_price_in_pence():
+    source = "From March to August 2024, 900 users got a reminder. Each letter cost 60p; a missed visit costs £90."
+    assert check_numbers_grounded("6: March to August 2024.", source).passed
+    assert not check_numbers_grounded("5: March to August 2024.", source).passed
+    assert check_numbers_grounded("150: £90 ÷ 60p.", source).passed
+    assert not check_numbers_grounded("1.5: £90 ÷ 60p.", source).passed
+
+
+def test_nobody_negates_a_word_the_passage_has_in_another_form_and_free_where_the_source_charges():
+    from agentsynth.checks.qa import check_question_on_topic
+
+    source = ("Households were randomly allocated to a smart meter or none. We did not check whether tenants read the "
+              "display. Tenants must show their key card at every visit; without it the visit is cancelled and charged.")
+    assert check_no_contradiction("What are the limits?", "Nobody checked whether tenants read the display.",
+                                  source).passed
+    assert not check_no_contradiction("Did anyone check the display was read?", "Yes, staff checked that tenants "
+                                      "read the display.", source).passed
+    assert check_question_on_topic("Was it randomised?", source).passed
+    assert not check_no_contradiction("Is the visit still charged without my key card?", "No, the visit is moved "
+                                      "for free.", source).passed
