@@ -16,7 +16,7 @@ import operator
 import re
 from dataclasses import dataclass
 
-from .facts import canon_number
+from .facts import canon_number, unit_key, values_in
 
 # Factors between units (minutes, hours, days, weeks, months, years; percent; kilo, kibi).
 CONVERSION_CONSTANTS = frozenset({"60", "24", "7", "12", "52", "365", "100", "1000", "1024", "3600"})
@@ -181,8 +181,6 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
                         *(o for o in worked.operands if o in constants or o in given or o in factors)})
     # A calculation shown apart from its result ("£112: the price of 8 entries, 8 × £14") grounds
     # the number of the answer it comes to, and the asker's figures it uses.
-    from .facts import values_in
-
     stated = {v.number for v in values_in(answer) if _is_plain(v.number)}
     for operands, computed in shown_calculations(answer):
         allowed = grounded | given | derived | factors | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
@@ -228,8 +226,6 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
     (number, unit) pairs), a figure whose number the source has only as another quantity ("£5"
     beside "5 p.m.") may be worked out too."""
     from itertools import combinations
-
-    from .facts import values_in
 
     def known(value) -> bool:
         return value.number in grounded and (keys is None or not value.unit or value.key in keys)
@@ -345,8 +341,6 @@ def _is_plain(number: str) -> bool:
 def _rest_of_a_percentage(answer: str, value, grounded: set[str]) -> tuple[str, ...] | None:
     """A percentage that is what is left of one the answer states beside it ("up to 25%, since
     at least 75% must be cultivated"): not one said alone, which may be a wrong figure."""
-    from .facts import values_in
-
     if value.unit != "%":
         return None
     for stated in values_in(answer):
@@ -359,8 +353,6 @@ def _rest_of_a_percentage(answer: str, value, grounded: set[str]) -> tuple[str, 
 def _rate_of_given(answer: str, value, given: set[str]) -> tuple[str, ...] | None:
     """A rate the answer states anywhere ("refunded at 50%") applied to the asker's own amount
     ("£32.50" of the question's £65), to the value's precision."""
-    from .facts import values_in
-
     for rate in values_in(answer):
         if rate.unit != "%" or not _is_plain(rate.number):
             continue
@@ -438,8 +430,6 @@ _STEPPED = re.compile(r"from\s+(\d+(?:\.\d+)?)\s*([^\d\s]{0,4})\s+to\s+(\d+(?:\.
 def stepped_values(source: str) -> set[tuple[str, str]]:
     """The settings a range in steps allows, with their unit ("from 80 °C to 200 °C in 10 °C
     steps": 80, 90 … 200 °C)."""
-    from .facts import unit_key
-
     found = set()
     for match in _STEPPED.finditer(source):
         low, high, step = float(match.group(1)), float(match.group(3)), float(match.group(4))
@@ -476,15 +466,21 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
     return {canon_number(n) for n in derived}
 
 
+def without_times_of_day(text: str) -> str:
+    """The text with its times of day ("8:30 a.m.", "14:00", "midnight") blanked out: their
+    numbers are no figures to count or work with."""
+    return _NOON.sub(" ", _CLOCK.sub(" ", text))
+
+
 def times_from_nowhere(answer: str, source: str, given: str = "") -> list[str]:
     """The answer's times of day that are neither the source's or the question's nor one of
     those moved by a span they give ("9:30 a.m." of a source with 8:30 and 9:15 a.m.: its 9 and
     30 are each the source's, the time is not)."""
     known = times_of_day(f"{source}\n{given}")
     spans = _spans(f"{source}\n{given}")
+    moved = {(start + sign * span) % 1440 for start in known for span in spans for sign in (1, -1)}
     return [match.group(0).strip() for match in _CLOCK.finditer(answer)
-            if (minutes := times_of_day(match.group(0)).pop()) not in known
-            and not any((start + sign * span) % 1440 == minutes for start in known for span in spans for sign in (1, -1))]
+            if times_of_day(match.group(0)).pop() not in known | moved]
 
 
 def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = frozenset()) -> set[str]:
@@ -500,8 +496,8 @@ def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = fro
 
     if re.search(_CHAIN, answer, re.IGNORECASE):
         return set()
-    text = _CLOCK.sub(" ", answer)
-    values = _values_in(text)
+    text = without_times_of_day(answer)
+    values = values_in(text)
     shown = {v.number for v in values if _is_plain(v.number) and v.number in grounded}
     shown |= {n for n in given if _is_plain(n)}
     operands = [(n, float(n)) for n in shown]
@@ -543,7 +539,7 @@ def counts_of_ranges(answer: str, grounded: set[str], source: str = "") -> set[s
     """How many whole numbers a range the answer gives of the source's holds, when the answer
     states it ("15: settings 11 to 25"), or how many months or days a span of the source's
     names does ("6: April to September", "5: Monday to Friday")."""
-    stated = {v.number for v in _values_in(answer)}
+    stated = {v.number for v in values_in(answer)}
     counts = {str(int(b) - int(a) + 1) for a, b in _INTEGER_RANGE.findall(answer)
               if a in grounded and b in grounded and int(b) > int(a)}
     low = source.lower()
@@ -560,12 +556,6 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _NAMED_RANGE = re.compile(r"\b([A-Z][a-z]+)\s+(?:to|until|through|–|-)\s+([A-Z][a-z]+)\b")
 
 
-def _values_in(text: str):
-    from .facts import values_in
-
-    return values_in(text)
-
-
 _EVERY = re.compile(r"\b(?:once |one )?every\s+(?:(?P<n>\d+(?:\.\d+)?)\s*)?(?P<unit>seconds?|minutes?|hours?|days?|"
                     r"weeks?|months?|years?)\b", re.I)
 _RATE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s+[a-z-]+){0,3}?\s+(?:per|an?|each)\s+(?P<unit>second|minute|hour|"
@@ -579,8 +569,6 @@ def over_the_askers_span(answer: str, given: str, grounded: set[str]) -> set[str
     """Numbers of the answer that are a rate or an interval it states with a source figure
     ("once every 10 hours", "800 per minute") over a span of time the asker gives ("in 50 hours
     of sewing": 5 times; "in 30 seconds": 400)."""
-    from .facts import unit_key, values_in
-
     spans = [base for v in values_in(given) if (base := in_base(v.number, v.unit)) and base[0] == "time"]
     # ("How many times a year …?": one year)
     spans += [base for unit in _ONE_PERIOD.findall(given) if (base := in_base("1", unit_key(unit.lower())))]
@@ -625,8 +613,6 @@ _RESTATED = re.compile(r"^\s*(?:,\s*)?(?:or|i\.e\.|that is|=|≈|\(|—|–)\s*(
 def conversions(answer: str, known: set[str]) -> set[str]:
     """Numbers of the answer that restate a known figure beside them in another unit
     ("1,260 minutes, or 21 hours"; "2 m (200 cm)"; "270 days (9 months)"), to the places they give."""
-    from .facts import values_in
-
     found = set()
     values = values_in(answer)
     position = 0

@@ -33,6 +33,7 @@ from .arithmetic import (
     implied_calculations,
     stepped_values,
     times_of_day,
+    without_times_of_day,
     worked_calculations,
 )
 from .base import CheckResult, fail, ok
@@ -219,7 +220,7 @@ def _bindings(text: str) -> dict[str, list[str]]:
     and level 5 the most support": most, support → 5). Only for sentences whose numbers are
     all bare (levels, steps, ranks): a measured value's words stand on either side of it, and a
     time of day ("2 p.m. on weekdays") is no level."""
-    text = _CLOCK_TIME.sub(" ", text)
+    text = without_times_of_day(text)
     if any(v.unit for v in values_in(text)):
         return {}
     tokens = [m.group() for m in _TOKEN.finditer(text)]
@@ -655,18 +656,14 @@ def _marks(text: str) -> set[tuple[str, str]]:
     """The values a stretch of text states, times of day as one value each ("11 p.m.", "midnight")."""
     times = {("time", str(minutes)) for minutes in times_of_day(text)}
     counts = {(str(_ONCE_TWICE[w.lower()]), "") for w in re.findall(r"\b(?:once|twice)\b", text, re.I)}
-    return times | counts | {v.key for v in values_in(_CLOCK_TIME.sub(" ", text))}
+    return times | counts | {v.key for v in values_in(without_times_of_day(text))}
 
 
 _ONCE_TWICE = {"once": 1, "twice": 2}
-_FIRST_VALUE = re.compile(r"\d|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|noon|midday|midnight)\b",
-                          re.I)
+_FIRST_VALUE = re.compile(r"\d|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|noon|midday|"
+                          r"midnight)\b", re.I)
 # A sentence's parts for `_crossed_parts`: as for pairs of values, and before a time said in words.
 _PARTS_SPLIT = re.compile(rf"{_PAIRS_SPLIT.pattern}|\s+and\s+(?=(?:midnight|noon|midday)\b)", re.I)
-
-
-_CLOCK_TIME = re.compile(r"(?<![\d:.,])\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b\.?|\b\d{1,2}:\d{2}\b|\b(?:noon|midday|midnight)\b",
-                         re.I)
 
 
 def _crossed_parts(answer: str, source: str) -> str | None:
@@ -681,7 +678,7 @@ def _crossed_parts(answer: str, source: str) -> str | None:
             continue
         (mark,) = marks
         # (a period says how often, not which part: "£65 a year" of "half plots … cost £65")
-        said = about_stems(masked(_CLOCK_TIME.sub(" ", segment))) - _TIMES
+        said = about_stems(masked(without_times_of_day(segment))) - _TIMES
         for sentence in sentences(source, min_chars=8):
             parts = [p for p in _PARTS_SPLIT.split(sentence) if p and p.strip()]
             if len(parts) < 2:
@@ -695,10 +692,13 @@ def _crossed_parts(answer: str, source: str) -> str | None:
             head = about_stems(masked(parts[0][:first.start()])) if first else set()
             if first:
                 parts = [parts[0][first.start():], *parts[1:]]
-            words = [about_stems(masked(_CLOCK_TIME.sub(" ", p))) for p in parts]
+            words = [about_stems(masked(without_times_of_day(p))) for p in parts]
             own = {w for w in said - head if sum(w in ws for ws in words) == 1}
             homes = {i for i, ws in enumerate(words) if own & ws}
-            if len(homes) == 1 and held[0] not in homes and (home := homes.pop()) is not None and _marks(parts[home]):
+            if len(homes) != 1 or held[0] in homes:
+                continue
+            (home,) = homes
+            if _marks(parts[home]):
                 return (f"the answer gives {segment.strip()[:40]!r}; the source gives that value in "
                         f"{parts[held[0]].strip()[:50]!r}, not {parts[home].strip()[:50]!r}")
     return None
