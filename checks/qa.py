@@ -71,6 +71,9 @@ RELEVANCE_THRESHOLD = 0.15  # below this the answer is about something else enti
 MIN_WORDS_FOR_SUPPORT = 4  # shorter answers are judged by the number/term checks alone
 CONFIRMED_OFF_TARGET = 0.5  # relevance below which a critic model's "does not answer" is confirmed
 ON_TOPIC_THRESHOLD = 0.25  # share of the question's content words that must occur in the source
+# A question of at most two words beside the title's: the share of all its words, the title's the
+# passage uses included, that must occur in the passage (above ON_TOPIC_THRESHOLD: title words are cheap).
+ON_TOPIC_WITH_TITLE = 0.375
 # Sentence-embedding similarities (tools/semantic.py) at which meaning stands in for words:
 ON_TOPIC_SEMANTIC = 0.24  # question ~ one of the passage's statements
 SUPPORT_SEMANTIC = 0.55  # answer sentence ~ a source statement, for a paraphrase ...
@@ -385,26 +388,28 @@ _RATE_PERIOD = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?(?:\s+[a-z-]+){0,2}?|o
                           re.IGNORECASE)
 
 
+def _rates(text: str) -> list[tuple[str, str, str]]:
+    """(count, what it counts or "", period) of each rate of the text, prices aside (their
+    period is checked apart)."""
+    out = []
+    for match in _RATE_PERIOD.finditer(text):
+        count, period = match.groups()
+        words = count.lower().split()
+        if words[0].isalpha() and words[0] not in ("once", "twice") and not count.lower().endswith("times"):
+            continue
+        if re.search(r"[$€£¥]\s*$", text[:match.start()]):
+            continue
+        key = canon_number(words[0]) if words[0][0].isdigit() else count.lower()
+        counted = words[1] if words[0][0].isdigit() and len(words) > 1 and words[1] not in ("per", "a") else ""
+        out.append((key, counted, period.lower()))
+    return out
+
+
 def _rate_period_not_in_source(answer: str, source: str) -> str | None:
     """A rate the answer gives per another period than the source gives the same count ("800
     stitches per second" of "800 stitches per minute", "twice a month" of "twice a week")."""
-    def rates(text: str) -> list[tuple[str, str, str]]:
-        """(count, what it counts or "", period) of each rate, prices aside (their period is checked apart)."""
-        out = []
-        for match in _RATE_PERIOD.finditer(text):
-            count, period = match.groups()
-            words = count.lower().split()
-            if words[0].isalpha() and words[0] not in ("once", "twice") and not count.lower().endswith("times"):
-                continue
-            if re.search(r"[$€£¥]\s*$", text[:match.start()]):
-                continue
-            key = canon_number(words[0]) if words[0][0].isdigit() else count.lower()
-            counted = words[1] if words[0][0].isdigit() and len(words) > 1 and words[1] not in ("per", "a") else ""
-            out.append((key, counted, period.lower()))
-        return out
-
-    theirs = rates(source)
-    for count, counted, period in rates(answer):
+    theirs = _rates(source)
+    for count, counted, period in _rates(answer):
         same = [p for c, what, p in theirs if c == count and (what == counted or not what or not counted)]
         if same and period not in same:
             return f"the source gives {count} per {same[0]}, not per {period}"
@@ -932,7 +937,7 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
     # A question mostly in the title's words, which this passage uses too ("How much later did
     # the new start time begin?" of "Later School Start Times", where the passage moves the start
     # time): those words are the passage's as well.
-    if count <= 2 and support_ratio(" ".join(content_tokens(question)), source)[0] >= ON_TOPIC_THRESHOLD * 1.5:
+    if count <= 2 and support_ratio(" ".join(content_tokens(question)), source)[0] >= ON_TOPIC_WITH_TITLE:
         return ok("question_on_topic", round(ratio, 3))
     facts = facts_of(source)
     meaning, _ = best_similarity(masked(question), [masked(f.text) for f in facts])
