@@ -558,8 +558,27 @@ _NAMED_RANGE = re.compile(r"\b([A-Z][a-z]+)\s+(?:to|until|through|–|-)\s+([A-Z
 
 _EVERY = re.compile(r"\b(?:once |one )?every\s+(?:(?P<n>\d+(?:\.\d+)?)\s*)?(?P<unit>seconds?|minutes?|hours?|days?|"
                     r"weeks?|months?|years?)\b", re.I)
-_RATE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s+[a-z-]+){0,3}?\s+(?:per|an?|each)\s+(?P<unit>second|minute|hour|"
-                   r"day|week|month|year)\b", re.I)
+# How many of something per period: "800 stitches per minute", "twice a week", "3 times a day".
+_RATE = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?(?:\s+[a-z-]+){0,2}?|once|twice|(?:\w+) times)\s+"
+                   r"(?:per|a|an|each|every)\s+(second|minute|hour|day|night|week|fortnight|month|term|year)\b", re.I)
+
+
+def rates_in(text: str) -> list[tuple[str, str, str]]:
+    """(count, what it counts or "", period) of each rate of the text ("800 stitches per minute":
+    800, stitches, minute; "twice a week": twice, "", week), prices aside (their period is
+    checked apart, facts.price_periods)."""
+    out = []
+    for match in _RATE.finditer(text):
+        count, period = match.groups()
+        words = count.lower().split()
+        if words[0].isalpha() and words[0] not in ("once", "twice") and not count.lower().endswith("times"):
+            continue
+        if re.search(r"[$€£¥]\s*$", text[:match.start()]):
+            continue
+        key = canon_number(words[0]) if words[0][0].isdigit() else count.lower()
+        counted = words[1] if words[0][0].isdigit() and len(words) > 1 and words[1] not in ("per", "a") else ""
+        out.append((key, counted, period.lower()))
+    return out
 
 
 _ONE_PERIOD = re.compile(r"\b(?:a|per|each|in a|in one)\s+(second|minute|hour|day|week|month|year)\b", re.I)
@@ -580,9 +599,8 @@ def over_the_askers_span(answer: str, given: str, grounded: set[str]) -> set[str
         interval = in_base(number, unit_key(match.group("unit").lower().rstrip("s")))
         if (number in grounded or not match.group("n")) and interval and interval[1]:
             per_second.append(1 / interval[1])
-    for match in _RATE.finditer(answer):
-        number = canon_number(match.group("n"))
-        unit = in_base("1", unit_key(match.group("unit").lower()))
+    for number, _, period in rates_in(answer):
+        unit = in_base("1", unit_key(period))
         if number in grounded and _is_plain(number) and unit:
             per_second.append(float(number) / unit[1])
     stated = {v.number for v in values_in(answer) if _is_plain(v.number)}

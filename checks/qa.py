@@ -31,6 +31,7 @@ from .arithmetic import (
     COUNTING_CONSTANTS,
     clock_arithmetic,
     over_the_askers_span,
+    rates_in,
     counts_of_ranges,
     recomputed_from_shown,
     times_from_nowhere,
@@ -382,34 +383,11 @@ def _ordinal_period_not_in_source(answer: str, source: str) -> str | None:
     return None
 
 
-# How many of something per period: "800 stitches per minute", "twice a week", "3 times a day".
-_RATE_PERIOD = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?(?:\s+[a-z-]+){0,2}?|once|twice|(?:\w+) times)\s+"
-                          r"(?:per|a|an|each|every)\s+(second|minute|hour|day|night|week|fortnight|month|term|year)\b",
-                          re.IGNORECASE)
-
-
-def _rates(text: str) -> list[tuple[str, str, str]]:
-    """(count, what it counts or "", period) of each rate of the text, prices aside (their
-    period is checked apart)."""
-    out = []
-    for match in _RATE_PERIOD.finditer(text):
-        count, period = match.groups()
-        words = count.lower().split()
-        if words[0].isalpha() and words[0] not in ("once", "twice") and not count.lower().endswith("times"):
-            continue
-        if re.search(r"[$€£¥]\s*$", text[:match.start()]):
-            continue
-        key = canon_number(words[0]) if words[0][0].isdigit() else count.lower()
-        counted = words[1] if words[0][0].isdigit() and len(words) > 1 and words[1] not in ("per", "a") else ""
-        out.append((key, counted, period.lower()))
-    return out
-
-
 def _rate_period_not_in_source(answer: str, source: str) -> str | None:
     """A rate the answer gives per another period than the source gives the same count ("800
     stitches per second" of "800 stitches per minute", "twice a month" of "twice a week")."""
-    theirs = _rates(source)
-    for count, counted, period in _rates(answer):
+    theirs = rates_in(source)
+    for count, counted, period in rates_in(answer):
         same = [p for c, what, p in theirs if c == count and (what == counted or not what or not counted)]
         if same and period not in same:
             return f"the source gives {count} per {same[0]}, not per {period}"

@@ -1621,7 +1621,7 @@ def _even_row(cell: Fact, source: str) -> bool:
 
 _SET_AGAINST = re.compile(r"\b(?:more|longer|less|shorter|fewer|higher|lower|older|younger) than\b|\b(?:over|under|"
                           r"within|at least|at most)\b", re.I)
-_BOUND = re.compile(r"\b(?:at least|at most|up to|no (?:more|less|later|earlier) than|or more|or less|within|"
+_BOUND = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|no (?:less|later|earlier) than|or more|or less|within|"
                     r"more than|less than|over|under)\b", re.I)
 
 
