@@ -12,6 +12,7 @@ when the result does not hold, the answer is wrong and says so itself.
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 from dataclasses import dataclass
@@ -484,40 +485,55 @@ def times_from_nowhere(answer: str, source: str, given: str = "") -> list[str]:
 
 
 def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = frozenset()) -> set[str]:
-    """Numbers of the answer that one step of arithmetic makes of two figures the answer states
-    from the source or takes from the question (a sum, a difference, a product, a quotient, a
-    change in percent, a share in percent), however it words the step ("£1.40: £3.40 down to
-    £2", "5 times: once every 10 hours" in the asker's 50): the answer shows what it worked
-    from, and the step is recomputed. Not when it writes its arithmetic out (that is what is
-    checked then), nor of a lone figure ("£28.": nothing to recompute from), times of day, or
-    the ends of a range ("11: modes 9 to 20" is no count of it). A figure rounded from the
-    result must say so ("about 21%")."""
-    from itertools import permutations
-
+    """Numbers of the answer that steps of arithmetic make of figures the answer states from the
+    source or takes from the question (a sum, a difference, a product, a quotient, a change in
+    percent, a share in percent), however it words the steps ("£1.40: £3.40 down to £2", "5 times:
+    once every 10 hours" in the asker's 50, "£22.50: half of £15 is £7.50, times 3 hours"), with
+    the asker's figures each step used: the answer shows what it worked from, and each step is
+    recomputed. Two measures of a kind divide in one unit ("48: 24 hours in 30-minute steps"); a
+    quotient "rounded up" or "down" is a whole number ("3: one adult for every 10 children, rounded
+    up" of 25). Not when it writes its arithmetic out (that is what is checked then), nor of a lone
+    figure ("£28.": nothing to recompute from), times of day, or the ends of a range ("11: modes 9
+    to 20" is no count of it). A figure rounded from the result must say so ("about 21%")."""
     if re.search(_CHAIN, answer, re.IGNORECASE):
         return set()
     text = without_times_of_day(answer)
     values = values_in(text)
-    shown = {v.number for v in values if _is_plain(v.number) and v.number in grounded}
-    shown |= {n for n in given if _is_plain(n)}
-    operands = [(n, float(n)) for n in shown]
+    operands = {v.number: (float(v.number), in_base(v.number, v.unit)) for v in values
+                if _is_plain(v.number) and v.number in grounded}
+    operands.update({n: (float(n), None) for n in given if _is_plain(n) and n not in operands})
     ranges = {frozenset(m.groups()) for m in _INTEGER_RANGE.finditer(text)
               if not re.search(r"\bfrom\s+$", text[:m.start()], re.I)}
-    found = set()
-    for value in values:
-        if value.number in grounded or not _is_plain(value.number):
+    rounded = re.search(r"\brounded (up|down)\b", text, re.I)
+    found: set[str] = set()
+    while True:  # a figure worked out is an operand of the next step
+        step = next(((value, used) for value in values if value.number not in grounded | found
+                     and _is_plain(value.number) and (used := _one_step(value, text, operands, ranges, rounded))), None)
+        if step is None:
+            return found
+        value, used = step
+        found.update({value.number} | {o for o in used if o in given and o not in grounded})
+        operands[value.number] = (float(value.number), in_base(value.number, value.unit))
+
+
+def _one_step(value, text: str, operands: dict, ranges: set, rounded: re.Match | None) -> tuple[str, str] | None:
+    """The two operands one step of arithmetic makes the value of, if two do."""
+    from itertools import permutations
+
+    hedged = bool(re.search(rf"(?:{_HEDGE})\s*[$€£¥]?{re.escape(value.raw)}", text, re.I))
+    for (a, (x, x_base)), (b, (y, y_base)) in permutations(operands.items(), 2):
+        if value.number in (a, b):
             continue
-        hedged = bool(re.search(rf"(?:{_HEDGE})\s*[$€£¥]?{re.escape(value.raw)}", text, re.I))
-        for (a, x), (b, y) in permutations(operands, 2):
-            if value.number in (a, b):
-                continue
-            results = [x + y, x * y] + ([x - y] if frozenset((a, b)) not in ranges else []) + ([x / y] if y else [])
-            if value.unit == "%" and x:
-                results += [(y - x) / x * 100, y / x * 100]
-            if any(_exactly(r, value.number) or (hedged and _close(r, value.number)) for r in results if r > 0):
-                found.add(value.number)
-                break
-    return found
+        results = [x + y, x * y] + ([x - y] if frozenset((a, b)) not in ranges else []) + ([x / y] if y else [])
+        if value.unit == "%" and x:
+            results += [(y - x) / x * 100, y / x * 100]
+        if x_base and y_base and x_base[0] == y_base[0] and y_base[1]:
+            results.append(x_base[1] / y_base[1])  # "24 hours in 30-minute steps": 48
+        if rounded and y:
+            results.append(math.ceil(x / y) if rounded.group(1).lower() == "up" else math.floor(x / y))
+        if any(_exactly(r, value.number) or (hedged and _close(r, value.number)) for r in results if r > 0):
+            return a, b
+    return None
 
 
 _HEDGE = r"\b(?:about|roughly|around|approximately|nearly|almost|just (?:over|under)|some)\b|~"
@@ -579,6 +595,29 @@ def rates_in(text: str) -> list[tuple[str, str, str]]:
         counted = words[1] if words[0][0].isdigit() and len(words) > 1 and words[1] not in ("per", "a") else ""
         out.append((key, counted, period.lower()))
     return out
+
+
+_PERIOD_WORDS = {"hourly": "h", "daily": "day", "nightly": "day", "weekly": "week", "monthly": "month",
+                 "yearly": "year", "annually": "year", "annual": "year"}
+
+
+def intervals_in(text: str) -> set[float]:
+    """How many seconds apart each repeated event of the text is: "every 2 years", "once a
+    year", "twice a week", "3 times a day", "every 15 minutes", "daily"."""
+    found = set()
+    for match in _EVERY.finditer(text):
+        if base := in_base(canon_number(match.group("n") or "1"), unit_key(match.group("unit").lower().rstrip("s"))):
+            found.add(base[1])
+    for count, counted, period in rates_in(text):
+        times = {"once": 1.0, "twice": 2.0}.get(count) or (float(count) if _is_plain(count) else None)
+        if times is None and count.endswith(" times"):
+            times = float(_WORDS.get(count.split()[0], "0")) or None
+        base = in_base("1", unit_key("day" if period == "night" else period))
+        if times and counted in ("", "times") and base:
+            found.add(base[1] / times)
+    for word in re.findall(rf"\b(?:{'|'.join(_PERIOD_WORDS)})\b", text, re.I):
+        found.add(in_base("1", _PERIOD_WORDS[word.lower()])[1])
+    return found
 
 
 _ONE_PERIOD = re.compile(r"\b(?:a|per|each|in a|in one)\s+(second|minute|hour|day|week|month|year)\b", re.I)

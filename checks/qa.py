@@ -38,6 +38,7 @@ from .arithmetic import (
     conversions,
     equal,
     derived_numbers,
+    intervals_in,
     stepped_values,
     implied_calculations,
     in_base,
@@ -282,7 +283,9 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
                    clock_arithmetic(answer, source, given), over_the_askers_span(answer, given, numbers),
-                   counts_of_ranges(answer, numbers, source), recomputed_from_shown(answer, numbers, given_numbers))
+                   counts_of_ranges(answer, numbers, source))
+    # (on figures worked out so far, too: "half of £15 is £7.50, times 3 hours")
+    derived |= recomputed_from_shown(answer, numbers | derived, given_numbers)
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))
@@ -294,7 +297,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     if wrong:
         return fail("numbers_grounded", wrong)
     if (period := _period_not_in_source(answer, source) or _ordinal_period_not_in_source(answer, source)
-            or _rate_period_not_in_source(answer, source)) is not None:
+            or _rate_period_not_in_source(answer, source) or _interval_not_in_source(answer, source)) is not None:
         return fail("numbers_grounded", period)
     if times := times_from_nowhere(answer, source, given):
         return fail("numbers_grounded", f"time of day not in source: {times[0]}")
@@ -394,6 +397,31 @@ def _rate_period_not_in_source(answer: str, source: str) -> str | None:
     return None
 
 
+def _interval_not_in_source(answer: str, source: str) -> str | None:
+    """How often the answer says something happens ("every 2 years", "twice a week"), of a
+    source that says how often things happen and never that often, and has the figure only as
+    another quantity ("Every 2 years." of "replace it once a year. The cooker has a 2-year
+    warranty"). "4 times an hour" of "every 15 minutes" is that often; "one every 8 hours" of
+    "change the needle after 8 hours" is the source's; a figure worked out is the number check's."""
+    theirs = intervals_in(source)
+    known = {v.number for v in values_in(source)}
+    for match in _HOW_OFTEN.finditer(answer):
+        mine = intervals_in(match.group(0))
+        figures = values_in(match.group(0))
+        if not theirs or not mine or any(equal(m, t) for m in mine for t in theirs):
+            continue
+        if any(v.number not in known for v in figures):
+            continue  # worked out ("26 times a year"), or from nowhere: the number check judges it
+        if any(re.search(rf"\b(?:after|every|each)\s+(?:about\s+)?{re.escape(v.raw)}", source, re.I) for v in figures):
+            continue
+        return f"the source says how often, and never {match.group(0).strip()!r}"
+    return None
+
+
+_HOW_OFTEN = re.compile(r"\b(?:once |one )?every\s+(?:\d+(?:\.\d+)?\s*)?[a-z]+"
+                        r"|\b(?:once|twice|(?:\d+(?:\.\d+)?|\w+) times)\s+(?:per|a|an|each|every)\s+[a-z]+", re.I)
+
+
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|me|my|we|our|us)\b", re.IGNORECASE)
 
 
@@ -428,6 +456,11 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
         question = question.replace(threshold, " ")
     asked = check_numbers_grounded(question, f"{source}\n{subject}")
     if asked.passed:
+        return result
+    # "Is a full day cheaper than 8 hours?" "Yes: £200 for the day against £240 for 8 hours at £30":
+    # the asker's 8 is their case, which the answer works with, not a figure it affirms.
+    own = {v.number for v in values_in(question)} - {v.number for v in values_in(f"{source}\n{subject}")}
+    if own and own <= recomputed_from_shown(answer, {v.number for v in values_in(source)}, own):
         return result
     return fail("numbers_grounded", f"the yes affirms the question's {asked.detail}")
 
@@ -628,7 +661,24 @@ def _source_stems(source: str) -> frozenset[str]:
     for symbol, spoken in _SYMBOL_WORDS.items():
         if symbol in source:
             found.update(spoken)
+    # A change the source gives with its sign ("−0.9 °C", "+12%") is said in words: "fell by 0.9 °C".
+    for sign, said in _SIGN_WORDS.items():
+        if re.search(sign, source):
+            found.update(said)
+            if re.search(r"°[CF]", source):
+                found.update(_WARMTH_WORDS[sign])
+    # "not planted" is "unplanted"; "mean" is "average".
+    found.update(stem(f"un{word.lower()}") for word in re.findall(r"\b(?:not|no)\s+([a-z]{4,})", source, re.I))
+    found.update(word for known in list(found) for word in _SAME_WORDS.get(known, ()))
     return frozenset(found)
+
+
+_FALL, _RISE = r"(?<![\w.])(?:−\s?|-)\d", r"(?<![\w.])\+\s?\d"  # ("−0.9", "-12%"; not "COVID-19", "10-20")
+_SIGN_WORDS = {sign: frozenset(stem(w) for w in words.split()) for sign, words in (
+    (_FALL, "fall fell fallen drop dropped decrease declin lower less reduce down cut"),
+    (_RISE, "rise rose risen increase grew grow higher more gain up"))}
+_WARMTH_WORDS = {_FALL: frozenset({"cool", "cooler", "colder"}), _RISE: frozenset({"warm", "warmer", "hotter"})}
+_SAME_WORDS = {"mean": ("averag",), "averag": ("mean",)}
 
 
 # A unit spelled out: what may follow a number that the source writes with the symbol.

@@ -24,7 +24,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..tools.semantic import EMBEDDER, masked
-from ..tools.text import STOPWORDS, answer_polarity, normalize, sentences, stem, stems
+from ..tools.text import HEDGED_NOT, STOPWORDS, answer_polarity, normalize, sentences, stem, stems
 from ..tools.text import words as word_tokens
 from .arithmetic import (
     MONTHS,
@@ -475,13 +475,20 @@ def _counted(text: str) -> dict[str, str]:
         after = re.search(rf"(?<![\w.]){re.escape(value.raw)}\s+(?:([a-z]+)\s+)?([A-Za-z]{{3,}})", text)
         if not after:
             continue
-        # "8 daily periods" counts periods; "48 classrooms across 12 schools" counts classrooms.
+        # "8 daily periods" counts periods; "48 classrooms across 12 schools" counts classrooms;
+        # "5 got trees" counts what the sentence speaks of, not trees.
+        if after.group(1) and after.group(1).lower() in _VERBS_AFTER_A_COUNT:
+            continue
         noun = after.group(1) if after.group(1) and after.group(2).lower() in _LINKING else after.group(2)
         if word := stems(noun):
             out[value.number] = word[0]
     return out
 
 
+# A verb that may follow a count standing for its noun ("5 got trees", "3 have left").
+_VERBS_AFTER_A_COUNT = frozenset({"got", "get", "gets", "had", "have", "has", "received", "receive", "receives", "were",
+                                  "was", "are", "is", "did", "do", "does", "saw", "took", "made", "gave", "used",
+                                  "paid", "won", "lost", "chose", "left", "joined"})
 _LINKING = STOPWORDS | {"across", "among", "around", "throughout", "beyond", "inside", "outside"}
 
 
@@ -680,19 +687,12 @@ def _crossed_parts(answer: str, source: str) -> str | None:
         # (a period says how often, not which part: "£65 a year" of "half plots … cost £65")
         said = about_stems(masked(without_times_of_day(segment))) - _TIMES
         for sentence in sentences(source, min_chars=8):
-            parts = [p for p in _PARTS_SPLIT.split(sentence) if p and p.strip()]
-            if len(parts) < 2:
+            if (split := _sentence_parts(sentence)) is None:
                 continue
+            parts, words, head = split
             held = [i for i, p in enumerate(parts) if mark in _marks(p)]
             if len(held) != 1:
                 continue
-            # (the words before the first part's value are every part's: "Tap either earbud twice to
-            # pause, and three times to skip" taps three times too)
-            first = _FIRST_VALUE.search(parts[0])
-            head = about_stems(masked(parts[0][:first.start()])) if first else set()
-            if first:
-                parts = [parts[0][first.start():], *parts[1:]]
-            words = [about_stems(masked(without_times_of_day(p))) for p in parts]
             own = {w for w in said - head if sum(w in ws for ws in words) == 1}
             homes = {i for i, ws in enumerate(words) if own & ws}
             if len(homes) != 1 or held[0] in homes:
@@ -702,6 +702,42 @@ def _crossed_parts(answer: str, source: str) -> str | None:
                 return (f"the answer gives {segment.strip()[:40]!r}; the source gives that value in "
                         f"{parts[held[0]].strip()[:50]!r}, not {parts[home].strip()[:50]!r}")
     return None
+
+
+def _sentence_parts(sentence: str) -> tuple[list[str], list[set[str]], set[str]] | None:
+    """The parts of a sentence that each state a value, the words that tell each part apart, and
+    the words every part shares; None for a sentence of one part."""
+    parts = [p for p in _PARTS_SPLIT.split(sentence) if p and p.strip()]
+    first = _FIRST_VALUE.search(parts[0])
+    if first and len(parts) > 1:
+        # (the words before the first part's value are every part's: "Tap either earbud twice to
+        # pause, and three times to skip" taps three times too)
+        head = about_stems(masked(parts[0][:first.start()]))
+        parts = [parts[0][first.start():], *parts[1:]]
+        return parts, [about_stems(masked(without_times_of_day(p))) for p in parts], head
+    # Clauses of their own, each with its value ("Music must stop at 10:30 p.m. and the hall must
+    # be empty by 11 p.m."; "White rice takes about 40 minutes and brown rice about 70 minutes"),
+    # told apart by what each says before its value, and after it where every one goes on ("Adults
+    # may borrow up to 20 items at a time, children up to 10": the items are the children's too).
+    parts = [p for p in _OWN_CLAUSES.split(sentence) if p and p.strip()]
+    if "|" in sentence or len(parts) < 2 or not all(_marks(p) for p in parts):
+        return None
+    around = [_marked_values(p).split("\0") for p in parts]
+    heads = [about_stems(masked(pieces[0])) for pieces in around]
+    tails = [about_stems(masked(pieces[-1])) for pieces in around]
+    parallel = all(tails)
+    return parts, [head | (tail if parallel else set()) for head, tail in zip(heads, tails)], set()
+
+
+# (not before a relative clause: "costs £90, which covers a 1-hour lesson" is one statement)
+_OWN_CLAUSES = re.compile(r",(?!\d)(?!\s*(?:which|who|whose|where)\b)|;|\s(?:and|but|while|whereas)\s", re.I)
+
+
+def _marked_values(text: str) -> str:
+    """The text with each value (unit and all) and each time of day as a NUL."""
+    for value in sorted(values_in(text), key=lambda v: -len(v.raw)):
+        text = text.replace(value.raw, "\0")
+    return re.sub(r"\d[\d.,:]*(?:\s*[ap]\.?m\b\.?)?|\b(?:noon|midday|midnight)\b", "\0", text, flags=re.I)
 
 
 def _said_of_in_prose(value: Value, entity: str, source: str, entities) -> bool:
@@ -939,6 +975,46 @@ def _outside_its_span(question: str, statement: str) -> bool:
     return all(not any(inside(name, start, end) for start, end in spans) for name in asked)
 
 
+_COMPASS = re.compile(r"\b(north|south|east|west)(?:ern|erly|wards?)?\b", re.I)
+_SEASON = re.compile(r"\b(?:in|during|over|through|this|last|next|every|each)\s+(?:the\s+)?"
+                     r"(spring|summer|autumn|winter)s?\b", re.I)
+_SEASON_MONTHS = {"spring": MONTHS[2:5], "summer": MONTHS[5:8], "autumn": MONTHS[8:11],
+                  "winter": (MONTHS[11], *MONTHS[:2])}
+
+
+def _named_otherwise(question: str, answer: str, source: str, subject: str = "") -> str | None:
+    """A direction or a season the answer names (or a yes grants of the question) where the
+    source names others and never it ("north–south streets cooled most" of "cooling was strongest
+    on streets running east to west"; "Were temperatures recorded in winter?" "Yes" of "in July
+    and August"). Not a no, nor a clause that says "not"."""
+    plain_source = " ".join(s for s in sentences(f"{source}\n{subject}", min_chars=4) if not NEGATION.search(s))
+    theirs = {m.lower() for m in _COMPASS.findall(plain_source)}
+    months = set(_named_months(plain_source))
+    seasons = {season for season, names in _SEASON_MONTHS.items() if months & set(names)}
+    seasons |= {m.lower() for m in _SEASON.findall(plain_source)}
+    if answer_polarity(answer) is False:
+        return None
+    said = [c for c in answer_clauses(answer) if not NEGATION.search(_reply_body(c))]
+    if answer_polarity(answer) is True and is_yes_no_question(question):
+        said.append(question)
+    for text in said:
+        if theirs and (mine := {m.lower() for m in _COMPASS.findall(text)} - theirs):
+            return f"the source names {' and '.join(sorted(theirs))}, not {sorted(mine)[0]}"
+        if seasons and (mine := {m.lower() for m in _SEASON.findall(text)} - seasons):
+            return f"the source names no time in {sorted(mine)[0]}"
+    return None
+
+
+def _named_months(text: str) -> list[str]:
+    """The months a text names, those inside a span of them too ("April to September")."""
+    found = [w.lower() for w in re.findall(r"[A-Z][a-z]+", text) if w.lower() in MONTHS]
+    for start, end in ((m.group(1).lower(), m.group(2).lower()) for m in _SPAN_OF_NAMES.finditer(text)):
+        if start in MONTHS and end in MONTHS:
+            a, b = MONTHS.index(start), MONTHS.index(end)
+            found += [MONTHS[i % 12] for i in range(a, b + 1 if a <= b else b + 13)]
+    return found
+
+
 _ONLY_ASKED = re.compile(r"\b(?:only|just|solely|exclusively)\b", re.I)
 _CONDITION_FIRST = re.compile(r"^\s*(?:if|when|once|after|before|unless|since)\b[^,?]{3,60},\s*(?=(?:is|are|was|were|"
                               r"do|does|did|can|could|has|have|had|will|would|should|may|must)\b)", re.I)
@@ -1150,7 +1226,7 @@ def _judged_fact(question: str, source: str, subject: str = "", answer: str = ""
     return _restated_instead(question, answer, source, facts, facts[best], subject)
 
 
-_REPLY = re.compile(r"^\s*(?:no|yes)\b[,.:;!—–-]*\s*", re.IGNORECASE)
+_REPLY = re.compile(rf"^\s*(?:no|yes|{HEDGED_NOT}not(?=\s*[,.:;!—–-]))\b[,.:;!—–-]*\s*", re.IGNORECASE)
 
 
 def _reply_body(text: str) -> str:
@@ -1309,9 +1385,11 @@ def _default_state(text: str) -> str | None:
     return _STATE[(found.group(1) or found.group(2)).lower()] if found else None
 
 
-# A reply's opening hedge ("Not necessarily: the districts studied had 30 km/h limits"): its "not"
-# answers the question, and is on no verb of the statement that follows.
-_HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet))?"
+# A reply's opening hedge ("Not necessarily: the districts studied had 30 km/h limits", "Probably
+# not: the trees were still young"): its "not" answers the question, and is on no verb of the
+# statement that follows.
+_HEDGE = re.compile(rf"^\s*{HEDGED_NOT}not"
+                    r"(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet))?"
                     r"\s*[,:;.!—–-]\s*"
                     r"|^\s*not(?=\s+(?:while|when|if|until|unless|before|after|during)\b)"
                     # "The study can't say: it ran in one city" — what the source leaves open, then why
@@ -1319,6 +1397,7 @@ _HEDGE = re.compile(r"^\s*not(?:\s+(?:necessarily|really|quite|always|exactly|en
                     re.IGNORECASE)
 
 
+_NEVER = re.compile(r"\b(?:never|under no circumstances|in no case)\b", re.I)
 _AT_ALL = re.compile(r"\b(?:at all|whatsoever|in any way)\b", re.I)
 
 
@@ -1327,7 +1406,9 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     can not be charged from a wall outlet" where the source says it can be)? Both must share
     most of their words, and the affirmative one must hold no negative word of any kind."""
     clause = _HEDGE.sub("", clause)
-    if fact.kind != "clause" or _RESTRICTED.search(clause) or _CONDITIONAL.search(fact.text) or (
+    # "never" denies what the source grants on a condition ("is returned … if the room is left clean")
+    absolute = bool(_NEVER.search(clause))
+    if fact.kind != "clause" or _RESTRICTED.search(clause) or (_CONDITIONAL.search(fact.text) and not absolute) or (
             _ONLY.search(fact.text) and not _AT_ALL.search(clause)):
         # "won't start unless it is on its base" says what "only starts if …" says; "not covered at
         # all" denies what "covered for 1 year only" grants
@@ -1338,7 +1419,9 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     if NEGATION.search(fact.text if denied else clause):
         return False
     mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
-    if _ONLY.search(fact.text):  # "not covered at all" of "[the burrs] are covered for 1 year only"
+    if _ONLY.search(fact.text) or (absolute and _CONDITIONAL.search(fact.text)):
+        # "not covered at all" of "[the burrs] are covered for 1 year only"; "never returned" of
+        # "[the deposit] is returned within 14 days … if the room is left clean"
         context = about_stems(masked(f"{fact.about} {fact.text}"))
         return len(mine) >= 2 and mine <= context and bool(mine & about_stems(masked(fact.text)))
     # (a statement and what follows from it are two: "Teachers knew which schools were in the
@@ -1402,6 +1485,18 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
         return False  # "the 8B model was safe … without review" drops the source's "No model"
     words = about_stems(masked(fact.text))
     return bool(words) and len(words & about_stems(masked(body))) / len(words) >= RESTATED
+
+
+def _no_restates_the_positive(answer: str, fact: Fact) -> bool:
+    """Is a "no" given with the source's own statement as its reason, word for word and with no
+    "not" of its own ("Is the full effect already visible?" "Probably not: the trees were still
+    young, so it may take 10 years or more.")? Then it agrees with the source: a no that denies the
+    statement says so ("No, the trees were not young")."""
+    body = _reply_body(answer)
+    if NEGATION.search(body):
+        return False
+    words = about_stems(masked(fact.text))
+    return len(words) >= 3 and len(words & about_stems(masked(body))) / len(words) >= RESTATED
 
 
 _EXCEPTION = re.compile(r"\b(?:except|unless|other than|apart from)\b(.*)", re.I)
@@ -1625,6 +1720,41 @@ _BOUND = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|no (?:less|later|earlie
                     r"more than|less than|over|under)\b", re.I)
 
 
+# "Should I rinse the rice …?", "Do I need to oil it?": whether to do what an instruction says.
+_ASKS_WHETHER_TO = re.compile(r"^\s*(?:should|must|do|shall)\s+(?:I|we|you)\s+(?:(?:need|have)\s+to\s+)?([a-z]+)\b",
+                              re.I)
+_DONT = re.compile(r"^(?:do not|don't|never)\s+", re.I)
+_ON_A_CONDITION = re.compile(r"\b(?:only|unless|if|when|until|except|depends)\b", re.I)
+
+
+def _instruction_denied(question: str, answer: str, source: str, subject: str = "") -> str | None:
+    """The source's instruction a yes or no to "Should I …?" goes against ("Should I rinse the rice
+    before cooking?" "No, rinsing isn't needed." of "Rinse the rice until the water runs clear"
+    under "Cooking rice"), if it does: the instruction starts with the asked verb (or "Do not" and
+    the verb) and holds every other word of the question, or its heading or the title does. A
+    reply on a condition ("Only if …") is left to the other checks."""
+    asked = _ASKS_WHETHER_TO.match(question)
+    polarity = answer_polarity(answer)
+    if not asked or polarity is None or _ON_A_CONDITION.search(_reply_body(answer)):
+        return None
+    verb = stem(asked.group(1).lower())
+    rest = about_stems(masked(question[asked.end():])) - {verb}
+    heading = about_stems(" ".join(re.findall(r"^#+\s*(.+)$", source, re.M)))
+    for sentence in sentences(source, min_chars=8):
+        for instruction in re.split(r";\s*|\.\s+", re.sub(r"^[#*\-\d.\s]+", "", sentence)):
+            told = _DONT.sub("", instruction.strip())
+            first = word_tokens(told)[:1]
+            if not first or stem(first[0].lower()) != verb:
+                continue
+            if not rest <= about_stems(masked(told)) | heading | about_stems(subject):
+                continue
+            do = told == instruction.strip()
+            if polarity != do:
+                said = "yes" if polarity else "no"
+                return f"the answer says {said} where the source says {instruction.strip()[:80]!r}"
+    return None
+
+
 def _meets_the_condition(question: str, answer: str, source: str) -> bool:
     """Does a yes set the asker's own figure against the bound of a statement the source makes
     on a condition ("If you cancel at least 48 hours before a lesson, we will rearrange it"), by
@@ -1646,6 +1776,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
     polarity = answer_polarity(answer)
     if _DEGREE_REPLY.match(answer) and _DEGREE_ASKED.search(question):
         polarity = None
+    if (otherwise := _named_otherwise(question, answer, source, subject)) is not None:
+        return fail("no_contradiction", otherwise)
     if polarity is not None and is_yes_no_question(question):
         fact = _judged_fact(question, source, subject, answer)
         if fact is not None and fact.negative and (negated := _negation_words(fact.text)) and \
@@ -1697,13 +1829,16 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says no where the source makes an exception: "
                                                 f"{excepted[1][:80]!r}")
             fact = None
+        if (instructed := _instruction_denied(question, answer, source, subject)) is not None:
+            return fail("no_contradiction", instructed)
         if polarity is False and (allowed := _only_allows_what_is_asked(question, source, subject)) is not None:
             return fail("no_contradiction", f"the answer says no to what the source allows: {allowed[:80]!r}")
         if polarity is True and (denied := _asked_in_full_and_denied(question, answer, source)) is not None:
             return fail("no_contradiction", f"the answer says yes where the source says {denied.text[:80]!r}")
         if fact is not None and polarity == fact.negative and not (
                 polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
-                                       or _no_corrects_the_question(question, answer, source, fact))) and not (
+                                       or _no_corrects_the_question(question, answer, source, fact)
+                                       or _no_restates_the_positive(answer, fact))) and not (
                 polarity is True and _yes_restates_the_negative(answer, fact)):
             said = "yes" if polarity else "no"
             return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")
@@ -1717,7 +1852,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         # (a paragraph's second sentence): the clause's own best match is tried too.
         own = fact_scores(clause, source, facts, subject)
         candidates = (best, facts[max(range(len(facts)), key=own.__getitem__)])
-        if _AT_ALL.search(clause):  # (and the clauses of a sentence it matches: "… covered for 3 months only")
+        if _AT_ALL.search(clause) or _NEVER.search(clause):
+            # (and the clauses of a sentence it matches: "… covered for 3 months only")
             candidates += tuple(f for f in facts if f.kind == "clause" and any(
                 c.kind == "sentence" and f.text in c.text for c in candidates) and f not in candidates)
         for restated in candidates:

@@ -1759,3 +1759,107 @@ def test_nobody_negates_a_word_the_passage_has_in_another_form_and_free_where_th
     assert check_question_on_topic("Was it randomised?", source).passed
     assert not check_no_contradiction("Is the visit still charged without my key card?", "No, the visit is moved "
                                       "for free.", source).passed
+
+
+# --- heldout-v27's misses (a rice cooker manual, community hall hire terms, a street tree study) ----
+
+def test_steps_of_arithmetic_each_on_figures_the_answer_shows():
+    source = "The studio costs £40 an hour. Students pay half the hourly rate."
+    question = "What would a student pay for 4 hours?"
+    assert check_numbers_grounded("£80: half of £40 is £20, times 4 hours.", source, question).passed
+    assert not check_numbers_grounded("£90: half of £40 is £20, times 4 hours.", source, question).passed
+
+
+def test_measures_of_a_kind_divide_in_one_unit_and_a_quotient_rounded_up():
+    source = ("The oven timer can be set up to 12 hours ahead in 15-minute steps. Groups need one guide for every 8 "
+              "walkers.")
+    assert check_numbers_grounded("48: up to 12 hours in 15-minute steps.", source).passed
+    assert not check_numbers_grounded("40: up to 12 hours in 15-minute steps.", source).passed
+    question = "How many guides do we need for 20 walkers?"
+    assert check_numbers_grounded("3: one guide for every 8 walkers, rounded up.", source, question).passed
+    assert not check_numbers_grounded("4: one guide for every 8 walkers, rounded up.", source, question).passed
+
+
+def test_a_yes_that_works_with_the_askers_figure_does_not_affirm_it():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "| Ticket | Price |\n|---|---|\n| One hour | £10 |\n| Day pass | £50 |"
+    question = "Is a day pass cheaper than 6 hours?"
+    assert check_numbers_affirmed(question, "Yes: £50 for the day against £60 for 6 hours at £10.", source).passed
+    assert not check_numbers_affirmed("Is a day pass cheaper than 6 hours?", "Yes.", source).passed
+
+
+def test_a_count_before_a_verb_counts_what_the_sentence_speaks_of():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "In 2022 the council fitted 1,200 bins in 4 districts; 4 other districts got none."
+    assert check_values_in_role("Did every district get bins?", "No. 4 got bins and 4 others got none.", source).passed
+    assert not check_values_in_role("How many bins were fitted?", "4 bins were fitted.", source).passed
+
+
+def test_a_signed_change_said_in_words():
+    source = ("## Results\n\n| Measure | Shaded | Not shaded |\n|---|---|---|\n"
+              "| Change in mean temperature | −1.2 °C | +0.4 °C |")
+    assert check_content_supported("They fell by 1.2 °C on average, while unshaded plots warmed by 0.4 °C.",
+                                   source).passed
+    assert not check_content_supported("They fell by 1.2 °C thanks to new fountains and misting sprays.",
+                                       source).passed
+
+
+def test_a_hedged_no_given_with_the_sources_own_reason():
+    from agentsynth.tools.text import answer_polarity
+
+    source = "The plants were still small, so the hedge may take 5 years to reach full height."
+    question = "Has the hedge reached full height?"
+    assert answer_polarity("Probably not: the plants were still small.") is False
+    assert check_no_contradiction(question, "Probably not: the plants were still small, so the hedge may take 5 "
+                                  "years to reach full height.", source).passed
+    assert not check_no_contradiction("Were the plants small?", "Probably not: the plants were not small.",
+                                      source).passed
+
+
+def test_values_swapped_between_clauses_that_each_have_their_own():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = ("Lights must be off at 11 p.m. and the gate must be locked by 11:30 p.m. Green tea takes about 3 minutes "
+              "and black tea about 5 minutes. Members may bring up to 4 guests at a time, juniors up to 2.")
+    assert not check_values_in_role("When?", "Lights off at 11:30 p.m. and the gate locked by 11 p.m.", source).passed
+    assert check_values_in_role("When?", "Lights off at 11 p.m. and the gate locked by 11:30 p.m.", source).passed
+    assert not check_values_in_role("How long?", "Green about 5 minutes and black about 3.", source).passed
+    assert check_values_in_role("How long?", "Green about 3 minutes and black about 5.", source).passed
+    assert check_values_in_role("How many guests can my son bring?", "Up to 2 guests at a time, as a junior.",
+                                source).passed
+
+
+def test_how_often_the_source_never_says():
+    source = ("Descale the kettle once a year. The kettle has a 2-year warranty. Change the filter after 6 weeks of "
+              "use.")
+    assert not check_numbers_grounded("Every 2 years.", source).passed
+    assert check_numbers_grounded("Once a year.", source).passed
+    assert check_numbers_grounded("Every 6 weeks.", source).passed
+
+
+def test_never_denies_what_the_source_grants_on_a_condition():
+    source = "The £20 key deposit is refunded when you return the key undamaged."
+    question = "Is the key deposit refunded?"
+    assert not check_no_contradiction(question, "No, the key deposit is never refunded.", source).passed
+    assert check_no_contradiction(question, "Only when you return the key undamaged.", source).passed
+
+
+def test_a_yes_or_no_against_the_sources_instruction():
+    source = ("## Sowing\n\nSoak the seeds until they swell, then sow them 1 cm deep. Wash the tray by hand; it is not "
+              "dishwasher-safe.")
+    assert not check_no_contradiction("Should I soak the seeds before sowing?", "No, soaking isn't needed.",
+                                      source).passed
+    assert check_no_contradiction("Should I soak the seeds before sowing?", "Yes, soak them until they swell.",
+                                  source).passed
+    assert check_no_contradiction("Should I wash the tray in the dishwasher?", "No, wash it by hand.", source).passed
+
+
+def test_a_direction_or_a_season_the_source_never_names():
+    source = "Readings were taken in June and July. The wind came mostly from the west."
+    assert not check_no_contradiction("Were readings taken in winter?", "Yes, all year.", source).passed
+    assert check_no_contradiction("Were readings taken in winter?", "No, only in June and July.", source).passed
+    assert not check_no_contradiction("Was the wind mostly from the north?", "Yes, mostly from the north.",
+                                      source).passed
+    assert check_no_contradiction("Where did the wind come from?", "Mostly from the west.", source).passed

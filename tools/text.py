@@ -228,7 +228,9 @@ def plain(text: str) -> str:
 
 
 _YES = re.compile(r"^\s*(yes|yeah|correct|indeed|네|예|はい|そうです)\b", re.I)
-_NO = re.compile(r"^\s*(no|not|nope|아니요|아니오|아뇨|いいえ)\b", re.I)
+# The hedge of a hedged no ("Probably not: the trees were still young"), before its "not".
+HEDGED_NOT = r"(?:(?:probably|likely|most likely|possibly|perhaps|maybe|apparently|almost certainly)\s+(?=not\b))?"
+_NO = re.compile(rf"^\s*{HEDGED_NOT}(no|not|nope|아니요|아니오|아뇨|いいえ)\b", re.I)
 
 
 def answer_polarity(answer: str) -> bool | None:
