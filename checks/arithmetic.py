@@ -464,7 +464,21 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
     for minutes, numbers in _span_matches(answer):
         if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
             derived.update(numbers)
+    # How long a span of the source's lasts ("open on Thursdays from 5 p.m. to 8 p.m.": 3 hours).
+    for minutes in _lengths_of_spans(source):
+        stated = {v.number for v in values_in(without_times_of_day(answer))}
+        derived.update(n for n in (f"{minutes / 60:g}", str(minutes)) if n in stated)
     return {canon_number(n) for n in derived}
+
+
+def _lengths_of_spans(text: str) -> set[int]:
+    """Minutes each span of times of day in the text lasts ("from 10 a.m. to 1 p.m.": 180)."""
+    matches = list(_CLOCK.finditer(text))
+    return {(times_of_day(b.group(0)).pop() - times_of_day(a.group(0)).pop()) % 1440
+            for a, b in zip(matches, matches[1:]) if _SPAN_BETWEEN.fullmatch(text[a.end():b.start()])}
+
+
+_SPAN_BETWEEN = re.compile(r"\s*(?:to|until|till|–|-)\s*", re.I)
 
 
 def without_times_of_day(text: str) -> str:
@@ -559,17 +573,27 @@ def counts_of_ranges(answer: str, grounded: set[str], source: str = "") -> set[s
     counts = {str(int(b) - int(a) + 1) for a, b in _INTEGER_RANGE.findall(answer)
               if a in grounded and b in grounded and int(b) > int(a)}
     low = source.lower()
-    for first, last in _NAMED_RANGE.findall(answer):
+    months_apart = set()
+    for first, first_year, last, last_year in _NAMED_RANGE.findall(answer):
         for names in (MONTHS, WEEKDAYS):
             if first.lower() in names and last.lower() in names and first.lower() in low and last.lower() in low:
-                counts.add(str((names.index(last.lower()) - names.index(first.lower())) % len(names) + 1))
-    return counts & stated
+                apart = (names.index(last.lower()) - names.index(first.lower())) % len(names)
+                if names is MONTHS and first_year and last_year:
+                    apart = (int(last_year) - int(first_year)) * 12 + names.index(last.lower()) \
+                        - names.index(first.lower())
+                counts.add(str(apart + 1))
+                if names is MONTHS:
+                    months_apart.add(str(apart))
+    # ("About 9 months: September 2023 to June 2024" says how long from one to the other)
+    in_months = {v.number for v in values_in(answer) if v.unit == "month"}
+    return (counts & stated) | (months_apart & in_months)
 
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NAMED_RANGE = re.compile(r"\b([A-Z][a-z]+)\s+(?:to|until|through|–|-)\s+([A-Z][a-z]+)\b")
+_NAMED_RANGE = re.compile(r"\b([A-Z][a-z]+)(?:\s+(\d{4}))?\s+(?:to|until|through|–|-)\s+"
+                          r"([A-Z][a-z]+)\b(?:\s+(\d{4}))?")
 
 
 _EVERY = re.compile(r"\b(?:once |one )?every\s+(?:(?P<n>\d+(?:\.\d+)?)\s*)?(?P<unit>seconds?|minutes?|hours?|days?|"
@@ -644,6 +668,19 @@ def over_the_askers_span(answer: str, given: str, grounded: set[str]) -> set[str
             per_second.append(float(number) / unit[1])
     stated = {v.number for v in values_in(answer) if _is_plain(v.number)}
     return {n for n in stated for rate in per_second for _, seconds in spans if _rounds_to(rate * seconds, n)}
+
+
+def per_period_of_intervals(answer: str, given: str = "") -> set[str]:
+    """Counts per period the answer gives that an interval of the question or the answer comes to
+    ("Can I wash it every month?" "No: that would be 12 washes a year")."""
+    # (the answer's "every …", not its own rates: "12 times a year" grounds no 12 of itself)
+    intervals = intervals_in(given) | intervals_in(" ".join(m.group(0) for m in _EVERY.finditer(answer)))
+    found = set()
+    for count, _, period in rates_in(answer):
+        length = in_base("1", unit_key(period))
+        if _is_plain(count) and length and any(_rounds_to(length[1] / i, count) for i in intervals if i):
+            found.add(count)
+    return found
 
 
 # Each unit in the smallest of its kind: a figure restated in another unit ("1,260 minutes, or 21 hours").

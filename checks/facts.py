@@ -163,7 +163,31 @@ def price_periods(text: str) -> dict[str, set[str]]:
         if unit == "h" and count % 24 == 0:
             unit, count = "day", count // 24
         out.setdefault(value.number, set()).add(unit if count == 1 else f"{count} {unit}")
+    for number, unit in _priced_by_column(text):
+        out.setdefault(number, set()).add(unit)
     return out
+
+
+_COLUMN_PERIOD = re.compile(r"\bper\s+(hour|day|night|week|month|year)\b|\b(hourly|daily|nightly|weekly|monthly|yearly|"
+                            r"annual)\b", re.I)
+
+
+def _priced_by_column(text: str) -> list[tuple[str, str]]:
+    """(price, period) of each price in a table column whose header names a period ("| Per year |")."""
+    found, header = [], None
+    for line in text.splitlines():
+        if not line.strip().startswith("|"):
+            header = None
+            continue
+        cells = _cells(line)
+        if header is None:
+            header = cells
+        elif not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+            for name, cell in zip(header, cells):
+                if period := _COLUMN_PERIOD.search(name):
+                    unit = _PERIOD_KEY[(period.group(1) or period.group(2)).lower()]
+                    found += [(v.number, unit) for v in values_in(cell) if v.unit in CURRENCIES]
+    return found
 
 
 def _cells(line: str) -> list[str]:

@@ -31,6 +31,7 @@ from .arithmetic import (
     COUNTING_CONSTANTS,
     clock_arithmetic,
     over_the_askers_span,
+    per_period_of_intervals,
     rates_in,
     counts_of_ranges,
     recomputed_from_shown,
@@ -281,8 +282,9 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     derived |= converted
     # (of figures the answer worked out, too: "= £50, so the £45 family ticket saves £5")
     keys = frozenset(v.key for v in values) | _shared_units(source)
+    derived |= clock_arithmetic(answer, source, given)  # (before sums of them: "6 hours: 3 on Thursday and 3 …")
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
-                   clock_arithmetic(answer, source, given), over_the_askers_span(answer, given, numbers),
+                   over_the_askers_span(answer, given, numbers), per_period_of_intervals(answer, given),
                    counts_of_ranges(answer, numbers, source))
     # (on figures worked out so far, too: "half of £15 is £7.50, times 3 hours")
     derived |= recomputed_from_shown(answer, numbers | derived, given_numbers)
@@ -297,7 +299,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     if wrong:
         return fail("numbers_grounded", wrong)
     if (period := _period_not_in_source(answer, source) or _ordinal_period_not_in_source(answer, source)
-            or _rate_period_not_in_source(answer, source) or _interval_not_in_source(answer, source)) is not None:
+            or _rate_period_not_in_source(answer, source) or _interval_not_in_source(answer, source)
+            or _row_period_not_in_source(answer, source)) is not None:
         return fail("numbers_grounded", period)
     if times := times_from_nowhere(answer, source, given):
         return fail("numbers_grounded", f"time of day not in source: {times[0]}")
@@ -394,6 +397,23 @@ def _rate_period_not_in_source(answer: str, source: str) -> str | None:
         same = [p for c, what, p in theirs if c == count and (what == counted or not what or not counted)]
         if same and period not in same:
             return f"the source gives {count} per {same[0]}, not per {period}"
+    return None
+
+
+_PER_PERIOD_OF_ROW = re.compile(r"\bper\s+(hour|day|night|week|month|term|year)\b", re.I)
+
+
+def _row_period_not_in_source(answer: str, source: str) -> str | None:
+    """A figure of a table row whose label says per which period ("Car trips per family per
+    week | 6.1 → 4.8") that the answer gives per another ("4.8 per day")."""
+    for count, _, period in rates_in(answer):
+        for line in source.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.strip().startswith("|") else []
+            if len(cells) < 2 or not any(v.number == count for cell in cells[1:] for v in values_in(cell)):
+                continue
+            periods = {p.lower() for p in _PER_PERIOD_OF_ROW.findall(cells[0])}
+            if periods and period not in periods:
+                return f"the source gives {count} per {sorted(periods)[0]}, not per {period}"
     return None
 
 
@@ -667,6 +687,10 @@ def _source_stems(source: str) -> frozenset[str]:
             found.update(said)
             if re.search(r"°[CF]", source):
                 found.update(_WARMTH_WORDS[sign])
+    # … and so is one from a figure to another ("6.0 → 5.9": "fell")
+    for before, after in re.findall(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)", source):
+        if float(before) != float(after):
+            found.update(_SIGN_WORDS[_FALL if float(after) < float(before) else _RISE])
     # "not planted" is "unplanted"; "mean" is "average".
     found.update(stem(f"un{word.lower()}") for word in re.findall(r"\b(?:not|no)\s+([a-z]{4,})", source, re.I))
     found.update(word for known in list(found) for word in _SAME_WORDS.get(known, ()))

@@ -29,6 +29,7 @@ from ..tools.text import words as word_tokens
 from .arithmetic import (
     MONTHS,
     WEEKDAYS,
+    intervals_in,
     derived_numbers,
     implied_calculations,
     stepped_values,
@@ -74,11 +75,15 @@ def fact_scores(query: str, source: str, facts: tuple[Fact, ...] | None = None, 
     """How well each fact of `source` matches `query`: the share of the query's words the
     fact has (rarer words weigh more; the document's subject, which every statement is
     about, not at all), plus half its embedding similarity."""
-    scores = _all_fact_scores(query, source, subject)
+    # (an age is no period: "my 16-year-old" matches no "Per year" column)
+    scores = _all_fact_scores(_AGE.sub(r"aged \1", query), source, subject)
     if facts is None:
         return list(scores)
     index = {id(f): i for i, f in enumerate(facts_of(source))}
     return [scores[index[id(f)]] for f in facts]
+
+
+_AGE = re.compile(r"\b(\d+)-year-olds?\b", re.I)
 
 
 @lru_cache(maxsize=1024)  # several checks weigh the same clause against the same passage
@@ -684,8 +689,9 @@ def _crossed_parts(answer: str, source: str) -> str | None:
         if len(marks) != 1:
             continue
         (mark,) = marks
-        # (a period says how often, not which part: "£65 a year" of "half plots … cost £65")
-        said = about_stems(masked(without_times_of_day(segment))) - _TIMES
+        # (a period says how often, not which part: "£65 a year" of "half plots … cost £65"; but
+        # "for the night" is which part)
+        said = about_stems(masked(without_times_of_day(_PER_PERIOD.sub(" ", segment)))) - (_TIMES - {"night"})
         for sentence in sentences(source, min_chars=8):
             if (split := _sentence_parts(sentence)) is None:
                 continue
@@ -702,6 +708,9 @@ def _crossed_parts(answer: str, source: str) -> str | None:
                 return (f"the answer gives {segment.strip()[:40]!r}; the source gives that value in "
                         f"{parts[held[0]].strip()[:50]!r}, not {parts[home].strip()[:50]!r}")
     return None
+
+
+_PER_PERIOD = re.compile(r"\b(?:a|an|per|each|every)\s+(?:\d+\s+)?nights?\b", re.I)
 
 
 def _sentence_parts(sentence: str) -> tuple[list[str], list[set[str]], set[str]] | None:
@@ -1140,6 +1149,10 @@ def _table_rows_changed(source: str) -> tuple[tuple[str, tuple[str, str]], ...]:
         if header is None:
             header = cells
             continue
+        # A cell that goes from one figure to another ("| Children walking | 31% → 44% | 30% → 32% |")
+        for cell in cells[1:]:
+            if arrow := _ARROW.search(cell):
+                changes.append((cells[0], (canon_number(arrow.group(1)), canon_number(arrow.group(2)))))
         if len(header) != 3 or len(cells) != 3 or not (_EARLIER.search(header[1]) and _LATER.search(header[2])):
             continue
         if re.fullmatch(r"(?:19|20)\d\d", header[1]) and not header[1] < header[2]:
@@ -1159,13 +1172,29 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
     if up == down:
         return None
     named = about_stems(masked(f"{question} {clause}"))
-    for label, (before, after) in _table_rows_changed(source):
-        words = about_stems(masked(label))
-        if words and words <= named and before != after:
-            rose = float(after) > float(before)
-            if rose != up:
-                return f"{label}: {before} to {after}"
+    rows = [(label, before, after) for label, (before, after) in _table_rows_changed(source)
+            if (words := about_stems(masked(label))) and words <= named and before != after]
+    # (a row that changes in each of several columns goes the clause's way in none of them)
+    if rows and all((float(after) > float(before)) != up for _, before, after in rows):
+        label, before, after = rows[0]
+        return f"{label}: {before} to {after}"
     return None
+
+
+_ARROW = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)")
+
+
+def _direction_asked(question: str, fact: Fact) -> bool | None:
+    """Whether a yes is right to a question on a rise or a fall ("Did car trips go up?") of a
+    table cell that goes from one figure to another ("6.0 → 5.9"); None when it asks no
+    direction or the cell gives no change."""
+    change = _ARROW.search(fact.text) if fact.kind == "cell" else None
+    said = _words(question)
+    up = bool(said & _MORE_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) up\b", question, re.I))
+    down = bool(said & _LESS_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) down\b", question, re.I))
+    if change is None or up == down or float(change.group(1)) == float(change.group(2)):
+        return None
+    return (float(change.group(2)) > float(change.group(1))) == up
 
 
 def _changes_said(text: str) -> set[tuple[str, str]]:
@@ -1178,8 +1207,10 @@ _FROM_TO = re.compile(rf"from ({_NUMBER})[^.;\d]{{0,24}}? to ({_NUMBER})", re.I)
 _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
 # "may work remotely once they have completed probation": true under a condition, so it says
 # neither yes nor no about the other case.
-_CONDITIONAL = re.compile(r"\b((?<!\bat )once|if|unless|provided that|as long as|after|until|when)\b", re.I)
-_WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b|\beverywhere\b"
+# ("switches itself off after 9 hours" is a time, no condition)
+_CONDITIONAL = re.compile(r"\b((?<!\bat )once|if|unless|provided that|as long as|after(?!\s+(?:about\s+)?\d)|until|"
+                          r"when)\b", re.I)
+_WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b|\beverywhere\b|\balways\b"
                        r"|\banywhere\b(?!\s+(?:from|between|up to))", re.I)
 
 
@@ -1727,6 +1758,26 @@ _DONT = re.compile(r"^(?:do not|don't|never)\s+", re.I)
 _ON_A_CONDITION = re.compile(r"\b(?:only|unless|if|when|until|except|depends)\b", re.I)
 
 
+_ASKS_IF_NEEDED = re.compile(r"^\s*(?:do|does|will)\s+(?:I|we|you|they|one|members?)\s+(?:need|have)\s+(?:to\s+)?"
+                             r"|^\s*is\s+(?=.*\b(?:needed|required|necessary)\b)", re.I)
+
+
+def _needed_only(question: str, answer: str, source: str, subject: str = "") -> str | None:
+    """The source's "only" statement a no to "Do I need X to …?" goes against ("Do I need the
+    induction to borrow power tools?" "No, any member can borrow them." of "Power tools are lent
+    only to members who have done the safety induction"), if there is one: it holds every word of
+    the question, or its heading or the title does. A no on a condition is left to the other checks."""
+    asked = _ASKS_IF_NEEDED.match(question)
+    if not asked or answer_polarity(answer) is not False or _ON_A_CONDITION.search(_reply_body(answer)):
+        return None
+    wanted = about_stems(masked(question[asked.end():])) - {"need", "requir", "necessari"}
+    around = about_stems(" ".join(re.findall(r"^#+\s*(.+)$", source, re.M))) | about_stems(subject)
+    for sentence in sentences(source, min_chars=8):
+        if _ONLY.search(sentence) and len(wanted) >= 2 and wanted <= about_stems(masked(sentence)) | around:
+            return f"the answer says no where the source allows it only so: {sentence[:80]!r}"
+    return None
+
+
 def _instruction_denied(question: str, answer: str, source: str, subject: str = "") -> str | None:
     """The source's instruction a yes or no to "Should I …?" goes against ("Should I rinse the rice
     before cooking?" "No, rinsing isn't needed." of "Rinse the rice until the water runs clear"
@@ -1814,6 +1865,12 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says no, not free, where the source says "
                                                 f"{fact.text[:80]!r}")
             fact = None
+        if fact is not None and (rightly := _direction_asked(question, fact)) is not None:
+            # "Did car trips go up?" of "6.0 → 5.9": the change answers, not the cell's being stated
+            if polarity != rightly:
+                return fail("no_contradiction", f"the answer says {'yes' if polarity else 'no'} where the source "
+                                                f"gives {fact.text[:80]!r}")
+            fact = None
         if fact is not None and _outside_its_span(question, fact.text):
             fact = None  # "Can I have a bonfire in October?" of "not allowed from April to September"
         if fact is not None and polarity is False and _ONLY_ASKED.search(question) and not _ONLY.search(fact.text):
@@ -1829,6 +1886,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says no where the source makes an exception: "
                                                 f"{excepted[1][:80]!r}")
             fact = None
+        if (only := _needed_only(question, answer, source, subject)) is not None:
+            return fail("no_contradiction", only)
         if (instructed := _instruction_denied(question, answer, source, subject)) is not None:
             return fail("no_contradiction", instructed)
         if polarity is False and (allowed := _only_allows_what_is_asked(question, source, subject)) is not None:
@@ -2028,8 +2087,8 @@ def check_answer_type(question: str, answer: str) -> CheckResult:
         return ok("answer_type")
     given = {_kind(v) for v in values_in(answer)}
     wanted = set().union(*(_KINDS[k] for k in kinds))
-    if given & wanted or ("duration" in kinds and _SHARE_OF_TIME.search(answer)):
-        return ok("answer_type")  # "How often was it above 1,500 ppm?" "21% of the time."
+    if given & wanted or ("duration" in kinds and (_SHARE_OF_TIME.search(answer) or intervals_in(answer))):
+        return ok("answer_type")  # "How often was it above 1,500 ppm?" "21% of the time."; "5 times a year"
     if given or kinds & _STRICT:
         what = " or ".join(sorted(kinds))
         return fail("answer_type", f"the question asks for a {what}; the answer gives "

@@ -1863,3 +1863,78 @@ def test_a_direction_or_a_season_the_source_never_names():
     assert not check_no_contradiction("Was the wind mostly from the north?", "Yes, mostly from the north.",
                                       source).passed
     assert check_no_contradiction("Where did the wind come from?", "Mostly from the west.", source).passed
+
+
+# --- heldout-v28's misses (a heated underblanket guide, tool library terms, a walking bus trial) ----
+
+def test_how_often_answered_by_a_frequency_and_a_count_a_year_of_every_month():
+    from agentsynth.checks.roles import check_answer_type
+
+    source = "Clean the filter at most 4 times a year."
+    assert check_answer_type("How often can I clean the filter?", "At most 4 times a year.").passed
+    assert not check_answer_type("How often can I clean the filter?", "£4.").passed
+    question = "Can I clean it every month?"
+    assert check_numbers_grounded("No: that would be 12 cleans a year, and the limit is 4.", source, question).passed
+    assert not check_numbers_grounded("No: that would be 14 cleans a year, and the limit is 4.", source,
+                                      question).passed
+
+
+def test_an_age_is_no_period_of_a_price_column():
+    source = ("## Fees\n\n| Plan | Per year |\n|---|---|\n| Adult | £40 |\n| Student | £20 |\n\n"
+              "Members must be 16 or over.")
+    assert check_no_contradiction("Can my 14-year-old join?", "No, members must be 16 or over.", source).passed
+    assert not check_no_contradiction("Must members be 16 or over?", "No, anyone can join.", source).passed
+
+
+def test_how_long_a_span_of_the_sources_times_lasts_and_months_from_one_to_another():
+    source = ("The hall is open on Tuesdays from 5 p.m. to 8 p.m. and on Sundays from 10 a.m. to noon. Families were "
+              "surveyed in October 2022 and again in May 2023.")
+    assert check_numbers_grounded("5 hours: 3 on Tuesday and 2 on Sunday.", source).passed
+    assert not check_numbers_grounded("7 hours: 4 on Tuesday and 3 on Sunday.", source).passed
+    assert check_numbers_grounded("About 7 months: October 2022 to May 2023.", source).passed
+    assert not check_numbers_grounded("About 9 months: October 2022 to May 2023.", source).passed
+
+
+def test_a_change_from_one_figure_to_another_in_a_table_cell():
+    source = ("| Measure | Scheme | Comparison |\n|---|---|---|\n"
+              "| Bus trips per person per week | 2.0 → 2.6 | 2.1 → 2.0 |\n| Share cycling | 8% → 12% | 9% → 9% |")
+    question = "Did bus trips go up in the comparison group?"
+    assert check_no_contradiction(question, "No, they fell slightly, from 2.1 to 2.0 a week.", source).passed
+    assert check_content_supported("No, they fell slightly, from 2.1 to 2.0 a week.", source).passed
+    assert not check_no_contradiction(question, "Yes, they went up.", source).passed
+    assert not check_no_contradiction("How did cycling change with the scheme?", "From 12% to 8%.", source).passed
+    assert not check_numbers_grounded("2.6 per day.", source).passed
+    assert check_numbers_grounded("2.6 per week.", source).passed
+
+
+def test_a_time_after_which_something_happens_is_no_condition():
+    source = "The heater switches itself off after 6 hours."
+    assert not check_no_contradiction("Does the heater switch itself off?", "No, you must switch it off yourself.",
+                                      source).passed
+    assert check_no_contradiction("Does the heater switch itself off?", "Yes, after 6 hours.", source).passed
+
+
+def test_a_price_in_a_column_headed_with_its_period():
+    source = "| Plan | Per year | Loans at a time |\n|---|---|---|\n| Basic | £30 | 2 |\n| Family | £45 | 6 |"
+    assert not check_numbers_grounded("£45 a month.", source).passed
+    assert check_numbers_grounded("£45 a year.", source).passed
+
+
+def test_a_no_to_what_the_source_allows_only_so_and_always_where_it_says_only_if():
+    source = ("## Lending\n\nLadders are lent only to members who have done the 30-minute ladder safety course. "
+              "You pay for cleaning only if the tool comes back dirty.")
+    title = "Hillside Tool Library: Borrowing Rules"
+    assert not check_no_contradiction("Do I need the safety course to borrow a ladder?",
+                                      "No, any member can borrow one.", source, title).passed
+    assert check_no_contradiction("Do I need the safety course to borrow a ladder?",
+                                  "Yes, ladders are lent only to members who have done it.", source, title).passed
+    assert not check_no_contradiction("Do I pay for cleaning a clean tool?", "Yes, you always pay for cleaning.",
+                                      source, title).passed
+
+
+def test_a_part_of_the_night_is_which_part():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "Use level 5 to heat the room for up to 20 minutes before bed, then turn down to level 2 for the night."
+    assert not check_values_in_role("Which levels?", "Level 2 to heat up, then level 5 for the night.", source).passed
+    assert check_values_in_role("Which levels?", "Level 5 to heat up, then level 2 for the night.", source).passed
