@@ -81,6 +81,7 @@ _SCALE = re.compile(r"\s*(thousand|million|billion|bn)\b", re.I)
 def _evaluate(chain: str) -> tuple[tuple[str, ...], float | None]:
     """The operands of a written calculation and its value (× and ÷ before + and −)."""
     chain = _RESTATED_TERM.sub(" ", chain)  # "270 days (9 months)": one operand, said twice
+    chain = re.sub(r"(?<=[A-Za-zµ])/(?=[A-Za-z])", " per ", chain)  # "40 g/min × 5": a unit, no division
     expression, operands = [], []
     tokens = list(_TOKEN.finditer(chain))
     if sum(t.group() == "(" for t in tokens) != sum(t.group() == ")" for t in tokens):
@@ -299,7 +300,9 @@ def _breakdown(sentence: str, value, following, grounded: set[str]) -> tuple[str
 
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25,
               "one quarter": 0.25, "two thirds": 2 / 3, "three quarters": 0.75}
-_PERCENT_OF = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*%|\b({'|'.join(_FRACTIONS)}))\s+(of|off)\b", re.I)
+# ("50% of the fare", "20% off", "half the season fee")
+_PERCENT_OF = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*%|\b({'|'.join(_FRACTIONS)}))\s+"
+                         r"(of\b|off\b|(?=(?:the|your|its|their)\s))", re.I)
 
 
 def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None:
@@ -307,7 +310,7 @@ def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None
     and the known amount whose share the value is, to the value's precision: "€3.25" of €6.50."""
     for match in _PERCENT_OF.finditer(sentence):
         share = float(match.group(1)) / 100 if match.group(1) else _FRACTIONS[match.group(2).lower()]
-        if match.group(3).lower() == "off":
+        if (match.group(3) or "").lower() == "off":
             share = 1 - share  # "20% off the £28 rate": £22.40
         if amount := _amount_shared(share, known - {match.group(1)}, value):
             return match.group(1) or match.group(2).lower(), amount

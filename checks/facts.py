@@ -138,12 +138,13 @@ def values_in(text: str) -> tuple[Value, ...]:
 
 # The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
 PRICE_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
-                          r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum)\b"
+                          r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum|seasons?|terms?)\b"
                           r"|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.IGNORECASE)
 _PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
                "nights": "day", "week": "week", "weeks": "week", "month": "month", "months": "month", "mo": "month",
                "year": "year", "years": "year", "yr": "year", "annum": "year", "hourly": "h", "daily": "day",
-               "nightly": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
+               "nightly": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year",
+               "season": "season", "seasons": "season", "term": "term", "terms": "term"}
 CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "KRW"})  # unit keys of prices
 
 
@@ -168,8 +169,8 @@ def price_periods(text: str) -> dict[str, set[str]]:
     return out
 
 
-_COLUMN_PERIOD = re.compile(r"\bper\s+(hour|day|night|week|month|year)\b|\b(hourly|daily|nightly|weekly|monthly|yearly|"
-                            r"annual)\b", re.I)
+_COLUMN_PERIOD = re.compile(r"\bper\s+(hour|day|night|week|month|year|season|term)\b"
+                            r"|\b(hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.I)
 
 
 def _priced_by_column(text: str) -> list[tuple[str, str]]:

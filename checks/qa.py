@@ -691,6 +691,10 @@ def _source_stems(source: str) -> frozenset[str]:
     for before, after in re.findall(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)", source):
         if float(before) != float(after):
             found.update(_SIGN_WORDS[_FALL if float(after) < float(before) else _RISE])
+    # A second occasion implies a first ("a warning, then a fine for a second offence").
+    for later, earlier in (("third", ("first", "second")), ("second", ("first",))):
+        if re.search(rf"\b(?:the|a|an|each|every|their|its|your)\s+{later}\b", source, re.I):
+            found.update(earlier)
     # "not planted" is "unplanted"; "mean" is "average".
     found.update(stem(f"un{word.lower()}") for word in re.findall(r"\b(?:not|no)\s+([a-z]{4,})", source, re.I))
     found.update(word for known in list(found) for word in _SAME_WORDS.get(known, ()))

@@ -716,6 +716,13 @@ _PER_PERIOD = re.compile(r"\b(?:a|an|per|each|every)\s+(?:\d+\s+)?nights?\b", re
 def _sentence_parts(sentence: str) -> tuple[list[str], list[set[str]], set[str]] | None:
     """The parts of a sentence that each state a value, the words that tell each part apart, and
     the words every part shares; None for a sentence of one part."""
+    # Clauses that each say what they are about before their value ("The iron has a 2-year
+    # guarantee; the soleplate is guaranteed against scratches for 5 years"): told apart by all
+    # their words.
+    clauses = [p for p in _OWN_CLAUSES.split(sentence) if p and p.strip()]
+    if "|" not in sentence and len(clauses) > 1 and all(_marks(c) for c in clauses) and all(
+            len(about_stems(masked(_marked_values(c).split("\0")[0]))) >= 2 for c in clauses[1:]):
+        return clauses, [about_stems(masked(without_times_of_day(c))) for c in clauses], set()
     parts = [p for p in _PARTS_SPLIT.split(sentence) if p and p.strip()]
     first = _FIRST_VALUE.search(parts[0])
     if first and len(parts) > 1:
@@ -724,10 +731,9 @@ def _sentence_parts(sentence: str) -> tuple[list[str], list[set[str]], set[str]]
         head = about_stems(masked(parts[0][:first.start()]))
         parts = [parts[0][first.start():], *parts[1:]]
         return parts, [about_stems(masked(without_times_of_day(p))) for p in parts], head
-    # Clauses of their own, each with its value ("Music must stop at 10:30 p.m. and the hall must
-    # be empty by 11 p.m."; "White rice takes about 40 minutes and brown rice about 70 minutes"),
-    # told apart by what each says before its value, and after it where every one goes on ("Adults
-    # may borrow up to 20 items at a time, children up to 10": the items are the children's too).
+    # Clauses of their own, each with its value, told apart by what each says before its value,
+    # and after it where every one goes on ("Adults may borrow up to 20 items at a time, children
+    # up to 10": the items are the children's too).
     parts = [p for p in _OWN_CLAUSES.split(sentence) if p and p.strip()]
     if "|" in sentence or len(parts) < 2 or not all(_marks(p) for p in parts):
         return None
@@ -1340,6 +1346,7 @@ def _words(text: str) -> set[str]:
 
 
 RESTATED = 0.6  # of a source statement's words an answer must repeat to rest on it
+SUPPOSITION_ANSWERED = 0.7  # of a no's words that must be the judged statement's, when the question supposes
 LIMIT_REACH = 0.25  # how much less than the judged statement the limiting one may match the question
 WHOLLY = 0.9  # ... or any less, down to LIMIT_FLOOR, when the answer restates this share of it
 LIMIT_FLOOR = 0.3
@@ -1516,6 +1523,24 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
         return False  # "the 8B model was safe … without review" drops the source's "No model"
     words = about_stems(masked(fact.text))
     return bool(words) and len(words & about_stems(masked(body))) / len(words) >= RESTATED
+
+
+_DENIAL_IN_OTHER_WORDS = re.compile(r"\b(?:only|same|unchanged|stayed|remained|neither|without|instead)\b", re.I)
+
+
+def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, subject: str = "") -> bool:
+    """Is a "no" to a question that supposes what the source never says ("Can I give notice by
+    phone?", "Is there a fine for a first offence?") given with what the source says instead
+    ("No, notice must be in writing."; "No, a first offence brings a warning letter; the £100
+    fine is for a second offence")? The question has a word the source never uses; the answer,
+    without a "not" of its own, says in the source's words what the judged statement says."""
+    body = _reply_body(answer)
+    if not body or NEGATION.search(body) or _DENIAL_IN_OTHER_WORDS.search(body):
+        return False  # ("No, the case can only be charged over USB-C", "No, it stayed the same": denials, judged)
+    supposed = about_stems(masked(question)) - about_stems(f"{source}\n{subject}")
+    said = about_stems(masked(body))
+    shared = said & about_stems(masked(fact.text))
+    return bool(supposed) and len(shared) >= 2 and len(shared) / len(said) >= SUPPOSITION_ANSWERED
 
 
 def _no_restates_the_positive(answer: str, fact: Fact) -> bool:
@@ -1897,7 +1922,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if fact is not None and polarity == fact.negative and not (
                 polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
                                        or _no_corrects_the_question(question, answer, source, fact)
-                                       or _no_restates_the_positive(answer, fact))) and not (
+                                       or _no_restates_the_positive(answer, fact)
+                                       or _no_to_a_supposition(question, answer, source, fact, subject))) and not (
                 polarity is True and _yes_restates_the_negative(answer, fact)):
             said = "yes" if polarity else "no"
             return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")

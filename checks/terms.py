@@ -53,6 +53,13 @@ def named_terms(answer: str) -> list[str]:
 _QUANTITY_WORD = re.compile(r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th)?(?:-\w+)*(?:/\w+)?$")  # "5-year", "9-year-old", "29/month"
 
 
+def _in_an_age_range(term: str, source: str) -> bool:
+    """Is an age group ("under 9") inside a range of them the source gives ("under 7 to under 10")?"""
+    age = re.fullmatch(r"(under|over) (\d+)", term)
+    return bool(age) and any(int(low) <= int(age.group(2)) <= int(high) for low, high in re.findall(
+        rf"\b{age.group(1)} (\d+) (?:to|-|–) (?:{age.group(1)} )?(\d+)\b", source))
+
+
 def missing_terms(text: str, source: str) -> list[str]:
     """Named terms of `text` the source lacks. A quantity written as one word ("5-year",
     "3rd") is the number check's; a run of capitalised words the source abbreviates ("Natural
@@ -65,7 +72,7 @@ def missing_terms(text: str, source: str) -> list[str]:
         # ("under-18" of the source's "Under 18": one term, hyphenated as a modifier)
         spaced = normalize(re.sub(r"(?<=\d)s$", "", term.replace("-", " ")))  # "over-60s" of "over 60"
         if normalize(term) in source_plain or spaced in source_plain \
-                or _QUANTITY_WORD.match(term):
+                or _QUANTITY_WORD.match(term) or _in_an_age_range(spaced, source_plain):
             continue
         runs = [run for run in capitalised_runs(text) if term in run.split()]
         if any("".join(w[0] for w in run.split()).lower() in abbreviated for run in runs):

@@ -1938,3 +1938,44 @@ def test_a_part_of_the_night_is_which_part():
     source = "Use level 5 to heat the room for up to 20 minutes before bed, then turn down to level 2 for the night."
     assert not check_values_in_role("Which levels?", "Level 2 to heat up, then level 5 for the night.", source).passed
     assert check_values_in_role("Which levels?", "Level 5 to heat up, then level 2 for the night.", source).passed
+
+
+# --- heldout-v29's misses (a steam iron manual, junior football club terms, a noise camera study) ---
+
+def test_a_unit_with_a_slash_in_written_arithmetic_and_half_the_askers_figure():
+    source = "Continuous steam runs at 30 g/min. Leavers before 1 March get half the season fee back."
+    asked = "How much water do 5 minutes of steam use?"
+    assert check_numbers_grounded("About 150 g: 30 g/min × 5 minutes.", source, asked).passed
+    assert not check_numbers_grounded("About 180 g: 30 g/min × 5 minutes.", source, asked).passed
+    question = "How much do we get back on a £140 fee if we leave in February?"
+    assert check_numbers_grounded("£70, half the season fee.", source, question).passed
+    assert not check_numbers_grounded("£60, half the season fee.", source, question).passed
+
+
+def test_an_age_group_inside_a_range_of_them_and_a_price_per_season():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "| Age group | Per season |\n|---|---|\n| Under 8 to under 12 | £90 |\n| Under 13 to under 18 | £130 |"
+    assert check_question_terms_grounded("How much is a season for an under-10?", source).passed
+    assert not check_question_terms_grounded("How much is a season for an under-21?", source).passed
+    assert not check_numbers_grounded("£90 a month.", source).passed
+    assert check_numbers_grounded("£90 a season.", source).passed
+
+
+def test_a_no_to_a_supposition_given_with_what_the_source_says_instead():
+    source = ("Give 2 weeks' notice in writing to cancel. A late return brings a reminder email, then a £10 charge for "
+              "a second late return within 3 months.")
+    assert check_no_contradiction("Can I cancel by phone?", "No, notice must be in writing.", source).passed
+    assert check_no_contradiction("Is there a charge for a first late return?", "No, a first late return brings a "
+                                  "reminder email; the £10 charge is for a second late return within 3 months.",
+                                  source).passed
+    assert check_content_supported("A first late return brings a reminder email.", source).passed
+    assert not check_no_contradiction("Must I give notice in writing?", "No, a phone call is fine.", source).passed
+
+
+def test_values_swapped_between_clauses_that_each_name_what_they_are_about():
+    from agentsynth.checks.roles import check_values_in_role
+
+    source = "The kettle has a 2-year guarantee; the element is guaranteed against scale for 6 years."
+    assert not check_values_in_role("How long?", "The kettle for 6 years and the element for 2.", source).passed
+    assert check_values_in_role("How long?", "The kettle for 2 years and the element for 6.", source).passed
