@@ -335,6 +335,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
 
 # "Will a 20 W phone charger charge it faster?": the asker's supposed case, not a claim about the source.
 _SUPPOSED = re.compile(r"^\s*(?:will|would|can|could|should|might)\s+(?:a|an)\s+[$€£¥]?\d", re.IGNORECASE)
+# "Is a repair from 4 months ago still guaranteed?": the asker's case, set against the source's span
+_AGO = re.compile(r"\b\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE)
 def _period_not_in_source(answer: str, source: str) -> str | None:
     """A price the answer gives for another period than the source does ("€18 per hour" of the
     source's "€18 per 24 hours"), if one is."""
@@ -464,6 +466,13 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
         for raw in raws:  # the figure itself, not the end of another ("5 °C" of "45 °C")
             figure = re.compile(rf"(?<![\d.,]){re.escape(raw)}")
             answer, question = figure.sub(" ", answer), figure.sub(" ", question)
+    if polarity is True and (ago := _AGO.search(question)):
+        (case,) = values_in(ago.group(0))[:1] or (None,)
+        spans = [v for v in values_in(source) if case and v.unit == case.unit and _is_number(v.number)]
+        if spans and all(float(case.number) > float(v.number) for v in spans):
+            return fail("numbers_grounded", f"the yes puts {ago.group(0)!r} within a span the source ends sooner")
+        if spans:
+            question = question.replace(ago.group(0), " ")
     result = check_numbers_grounded(answer, source, question)
     if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
             or _FIRST_PERSON.search(question) or _SUPPOSED.search(question):

@@ -971,6 +971,17 @@ _SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({_NAMES_OF_DAYS})\s+(?:
                             rf"({_NAMES_OF_DAYS})\b", re.I)
 
 
+def _span_reversed(clause: str, source: str) -> str | None:
+    """A span of months or weekdays the clause gives the other way round from the source's ("From
+    July to March" of "from March to July"), if it does."""
+    theirs = {(m.group(1).lower(), m.group(2).lower()) for m in _SPAN_OF_NAMES.finditer(source)}
+    for match in _SPAN_OF_NAMES.finditer(clause):
+        span = (match.group(1).lower(), match.group(2).lower())
+        if span[::-1] in theirs and span not in theirs:
+            return f"{match.group(1)} to {match.group(2)}"
+    return None
+
+
 def _outside_its_span(question: str, statement: str) -> bool:
     """Does the question name only months or weekdays that lie outside the statement's span of
     them ("in October" of "from April to September")? Then the statement is not about its case."""
@@ -1213,9 +1224,9 @@ _FROM_TO = re.compile(rf"from ({_NUMBER})[^.;\d]{{0,24}}? to ({_NUMBER})", re.I)
 _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
 # "may work remotely once they have completed probation": true under a condition, so it says
 # neither yes nor no about the other case.
-# ("switches itself off after 9 hours" is a time, no condition)
-_CONDITIONAL = re.compile(r"\b((?<!\bat )once|if|unless|provided that|as long as|after(?!\s+(?:about\s+)?\d)|until|"
-                          r"when)\b", re.I)
+# ("switches itself off after 9 hours", "a screen cracked after the repair": a time, no condition)
+_CONDITIONAL = re.compile(r"\b((?<!\bat )once|if|unless|provided that|as long as|"
+                          r"after(?!\s+(?:about\s+)?\d|\s+(?:the|a|an|its|each|every)\b)|until|when)\b", re.I)
 _WIDENING = re.compile(r"\bboth\b|\bas well as\b|\bin addition to\b|\balso\b|\beverywhere\b|\balways\b"
                        r"|\banywhere\b(?!\s+(?:from|between|up to))", re.I)
 
@@ -1984,6 +1995,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if (reversed_choice := _rather_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer turns round the choice the source makes: "
                                             f"{reversed_choice[:80]!r}")
+        if (reversed_span := _span_reversed(clause, source)) is not None:
+            return fail("no_contradiction", f"the answer reads {reversed_span!r} backwards")
         mine_order = _changes_said(clause)
         changes = _changes_said(source) | _table_changes(source)
         for start, end in mine_order:

@@ -1979,3 +1979,25 @@ def test_values_swapped_between_clauses_that_each_name_what_they_are_about():
     source = "The kettle has a 2-year guarantee; the element is guaranteed against scale for 6 years."
     assert not check_values_in_role("How long?", "The kettle for 6 years and the element for 2.", source).passed
     assert check_values_in_role("How long?", "The kettle for 2 years and the element for 6.", source).passed
+
+
+# --- heldout-v30's misses (a filter jug guide, phone repair terms, a school garden study) ------------
+
+def test_after_an_event_is_no_condition_and_a_span_of_months_read_backwards():
+    source = ("The warranty does not cover a lens scratched after the service. Lessons ran weekly from April to "
+              "June.")
+    assert not check_no_contradiction("Does the warranty cover a lens scratched later?", "Yes, a scratched lens is "
+                                      "covered.", source).passed
+    assert check_no_contradiction("Does the warranty cover a lens scratched later?", "No, a lens scratched after the "
+                                  "service isn't covered.", source).passed
+    assert not check_no_contradiction("When did lessons run?", "From June to April.", source).passed
+    assert check_no_contradiction("When did lessons run?", "From April to June.", source).passed
+
+
+def test_the_askers_time_ago_set_against_the_sources_span():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "Every service is guaranteed for 9 months."
+    answer = "Yes, services are guaranteed for 9 months."
+    assert check_numbers_affirmed("Is a service from 5 months ago still guaranteed?", answer, source).passed
+    assert not check_numbers_affirmed("Is a service from 11 months ago still guaranteed?", answer, source).passed
