@@ -16,8 +16,9 @@ import math
 import operator
 import re
 from dataclasses import dataclass
+from itertools import permutations
 
-from .facts import canon_number, unit_key, values_in
+from .facts import PERIOD_KEY, canon_number, unit_key, values_in
 
 # Factors between units (minutes, hours, days, weeks, months, years; percent; kilo, kibi).
 CONVERSION_CONSTANTS = frozenset({"60", "24", "7", "12", "52", "365", "100", "1000", "1024", "3600"})
@@ -468,8 +469,8 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
         if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
             derived.update(numbers)
     # How long a span of the source's lasts ("open on Thursdays from 5 p.m. to 8 p.m.": 3 hours).
+    stated = {v.number for v in values_in(without_times_of_day(answer))}
     for minutes in _lengths_of_spans(source):
-        stated = {v.number for v in values_in(without_times_of_day(answer))}
         derived.update(n for n in (f"{minutes / 60:g}", str(minutes)) if n in stated)
     return {canon_number(n) for n in derived}
 
@@ -535,8 +536,6 @@ def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = fro
 
 def _one_step(value, text: str, operands: dict, ranges: set, rounded: re.Match | None) -> tuple[str, str] | None:
     """The two operands one step of arithmetic makes the value of, if two do."""
-    from itertools import permutations
-
     hedged = bool(re.search(rf"(?:{_HEDGE})\s*[$€£¥]?{re.escape(value.raw)}", text, re.I))
     for (a, (x, x_base)), (b, (y, y_base)) in permutations(operands.items(), 2):
         if value.number in (a, b):
@@ -624,8 +623,9 @@ def rates_in(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-_PERIOD_WORDS = {"hourly": "h", "daily": "day", "nightly": "day", "weekly": "week", "monthly": "month",
-                 "yearly": "year", "annually": "year", "annual": "year"}
+# "daily", "weekly" …: once each period (the adjectives of facts.PERIOD_KEY, and "annually")
+_PERIOD_WORDS = {**{word: unit for word, unit in PERIOD_KEY.items() if word.endswith(("ly", "annual"))},
+                 "annually": "year"}
 
 
 def intervals_in(text: str) -> set[float]:

@@ -140,7 +140,7 @@ def values_in(text: str) -> tuple[Value, ...]:
 PRICE_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
                           r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum|seasons?|terms?)\b"
                           r"|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.IGNORECASE)
-_PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
+PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",
                "nights": "day", "week": "week", "weeks": "week", "month": "month", "months": "month", "mo": "month",
                "year": "year", "years": "year", "yr": "year", "annum": "year", "hourly": "h", "daily": "day",
                "nightly": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year",
@@ -159,7 +159,7 @@ def price_periods(text: str) -> dict[str, set[str]]:
         position = start + len(value.raw)
         if value.unit not in CURRENCIES or not (period := PRICE_PERIOD.match(text, position)):
             continue
-        unit = _PERIOD_KEY[(period.group("unit") or period.group("adjective")).lower()]
+        unit = PERIOD_KEY[(period.group("unit") or period.group("adjective")).lower()]
         count = int(period.group("count") or 1)
         if unit == "h" and count % 24 == 0:
             unit, count = "day", count // 24
@@ -186,7 +186,7 @@ def _priced_by_column(text: str) -> list[tuple[str, str]]:
         elif not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
             for name, cell in zip(header, cells):
                 if period := _COLUMN_PERIOD.search(name):
-                    unit = _PERIOD_KEY[(period.group(1) or period.group(2)).lower()]
+                    unit = PERIOD_KEY[(period.group(1) or period.group(2)).lower()]
                     found += [(v.number, unit) for v in values_in(cell) if v.unit in CURRENCIES]
     return found
 

@@ -1807,11 +1807,16 @@ def _needed_only(question: str, answer: str, source: str, subject: str = "") -> 
     if not asked or answer_polarity(answer) is not False or _ON_A_CONDITION.search(_reply_body(answer)):
         return None
     wanted = about_stems(masked(question[asked.end():])) - {"need", "requir", "necessari"}
-    around = about_stems(" ".join(re.findall(r"^#+\s*(.+)$", source, re.M))) | about_stems(subject)
+    around = _heading_stems(source) | about_stems(subject)
     for sentence in sentences(source, min_chars=8):
         if _ONLY.search(sentence) and len(wanted) >= 2 and wanted <= about_stems(masked(sentence)) | around:
             return f"the answer says no where the source allows it only so: {sentence[:80]!r}"
     return None
+
+
+def _heading_stems(source: str) -> set[str]:
+    """The stems of the passage's markdown headings: what every statement under them is about."""
+    return about_stems(" ".join(re.findall(r"^#+\s*(.+)$", source, re.M)))
 
 
 def _instruction_denied(question: str, answer: str, source: str, subject: str = "") -> str | None:
@@ -1826,7 +1831,7 @@ def _instruction_denied(question: str, answer: str, source: str, subject: str = 
         return None
     verb = stem(asked.group(1).lower())
     rest = about_stems(masked(question[asked.end():])) - {verb}
-    heading = about_stems(" ".join(re.findall(r"^#+\s*(.+)$", source, re.M)))
+    heading = _heading_stems(source)
     for sentence in sentences(source, min_chars=8):
         for instruction in re.split(r";\s*|\.\s+", re.sub(r"^[#*\-\d.\s]+", "", sentence)):
             told = _DONT.sub("", instruction.strip())
