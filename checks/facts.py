@@ -136,6 +136,9 @@ def values_in(text: str) -> tuple[Value, ...]:
     return tuple(out)
 
 
+# A change from one figure to another in a table cell: "31% → 44%", "6.1 → 4.8".
+CHANGE_ARROW = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)")
+
 # The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
 PRICE_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
                           r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum|seasons?|terms?)\b"
@@ -180,7 +183,7 @@ def _priced_by_column(text: str) -> list[tuple[str, str]]:
         if not line.strip().startswith("|"):
             header = None
             continue
-        cells = _cells(line)
+        cells = row_cells(line)
         if header is None:
             header = cells
         elif not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
@@ -191,7 +194,8 @@ def _priced_by_column(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _cells(line: str) -> list[str]:
+def row_cells(line: str) -> list[str]:
+    """The cells of a markdown table row."""
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
@@ -379,7 +383,7 @@ def facts_of(source: str) -> tuple[Fact, ...]:
         if _TABLE_ROW.match(line):
             flush_fields()
             if not _RULE_ROW.match(line):
-                table.append(_cells(line))
+                table.append(row_cells(line))
             continue
         flush_table()
         if _FIELD.match(line) and not line.lstrip().startswith("#"):

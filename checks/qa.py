@@ -49,12 +49,14 @@ from .arithmetic import (
 from .base import Candidate, Check, CheckResult, CheckSet, fail, ok
 from .terms import missing_terms
 from .facts import (
+    CHANGE_ARROW,
     CURRENCIES,
     UPPER_LIMIT_WORDS,
     Value,
     canon_number,
     facts_of,
     price_periods,
+    row_cells,
     unit_key,
     values_in,
 )
@@ -337,6 +339,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
 _SUPPOSED = re.compile(r"^\s*(?:will|would|can|could|should|might)\s+(?:a|an)\s+[$€£¥]?\d", re.IGNORECASE)
 # "Is a repair from 4 months ago still guaranteed?": the asker's case, set against the source's span
 _AGO = re.compile(r"\b\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE)
+
+
 def _period_not_in_source(answer: str, source: str) -> str | None:
     """A price the answer gives for another period than the source does ("€18 per hour" of the
     source's "€18 per 24 hours"), if one is."""
@@ -410,7 +414,7 @@ def _row_period_not_in_source(answer: str, source: str) -> str | None:
     week | 6.1 → 4.8") that the answer gives per another ("4.8 per day")."""
     for count, _, period in rates_in(answer):
         for line in source.splitlines():
-            cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.strip().startswith("|") else []
+            cells = row_cells(line) if line.strip().startswith("|") else []
             if len(cells) < 2 or not any(v.number == count for cell in cells[1:] for v in values_in(cell)):
                 continue
             periods = {p.lower() for p in _PER_PERIOD_OF_ROW.findall(cells[0])}
@@ -697,7 +701,7 @@ def _source_stems(source: str) -> frozenset[str]:
             if re.search(r"°[CF]", source):
                 found.update(_WARMTH_WORDS[sign])
     # … and so is one from a figure to another ("6.0 → 5.9": "fell")
-    for before, after in re.findall(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)", source):
+    for before, after in CHANGE_ARROW.findall(source):
         if float(before) != float(after):
             found.update(_SIGN_WORDS[_FALL if float(after) < float(before) else _RISE])
     # A second occasion implies a first ("a warning, then a fine for a second offence").

@@ -39,6 +39,7 @@ from .arithmetic import (
 )
 from .base import CheckResult, fail, ok
 from .facts import (
+    CHANGE_ARROW,
     CURRENCIES,
     NEGATION,
     PRICE_PERIOD,
@@ -1168,7 +1169,7 @@ def _table_rows_changed(source: str) -> tuple[tuple[str, tuple[str, str]], ...]:
             continue
         # A cell that goes from one figure to another ("| Children walking | 31% → 44% | 30% → 32% |")
         for cell in cells[1:]:
-            if arrow := _ARROW.search(cell):
+            if arrow := CHANGE_ARROW.search(cell):
                 changes.append((cells[0], (canon_number(arrow.group(1)), canon_number(arrow.group(2)))))
         if len(header) != 3 or len(cells) != 3 or not (_EARLIER.search(header[1]) and _LATER.search(header[2])):
             continue
@@ -1198,14 +1199,11 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
     return None
 
 
-_ARROW = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)")
-
-
 def _direction_asked(question: str, fact: Fact) -> bool | None:
     """Whether a yes is right to a question on a rise or a fall ("Did car trips go up?") of a
     table cell that goes from one figure to another ("6.0 → 5.9"); None when it asks no
     direction or the cell gives no change."""
-    change = _ARROW.search(fact.text) if fact.kind == "cell" else None
+    change = CHANGE_ARROW.search(fact.text) if fact.kind == "cell" else None
     said = _words(question)
     up = bool(said & _MORE_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) up\b", question, re.I))
     down = bool(said & _LESS_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) down\b", question, re.I))
