@@ -735,7 +735,7 @@ def _sentence_parts(sentence: str) -> tuple[list[str], list[set[str]], set[str]]
     # Clauses of their own, each with its value, told apart by what each says before its value,
     # and after it where every one goes on ("Adults may borrow up to 20 items at a time, children
     # up to 10": the items are the children's too).
-    parts = [p for p in _OWN_CLAUSES.split(sentence) if p and p.strip()]
+    parts = clauses
     if "|" in sentence or len(parts) < 2 or not all(_marks(p) for p in parts):
         return None
     around = [_marked_values(p).split("\0") for p in parts]
@@ -1014,13 +1014,13 @@ def _named_otherwise(question: str, answer: str, source: str, subject: str = "")
     source names others and never it ("north–south streets cooled most" of "cooling was strongest
     on streets running east to west"; "Were temperatures recorded in winter?" "Yes" of "in July
     and August"). Not a no, nor a clause that says "not"."""
+    if answer_polarity(answer) is False:
+        return None
     plain_source = " ".join(s for s in sentences(f"{source}\n{subject}", min_chars=4) if not NEGATION.search(s))
     theirs = {m.lower() for m in _COMPASS.findall(plain_source)}
     months = set(_named_months(plain_source))
     seasons = {season for season, names in _SEASON_MONTHS.items() if months & set(names)}
     seasons |= {m.lower() for m in _SEASON.findall(plain_source)}
-    if answer_polarity(answer) is False:
-        return None
     said = [c for c in answer_clauses(answer) if not NEGATION.search(_reply_body(c))]
     if answer_polarity(answer) is True and is_yes_no_question(question):
         said.append(question)
