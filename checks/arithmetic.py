@@ -577,15 +577,15 @@ def counts_of_ranges(answer: str, grounded: set[str], source: str = "") -> set[s
     low = source.lower()
     months_apart = set()
     for first, first_year, last, last_year in _NAMED_RANGE.findall(answer):
-        for names in (MONTHS, WEEKDAYS):
-            if first.lower() in names and last.lower() in names and first.lower() in low and last.lower() in low:
-                apart = (names.index(last.lower()) - names.index(first.lower())) % len(names)
-                if names is MONTHS and first_year and last_year:
-                    apart = (int(last_year) - int(first_year)) * 12 + names.index(last.lower()) \
-                        - names.index(first.lower())
-                counts.add(str(apart + 1))
-                if names is MONTHS:
-                    months_apart.add(str(apart))
+        first, last = first.lower(), last.lower()
+        if (span := names_in_span(first, last)) is None or first not in low or last not in low:
+            continue
+        apart = len(span) - 1
+        if first in MONTHS and first_year and last_year:
+            apart = (int(last_year) - int(first_year)) * 12 + MONTHS.index(last) - MONTHS.index(first)
+        counts.add(str(apart + 1))
+        if first in MONTHS:
+            months_apart.add(str(apart))
     # ("About 9 months: September 2023 to June 2024" says how long from one to the other)
     in_months = {v.number for v in values_in(answer) if v.unit == "month"}
     return (counts & stated) | (months_apart & in_months)
@@ -594,6 +594,16 @@ def counts_of_ranges(answer: str, grounded: set[str], source: str = "") -> set[s
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+def names_in_span(start: str, end: str) -> tuple[str, ...] | None:
+    """The months or weekdays from one to the other, lower-case, round the end of the year or
+    week ("october", "march": October to March); None unless both are months or both weekdays."""
+    for names in (MONTHS, WEEKDAYS):
+        if start in names and end in names:
+            a, b = names.index(start), names.index(end)
+            return tuple(names[i % len(names)] for i in range(a, b + 1 if a <= b else b + len(names) + 1))
+    return None
+
+
 _NAMED_RANGE = re.compile(r"\b([A-Z][a-z]+)(?:\s+(\d{4}))?\s+(?:to|until|through|–|-)\s+"
                           r"([A-Z][a-z]+)\b(?:\s+(\d{4}))?")
 

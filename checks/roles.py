@@ -30,6 +30,7 @@ from .arithmetic import (
     MONTHS,
     WEEKDAYS,
     intervals_in,
+    names_in_span,
     derived_numbers,
     implied_calculations,
     stepped_values,
@@ -993,11 +994,9 @@ def _outside_its_span(question: str, statement: str) -> bool:
         return False
 
     def inside(name: str, start: str, end: str) -> bool:
-        names = MONTHS if name in MONTHS else WEEKDAYS
-        if start not in names or end not in names:
-            return True  # a span of months asked of by weekday says nothing: judge as before
-        i, a, b = names.index(name), names.index(start), names.index(end)
-        return a <= i <= b if a <= b else (i >= a or i <= b)  # "October to March" wraps round
+        span = names_in_span(start, end)  # ("October to March" wraps round)
+        # (a span of months asked of by weekday says nothing: judged as before)
+        return span is None or name not in (MONTHS if span[0] in MONTHS else WEEKDAYS) or name in span
 
     return all(not any(inside(name, start, end) for start, end in spans) for name in asked)
 
@@ -1036,9 +1035,8 @@ def _named_months(text: str) -> list[str]:
     """The months a text names, those inside a span of them too ("April to September")."""
     found = [w.lower() for w in re.findall(r"[A-Z][a-z]+", text) if w.lower() in MONTHS]
     for start, end in ((m.group(1).lower(), m.group(2).lower()) for m in _SPAN_OF_NAMES.finditer(text)):
-        if start in MONTHS and end in MONTHS:
-            a, b = MONTHS.index(start), MONTHS.index(end)
-            found += [MONTHS[i % 12] for i in range(a, b + 1 if a <= b else b + 13)]
+        if start in MONTHS and (span := names_in_span(start, end)):
+            found += span
     return found
 
 
@@ -1805,16 +1803,21 @@ def _needed_only(question: str, answer: str, source: str, subject: str = "") -> 
     if not asked or answer_polarity(answer) is not False or _ON_A_CONDITION.search(_reply_body(answer)):
         return None
     wanted = about_stems(masked(question[asked.end():])) - {"need", "requir", "necessari"}
-    around = _heading_stems(source) | about_stems(subject)
     for sentence in sentences(source, min_chars=8):
-        if _ONLY.search(sentence) and len(wanted) >= 2 and wanted <= about_stems(masked(sentence)) | around:
+        if _ONLY.search(sentence) and len(wanted) >= 2 and _all_said(wanted, sentence, source, subject):
             return f"the answer says no where the source allows it only so: {sentence[:80]!r}"
     return None
 
 
-def _heading_stems(source: str) -> set[str]:
-    """The stems of the passage's markdown headings: what every statement under them is about."""
-    return about_stems(" ".join(re.findall(r"^#+\s*(.+)$", source, re.M)))
+def _all_said(asked: set[str], sentence: str, source: str, subject: str) -> bool:
+    """Are all the asked stems the sentence's, or its passage's headings' or the title's (what
+    every statement under them is about)?"""
+    return asked <= about_stems(masked(sentence)) | _heading_stems(source) | about_stems(subject)
+
+
+@lru_cache(maxsize=256)
+def _heading_stems(source: str) -> frozenset[str]:
+    return frozenset(about_stems(" ".join(re.findall(r"^#+\s*(.+)$", source, re.M))))
 
 
 def _instruction_denied(question: str, answer: str, source: str, subject: str = "") -> str | None:
@@ -1829,14 +1832,13 @@ def _instruction_denied(question: str, answer: str, source: str, subject: str = 
         return None
     verb = stem(asked.group(1).lower())
     rest = about_stems(masked(question[asked.end():])) - {verb}
-    heading = _heading_stems(source)
     for sentence in sentences(source, min_chars=8):
         for instruction in re.split(r";\s*|\.\s+", re.sub(r"^[#*\-\d.\s]+", "", sentence)):
             told = _DONT.sub("", instruction.strip())
             first = word_tokens(told)[:1]
             if not first or stem(first[0].lower()) != verb:
                 continue
-            if not rest <= about_stems(masked(told)) | heading | about_stems(subject):
+            if not _all_said(rest, told, source, subject):
                 continue
             do = told == instruction.strip()
             if polarity != do:
