@@ -46,7 +46,7 @@ _WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|
                      rf"{_MONEY}(?P<result>{_NUM})"
                      rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)"
                      rf"|(?:^|(?<=[.!?]\s))(?:about\s+|roughly\s+|up to\s+|at most\s+|at least\s+)?"
-                     rf"{_MONEY}(?P<result3>{_NUM}){_UNIT}\s*:\s*"
+                     rf"{_MONEY}(?P<result3>{_NUM}|an(?=\s+hour\b)){_UNIT}\s*:\s*"
                      rf"(?P<chain3>{_CHAIN})(?=\s*(?:[.,;]|$))", re.IGNORECASE)
 _TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)"
                     r"|(?P<bracket>[()])", re.IGNORECASE)
@@ -120,16 +120,30 @@ def worked_calculations(answer: str) -> list[Worked]:
     for match in _WORKED.finditer(answer):
         chain = match.group("chain") or match.group("chain2") or match.group("chain3")
         stated = match.group("result") or match.group("result2") or match.group("result3")
-        stated = canon_number(_WORDS.get(stated.lower(), stated))
+        stated = canon_number({**_WORDS, "an": "1"}.get(stated.lower(), stated))  # ("an hour: 3 × 20 minutes")
         operands, computed = _evaluate(chain)
+        result = "result" if match.group("result") else "result2" if match.group("result2") else "result3"
+        scale = _SCALE.match(answer, match.end(result))
+        factor = _SCALES[scale.group(1).lower()] if scale else _time_factor(answer[match.end(result):], chain)
         if computed is not None and match.group("result") and _in_percent(chain, answer[match.end("result"):]):
             computed *= 100
         claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals") or bool(match.group("result3"))
-        result = "result" if match.group("result") else "result2" if match.group("result2") else "result3"
-        scale = _SCALE.match(answer, match.end(result))
-        found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed,
-                            _SCALES[scale.group(1).lower()] if scale else 1.0))
+        found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed, factor))
     return found
+
+
+_MINUTES_IN = {"s": 1 / 60, "minute": 1, "h": 60, "day": 1440, "week": 10080}
+
+
+def _time_factor(after_result: str, chain: str) -> float:
+    """What a result said in another unit of time than its calculation is worth in the
+    calculation's ("About an hour: 3 × 20 minutes" is 60 minutes); 1.0 otherwise."""
+    said = re.match(r"\s*([A-Za-z]+)", after_result)
+    units = [v.unit for v in values_in(chain) if v.unit in _MINUTES_IN]
+    mine = unit_key(said.group(1)) if said else ""
+    if mine not in _MINUTES_IN or not units or units[-1] == mine:
+        return 1.0
+    return _MINUTES_IN[mine] / _MINUTES_IN[units[-1]]
 
 
 def shown_calculations(answer: str) -> list[tuple[tuple[str, ...], float]]:
@@ -423,9 +437,16 @@ def _span_matches(text: str) -> list[tuple[float, tuple[str, ...]]]:
     return out
 
 
+# The first end of a range of spans, whose unit follows the second: "3 to 4 hours", "8–12 hours".
+_SPAN_RANGE = re.compile(r"(?<![\d.,:])(\d+(?:\.\d+)?)\s*(?:to|–|-|or)\s*(?=\d+(?:\.\d+)?\s*"
+                         r"(?:(?P<h>h|hrs?|hours?)|min|mins|minutes?)\b)", re.IGNORECASE)
+
+
 def _spans(text: str) -> set[int]:
-    """Each whole-minute span of time the text gives, in minutes."""
-    return {int(minutes) for minutes, _ in _span_matches(text) if minutes == int(minutes)}
+    """Each whole-minute span of time the text gives, in minutes (both ends of a range)."""
+    spans = [minutes for minutes, _ in _span_matches(text)]
+    spans += [float(m.group(1)) * (60 if m.group("h") else 1) for m in _SPAN_RANGE.finditer(text)]
+    return {int(minutes) for minutes in spans if minutes == int(minutes)}
 
 
 _STEPPED = re.compile(r"from\s+(\d+(?:\.\d+)?)\s*([^\d\s]{0,4})\s+to\s+(\d+(?:\.\d+)?)\s*\2\s+in\s+"
@@ -594,6 +615,8 @@ def counts_of_ranges(answer: str, grounded: set[str], source: str = "") -> set[s
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def names_in_span(start: str, end: str) -> tuple[str, ...] | None:
     """The months or weekdays from one to the other, lower-case, round the end of the year or
     week ("october", "march": October to March); None unless both are months or both weekdays."""

@@ -139,8 +139,10 @@ def values_in(text: str) -> tuple[Value, ...]:
 # A change from one figure to another in a table cell: "31% → 44%", "6.1 → 4.8".
 CHANGE_ARROW = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)")
 
-# The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night".
-PRICE_PERIOD = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:(?P<count>\d+)\s*)?"
+# The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night", "£9,000 per school
+# for the year".
+PRICE_PERIOD = re.compile(r"\s*(?:per\s+[a-z]+\s+)?(?:per|a|an|each|every|/|for (?:the|a|one|each))\s*"
+                          r"(?:(?P<count>\d+)\s*)?"
                           r"(?P<unit>hours?|hrs?|h|days?|nights?|weeks?|months?|mo|years?|yr|annum|seasons?|terms?)\b"
                           r"|\s+(?P<adjective>hourly|daily|nightly|weekly|monthly|yearly|annual)\b", re.IGNORECASE)
 PERIOD_KEY = {"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h", "day": "day", "days": "day", "night": "day",

@@ -28,6 +28,7 @@ from ..tools.text import (
 )
 from .arithmetic import (
     CONVERSION_CONSTANTS,
+    MONTHS,
     COUNTING_CONSTANTS,
     clock_arithmetic,
     over_the_askers_span,
@@ -36,6 +37,7 @@ from .arithmetic import (
     counts_of_ranges,
     recomputed_from_shown,
     times_from_nowhere,
+    without_times_of_day,
     conversions,
     equal,
     derived_numbers,
@@ -61,6 +63,7 @@ from .facts import (
     values_in,
 )
 from .roles import (
+    affirms_the_unnamed,
     answer_clauses,
     denies_an_unnamed_thing,
     check_answer_type,
@@ -176,6 +179,9 @@ def _numbers(text: str) -> set[str]:
     return {_canon_number(n) for n in _NUMBER.findall(text)}
 
 
+_RANGE_ENDS = re.compile(r"([1-9]\d*(?:\.\d+)?)-(\d+(?:\.\d+)?)")
+
+
 @lru_cache(maxsize=_PASSAGES)
 def _source_values(source: str) -> tuple[tuple[Value, ...], dict[str, str]]:
     """Every value of a passage (table cells with their column's unit), and for each bare
@@ -187,6 +193,9 @@ def _source_values(source: str) -> tuple[tuple[Value, ...], dict[str, str]]:
             found.append(value)
             if not value.unit:
                 context[value.number] = f"{context.get(value.number, '')} {fact.about} {fact.text}"
+    # The ends of a range ("8–12 hours" is said "8 to 12 hours"); not of a school year's "2024–25".
+    found += [Value(end, v.unit, end) for v in tuple(found) if (ends := _RANGE_ENDS.fullmatch(v.number))
+              and float(ends.group(1)) < float(ends.group(2)) for end in ends.groups()]
     return tuple(found), context
 
 
@@ -242,6 +251,25 @@ def _counts_of_own_lists(answer: str) -> set[str]:
     return counts
 
 
+def _counts_of_rows(answer: str, source: str) -> set[str]:
+    """How many rows a table of the source has, where the answer counts them: "all three" or
+    "3 plans" of a table of three rows whose first column is headed "Plan"."""
+    counts = set()
+    for table in re.findall(r"(?:^\|.*\|[ \t]*(?:\n|$))+", source, re.M):
+        header, *rows = [row_cells(line) for line in table.strip().splitlines()]
+        rows = [r for r in rows if not all(re.fullmatch(r":?-+:?", c) for c in r if c)]
+        things = stem(header[0].lower()) if header and header[0] else ""
+        for value in values_in(answer):
+            if value.unit or value.number != str(len(rows)):
+                continue
+            before = answer[:answer.find(value.raw)]
+            after = re.match(r"\s*([^\W\d_]+)", answer[answer.find(value.raw) + len(value.raw):])
+            if re.search(r"\ball\s+(?:the\s+)?$", before, re.I) or (after and things and stem(after.group(1).lower())
+                                                                    == things):
+                counts.add(value.number)
+    return counts
+
+
 # "Figure 4", "Table 2", "step 3": a number that names a part of the document, not a quantity.
 _REFERENCE = re.compile(r"\b(fig(?:ure)?s?\.?|tables?|sections?|chapters?|steps?|appendix|appendices)\s+(\d+)\b",
                         re.IGNORECASE)
@@ -286,12 +314,14 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived |= clock_arithmetic(answer, source, given)  # (before sums of them: "6 hours: 3 on Thursday and 3 …")
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
+                   _counts_of_rows(answer, source),
                    over_the_askers_span(answer, given, numbers), per_period_of_intervals(answer, given),
                    counts_of_ranges(answer, numbers, source))
     # (on figures worked out so far, too: "half of £15 is £7.50, times 3 hours")
     derived |= recomputed_from_shown(answer, numbers | derived, given_numbers)
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
+                   _changes_of_cells(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))
     # A range whose ends the source gives: "5–15" of "aged 5 to 15".
     derived.update(v.number for v in values_in(answer) if re.fullmatch(r"\d+(?:\.\d+)?-\d+(?:\.\d+)?", v.number)
@@ -306,6 +336,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
         return fail("numbers_grounded", period)
     if times := times_from_nowhere(answer, source, given):
         return fail("numbers_grounded", f"time of day not in source: {times[0]}")
+    if (date := _dates_not_in_source(answer, f"{source}\n{given}")) is not None:
+        return fail("numbers_grounded", f"the source gives no {date}")
     if references := _references_not_in(answer, f"{source}\n{given}"):
         return fail("numbers_grounded", f"the source has no {references[0]}")
     answer_values = values_in(answer)
@@ -377,6 +409,28 @@ def _row_differences(answer: str, source: str) -> set[str]:
                                       for i, a in enumerate(amounts) for b in amounts[i + 1:]):
                 found.add(value.number)
     return found
+
+
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
+
+
+def _dates_not_in_source(answer: str, source: str) -> str | None:
+    """A month of a year the answer gives that the source, which dates things so, does not
+    ("From June 2024 to September 2025" of "From September 2024 to June 2025"), if there is one."""
+    theirs = {(month.lower(), year) for month, year in _MONTH_YEAR.findall(source)}
+    return next((f"{month} {year}" for month, year in _MONTH_YEAR.findall(answer)
+                 if theirs and (month.lower(), year) not in theirs), None)
+
+
+_CHANGED = re.compile(r"\b(?:down|up|fell|rose|dropped|drop|fall|rise|gained|cut|by)\b", re.I)
+
+
+def _changes_of_cells(answer: str, source: str) -> set[str]:
+    """Numbers the answer gives as the change a table cell of the source shows ("down 7" of
+    "31 → 24"), in a sentence that says it is a change."""
+    changes = {f"{abs(float(b) - float(a)):g}" for a, b in CHANGE_ARROW.findall(source)}
+    return {v.number for sentence in re.split(r"(?<=[.!?])\s+", answer) if _CHANGED.search(sentence)
+            for v in values_in(sentence) if v.number in changes}
 
 
 _ORDINAL_PERIOD = re.compile(r"\b(first|second|third|last|final)\s+(minute|hour|day|night|week|month|year|season)s?\b",
@@ -539,8 +593,9 @@ def _against_limits(question: str, answer: str, source: str = "") -> list[tuple[
     so 30% is within it"; "in the 12 to 35 µg/m³ band"), as written in each, and whether they
     are within it (None: a bare comparison, whose allowed side the words say). A bare comparison
     with a limit the source states ("3 days is more than 48 hours" of "at least 48 hours before")
-    takes the source's side; a figure in another unit of the same kind is compared in one unit."""
-    asked = {v.number: v for v in values_in(question)}
+    takes the source's side; a figure in another unit of the same kind is compared in one unit.
+    A time of day is no figure to set against one ("at 9 a.m." is not the 9 of "5 to 9 p.m.")."""
+    asked = {v.number: v for v in values_in(without_times_of_day(question))}
     found = []
     for match in _RANGE.finditer(answer):  # "20 µg/m³ falls in the 12 to 35 µg/m³ band"
         low, high = (values_in(match.group(k)) for k in ("low", "high"))
@@ -633,8 +688,12 @@ def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], con
                        source: str, question: str = "") -> str | None:
     """Why a number that counts something ("five assist levels"; "Up to 20." to "How many
     fingerprints …?") is not the source's, when the source has that number only as a
-    measurement of something else ("5 hours") or as a share ("61%" is no count of pupils)."""
-    if value.number in context or any(v.number == value.number and not v.unit for v in values):
+    measurement of something else ("5 hours") or as a share ("61%" is no count of pupils), or
+    only in a time of day, as the answer's one figure ("Up to 6." of "Doors open at 6:30 p.m.";
+    "8: 4 that moved and 4 that didn't" is worked out, whatever "8:30 a.m." the source has)."""
+    a_time = len(values_in(answer)) == 1 and value.number not in {
+        v.number for v in values_in(without_times_of_day(source))}
+    if not a_time and (value.number in context or any(v.number == value.number and not v.unit for v in values)):
         return None  # the source has the bare number too
     after = re.search(rf"(?<![\w.]){re.escape(value.raw)}[ \t]+([^\W\d_]{{3,}})", answer)  # not the next line's
     noun = after.group(1) if after else None
@@ -642,6 +701,8 @@ def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], con
         noun = asked.group(1)
     if not noun or noun.lower() in STOPWORDS or unit_key(noun.lower()) != noun.lower():
         return None  # (a unit is no thing counted: "7 points" of percentages)
+    if a_time:
+        return f"{value.raw} {noun}: the source has {value.number} only in a time of day"
     counted = stem(noun.lower())
     units = {v.unit for v in values if v.number == value.number}
     if any(counted in _UNIT_WORDS.get(unit, ()) for unit in units):
@@ -676,6 +737,8 @@ def check_question_terms_grounded(question: str, source: str, subject: str = "",
     missing = missing_terms(question, f"{source}\n{subject}")
     if missing and not (answer and denies_an_unnamed_thing(question, answer, source, subject)):
         return fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")
+    if answer and (unnamed := affirms_the_unnamed(question, answer, source, subject)) is not None:
+        return fail("question_terms_grounded", f"the yes affirms {unnamed!r}, which the source never names")
     return ok("question_terms_grounded")
 
 
@@ -826,7 +889,8 @@ def _works_out(sentence: str, source: str, unsupported: list[str]) -> bool:
     says must be a few words of framing."""
     known = {v.number for v in values_in(source)}
     grounded = known | CONVERSION_CONSTANTS | COUNTING_CONSTANTS
-    worked = [w for w in worked_calculations(sentence) if w.claimed and w.holds]
+    # ("£192 for the year (12 × £16)": a result beside its calculation in brackets is one too)
+    worked = [w for w in worked_calculations(sentence) if w.holds]
     if not worked or not all(o in grounded or is_sum_or_difference(o, known) for w in worked for o in w.operands):
         return False
     results = {w.stated for w in worked}
@@ -1143,7 +1207,8 @@ QA_CHECKS = CheckSet("qa", (
           f"{ON_TOPIC_SEMANTIC}), and its answer is not this passage's", _grounded(
               lambda c: check_question_on_topic(c.question, c.source, c.subject, c.answer))),
     Check("question_terms_grounded", "the question names a term that neither the source nor the document's title or "
-          "domain contains (a false premise), and its answer is no \"no\" that says so",
+          "domain contains (a false premise), and its answer is no \"no\" that says so; or a yes says again a word of "
+          "the question the source never uses (\"Does it cover radiators?\" \"Yes, radiators are included.\")",
           _grounded(lambda c: check_question_terms_grounded(c.question, c.source, c.subject, c.answer))),
     Check("answers_question", f"the answer and the source statement it rests on (a table cell with its row and "
           f"column, a record's field) cover under {RELEVANCE_THRESHOLD:.0%} of what the question asks (words weighted "

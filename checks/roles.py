@@ -24,7 +24,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..tools.semantic import EMBEDDER, masked
-from ..tools.text import HEDGED_NOT, STOPWORDS, answer_polarity, normalize, sentences, stem, stems
+from ..tools.text import HEDGED_NOT, STOPWORDS, answer_polarity, has_cjk, normalize, sentences, stem, stems
 from ..tools.text import words as word_tokens
 from .arithmetic import (
     MONTHS,
@@ -1197,11 +1197,16 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
     return None
 
 
+_SET_BESIDE = re.compile(r"\b(?:more|less|fewer|further|faster|slower|bigger|smaller) than\b(?!\s*[$€£¥]?\d)", re.I)
+
+
 def _direction_asked(question: str, fact: Fact) -> bool | None:
     """Whether a yes is right to a question on a rise or a fall ("Did car trips go up?") of a
     table cell that goes from one figure to another ("6.0 → 5.9"); None when it asks no
     direction or the cell gives no change."""
     change = CHANGE_ARROW.search(fact.text) if fact.kind == "cell" else None
+    if _SET_BESIDE.search(question):
+        return None  # "Did NO2 fall more than at comparison schools?": two cells' changes set side by side
     said = _words(question)
     up = bool(said & _MORE_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) up\b", question, re.I))
     down = bool(said & _LESS_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) down\b", question, re.I))
@@ -1218,6 +1223,7 @@ def _changes_said(text: str) -> set[tuple[str, str]]:
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "21,400" as one number
 _FROM_TO = re.compile(rf"from ({_NUMBER})[^.;\d]{{0,24}}? to ({_NUMBER})", re.I)
 _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
+_ALONE = re.compile(r"\balone\b|\bon (?:its|their|your|my) own\b|\bby (?:itself|themselves|yourself|myself)\b", re.I)
 # "may work remotely once they have completed probation": true under a condition, so it says
 # neither yes nor no about the other case.
 # ("switches itself off after 9 hours", "a screen cracked after the repair": a time, no condition)
@@ -1242,8 +1248,10 @@ def _judged_fact(question: str, source: str, subject: str = "", answer: str = ""
     A record's yes/no field outranks prose that comes close ("Consultant Available: N"
     against a description that mentions consultants)."""
     every = facts_of(source)
-    facts = tuple(f for f in every if not _ONLY.search(f.text) and not _CONDITIONAL.search(f.text)
-                  and f.kind not in ("row", "name") and not _mixed(f, every))
+    # ("Is the dehydrator on its own enough …?" asks what "the dehydrator alone will not …" says)
+    alone = _ALONE.search(question) is not None
+    facts = tuple(f for f in every if (not _ONLY.search(f.text) or alone and _ALONE.search(f.text))
+                  and not _CONDITIONAL.search(f.text) and f.kind not in ("row", "name") and not _mixed(f, every))
     if not facts:
         return None
     scores = sorted(zip(fact_scores(question, source, facts, subject), range(len(facts))), reverse=True)
@@ -1444,6 +1452,7 @@ _HEDGE = re.compile(rf"^\s*{HEDGED_NOT}not"
 
 _NEVER = re.compile(r"\b(?:never|under no circumstances|in no case)\b", re.I)
 _AT_ALL = re.compile(r"\b(?:at all|whatsoever|in any way)\b", re.I)
+_ALWAYS = re.compile(r"\b(?:always|in all cases|in every case|whatever happens)\b", re.I)
 
 
 def _negation_flipped(clause: str, fact: Fact) -> bool:
@@ -1451,8 +1460,13 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     can not be charged from a wall outlet" where the source says it can be)? Both must share
     most of their words, and the affirmative one must hold no negative word of any kind."""
     clause = _HEDGE.sub("", clause)
-    # "never" denies what the source grants on a condition ("is returned … if the room is left clean")
-    absolute = bool(_NEVER.search(clause))
+    # "never" denies what the source grants on a condition ("is returned … if the room is left clean"),
+    # "always" grants what it denies on one ("frost damage is always covered" of "We do not cover
+    # damage caused by frost if the boiler was left switched off")
+    always = _ALWAYS.search(clause) is not None and not _VERB_NEGATION.search(clause)
+    absolute = bool(_NEVER.search(clause)) or always
+    if always:
+        clause = _ALWAYS.sub(" ", clause)
     if fact.kind != "clause" or _RESTRICTED.search(clause) or (_CONDITIONAL.search(fact.text) and not absolute) or (
             _ONLY.search(fact.text) and not _AT_ALL.search(clause)):
         # "won't start unless it is on its base" says what "only starts if …" says; "not covered at
@@ -1535,6 +1549,9 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
 _DENIAL_IN_OTHER_WORDS = re.compile(r"\b(?:only|same|unchanged|stayed|remained|neither|without|instead)\b", re.I)
 
 
+_ORDER_WORDS = frozenset(stems("first then before after beforehand afterwards"))
+
+
 def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, subject: str = "") -> bool:
     """Is a "no" to a question that supposes what the source never says ("Can I give notice by
     phone?", "Is there a fine for a first offence?") given with what the source says instead
@@ -1545,7 +1562,7 @@ def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, su
     if not body or NEGATION.search(body) or _DENIAL_IN_OTHER_WORDS.search(body):
         return False  # ("No, the case can only be charged over USB-C", "No, it stayed the same": denials, judged)
     supposed = about_stems(masked(question)) - about_stems(f"{source}\n{subject}")
-    said = about_stems(masked(body))
+    said = about_stems(masked(body)) - _ORDER_WORDS  # ("thaw it fully first" of "… fully before cooking")
     shared = said & about_stems(masked(fact.text))
     return bool(supposed) and len(shared) >= 2 and len(shared) / len(said) >= SUPPOSITION_ANSWERED
 
@@ -1562,7 +1579,8 @@ def _no_restates_the_positive(answer: str, fact: Fact) -> bool:
     return len(words) >= 3 and len(words & about_stems(masked(body))) / len(words) >= RESTATED
 
 
-_EXCEPTION = re.compile(r"\b(?:except|unless|other than|apart from)\b(.*)", re.I)
+# (its cases end where what follows from them begins: "unless the trip is cancelled by us; then …")
+_EXCEPTION = re.compile(r"\b(?:except|unless|other than|apart from)\b(.*?)(?:[;,]\s*then\b.*)?$", re.I)
 
 
 def _exception_of(source: str, fact: Fact) -> re.Match | None:
@@ -1584,10 +1602,14 @@ def _excepted_rule(question: str, answer: str, source: str, subject: str = "") -
     score, i = max((scores[i], i) for i in excepted)
     if score < LIMIT_FLOOR:
         return None
-    said = about_stems(masked(f"{question} {answer}"))
+    said, asked = about_stems(masked(f"{question} {answer}")), about_stems(masked(question))
+    # (an answer that names the exception as the condition it holds on, the asker's case not
+    # being it: "Can I get a refund if I can't go?" "No, only if the event is cancelled")
+    on_its_condition = _ON_A_CONDITION.search(_reply_body(answer)) is not None
     for case in re.split(r"\bor\b|;", excepted[i].group(1)):
         words = about_stems(masked(case))
-        if len(words) >= 2 and len(words & said) / len(words) >= 0.5:
+        if len(words) >= 2 and len(words & said) / len(words) >= 0.5 and not (
+                on_its_condition and len(words & asked) / len(words) < 0.5):
             return facts[i], excepted[i].group(0)
     return None
 
@@ -1683,6 +1705,27 @@ def _denies_only_all(question: str, answer: str, fact: Fact) -> bool:
     return bool(asked - {m.lower() for m in _ALL.findall(fact.text)} and _SOME.search(answer))
 
 
+_MOST = re.compile(r"\b(?:most|the majority|more than half)\b", re.I)
+_SHARE = re.compile(r"\b(\d+) in (\d+)\b|(\d+(?:\.\d+)?)\s*%|\b(?:a|one) (quarter|third|fifth|tenth)\b", re.I)
+_FRACTION = {"quarter": 0.25, "third": 1 / 3, "fifth": 0.2, "tenth": 0.1}
+
+
+def _shares(text: str) -> list[float]:
+    """The shares a text gives ("1 in 4", "38%", "a quarter"), as fractions."""
+    return [int(m.group(1)) / int(m.group(2)) if m.group(2) and int(m.group(2)) else
+            float(m.group(3)) / 100 if m.group(3) else _FRACTION.get((m.group(4) or "").lower(), 1.0)
+            for m in _SHARE.finditer(text)]
+
+
+def _a_minority(question: str, answer: str, fact: Fact) -> bool:
+    """Does the question ask about "most" of something the statement gives a share under half of
+    ("Did most pupils attend regularly?" of "About 1 in 4 pupils … attended regularly"), a share
+    the answer gives too?"""
+    theirs = _shares(fact.text)
+    return bool(_MOST.search(question) and not _MOST.search(fact.text) and theirs and max(theirs) < 0.5
+                and set(_shares(answer)) & set(theirs))
+
+
 def _completes_negated_question(question: str, clause: str, fact: Fact) -> bool:
     """Does the clause complete a question negated as the statement is ("What couldn't the
     researchers measure?" "What pupils ate at home." of "We could not measure what pupils ate
@@ -1758,6 +1801,25 @@ def denies_an_unnamed_thing(question: str, answer: str, source: str, subject: st
     where it lists what there is, is the answer's ground."""
     return answer_polarity(answer) is False and is_yes_no_question(question) and bool(
         missing_terms(question, f"{source}\n{subject}"))
+
+
+_ANY_VERB = frozenset(stems("work use get go make take need have do come"))  # ("Will it work with my iPhone?")
+_DAY_STEMS = frozenset(stems(" ".join(MONTHS + WEEKDAYS)))
+
+
+def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = "") -> str | None:
+    """A word of a yes/no question that neither the source nor the title uses, which a yes then
+    says again as the source's ("Does the Complete plan cover radiators?" "Yes, radiators and
+    pipework are included."), if there is one: the yes invents what it affirms. The asker's own
+    figures, days and spans of time are theirs ("3 days is more than 48 hours")."""
+    if has_cjk(question) or answer_polarity(answer) is not True or not is_yes_no_question(question):
+        return None
+    told = f"{source}\n{subject}"
+    named = about_stems(masked(told))
+    unnamed = {w for w in about_stems(masked(question)) - named - _ANY_VERB - _TIMES - _DAY_STEMS
+               if w.isalpha() and not re.search(rf"\b{re.escape(w)}", told, re.I)}  # ("DVD" of "DVDs")
+    repeated = unnamed & about_stems(masked(_reply_body(answer)))
+    return min(repeated) if repeated else None
 
 
 # "Did bus and train use change much?" "Not much: from 1.2 to 1.0 a week." A reply on how much,
@@ -1918,6 +1980,11 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             fact = None  # "Were sitting times measured only at the end?" "No. At the start, at 3 and 6 months."
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
             fact = None  # "Did all homes have air conditioning?" "No — 12 in each group had it."
+        if fact is not None and _a_minority(question, answer, fact):
+            if polarity is True:  # "Did most pupils attend?" "Yes, about 1 in 4 did."
+                return fail("no_contradiction", f"the answer says yes to 'most' where the source gives a share "
+                                                f"under half: {fact.text[:80]!r}")
+            fact = None  # "No, only about 1 in 4 did."
         if fact is not None and polarity is False and denies_an_unnamed_thing(question, answer, source, subject):
             fact = None  # "Does it read Word documents?" of a source listing EPUB, PDF, MOBI and TXT
         if (excepted := _excepted_rule(question, answer, source, subject)) is not None:
@@ -2117,6 +2184,11 @@ _SHARE_OF_TIME = re.compile(r"\d\s*%\s+of\s+(?:the\s+)?(?:time|days?|nights?|hou
                             re.I)
 
 
+# "An hour and a half", "a few days": a span said in words (not "twice a day": how often).
+_SPAN_IN_WORDS = re.compile(r"(?<!\btimes )(?<!\bonce )(?<!\btwice )\b(?:an?|one|half an?|a quarter of an?|a couple of|"
+                            r"a few|several)\s+(?:hours?|minutes?|days?|weeks?|months?|years?|fortnight)\b", re.I)
+
+
 def check_answer_type(question: str, answer: str) -> CheckResult:
     if _ASKS_MAKER.search(question) and not _names_someone_new(question, answer):
         return fail("answer_type", "the question asks who makes, wrote or is responsible for it; the answer names "
@@ -2131,7 +2203,8 @@ def check_answer_type(question: str, answer: str) -> CheckResult:
         return ok("answer_type")
     given = {_kind(v) for v in values_in(answer)}
     wanted = set().union(*(_KINDS[k] for k in kinds))
-    if given & wanted or ("duration" in kinds and (_SHARE_OF_TIME.search(answer) or intervals_in(answer))):
+    if given & wanted or ("duration" in kinds and (_SHARE_OF_TIME.search(answer) or intervals_in(answer)
+                                                    or _SPAN_IN_WORDS.search(answer))):
         return ok("answer_type")  # "How often was it above 1,500 ppm?" "21% of the time."; "5 times a year"
     if given or kinds & _STRICT:
         what = " or ".join(sorted(kinds))

@@ -2001,3 +2001,143 @@ def test_the_askers_time_ago_set_against_the_sources_span():
     answer = "Yes, services are guaranteed for 9 months."
     assert check_numbers_affirmed("Is a service from 5 months ago still guaranteed?", answer, source).passed
     assert not check_numbers_affirmed("Is a service from 11 months ago still guaranteed?", answer, source).passed
+
+
+# --- heldout-v31's misses (a slow cooker manual, boiler cover plan terms, a school streets trial) ---
+
+def test_the_askers_time_of_day_moved_by_a_range_of_spans():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "Dough left to rise takes 8–12 hours; on the warm setting, 2 to 3 hours."
+    question = "If I leave the dough at 9 a.m., when will it be ready?"
+    assert check_numbers_affirmed(question, "Between 5 p.m. and 9 p.m., as it takes 8 to 12 hours.", source).passed
+    assert check_numbers_affirmed("If I start it on warm at noon, when is it ready?",
+                                  "Between 2 p.m. and 3 p.m., since warm takes 2 to 3 hours.", source).passed
+    assert not check_numbers_affirmed(question, "Between 6 p.m. and 9 p.m., as it takes 8 to 12 hours.",
+                                      source).passed
+
+
+def test_the_askers_count_in_words_times_a_span_said_in_another_unit():
+    source = "Each extra stop adds about 15 minutes to the route."
+    question = "If I add four stops, how much longer will the route take?"
+    assert check_numbers_grounded("About an hour longer: 4 × 15 minutes.", source, question).passed
+    assert check_numbers_grounded("1 hour: 4 × 15 minutes.", source, question).passed
+    wrong = check_numbers_grounded("About 2 hours longer: 4 × 15 minutes.", source, question)
+    assert not wrong.passed and "arithmetic does not hold" in wrong.detail
+
+
+def test_the_rows_of_a_table_counted():
+    source = ("| Tier | Monthly |\n|---|---|\n| Bronze | £5 |\n| Silver | £8 |\n| Gold | £12 |\n\n"
+              "Every tier includes support.")
+    assert check_numbers_grounded("Yes, all three do.", source).passed
+    assert check_numbers_grounded("There are 3 tiers: Bronze, Silver and Gold.", source).passed
+    assert not check_numbers_grounded("Yes, all four do.", source).passed
+
+
+def test_a_sum_beside_its_calculation_in_brackets_stands_on_the_source():
+    source = "| Plan | Monthly | Setup fee |\n|---|---|---|\n| Lite | £7.50 | £60 |"
+    assert check_content_supported("£150: £90 for the year (12 × £7.50) plus the £60 setup fee.", source).passed
+    assert not check_content_supported("£160: £100 for the year (12 × £7.50) plus the £60 setup fee.", source).passed
+
+
+def test_a_no_to_a_supposition_says_first_for_the_sources_before():
+    source = "Thaw frozen fish fully before frying. Fry each side for 4 minutes."
+    question = "Can I put frozen fish straight in the pan?"
+    assert check_no_contradiction(question, "No, thaw it fully first.", source).passed
+    # (a no that rests on no word of the judged statement stays judged by it)
+    assert not check_no_contradiction(question, "No, it needs 4 minutes a side.", source).passed
+
+
+def test_always_affirms_what_the_source_denies_on_a_condition():
+    source = "We do not cover pipes that burst if the heating was left off."
+    question = "Are burst pipes covered?"
+    assert not check_no_contradiction(question, "Yes, burst pipes are always covered.", source).passed
+    assert check_no_contradiction(question, "Not if the heating was left off: then burst pipes aren't covered.",
+                                  source).passed
+
+
+def test_the_change_of_a_cell_left_unsaid_and_set_beside_another():
+    source = ("| Measure | Trial wards | Other wards |\n|---|---|---|\n| Falls per month | 14 → 8 | 13 → 11 |\n\n"
+              "Staff turnover rose by 3%.")
+    question = "Did falls drop more on trial wards than on other wards?"
+    assert check_numbers_grounded("Yes: down 6 a month against 2.", source).passed
+    assert check_no_contradiction(question, "Yes: down 6 a month against 2.", source).passed
+    assert not check_numbers_grounded("Yes: down 5 a month against 2.", source).passed
+
+
+def test_a_month_of_a_year_the_source_never_gives():
+    source = "The pilot ran from May 2023 to March 2024 in 4 towns."
+    assert check_numbers_grounded("From May 2023 to March 2024.", source).passed
+    wrong = check_numbers_grounded("From March 2023 to May 2024.", source)
+    assert not wrong.passed and "March 2023" in wrong.detail
+
+
+def test_a_yes_that_says_again_a_word_the_source_never_uses():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "The Plus plan covers roof repairs and chimney sweeping. Claims can be made Monday to Friday."
+    assert not check_question_terms_grounded("Does the Plus plan cover gutters?", source,
+                                             answer="Yes, gutters and drains are included.").passed
+    assert check_question_terms_grounded("Does the Plus plan cover roof repairs?", source,
+                                         answer="Yes, roof repairs are covered.").passed
+    # The asker's own day is theirs; a no about the unnamed thing is the other checks' to judge.
+    assert check_question_terms_grounded("Can I claim on a Tuesday?", source,
+                                         answer="Yes, Tuesday is fine: claims are taken Monday to Friday.").passed
+    assert check_question_terms_grounded("Does the Plus plan cover gutters?", source,
+                                         answer="No, it covers roof repairs and chimney sweeping.").passed
+
+
+# --- heldout-v32's misses (a food dehydrator manual, arena ticket terms, a homework club trial) -----
+
+def test_the_ends_of_a_range_written_with_a_dash():
+    source = "| Bake | Temperature | Time |\n|---|---|---|\n| Bread | 180 °C | 25–30 minutes |"
+    assert check_numbers_grounded("180 °C, for 25 to 30 minutes.", source).passed
+    assert not check_numbers_grounded("180 °C, for 25 to 35 minutes.", source).passed
+    # A school year's "2024–25" lends no 25 of its own.
+    assert not check_numbers_grounded("25 pupils.", "In 2024–25, 30 pupils took part.").passed
+
+
+def test_a_question_on_what_a_thing_does_alone():
+    source = "Preheat the tin in the oven first, since the slow setting alone will not brown the crust."
+    question = "Is the slow setting on its own enough to brown the crust?"
+    assert check_no_contradiction(question, "No. Preheat the tin first: the slow setting alone won't brown the "
+                                            "crust.", source).passed
+    assert not check_no_contradiction(question, "Yes, the slow setting browns the crust on its own.", source).passed
+
+
+def test_a_no_that_gives_the_exception_as_its_condition():
+    source = ("Deposits are not refundable unless the trip is cancelled by us; then you get the full deposit back "
+              "within 14 days.")
+    assert check_no_contradiction("Can I get my deposit back if I change my mind?",
+                                  "No. Deposits are only refundable if the trip is cancelled by us.", source).passed
+    assert not check_no_contradiction("Can I get my deposit back if the trip is cancelled by you?",
+                                      "No, deposits are never refunded.", source).passed
+
+
+def test_a_span_said_in_words_answers_how_long():
+    from agentsynth.checks.roles import check_answer_type
+
+    question = "How long between check-in and boarding?"
+    assert check_answer_type(question, "An hour and a half: check-in at 7:30 a.m., boarding at 9 a.m.").passed
+    assert not check_answer_type(question, "At 7:30 a.m. and 9 a.m.").passed
+
+
+def test_most_against_a_share_under_half():
+    source = "About 1 in 5 members used the app every week."
+    question = "Did most members use the app every week?"
+    assert check_no_contradiction(question, "No, only about 1 in 5 did.", source).passed
+    assert not check_no_contradiction(question, "Yes, about 1 in 5 did.", source).passed
+
+
+def test_a_count_the_source_has_only_in_a_time_of_day():
+    question = "How many guests can I bring?"
+    wrong = check_numbers_grounded("Up to 5.", "Gates open at 5:30 p.m. and the match starts at 7 p.m.", question)
+    assert not wrong.passed and "time of day" in wrong.detail
+    assert check_numbers_grounded("Up to 5.", "Gates open at 5:30 p.m. Members may bring 5 guests.", question).passed
+
+
+def test_a_price_for_the_year_given_per_month():
+    source = "The service costs about £400 per site for the year, mostly visits."
+    assert check_numbers_grounded("About £400 per site for the year.", source).passed
+    wrong = check_numbers_grounded("About £400 per site per month.", source)
+    assert not wrong.passed and "per year" in wrong.detail
