@@ -475,7 +475,7 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
     with the numbers of the known times the answer repeats. A time no such sum gives grounds
     nothing."""
     known = {minutes: numbers for minutes, numbers in _clock_times(f"{source}\n{given}")}
-    spans = _spans(f"{source}\n{given}")
+    spans = _moves(answer, source, given)
     derived: set[str] = set()
     for minutes, numbers in _clock_times(answer):
         if minutes in known:
@@ -494,6 +494,15 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
     for minutes in _lengths_of_spans(source):
         derived.update(n for n in (f"{minutes / 60:g}", str(minutes)) if n in stated)
     return {canon_number(n) for n in derived}
+
+
+def _moves(answer: str, source: str, given: str) -> set[int]:
+    """Spans (minutes) a known time may be moved by: each the source or the question gives, and
+    the sum or difference of two of them the answer names ("3:25 p.m.: in the last 5 minutes of
+    a 30-minute churn" started at 3 p.m.)."""
+    spans = _spans(f"{source}\n{given}")
+    named = sorted(_spans(answer) & spans)
+    return spans | {a + b for a in named for b in named if a != b} | {b - a for a in named for b in named if b > a}
 
 
 def _lengths_of_spans(text: str) -> set[int]:
@@ -517,13 +526,17 @@ def times_from_nowhere(answer: str, source: str, given: str = "") -> list[str]:
     those moved by a span they give ("9:30 a.m." of a source with 8:30 and 9:15 a.m.: its 9 and
     30 are each the source's, the time is not)."""
     known = times_of_day(f"{source}\n{given}")
-    spans = _spans(f"{source}\n{given}")
+    spans = _moves(answer, source, given)
     moved = {(start + sign * span) % 1440 for start in known for span in spans for sign in (1, -1)}
     return [match.group(0).strip() for match in _CLOCK.finditer(answer)
             if times_of_day(match.group(0)).pop() not in known | moved]
 
 
-def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = frozenset()) -> set[str]:
+TWICE = re.compile(r"\btwice\b", re.I)
+
+
+def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = frozenset(),
+                          change_asked: bool = False) -> set[str]:
     """Numbers of the answer that steps of arithmetic make of figures the answer states from the
     source or takes from the question (a sum, a difference, a product, a quotient, a change in
     percent, a share in percent), however it words the steps ("£1.40: £3.40 down to £2", "5 times:
@@ -533,16 +546,17 @@ def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = fro
     quotient "rounded up" or "down" is a whole number ("3: one adult for every 10 children, rounded
     up" of 25). Not when it writes its arithmetic out (that is what is checked then), nor of a lone
     figure ("£28.": nothing to recompute from), times of day, or the ends of a range ("11: modes 9
-    to 20" is no count of it). A figure rounded from the result must say so ("about 21%")."""
+    to 20" is no count of it), unless the question asks how much something changed ("8 words per
+    minute: 47 to 55"). A figure rounded from the result must say so ("about 21%")."""
     if re.search(_CHAIN, answer, re.IGNORECASE):
         return set()
-    text = without_times_of_day(answer)
+    text = TWICE.sub("2 times", without_times_of_day(answer))  # ("20: twice a week for 10 weeks")
     values = values_in(text)
     operands = {v.number: (float(v.number), in_base(v.number, v.unit)) for v in values
                 if _is_plain(v.number) and v.number in grounded}
     operands.update({n: (float(n), None) for n in given if _is_plain(n) and n not in operands})
     ranges = {frozenset(m.groups()) for m in _INTEGER_RANGE.finditer(text)
-              if not re.search(r"\bfrom\s+$", text[:m.start()], re.I)}
+              if not change_asked and not re.search(r"\bfrom\s+$", text[:m.start()], re.I)}
     rounded = re.search(r"\brounded (up|down)\b", text, re.I)
     found: set[str] = set()
     while True:  # a figure worked out is an operand of the next step

@@ -42,7 +42,7 @@ CUSTOM_CHECKS = CheckSet("custom", (
     Check("numbers_grounded", "grounded records: a number the chunk does not contain (one worked out with its arithmetic shown counts "
           "when the arithmetic holds)",
           _grounded(lambda c: check_numbers_grounded(c.answer, c.source, c.question))),
-    Check("terms_grounded", "grounded records: a named term the chunk does not contain",
+    Check("terms_grounded", "grounded records: a named term (or a colour) the chunk does not contain",
           _grounded(lambda c: check_terms_grounded(c.answer, c.source))),
     Check("content_supported", "grounded records: a sentence whose content words are mostly not in the chunk",
           _grounded(lambda c: check_content_supported(c.answer, c.source))),

@@ -92,8 +92,8 @@ class Dialogue:
 SUPPORT_TURN_CHECKS = CheckSet("support_turn", (
     Check("numbers_grounded", "a support turn states a number its looked-up passages do not contain",
           lambda c: check_numbers_grounded(c.turn.text, c.source)),
-    Check("terms_grounded", "a support turn names a term neither its looked-up passages nor the customer's messages "
-          "contain", lambda c: check_terms_grounded(c.turn.text, f"{c.source}\n{c.said}")),
+    Check("terms_grounded", "a support turn names a term (or a colour) neither its looked-up passages nor the "
+          "customer's messages contain", lambda c: check_terms_grounded(c.turn.text, f"{c.source}\n{c.said}")),
     Check("citations_shown", "a support turn cites a passage its lookup did not return",
           lambda c: check_citations(c.turn)),
     Check("no_invented_promise", "a support turn promises a refund, replacement, discount, call-back, escalation … "

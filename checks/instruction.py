@@ -171,7 +171,7 @@ INSTRUCTION_CHECKS = CheckSet("instruction", (
     Check("numbers_grounded", "seeds made from documents: a number their source does not contain (one worked out with its "
           "arithmetic shown, from the source's or the instruction's numbers, counts when the arithmetic holds)",
           _when(lambda c: c.source, lambda c: check_numbers_grounded(c.answer, c.source, c.question))),
-    Check("terms_grounded", "seeds made from documents: a named term their source does not contain",
+    Check("terms_grounded", "seeds made from documents: a named term (or a colour) their source does not contain",
           _when(lambda c: c.source, lambda c: check_terms_grounded(c.answer, c.source))),
 ))
 

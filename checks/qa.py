@@ -29,6 +29,7 @@ from ..tools.text import (
 from .arithmetic import (
     CONVERSION_CONSTANTS,
     MONTHS,
+    TWICE,
     COUNTING_CONSTANTS,
     clock_arithmetic,
     over_the_askers_span,
@@ -84,6 +85,7 @@ ON_TOPIC_THRESHOLD = 0.25  # share of the question's content words that must occ
 ON_TOPIC_WITH_TITLE = 0.375
 # Sentence-embedding similarities (tools/semantic.py) at which meaning stands in for words:
 ON_TOPIC_SEMANTIC = 0.24  # question ~ one of the passage's statements
+WHOLLY_RESTATED = 0.8  # share of a source statement's words an answer repeats to stand for a question in other words
 SUPPORT_SEMANTIC = 0.55  # answer sentence ~ a source statement, for a paraphrase ...
 SUPPORT_FLOOR = 0.40  # ... that still has this share of its words in the source
 
@@ -179,6 +181,10 @@ def _numbers(text: str) -> set[str]:
     return {_canon_number(n) for n in _NUMBER.findall(text)}
 
 
+# "How much did fluency rise?": a change asked for, which "47 to 55" shows.
+_CHANGE_ASKED = re.compile(r"^\W*(?:by )?how (?:much|many)\b.*\b(?:rise|rose|risen|fall|fell|fallen|drop(?:ped)?|"
+                           r"improve[ds]?|grow|grew|grown|increase[ds]?|decrease[ds]?|change[ds]?|gain(?:ed)?|"
+                           r"reduce[ds]?|cut|more|less|fewer)\b", re.I)
 _RANGE_ENDS = re.compile(r"([1-9]\d*(?:\.\d+)?)-(\d+(?:\.\d+)?)")
 
 
@@ -237,16 +243,20 @@ _ANNOUNCED = re.compile(r"\w+(?:[ \t]+[^\W\d]+){0,2}[ \t]*:[ \t]*\n?[ \t]*$")
 
 
 # "at two depths, 20 cm and 40 cm": a count of the values the answer lists right after it.
-_COUNT_THEN_LIST = re.compile(r"(?<![\w.])(?P<count>\d|two|three|four|five|six|seven|eight|nine|ten)\s+"
-                              r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[,:(]\s*(?P<items>[^.;)\n]+)", re.IGNORECASE)
+_COUNT_THEN_LIST = re.compile(r"(?<![\w.])(?P<count>\d|two|three|four|five|six|seven|eight|nine|ten)"
+                              r"(?P<noun>\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)?\s*[,:(]\s*(?P<items>[^.;)\n]+)", re.IGNORECASE)
+_ITEM_BREAK = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 def _counts_of_own_lists(answer: str) -> set[str]:
     counts = set()
     for match in _COUNT_THEN_LIST.finditer(answer):
         count = values_in(match.group("count"))
+        items = values_in(match.group("items"))
+        if not match.group("noun"):  # "Three: Eco, Auto and Boost": a list of names
+            items = [] if items else _ITEM_BREAK.split(match.group("items").strip())
         if len(count) == 1 and not count[0].unit and count[0].number.isdigit() \
-                and int(count[0].number) == len(values_in(match.group("items"))) > 1:
+                and int(count[0].number) == len(items) > 1:
             counts.add(count[0].number)
     return counts
 
@@ -318,7 +328,9 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
                    over_the_askers_span(answer, given, numbers), per_period_of_intervals(answer, given),
                    counts_of_ranges(answer, numbers, source))
     # (on figures worked out so far, too: "half of £15 is £7.50, times 3 hours")
-    derived |= recomputed_from_shown(answer, numbers | derived, given_numbers)
+    twice = {"2"} if TWICE.search(source) else set()  # (an operand only: "20: twice a week for 10 weeks")
+    change_asked = bool(_CHANGE_ASKED.search(given))
+    derived |= recomputed_from_shown(answer, numbers | derived | twice, given_numbers, change_asked)
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
                    _changes_of_cells(answer, source),
@@ -727,7 +739,14 @@ def check_terms_grounded(answer: str, source: str, subject: str = "", question: 
     missing = missing_terms(answer, f"{source}\n{subject}" if subject else source)
     if missing:
         return fail("terms_grounded", f"terms not in source: {', '.join(missing[:5])}")
+    # A colour is a value too: "solid green" where the light the source describes turns white.
+    theirs = {c.lower() for c in _COLOUR.findall(source)}
+    if theirs and (mine := {c.lower() for c in _COLOUR.findall(answer)} - theirs):
+        return fail("terms_grounded", f"the source names no {min(mine)} (only {', '.join(sorted(theirs))})")
     return ok("terms_grounded")
+
+
+_COLOUR = re.compile(r"\b(red|orange|yellow|green|blue|purple|white|black|grey|gray|pink|amber)\b", re.I)
 
 
 def check_question_terms_grounded(question: str, source: str, subject: str = "", answer: str = "") -> CheckResult:
@@ -823,9 +842,15 @@ def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
         re.fullmatch(r"[\d.,]+", t) and stem(t) not in source_stems) and t.lower() not in _CONNECTIVES))
     if not tokens:
         return 1.0, 0, []
-    # A compound stands when its parts do ("keep-warm" of a "Keep warm" column).
-    unsupported = [t for t in tokens if stem(t) not in source_stems
-                   and not ("-" in t and all(stem(part) in source_stems for part in t.split("-") if part))]
+    def said(token: str) -> bool:  # (a plural of the source's word a stem keeps apart: "18s", "check-ups")
+        return stem(token) in source_stems or (token[-1:].lower() == "s" and stem(token[:-1]) in source_stems)
+
+    # A compound stands when its parts do ("keep-warm" of a "Keep warm" column, "under-18s" of
+    # "Under 18"), and its parts stand with it ("ups" of "check-ups", of "Check-up").
+    compounds = [t for t in tokens if "-" in t and (said(t) or all(
+        said(part) for part in t.split("-") if part and part.lower() not in STOPWORDS))]
+    parts = {part for t in compounds for part in t.split("-")}
+    unsupported = [t for t in tokens if not said(t) and t not in compounds and t not in parts]
     return 1 - len(unsupported) / len(tokens), len(tokens), unsupported
 
 
@@ -1098,11 +1123,14 @@ def _share_by_prefix(text: str, source: str, prefix: int = 6) -> float:
 
 
 def _restates_a_statement_on(question: str, answer: str, facts) -> bool:
-    """Does the answer repeat most of a source statement that shares a word with the question?"""
+    """Does the answer repeat most of a source statement that shares a word with the question,
+    or all but a word of one ("What did the other group do?" "They read to a teaching assistant
+    on the same schedule." of "the other half read to a teaching assistant on the same schedule")?"""
     said, asked = set(stems(answer)), set(stems(question))
     for fact in facts:
         words = set(stems(fact.text))
-        if fact.kind == "clause" and len(words) >= 3 and words & asked and len(words & said) / len(words) >= 0.6:
+        if fact.kind == "clause" and len(words) >= 3 and len(words & said) / len(words) >= (
+                0.6 if words & asked else WHOLLY_RESTATED):
             return True
     return False
 
@@ -1185,7 +1213,8 @@ QA_CHECKS = CheckSet("qa", (
           "period than the source gives it (\"€18 per hour\" for \"per 24 hours\") fails",
           _grounded(lambda c: check_numbers_affirmed(c.question, c.answer, c.source, c.subject))),
     Check("terms_grounded", "a named term (acronym, CamelCase, model number, quoted or code span, proper noun) is "
-          "not in the source or the document's title (a thing a \"no\" says the source does not name aside)",
+          "not in the source or the document's title (a thing a \"no\" says the source does not name aside), or a "
+          "colour is one the source does not name where it names others",
           _grounded(lambda c: check_terms_grounded(c.answer, c.source, c.subject, c.question))),
     Check("values_in_role", "a value of the answer is in the source, but as the value of something else (another "
           "field, row or column: the battery's warranty given as the frame's)",

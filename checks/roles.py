@@ -572,6 +572,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         return fail("values_in_role", why)
     if (why := _crossed_parts(answer, source)) is not None:
         return fail("values_in_role", why)
+    if (why := _row_named_by_its_numbers(answer, source)) is not None:
+        return fail("values_in_role", why)
     for sentence in sentences(answer, min_chars=8):  # whole: "… by 57% and turnover by 65%" is two clauses
         if (why := _named_before_swap(sentence, source)) is not None:
             return fail("values_in_role", why)
@@ -643,6 +645,28 @@ def _words_of(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=64)
+def _row_named_by_its_numbers(answer: str, source: str) -> str | None:
+    """A table value the answer gives for a row it names by the row's own numbers, which is
+    another row's ("£45 for under-7s to under-10s" where the "Under 7 to under 10" row's kit is
+    £35 and £45 is the "Under 11 to under 16" row's), if there is one. Such rows differ by their
+    numbers alone, which words do not tell apart."""
+    cells = _table_cells(source)
+    rows = {row: {v.key for v in values_in(row)} for row, _, _ in cells}  # (with units: "over 25 kg" is no £25)
+    rows = {row: keys for row, keys in rows.items() if keys}
+    if len(rows) < 2:
+        return None
+    for segment in re.split(r"\s+and\s+|;|,\s+", answer):
+        said = {v.key for v in values_in(segment)}
+        named = [row for row, keys in rows.items() if keys <= said]
+        if len(named) != 1:
+            continue
+        own = {number for row, _, number in cells if row == named[0]}
+        for number in {n for n, _ in said - rows[named[0]]} - own:
+            if theirs := next((row for row, _, n in cells if n == number and row != named[0]), None):
+                return f"{number} is the {theirs!r} row's, not the {named[0]!r} row's"
+    return None
+
+
 def _table_cells(source: str) -> tuple[tuple[str, str, str], ...]:
     """(row, column heading, number) of each cell of the source's tables that holds one value."""
     cells = []
@@ -698,7 +722,10 @@ def _crossed_parts(answer: str, source: str) -> str | None:
             if (split := _sentence_parts(sentence)) is None:
                 continue
             parts, words, head = split
-            held = [i for i, p in enumerate(parts) if mark in _marks(p)]
+            # (a part may leave unsaid the unit a part before it gives: "… for 2 years and the motor
+            # for 5"; not "at 20 and 40 cm", whose unit comes after)
+            held = [i for i, p in enumerate(parts) if mark in _marks(p) or (
+                mark[1] and (mark[0], "") in _marks(p) and any(mark[1] == u for e in parts[:i] for _, u in _marks(e)))]
             if len(held) != 1:
                 continue
             own = {w for w in said - head if sum(w in ws for ws in words) == 1}
@@ -1169,7 +1196,11 @@ def _table_rows_changed(source: str) -> tuple[tuple[str, tuple[str, str]], ...]:
         for cell in cells[1:]:
             if arrow := CHANGE_ARROW.search(cell):
                 changes.append((cells[0], (canon_number(arrow.group(1)), canon_number(arrow.group(2)))))
-        if len(header) != 3 or len(cells) != 3 or not (_EARLIER.search(header[1]) and _LATER.search(header[2])):
+        # (or two months of a year, in order: "| Measure | February | November |")
+        months = [h.strip().lower() for h in header[1:3]]
+        in_order = all(m in MONTHS for m in months) and MONTHS.index(months[0]) < MONTHS.index(months[1])
+        if len(header) != 3 or len(cells) != 3 or not (in_order or _EARLIER.search(header[1]) and
+                                                       _LATER.search(header[2])):
             continue
         if re.fullmatch(r"(?:19|20)\d\d", header[1]) and not header[1] < header[2]:
             continue
@@ -1188,8 +1219,14 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
     if up == down:
         return None
     named = about_stems(masked(f"{question} {clause}"))
-    rows = [(label, before, after) for label, (before, after) in _table_rows_changed(source)
-            if (words := about_stems(masked(label))) and words <= named and before != after]
+    changed = [(label, before, after, about_stems(masked(label))) for label, (before, after)
+               in _table_rows_changed(source) if before != after]
+    rows = [(label, before, after) for label, before, after, words in changed if words and words <= named]
+    # (or the one row named by more of its words than any other: "fridge use" of "Households
+    # using a fridge")
+    shared = sorted((len(words & named), label, before, after) for label, before, after, words in changed)
+    if not rows and shared and shared[-1][0] >= 1 and (len(shared) == 1 or shared[-2][0] < shared[-1][0]):
+        rows = [shared[-1][1:]]
     # (a row that changes in each of several columns goes the clause's way in none of them)
     if rows and all((float(after) > float(before)) != up for _, before, after in rows):
         label, before, after = rows[0]
@@ -1200,11 +1237,15 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
 _SET_BESIDE = re.compile(r"\b(?:more|less|fewer|further|faster|slower|bigger|smaller) than\b(?!\s*[$€£¥]?\d)", re.I)
 
 
-def _direction_asked(question: str, fact: Fact) -> bool | None:
+def _direction_asked(question: str, fact: Fact, source: str = "") -> bool | None:
     """Whether a yes is right to a question on a rise or a fall ("Did car trips go up?") of a
-    table cell that goes from one figure to another ("6.0 → 5.9"); None when it asks no
-    direction or the cell gives no change."""
+    table cell that goes from one figure to another ("6.0 → 5.9"), or of a cell of a before-and-
+    after table's row ("| Households using a fridge | 18% | 34% |" under February and November);
+    None when it asks no direction or the cell gives no change."""
     change = CHANGE_ARROW.search(fact.text) if fact.kind == "cell" else None
+    if change is None and fact.kind == "cell" and fact.entity:
+        row = next((f"{a} → {b}" for label, (a, b) in _table_rows_changed(source) if label == fact.entity), "")
+        change = CHANGE_ARROW.search(row)
     if _SET_BESIDE.search(question):
         return None  # "Did NO2 fall more than at comparison schools?": two cells' changes set side by side
     said = _words(question)
@@ -1301,6 +1342,9 @@ def _restated_instead(question: str, answer: str, source: str, facts: tuple[Fact
         return judged
     asked = about_stems(masked(question)) - about_stems(subject)
     every = facts_of(source)
+    # (a reply that says yes or no as the judged statement does, with the other half of its
+    # sentence as its reason: that sentence says both)
+    agrees = answer_polarity(answer) is (not judged.negative)
     for read, text in enumerate((f"{question} {body}", body)):
         scores = fact_scores(text, source, facts, subject)
         restated = facts[max(range(len(facts)), key=scores.__getitem__)]
@@ -1308,6 +1352,9 @@ def _restated_instead(question: str, answer: str, source: str, facts: tuple[Fact
             continue
         if read == 1 and not asked & about_stems(masked(restated.text)):
             continue
+        if agrees and restated.negative != judged.negative and any(
+                f.kind == "sentence" and restated.text in f.text and judged.text in f.text for f in every):
+            continue  # "No, wash it by hand" of "… washing it by hand; it must not go in the dishwasher"
         # (with the clauses of its sentence that say yes or no as it does: "They're rated IPX4, so they
         # withstand sweat and splashes" of "… rated IPX4: they withstand sweat and splashes but must not …")
         sentence = next((f.text for f in every if f.kind == "sentence" and restated.text in f.text), restated.text)
@@ -1397,7 +1444,18 @@ def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact
         if _LIMIT.search(fact.text) and score >= asked - LIMIT_REACH and any(
                 _same(v, mine) for v in fact.values for mine in stated):
             return True
+        # A lower limit answers a no when the answer sets a figure under it beside it ("7 of 10,
+        # and you need at least 8"); a no with the limit alone may be to a case that meets it.
+        if _LOWER_LIMIT.search(fact.text) and score >= asked - LIMIT_REACH and any(
+                _same(v, mine) and any(_under(other, v) for other in stated) for v in fact.values for mine in stated):
+            return True
     return False
+
+
+def _under(figure: Value, limit: Value) -> bool:
+    """Is the figure a plain number below the limit, in its unit?"""
+    return figure.unit == limit.unit and all(re.fullmatch(r"\d+(?:\.\d+)?", n) for n in (figure.number, limit.number)) \
+        and float(figure.number) < float(limit.number)
 
 
 # "not" on the verb: what flips a statement ("can be charged" / "cannot be charged"). Words such
@@ -1407,6 +1465,8 @@ _VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn
 
 
 _LIMIT = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|maximum)\b", re.I)
+# ("If I miss 3 classes, will I get a certificate?" "No: that leaves 7 of 10, and you need at least 8.")
+_LOWER_LIMIT = re.compile(r"\b(?:at least|minimum|no (?:less|fewer) than|not (?:less|fewer) than)\b", re.I)
 _RESTRICTED = re.compile(r"\b(unless|until|except|only|otherwise)\b", re.I)
 
 
@@ -1968,7 +2028,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says no, not free, where the source says "
                                                 f"{fact.text[:80]!r}")
             fact = None
-        if fact is not None and (rightly := _direction_asked(question, fact)) is not None:
+        if fact is not None and (rightly := _direction_asked(question, fact, source)) is not None:
             # "Did car trips go up?" of "6.0 → 5.9": the change answers, not the cell's being stated
             if polarity != rightly:
                 return fail("no_contradiction", f"the answer says {'yes' if polarity else 'no'} where the source "

@@ -6,7 +6,7 @@ source's own limit. Each case beside the flaw that must still fail."""
 from __future__ import annotations
 
 from agentsynth.checks.qa import check_content_supported, check_numbers_grounded
-from agentsynth.checks.roles import check_no_contradiction
+from agentsynth.checks.roles import check_no_contradiction, check_values_in_role
 
 PRESETS = "| Temperature presets | 40, 60, 70, 80, 90 and 100 °C |\nThe K3 carries a 2-year warranty."
 
@@ -2141,3 +2141,111 @@ def test_a_price_for_the_year_given_per_month():
     assert check_numbers_grounded("About £400 per site for the year.", source).passed
     wrong = check_numbers_grounded("About £400 per site per month.", source)
     assert not wrong.passed and "per year" in wrong.detail
+
+
+# --- heldout-v33's and v34's misses (an ice cream maker, a dental practice, community fridges;
+# --- a stick vacuum, language course terms, reading to dogs) -------------------------------------
+
+def test_a_list_of_names_announced_by_its_count():
+    source = "| Setting | Speed |\n|---|---|\n| Gentle | 300 rpm |\n| Normal | 600 rpm |\n| Turbo | 900 rpm |"
+    assert check_numbers_grounded("Three: Gentle, Normal and Turbo.", source).passed
+    assert not check_numbers_grounded("Four: Gentle, Normal and Turbo.", source).passed
+
+
+def test_twice_a_week_for_some_weeks_is_a_product():
+    source = "Pupils met a mentor for 20 minutes twice a week for 12 weeks."
+    question = "How many sessions did each pupil have?"
+    assert check_numbers_grounded("24: twice a week for 12 weeks.", source, question).passed
+    assert not check_numbers_grounded("36: twice a week for 12 weeks.", source, question).passed
+    # "twice" lends its 2 to a calculation only, not to a figure of its own
+    assert not check_numbers_grounded("About 1 in 2.", source, "What share of pupils met a mentor?").passed
+
+
+def test_a_change_asked_for_shown_as_its_two_ends():
+    source = "| Group | Start | End |\n|---|---|---|\n| Mentored | 51 | 60 |\n| Others | 50 | 54 |"
+    assert check_numbers_grounded("9 words per minute: 51 to 60.", source,
+                                  "How much did the mentored group's speed rise?").passed
+    assert not check_numbers_grounded("8 words per minute: 51 to 60.", source,
+                                      "How much did the mentored group's speed rise?").passed
+    # the ends of a range are no difference where no change is asked
+    assert not check_numbers_grounded("9 words per minute: 51 to 60.", source, "Which speeds were measured?").passed
+
+
+def test_a_no_that_sets_the_askers_figure_under_the_sources_lower_limit():
+    source = "Swimmers who complete at least 6 of the 8 lessons receive a badge."
+    question = "If I miss 3 lessons, will I get a badge?"
+    assert check_no_contradiction(question, "No: that leaves 5 of 8, and you need at least 6.", source).passed
+    # a no with the limit alone may be to a case that meets it
+    assert not check_no_contradiction("If I attend 7 lessons, will I get a badge?", "No, you need at least 6.",
+                                      source).passed
+
+
+def test_a_plural_of_the_sources_compound_or_age_group_is_its_word():
+    source = "| Treatment | Adult | Under 16 |\n|---|---|---|\n| Eye test | £25 | Free |\n| Check-up | £40 | Free |"
+    assert check_content_supported("Yes, check-ups are free for under-16s.", source).passed
+    assert not check_content_supported("Yes, check-ups are free for pensioners and carers.", source).passed
+
+
+def test_an_answer_that_restates_a_statement_stands_for_a_question_in_other_words():
+    from agentsynth.checks.qa import check_question_on_topic
+
+    source = ("Half the pupils read to a dog twice a week; the rest read the same picture books aloud to a trained "
+              "volunteer.")
+    question = "What did the others do?"
+    assert check_question_on_topic(question, source, answer="They read the same picture books aloud to a trained "
+                                                            "volunteer.").passed
+    assert not check_question_on_topic(question, source, answer="They went home early.").passed
+
+
+def test_a_time_of_day_moved_by_two_spans_the_answer_names():
+    source = "Bake for 40 to 45 minutes. Brush with glaze in the last 10 minutes."
+    question = "If I put it in at 2:00 p.m., when should I glaze it at the latest?"
+    assert check_numbers_grounded("Around 2:35 p.m.: in the last 10 minutes of a 45-minute bake.", source,
+                                  question).passed
+    assert not check_numbers_grounded("Around 2:25 p.m.: in the last 10 minutes of a 45-minute bake.", source,
+                                      question).passed
+
+
+def test_a_no_whose_reason_is_the_other_half_of_the_sentence_that_says_no():
+    source = "Let the pot reach room temperature before washing it by hand; it must not go in the dishwasher."
+    question = "Can the pot go in the dishwasher?"
+    assert check_no_contradiction(question, "No, wash it by hand once it is at room temperature.", source).passed
+    assert not check_no_contradiction(question, "Yes, on the top rack.", source).passed
+
+
+def test_a_value_given_for_a_row_named_by_its_numbers_is_that_rows():
+    source = ("| Age group | Per term | Kit |\n|---|---|---|\n| Under 8 to under 11 | £90 | £30 |\n"
+              "| Under 12 to under 15 | £110 | £40 |")
+    assert check_values_in_role("What does kit cost?", "£30 for under-8s to under-11s and £40 for under-12s to "
+                                "under-15s.", source).passed
+    swapped = check_values_in_role("What does kit cost?", "£40 for under-8s to under-11s and £30 for under-12s to "
+                                   "under-15s.", source)
+    assert not swapped.passed and "row" in swapped.detail
+
+
+def test_a_colour_the_source_does_not_name():
+    from agentsynth.checks.qa import check_terms_grounded
+
+    source = "When charging is done, the light turns solid blue."
+    assert check_terms_grounded("Solid blue.", source).passed
+    wrong = check_terms_grounded("Solid green.", source)
+    assert not wrong.passed and "green" in wrong.detail
+
+
+def test_a_row_of_a_table_whose_columns_are_months_in_order():
+    source = ("| Measure | March | October |\n|---|---|---|\n| Members using the app | 22% | 41% |\n"
+              "| Missed bookings per week | 3.1 | 2.2 |")
+    assert not check_no_contradiction("How did missed bookings change?", "They rose from 2.2 to 3.1 a week.",
+                                      source).passed
+    assert check_no_contradiction("How did missed bookings change?", "They fell from 3.1 to 2.2 a week.",
+                                  source).passed
+    assert not check_no_contradiction("Did app use rise?", "No, it fell over the year.", source).passed
+
+
+def test_a_value_given_with_the_words_of_a_part_that_leaves_its_unit_unsaid():
+    source = "The frame is guaranteed for 10 years and the paint for 2."
+    swapped = check_values_in_role("How long are the frame and paint guaranteed?",
+                                   "The frame for 2 years and the paint for 10.", source)
+    assert not swapped.passed
+    assert check_values_in_role("How long are the frame and paint guaranteed?",
+                                "The frame for 10 years and the paint for 2.", source).passed
