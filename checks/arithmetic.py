@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from itertools import permutations
 
-from .facts import PERIOD_KEY, canon_number, unit_key, values_in
+from .facts import CURRENCIES, PERIOD_KEY, canon_number, unit_key, values_in
 
 # Factors between units (minutes, hours, days, weeks, months, years; percent; kilo, kibi).
 CONVERSION_CONSTANTS = frozenset({"60", "24", "7", "12", "52", "365", "100", "1000", "1024", "3600"})
@@ -32,7 +32,8 @@ _WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six":
 _NUM = rf"(?:\d+(?:[.,]\d+)*|(?<![\w-])(?:{'|'.join(_WORDS)})(?![\w-]))"
 _UNIT = r"(?:\s*%|\s*°\w*|(?:\s+(?!(?:times|divided|plus|minus|of|is|equals|gives|makes|or|and)\b)[A-Za-zµ/]+){0,3})"
 # A hyphen is a minus only between spaces: "45-60 minutes" is a range.
-_OP = r"(?:\s*[×x*·/÷+−]\s*|\s+-\s+|\s+(?:times|divided by|plus|minus)\s+|(?<=%)\s*of\s+)"
+# ("£140 minus the £40 deposit": a term may come with its article)
+_OP = r"(?:\s*[×x*·/÷+−]\s*|\s+-\s+|\s+(?:times|divided by|(?:plus|minus)(?:\s+the)?)\s+|(?<=%)\s*of\s+)"
 _MONEY = r"[$€£¥]?"  # a price's currency sign before the number ("10 × $0.25 = $2.50")
 _ABOUT = r"(?:(?:about|roughly|around|approximately|~)\s*)?"
 # A term may restate itself in brackets: "about 270 days (9 months)".
@@ -279,6 +280,11 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
             pairs = combinations(amounts.items(), 2)
             for (a, fa), (b, fb) in pairs:
                 worked_out = difference and equal(abs(fa - fb), x) or total and equal(fa + fb, x)
+                # (spans in other units of time: "75 minutes longer: 2 hours against 45 minutes")
+                spans = (units.get(a), units.get(b), value.unit)
+                if difference and all(u in _MINUTES_IN for u in spans) and len(set(spans)) > 1:
+                    worked_out = equal(abs(fa * _MINUTES_IN[spans[0]] - fb * _MINUTES_IN[spans[1]]),
+                                       x * _MINUTES_IN[spans[2]])
                 # (a number the source has, said in the unit of its operands: "£50 … £45 … saves £5")
                 in_kind = value.number not in grounded or units.get(a) == units.get(b) == value.unit
                 if worked_out and not known(value) and in_kind:
@@ -528,7 +534,8 @@ def times_from_nowhere(answer: str, source: str, given: str = "") -> list[str]:
     known = times_of_day(f"{source}\n{given}")
     spans = _moves(answer, source, given)
     moved = {(start + sign * span) % 1440 for start in known for span in spans for sign in (1, -1)}
-    return [match.group(0).strip() for match in _CLOCK.finditer(answer)
+    said = [*_CLOCK.finditer(answer), *_NOON.finditer(answer)]  # ("By noon." of "before 10 a.m.")
+    return [match.group(0).strip() for match in sorted(said, key=lambda m: m.start())
             if times_of_day(match.group(0)).pop() not in known | moved]
 
 
@@ -536,7 +543,7 @@ TWICE = re.compile(r"\btwice\b", re.I)
 
 
 def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = frozenset(),
-                          change_asked: bool = False) -> set[str]:
+                          change_asked: bool = False, keys: frozenset[tuple[str, str]] | None = None) -> set[str]:
     """Numbers of the answer that steps of arithmetic make of figures the answer states from the
     source or takes from the question (a sum, a difference, a product, a quotient, a change in
     percent, a share in percent), however it words the steps ("£1.40: £3.40 down to £2", "5 times:
@@ -547,11 +554,18 @@ def recomputed_from_shown(answer: str, grounded: set[str], given: set[str] = fro
     up" of 25). Not when it writes its arithmetic out (that is what is checked then), nor of a lone
     figure ("£28.": nothing to recompute from), times of day, or the ends of a range ("11: modes 9
     to 20" is no count of it), unless the question asks how much something changed ("8 words per
-    minute: 47 to 55"). A figure rounded from the result must say so ("about 21%")."""
+    minute: 47 to 55"). A figure rounded from the result must say so ("about 21%"). With `keys` (the
+    source's (number, unit) pairs), a price whose number the source has only as another quantity
+    may be worked out too ("£6: 2 dries at £3" beside "6 kg")."""
     if re.search(_CHAIN, answer, re.IGNORECASE):
         return set()
     text = TWICE.sub("2 times", without_times_of_day(answer))  # ("20: twice a week for 10 weeks")
     values = values_in(text)
+    # (a price whose number the source has only as another quantity is no operand, and may be worked out)
+    theirs = {number for number, _ in keys or ()}
+    elsewhere = {v.number for v in values if v.unit in CURRENCIES and v.number in theirs and v.key not in keys
+                 and v.number not in given}
+    grounded = set(grounded) - elsewhere
     operands = {v.number: (float(v.number), in_base(v.number, v.unit)) for v in values
                 if _is_plain(v.number) and v.number in grounded}
     operands.update({n: (float(n), None) for n in given if _is_plain(n) and n not in operands})

@@ -30,6 +30,7 @@ from .arithmetic import (
     CONVERSION_CONSTANTS,
     MONTHS,
     TWICE,
+    WEEKDAYS,
     COUNTING_CONSTANTS,
     clock_arithmetic,
     over_the_askers_span,
@@ -330,7 +331,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     # (on figures worked out so far, too: "half of £15 is £7.50, times 3 hours")
     twice = {"2"} if TWICE.search(source) else set()  # (an operand only: "20: twice a week for 10 weeks")
     change_asked = bool(_CHANGE_ASKED.search(given))
-    derived |= recomputed_from_shown(answer, numbers | derived | twice, given_numbers, change_asked)
+    derived |= recomputed_from_shown(answer, numbers | derived | twice, given_numbers, change_asked, keys)
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
                    _changes_of_cells(answer, source),
@@ -423,6 +424,7 @@ def _row_differences(answer: str, source: str) -> set[str]:
     return found
 
 
+_DAY_OR_MONTH = re.compile(rf"(?:{'|'.join(MONTHS + WEEKDAYS)})s?", re.I)
 _MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
@@ -753,7 +755,10 @@ def check_question_terms_grounded(question: str, source: str, subject: str = "",
     """A question about a product, person or code the source never names has a false premise,
     unless its answer is the "no" that says so. The document's subject (title, domain) counts
     as named."""
-    missing = missing_terms(question, f"{source}\n{subject}")
+    # (a day or a month is the asker's time, no thing the source must name: "Are you open on Sundays?",
+    # unless the answer says it again as the source's: "Yes, Friday is the preferred remote day")
+    missing = [t for t in missing_terms(question, f"{source}\n{subject}") if not _DAY_OR_MONTH.fullmatch(t)
+               or re.search(rf"\b{re.escape(t.rstrip('sS'))}", answer, re.I)]
     if missing and not (answer and denies_an_unnamed_thing(question, answer, source, subject)):
         return fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")
     if answer and (unnamed := affirms_the_unnamed(question, answer, source, subject)) is not None:

@@ -548,6 +548,9 @@ def _time_of_another(question: str, answer: str, source: str, subject: str = "")
     return None
 
 
+_CHANGE_SAID = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*%?\s*(?:to|→|down to|up to)\s*(\d[\d,]*(?:\.\d+)?)")
+
+
 def check_values_in_role(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     if (other := _time_of_another(question, answer, source, subject)) is not None:
         return fail("values_in_role", other)
@@ -566,6 +569,12 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
     steps = stepped_values(source)  # (a setting a range in steps allows: "190 °C")
     for number in worked | {v.number for v in values_in(answer) if v.key in steps}:
         partners.setdefault(number, set())
+    # A change given whole, as a table cell gives it ("12.4 to 8.1" of "12.4 → 8.1"), is that cell's.
+    cells = {(canon_number(a), canon_number(b)) for a, b in CHANGE_ARROW.findall(source)}
+    for before, after in _CHANGE_SAID.findall(answer):
+        if (canon_number(before), canon_number(after)) in cells:
+            partners.setdefault(canon_number(before), set()).add(canon_number(after))
+            partners.setdefault(canon_number(after), set()).add(canon_number(before))
     if (why := _codes_swapped(answer, source)) is not None:
         return fail("values_in_role", why)
     if (why := _column_swapped(question, answer, source)) is not None:
@@ -657,7 +666,7 @@ def _row_named_by_its_numbers(answer: str, source: str) -> str | None:
         return None
     for segment in re.split(r"\s+and\s+|;|,\s+", answer):
         said = {v.key for v in values_in(segment)}
-        named = [row for row, keys in rows.items() if keys <= said]
+        named = [row for row, keys in rows.items() if keys <= said or _row_named(row, segment)]
         if len(named) != 1:
             continue
         own = {number for row, _, number in cells if row == named[0]}
@@ -665,6 +674,15 @@ def _row_named_by_its_numbers(answer: str, source: str) -> str | None:
             if theirs := next((row for row, _, n in cells if n == number and row != named[0]), None):
                 return f"{number} is the {theirs!r} row's, not the {named[0]!r} row's"
     return None
+
+
+def _row_named(label: str, text: str) -> bool:
+    """Does the text name the table row by the word and number that open its label's figures
+    ("Year 4" of "Year 4 residential (2 nights)")?"""
+    opening = re.search(r"([^\W\d_]+)\s+(\d+)\b", label)
+    if not opening:
+        return False
+    return re.search(rf"\b{re.escape(opening.group(1))}\s+{opening.group(2)}\b", text, re.I) is not None
 
 
 def _table_cells(source: str) -> tuple[tuple[str, str, str], ...]:
@@ -912,6 +930,10 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             row_words = _words_without_values(holder.entity) if holder.kind == "cell" else set()
             rival_row = _words_without_values(rival.entity) if rival.kind == "cell" else set()
             if len(row_words) >= 2 and row_words <= asked and not (rival_row and rival_row <= asked):
+                continue
+            # Or by the word and number its label opens with ("the Year 4 deposit" of "Year 4 residential").
+            if holder.kind == "cell" and _row_named(holder.entity, f"{question} {query}") and not (
+                    rival.kind == "cell" and _row_named(rival.entity, f"{question} {query}")):
                 continue
             # Or that the clause quotes, words and value ("For a 750 g loaf:" of "… for a 750 g loaf").
             quoted = normalize(clause).strip(" :.-*")
@@ -1171,6 +1193,15 @@ _EARLIER = re.compile(r"\b(?:before|start|baseline|pre|old|then|first|initial)\b
 _LATER = re.compile(r"\b(?:after|end|with|post|new|now|second|final|follow-up)\b|^\s*(?:19|20)\d\d\s*$", re.I)
 
 
+def _month_and_year(heading: str) -> tuple[int, int] | None:
+    """(year, month) of a column heading that is a month ("February") or a month of a year
+    ("June 2024"); the year is 0 when it gives none."""
+    found = re.fullmatch(r"\s*([A-Za-z]+)(?:\s+((?:19|20)\d\d))?\s*", heading)
+    if not found or found.group(1).lower() not in MONTHS:
+        return None
+    return int(found.group(2) or 0), MONTHS.index(found.group(1).lower())
+
+
 def _table_changes(source: str) -> frozenset[tuple[str, str]]:
     """(earlier, later) of each row of a table whose two value columns are a before and an after
     ("| Nurses | 64% | 78% |" under "| Staff group | Before | With lights |")."""
@@ -1196,9 +1227,9 @@ def _table_rows_changed(source: str) -> tuple[tuple[str, tuple[str, str]], ...]:
         for cell in cells[1:]:
             if arrow := CHANGE_ARROW.search(cell):
                 changes.append((cells[0], (canon_number(arrow.group(1)), canon_number(arrow.group(2)))))
-        # (or two months of a year, in order: "| Measure | February | November |")
-        months = [h.strip().lower() for h in header[1:3]]
-        in_order = all(m in MONTHS for m in months) and MONTHS.index(months[0]) < MONTHS.index(months[1])
+        # (or two months in order: "| Measure | February | November |", "| June 2024 | June 2025 |")
+        dates = [_month_and_year(h) for h in header[1:3]]
+        in_order = len(dates) == 2 and None not in dates and dates[0] < dates[1]
         if len(header) != 3 or len(cells) != 3 or not (in_order or _EARLIER.search(header[1]) and
                                                        _LATER.search(header[2])):
             continue
@@ -1234,7 +1265,11 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
     return None
 
 
-_SET_BESIDE = re.compile(r"\b(?:more|less|fewer|further|faster|slower|bigger|smaller) than\b(?!\s*[$€£¥]?\d)", re.I)
+_SET_BESIDE = re.compile(r"\b(?:more|less|fewer|further|faster|slower|bigger|smaller)\b(?:\s+[\w-]+){0,5}\s+than\b"
+                         r"(?!\s*[$€£¥]?\d)", re.I)
+
+
+_BETTER = frozenset({"improve", "improves", "improved", "better", "best"})
 
 
 def _direction_asked(question: str, fact: Fact, source: str = "") -> bool | None:
@@ -1246,9 +1281,13 @@ def _direction_asked(question: str, fact: Fact, source: str = "") -> bool | None
     if change is None and fact.kind == "cell" and fact.entity:
         row = next((f"{a} → {b}" for label, (a, b) in _table_rows_changed(source) if label == fact.entity), "")
         change = CHANGE_ARROW.search(row)
-    if _SET_BESIDE.search(question):
-        return None  # "Did NO2 fall more than at comparison schools?": two cells' changes set side by side
+    # "Did mood improve more with the walks than on the waiting list?": the "more" sets two changes side
+    # by side and asks no direction of its own ("rise more … than" still asks a rise)
+    question = _SET_BESIDE.sub(" ", question)
     said = _words(question)
+    # ("improve" of a "Mood score (lower is better)" row is a fall)
+    if re.search(r"\blower is better\b", f"{fact.about} {fact.entity}", re.I) and said & _BETTER:
+        said = (said - _BETTER) | {"lower"}
     up = bool(said & _MORE_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) up\b", question, re.I))
     down = bool(said & _LESS_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) down\b", question, re.I))
     if change is None or up == down or float(change.group(1)) == float(change.group(2)):
@@ -1502,7 +1541,8 @@ def _default_state(text: str) -> str | None:
 # not: the trees were still young"): its "not" answers the question, and is on no verb of the
 # statement that follows.
 _HEDGE = re.compile(rf"^\s*{HEDGED_NOT}not"
-                    r"(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet))?"
+                    r"(?:\s+(?:necessarily|really|quite|always|exactly|entirely|usually|as such|yet|very well|well|"
+                    r"very much|much))?"
                     r"\s*[,:;.!—–-]\s*"
                     r"|^\s*not(?=\s+(?:while|when|if|until|unless|before|after|during)\b)"
                     # "The study can't say: it ran in one city" — what the source leaves open, then why
@@ -1535,6 +1575,8 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     denied = bool(_VERB_NEGATION.search(clause))
     if denied == bool(_VERB_NEGATION.search(fact.text)):
         return False
+    if not denied and _restates_the_affirmed_head(clause, fact.text):
+        return False  # "every day in hot weather" of "every day in hot weather, so bacteria cannot grow"
     if NEGATION.search(fact.text if denied else clause):
         return False
     mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
@@ -1551,6 +1593,16 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
         if mine and theirs and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED:
             return True
     return False
+
+
+def _restates_the_affirmed_head(clause: str, statement: str) -> bool:
+    """Does the clause restate the part of the statement before its "so …", which holds no "not"
+    of its own, rather than what follows from it ("…, so bacteria cannot grow")?"""
+    head, *tail = _THEREFORE.split(statement, maxsplit=1)
+    if not tail or _VERB_NEGATION.search(head):
+        return False
+    mine = about_stems(masked(clause))
+    return len(mine & about_stems(masked(head))) > len(mine & about_stems(masked(tail[0])))
 
 
 def _only_allows_what_is_asked(question: str, source: str, subject: str = "") -> str | None:
@@ -1609,7 +1661,7 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
 _DENIAL_IN_OTHER_WORDS = re.compile(r"\b(?:only|same|unchanged|stayed|remained|neither|without|instead)\b", re.I)
 
 
-_ORDER_WORDS = frozenset(stems("first then before after beforehand afterwards"))
+_ORDER_WORDS = frozenset(stems("first then before after beforehand afterwards away"))
 
 
 def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, subject: str = "") -> bool:
@@ -1622,7 +1674,8 @@ def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, su
     if not body or NEGATION.search(body) or _DENIAL_IN_OTHER_WORDS.search(body):
         return False  # ("No, the case can only be charged over USB-C", "No, it stayed the same": denials, judged)
     supposed = about_stems(masked(question)) - about_stems(f"{source}\n{subject}")
-    said = about_stems(masked(body)) - _ORDER_WORDS  # ("thaw it fully first" of "… fully before cooking")
+    # ("thaw it fully first" of "… fully before cooking"; "keep it 30 cm away" of "keep it 30 cm from …")
+    said = about_stems(masked(body)) - _ORDER_WORDS
     shared = said & about_stems(masked(fact.text))
     return bool(supposed) and len(shared) >= 2 and len(shared) / len(said) >= SUPPOSITION_ANSWERED
 
@@ -2244,9 +2297,10 @@ _SHARE_OF_TIME = re.compile(r"\d\s*%\s+of\s+(?:the\s+)?(?:time|days?|nights?|hou
                             re.I)
 
 
-# "An hour and a half", "a few days": a span said in words (not "twice a day": how often).
+# "An hour and a half", "a few days": a span said in words (not "twice a day": how often), or in nights.
 _SPAN_IN_WORDS = re.compile(r"(?<!\btimes )(?<!\bonce )(?<!\btwice )\b(?:an?|one|half an?|a quarter of an?|a couple of|"
-                            r"a few|several)\s+(?:hours?|minutes?|days?|weeks?|months?|years?|fortnight)\b", re.I)
+                            r"a few|several)\s+(?:hours?|minutes?|days?|weeks?|months?|years?|fortnight)\b"
+                            r"|\b\d+\s+nights?\b", re.I)  # ("4 nights": a stay's length)
 
 
 def check_answer_type(question: str, answer: str) -> CheckResult:

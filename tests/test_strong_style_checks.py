@@ -2249,3 +2249,93 @@ def test_a_value_given_with_the_words_of_a_part_that_leaves_its_unit_unsaid():
     assert not swapped.passed
     assert check_values_in_role("How long are the frame and paint guaranteed?",
                                 "The frame for 10 years and the paint for 2.", source).passed
+
+
+# --- heldout-v35's and v36's misses (an evaporative cooler, a school trips policy, walks on
+# --- prescription; a sous vide cooker, launderette terms, school drinking fountains) -------------
+
+def test_a_hedged_not_very_well_with_the_sources_own_limit():
+    source = "Keep a window open: the fan works best below 60% humidity."
+    question = "Will it work well at 80% humidity?"
+    assert check_no_contradiction(question, "Not very well: it works best below 60% humidity.", source).passed
+    assert not check_no_contradiction(question, "It doesn't work best below 60% humidity.", source).passed
+
+
+def test_a_clause_that_restates_what_comes_before_a_so_not():
+    source = "Empty the tray at least once a week, and every day in summer, so mould cannot grow."
+    assert check_no_contradiction("How often should I empty the tray?",
+                                  "At least once a week, and every day in summer.", source).passed
+    assert not check_no_contradiction("Can mould grow if I empty it?", "Yes, mould can grow.", source).passed
+
+
+def test_a_no_that_keeps_the_source_distance_away():
+    source = "Keep the heater at least 50 cm from sofas and curtains."
+    question = "Can I put the heater right beside the sofa?"
+    assert check_no_contradiction(question, "No, keep it at least 50 cm away from it.", source).passed
+    assert not check_no_contradiction(question, "No, it needs a socket.", source).passed
+
+
+def test_rows_named_by_a_word_and_number_of_their_label():
+    source = ("| Trip | Cost per pupil | Deposit |\n|---|---|---|\n| Year 3 camp (1 night) | £90 | £30 |\n"
+              "| Year 5 camp (3 nights) | £210 | £50 |")
+    assert check_values_in_role("What's left to pay after the Year 3 deposit?", "£60: £90 minus the £30 deposit.",
+                                source).passed
+    swapped = check_values_in_role("What are the deposits?", "£50 for Year 3 and £30 for Year 5.", source)
+    assert not swapped.passed and "row" in swapped.detail
+
+
+def test_a_stay_in_nights_answers_how_long():
+    from agentsynth.checks.roles import check_answer_type
+
+    assert check_answer_type("How long is the Year 5 camp?", "3 nights.").passed
+    assert not check_answer_type("How long is the Year 5 camp?", "£210.").passed
+
+
+def test_two_changes_set_side_by_side_each_given_whole():
+    source = ("| Measure | Walkers | Waiting list |\n|---|---|---|\n| Stress score (lower is better) | 14.2 → 9.6 | "
+              "14.0 → 12.9 |")
+    question = "Did stress scores improve more with the walks than on the waiting list?"
+    answer = "Yes: 14.2 to 9.6, against 14.0 to 12.9."
+    assert check_no_contradiction(question, answer, source).passed  # (improving, of a lower-is-better score, is a fall)
+    assert check_values_in_role(question, answer, source).passed
+    # "rise more … than" still asks a rise, which neither cell gives
+    assert not check_no_contradiction("Did stress rise more with the walks than on the waiting list?", answer,
+                                      source).passed
+
+
+def test_a_difference_of_spans_in_other_units_of_time():
+    source = "| Food | Time |\n|---|---|\n| Pork | 3 hours |\n| Cod | 40 minutes |"
+    assert check_numbers_grounded("140 minutes longer: 3 hours against 40 minutes.", source).passed
+    assert not check_numbers_grounded("100 minutes longer: 3 hours against 40 minutes.", source).passed
+
+
+def test_a_price_worked_out_whose_number_the_source_has_as_another_quantity():
+    source = "| Service | Price |\n|---|---|\n| Wash (6 kg) | £5 |\n| Dry (30 minutes) | £3 |"
+    question = "What do 2 dries cost?"
+    assert check_numbers_grounded("£6: 2 dries at £3.", source, question).passed
+    assert not check_numbers_grounded("£6: 2 dries at £4.", source, question).passed
+
+
+def test_noon_said_where_the_source_gives_another_time():
+    source = "Orders placed before 11 a.m. are delivered the same day."
+    wrong = check_numbers_grounded("By noon.", source)
+    assert not wrong.passed and "noon" in wrong.detail
+    assert check_numbers_grounded("Before 11 a.m.", source).passed
+
+
+def test_a_table_whose_columns_are_a_month_of_two_years():
+    source = ("| Measure | May 2023 | May 2024 |\n|---|---|---|\n| Crisps sold per week | 1,900 | 1,240 |")
+    assert not check_no_contradiction("How did crisp sales change?", "They rose from 1,240 to 1,900 a week.",
+                                      source).passed
+    assert check_no_contradiction("How did crisp sales change?", "They fell from 1,900 to 1,240 a week.",
+                                  source).passed
+
+
+def test_a_day_the_asker_names_is_their_time():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "The shop is open every day from 8 a.m. to 8 p.m."
+    assert check_question_terms_grounded("Are you open on Sundays?", source,
+                                         answer="Yes, every day from 8 a.m. to 8 p.m.").passed
+    assert not check_question_terms_grounded("Are you open on Sundays?", source,
+                                             answer="Yes, Sunday is our late-night opening.").passed
