@@ -86,6 +86,7 @@ ON_TOPIC_THRESHOLD = 0.25  # share of the question's content words that must occ
 ON_TOPIC_WITH_TITLE = 0.375
 # Sentence-embedding similarities (tools/semantic.py) at which meaning stands in for words:
 ON_TOPIC_SEMANTIC = 0.24  # question ~ one of the passage's statements
+MAX_TERM_WORDS = 3  # an answer of at most this many content words, all the passage's, is one of its terms
 WHOLLY_RESTATED = 0.8  # share of a source statement's words an answer repeats to stand for a question in other words
 SUPPORT_SEMANTIC = 0.55  # answer sentence ~ a source statement, for a paraphrase ...
 SUPPORT_FLOOR = 0.40  # ... that still has this share of its words in the source
@@ -315,6 +316,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     values, context = _source_values(source)
     numbers = {v.number for v in values}
     given_numbers = {v.number for v in values_in(given)} if given else set()
+    given_numbers |= {"2"} if TWICE.search(given) else set()  # ("if I wash twice a month": 2 washes)
     # A percentage works as its fraction, its complement or its markup: 15% off is "× 0.85".
     factors = {f"{x:g}" for v in values if v.unit == "%" and re.fullmatch(r"\d+(?:\.\d+)?", v.number)
                for p in [float(v.number) / 100] for x in (p, 1 - p, 1 + p) if 0 < x}
@@ -1109,6 +1111,10 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
     held = {v.number for f in facts for v in f.values}
     if answer and any(v.number in held for v in values_in(answer)) and support_ratio(answer, source)[0] >= \
             SUPPORT_THRESHOLD:
+        return ok("question_on_topic", round(ratio, 3))
+    # Or the answer is a term of this passage and next to nothing else ("What fuel does it use?"
+    # "Propane."; "What did finishers get?" "A medal.").
+    if answer and 1 <= len(content_tokens(answer)) <= MAX_TERM_WORDS and support_ratio(answer, source)[0] == 1.0:
         return ok("question_on_topic", round(ratio, 3))
     # Or the answer, in the passage's words, restates a statement of it about what the question
     # names ("Are the notes available to other researchers?" "No. … the notes cannot be shared …").

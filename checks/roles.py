@@ -1575,7 +1575,7 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     denied = bool(_VERB_NEGATION.search(clause))
     if denied == bool(_VERB_NEGATION.search(fact.text)):
         return False
-    if not denied and _restates_the_affirmed_head(clause, fact.text):
+    if _restates_a_part_said_so(clause, fact.text):
         return False  # "every day in hot weather" of "every day in hot weather, so bacteria cannot grow"
     if NEGATION.search(fact.text if denied else clause):
         return False
@@ -1595,14 +1595,22 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     return False
 
 
-def _restates_the_affirmed_head(clause: str, statement: str) -> bool:
-    """Does the clause restate the part of the statement before its "so …", which holds no "not"
-    of its own, rather than what follows from it ("…, so bacteria cannot grow")?"""
-    head, *tail = _THEREFORE.split(statement, maxsplit=1)
-    if not tail or _VERB_NEGATION.search(head):
+_REASON = re.compile(r"(?:,|;|\s[—–])\s*(?:so|as|because|since)\s+", re.I)
+
+
+def _restates_a_part_said_so(clause: str, statement: str) -> bool:
+    """Does the clause restate the part of the statement, split at its "so …", "as …" or
+    "because …", that says yes or no as the clause does, rather than the other part ("every day
+    in summer" of "every day in summer, so mould cannot grow"; "water or soap can crack it" of
+    "never wash it with water or soap, as it can crack")?"""
+    parts = _REASON.split(statement, maxsplit=1)
+    if len(parts) < 2:
         return False
-    mine = about_stems(masked(clause))
-    return len(mine & about_stems(masked(head))) > len(mine & about_stems(masked(tail[0])))
+    denied = bool(_VERB_NEGATION.search(clause))
+    mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
+    shared = [len(mine & about_stems(masked(_VERB_NEGATION.sub(" ", part)))) for part in parts]
+    best = max(range(len(parts)), key=shared.__getitem__)
+    return shared[best] > shared[1 - best] and bool(_VERB_NEGATION.search(parts[best])) == denied
 
 
 def _only_allows_what_is_asked(question: str, source: str, subject: str = "") -> str | None:
@@ -1853,7 +1861,9 @@ def _completes_negated_question(question: str, clause: str, fact: Fact) -> bool:
 
 
 _TIMES = frozenset(stems("time times day days week weeks month months year years season hour hours night nights"))
-_ANY = re.compile(r"\b(?:any|every|all)\s+(?:kind of\s+|type of\s+)?([^\W\d_]{3,})", re.I)
+# ("any 12 mm tape": the kind may come with its size)
+_ANY = re.compile(r"\b(?:any|every|all)\s+(?:kind of\s+|type of\s+)?(?:\d+(?:\.\d+)?\s*[a-zA-Z]{0,3}\s+)?"
+                  r"([^\W\d_]{3,})", re.I)
 
 
 _NAMED_ONES = re.compile(r"\b((?:[A-Z][\w-]*(?:,\s*|\s+and\s+|\s+or\s+))+[A-Z][\w-]*)\s+([a-z]{3,})\b")
@@ -1877,10 +1887,23 @@ def _widened_to_any(clause: str, facts: tuple[Fact, ...]) -> str | None:
         for fact in facts:
             if normalize(match.group(0)) in normalize(fact.text):
                 continue  # the source says "all year" too
+            # (the kind alone will do when the clause gives it a size: "any 12 mm tape" of "only TZ tapes")
+            enough = 1 if re.search(r"\d", match.group(0)) else 2
             if _ONLY.search(fact.text) and noun in set(stems(fact.text)) and \
-                    len(about_stems(masked(clause)) & about_stems(masked(fact.text))) >= 2:
+                    len(about_stems(masked(clause)) & about_stems(masked(fact.text))) >= enough:
                 return fact.text
     return None
+
+
+def _same_order(clause: str, statement: str) -> bool:
+    """Does the clause's "after A" say what the statement's "A before B" does ("After it has
+    cooled for at least 1 hour." of "Let the oven cool for at least 1 hour before covering it")?"""
+    after = re.search(r"\bafter\b(.*)", clause, re.I)
+    before = re.search(r"(.*)\bbefore\b", statement, re.I)
+    if not after or not before:
+        return False
+    event = about_stems(masked(after.group(1)))
+    return bool(event) and event <= about_stems(masked(before.group(1)))
 
 
 def _says_as_the_source_does(clause: str, facts: tuple[Fact, ...], flipped: Fact) -> bool:
@@ -2169,6 +2192,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         fact_words = _words(best.text)
         for up, down in _ANTONYMS:
             for mine, theirs in ((up, down), (down, up)):
+                if mine == {"after"} and _same_order(clause, best.text):
+                    continue  # "after it has cooled" of "let it cool … before covering it"
                 if words & mine and fact_words & theirs and not fact_words & mine:
                     return fail("no_contradiction", f"the answer says {sorted(words & mine)[0]!r} where the source "
                                                     f"says {sorted(fact_words & theirs)[0]!r}: {best.text[:80]!r}")

@@ -2339,3 +2339,36 @@ def test_a_day_the_asker_names_is_their_time():
                                          answer="Yes, every day from 8 a.m. to 8 p.m.").passed
     assert not check_question_terms_grounded("Are you open on Sundays?", source,
                                              answer="Yes, Sunday is our late-night opening.").passed
+
+
+# --- heldout-v37's and v38's misses (a pizza oven, a photo studio, a reading challenge; a label
+# --- printer, a car wash, office plants) ---------------------------------------------------------
+
+def test_after_a_says_what_a_before_b_says():
+    source = "Let the grill cool for at least 2 hours before covering it."
+    assert check_no_contradiction("When can I cover the grill?", "After it has cooled for at least 2 hours.",
+                                  source).passed
+    # ("after" what the source puts after, not before: the order turned round)
+    assert not check_no_contradiction("When should it cool?", "After covering it.", source).passed
+
+
+def test_any_kind_of_a_size_widens_what_the_source_allows_only_of_one_make():
+    source = "Use only Inkwell XL cartridges: other brands can clog the nozzle."
+    wrong = check_no_contradiction("Does it work with other cartridges?", "Yes, any 12 ml cartridge works.", source)
+    assert not wrong.passed and "restricts" in wrong.detail
+    assert check_no_contradiction("Which cartridges does it take?", "Only Inkwell XL cartridges.", source).passed
+
+
+def test_an_answer_that_is_a_term_of_the_passage_keeps_its_question_on_topic():
+    from agentsynth.checks.qa import check_question_on_topic
+
+    source = "The heater burns paraffin and warms a room of up to 20 m² in about 15 minutes."
+    assert check_question_on_topic("What fuel does it use?", source, answer="Paraffin.").passed
+    assert not check_question_on_topic("What fuel does it use?", source, answer="Natural gas.").passed
+
+
+def test_the_askers_twice_is_a_figure_of_their_case():
+    source = "A single wash without membership costs £8."
+    question = "If I wash twice a month, what do single washes cost me?"
+    assert check_numbers_grounded("£16 a month: 2 washes at £8.", source, question).passed
+    assert not check_numbers_grounded("£24 a month: 2 washes at £8.", source, question).passed
