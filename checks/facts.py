@@ -137,7 +137,9 @@ def values_in(text: str) -> tuple[Value, ...]:
 
 
 # A change from one figure to another in a table cell: "31% → 44%", "6.1 → 4.8".
-CHANGE_ARROW = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*→\s*(\d+(?:\.\d+)?)")
+# (with thousands: "11,200 → 7,300"; `canon_number` reads them)
+_FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+CHANGE_ARROW = re.compile(rf"({_FIGURE})\s*%?\s*→\s*({_FIGURE})")
 
 # The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night", "£9,000 per school
 # for the year".

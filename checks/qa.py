@@ -444,7 +444,7 @@ _CHANGED = re.compile(r"\b(?:down|up|fell|rose|dropped|drop|fall|rise|gained|cut
 def _changes_of_cells(answer: str, source: str) -> set[str]:
     """Numbers the answer gives as the change a table cell of the source shows ("down 7" of
     "31 → 24"), in a sentence that says it is a change."""
-    changes = {f"{abs(float(b) - float(a)):g}" for a, b in CHANGE_ARROW.findall(source)}
+    changes = {f"{abs(float(canon_number(b)) - float(canon_number(a))):g}" for a, b in CHANGE_ARROW.findall(source)}
     return {v.number for sentence in re.split(r"(?<=[.!?])\s+", answer) if _CHANGED.search(sentence)
             for v in values_in(sentence) if v.number in changes}
 
@@ -790,9 +790,9 @@ def _source_stems(source: str) -> frozenset[str]:
             if re.search(r"°[CF]", source):
                 found.update(_WARMTH_WORDS[sign])
     # … and so is one from a figure to another ("6.0 → 5.9": "fell")
-    for before, after in CHANGE_ARROW.findall(source):
-        if float(before) != float(after):
-            found.update(_SIGN_WORDS[_FALL if float(after) < float(before) else _RISE])
+    for before, after in ((float(canon_number(a)), float(canon_number(b))) for a, b in CHANGE_ARROW.findall(source)):
+        if before != after:
+            found.update(_SIGN_WORDS[_FALL if after < before else _RISE])
     # A second occasion implies a first ("a warning, then a fine for a second offence").
     for later, earlier in (("third", ("first", "second")), ("second", ("first",))):
         if re.search(rf"\b(?:the|a|an|each|every|their|its|your)\s+{later}\b", source, re.I):

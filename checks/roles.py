@@ -1290,9 +1290,10 @@ def _direction_asked(question: str, fact: Fact, source: str = "") -> bool | None
         said = (said - _BETTER) | {"lower"}
     up = bool(said & _MORE_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) up\b", question, re.I))
     down = bool(said & _LESS_WORDS) or bool(re.search(r"\b(?:go|goes|went|gone) down\b", question, re.I))
-    if change is None or up == down or float(change.group(1)) == float(change.group(2)):
+    if change is None or up == down:
         return None
-    return (float(change.group(2)) > float(change.group(1))) == up
+    before, after = (float(canon_number(change.group(i))) for i in (1, 2))
+    return None if before == after else (after > before) == up
 
 
 def _changes_said(text: str) -> set[tuple[str, str]]:
@@ -1753,7 +1754,8 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
     The answer must restate the very statement judged, without a "not" of its own, or give the
     source's figure where the question brings one the source does not have."""
     body = answer.split(maxsplit=1)[1] if len(answer.split()) > 1 else ""
-    if not body or _VERB_NEGATION.search(body):
+    # ("No, none of the homes had damp" denies, as a "not" does)
+    if not body or _VERB_NEGATION.search(body) or re.search(r"\b(?:none|nothing|neither)\b", body, re.I):
         return False
     said = about_stems(masked(body))
     # What it says instead must be the source's: "No, non-profit groups pay the standard room

@@ -2372,3 +2372,19 @@ def test_the_askers_twice_is_a_figure_of_their_case():
     question = "If I wash twice a month, what do single washes cost me?"
     assert check_numbers_grounded("£16 a month: 2 washes at £8.", source, question).passed
     assert not check_numbers_grounded("£24 a month: 2 washes at £8.", source, question).passed
+
+
+# --- heldout-v39's and v40's misses (a bicycle trailer, ski hire, bus shelters; a milk frother,
+# --- coworking day passes, retrofitted homes) ----------------------------------------------------
+
+def test_a_table_cell_change_in_thousands():
+    source = "| Measure | Insulated | Others |\n|---|---|---|\n| Gas use (kWh) | 12,400 → 8,100 | 12,100 → 11,800 |"
+    assert not check_no_contradiction("Did gas use fall in insulated homes?", "No, it rose slightly.", source).passed
+    assert check_numbers_grounded("Yes: down 4,300 kWh.", source).passed
+
+
+def test_a_no_with_none_denies_as_a_not_does():
+    source = "Mould appeared in 4 flats after the work and was fixed by adding extractor fans."
+    question = "Did mould appear after the work?"
+    assert not check_no_contradiction(question, "No, none of the flats had mould.", source).passed
+    assert check_no_contradiction(question, "Yes, in 4 flats; extractor fans fixed it.", source).passed
