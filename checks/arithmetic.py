@@ -133,18 +133,15 @@ def worked_calculations(answer: str) -> list[Worked]:
     return found
 
 
-_MINUTES_IN = {"s": 1 / 60, "minute": 1, "h": 60, "day": 1440, "week": 10080}
-
-
 def _time_factor(after_result: str, chain: str) -> float:
     """What a result said in another unit of time than its calculation is worth in the
     calculation's ("About an hour: 3 × 20 minutes" is 60 minutes); 1.0 otherwise."""
     said = re.match(r"\s*([A-Za-z]+)", after_result)
-    units = [v.unit for v in values_in(chain) if v.unit in _MINUTES_IN]
-    mine = unit_key(said.group(1)) if said else ""
-    if mine not in _MINUTES_IN or not units or units[-1] == mine:
+    mine = in_base("1", unit_key(said.group(1))) if said else None
+    theirs = [size for v in values_in(chain) if (size := in_base("1", v.unit)) and size[0] == "time"]
+    if not mine or mine[0] != "time" or not theirs:
         return 1.0
-    return _MINUTES_IN[mine] / _MINUTES_IN[units[-1]]
+    return mine[1] / theirs[-1][1]
 
 
 def shown_calculations(answer: str) -> list[tuple[tuple[str, ...], float]]:
@@ -281,10 +278,10 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
             for (a, fa), (b, fb) in pairs:
                 worked_out = difference and equal(abs(fa - fb), x) or total and equal(fa + fb, x)
                 # (spans in other units of time: "75 minutes longer: 2 hours against 45 minutes")
-                spans = (units.get(a), units.get(b), value.unit)
-                if difference and all(u in _MINUTES_IN for u in spans) and len(set(spans)) > 1:
-                    worked_out = equal(abs(fa * _MINUTES_IN[spans[0]] - fb * _MINUTES_IN[spans[1]]),
-                                       x * _MINUTES_IN[spans[2]])
+                sizes = [in_base(n, u) for n, u in ((a, units.get(a)), (b, units.get(b)), (value.number, value.unit))]
+                if difference and all(s and s[0] == "time" for s in sizes) and \
+                        len({units.get(a), units.get(b), value.unit}) > 1:
+                    worked_out = equal(abs(sizes[0][1] - sizes[1][1]), sizes[2][1])
                 # (a number the source has, said in the unit of its operands: "£50 … £45 … saves £5")
                 in_kind = value.number not in grounded or units.get(a) == units.get(b) == value.unit
                 if worked_out and not known(value) and in_kind:
@@ -754,6 +751,8 @@ _IN_BASE = {"s": 1, "minute": 60, "h": 3600, "day": 86400, "week": 604800, "mont
 _KIND = {"s": "time", "minute": "time", "h": "time", "day": "time", "week": "time", "month": "time", "year": "time",
          "mm": "length",
          "cm": "length", "m": "length", "km": "length", "g": "mass", "kg": "mass", "ml": "volume", "L": "volume"}
+
+
 def in_base(number: str, unit: str) -> tuple[str, float] | None:
     """(the kind of a measure, its size in the smallest unit of that kind): 3 days and 48 hours
     are both times, 259,200 and 172,800 seconds."""

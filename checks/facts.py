@@ -137,9 +137,9 @@ def values_in(text: str) -> tuple[Value, ...]:
 
 
 # A change from one figure to another in a table cell: "31% → 44%", "6.1 → 4.8".
-# (with thousands: "11,200 → 7,300"; `canon_number` reads them)
-_FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-CHANGE_ARROW = re.compile(rf"({_FIGURE})\s*%?\s*→\s*({_FIGURE})")
+# A figure, thousands and all ("21,400" is one; `canon_number` reads it).
+FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+CHANGE_ARROW = re.compile(rf"({FIGURE})\s*%?\s*→\s*({FIGURE})")
 
 # The period a price is for: "€18 per 24 hours", "$29/month", "€20 a night", "£9,000 per school
 # for the year".

@@ -183,10 +183,6 @@ def _numbers(text: str) -> set[str]:
     return {_canon_number(n) for n in _NUMBER.findall(text)}
 
 
-# "How much did fluency rise?": a change asked for, which "47 to 55" shows.
-_CHANGE_ASKED = re.compile(r"^\W*(?:by )?how (?:much|many)\b.*\b(?:rise|rose|risen|fall|fell|fallen|drop(?:ped)?|"
-                           r"improve[ds]?|grow|grew|grown|increase[ds]?|decrease[ds]?|change[ds]?|gain(?:ed)?|"
-                           r"reduce[ds]?|cut|more|less|fewer)\b", re.I)
 _RANGE_ENDS = re.compile(r"([1-9]\d*(?:\.\d+)?)-(\d+(?:\.\d+)?)")
 
 
@@ -302,6 +298,12 @@ def _references_not_in(answer: str, source: str) -> list[str]:
     kinds = {kind for kind, _ in made}
     return [m.group(0) for m in _REFERENCE.finditer(answer)
             if (key := _reference_key(m.group(1), m.group(2)))[0] in kinds and key not in made]
+
+
+# "How much did fluency rise?": a change asked for, which "47 to 55" shows.
+_CHANGE_ASKED = re.compile(r"^\W*(?:by )?how (?:much|many)\b.*\b(?:rise|rose|risen|fall|fell|fallen|drop(?:ped)?|"
+                           r"improve[ds]?|grow|grew|grown|increase[ds]?|decrease[ds]?|change[ds]?|gain(?:ed)?|"
+                           r"reduce[ds]?|cut|more|less|fewer)\b", re.I)
 
 
 def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckResult:
@@ -734,6 +736,9 @@ def values_in_units(text: str) -> set[str]:
     return {v.unit for v in values_in(text) if v.unit}
 
 
+_COLOUR = re.compile(r"\b(red|orange|yellow|green|blue|purple|white|black|grey|gray|pink|amber)\b", re.I)
+
+
 def check_terms_grounded(answer: str, source: str, subject: str = "", question: str = "") -> CheckResult:
     """Every named term of the answer is in the source, or in the document's subject (its
     title names the product a passage may leave unnamed), or is the thing a "no" says the
@@ -748,9 +753,6 @@ def check_terms_grounded(answer: str, source: str, subject: str = "", question: 
     if theirs and (mine := {c.lower() for c in _COLOUR.findall(answer)} - theirs):
         return fail("terms_grounded", f"the source names no {min(mine)} (only {', '.join(sorted(theirs))})")
     return ok("terms_grounded")
-
-
-_COLOUR = re.compile(r"\b(red|orange|yellow|green|blue|purple|white|black|grey|gray|pink|amber)\b", re.I)
 
 
 def check_question_terms_grounded(question: str, source: str, subject: str = "", answer: str = "") -> CheckResult:
@@ -849,6 +851,7 @@ def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
         re.fullmatch(r"[\d.,]+", t) and stem(t) not in source_stems) and t.lower() not in _CONNECTIVES))
     if not tokens:
         return 1.0, 0, []
+
     def said(token: str) -> bool:  # (a plural of the source's word a stem keeps apart: "18s", "check-ups")
         return stem(token) in source_stems or (token[-1:].lower() == "s" and stem(token[:-1]) in source_stems)
 

@@ -41,6 +41,7 @@ from .arithmetic import (
 from .base import CheckResult, fail, ok
 from .facts import (
     CHANGE_ARROW,
+    FIGURE,
     CURRENCIES,
     NEGATION,
     PRICE_PERIOD,
@@ -548,7 +549,7 @@ def _time_of_another(question: str, answer: str, source: str, subject: str = "")
     return None
 
 
-_CHANGE_SAID = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*%?\s*(?:to|→|down to|up to)\s*(\d[\d,]*(?:\.\d+)?)")
+_CHANGE_SAID = re.compile(rf"({FIGURE})\s*%?\s*(?:to|→|down to|up to)\s*({FIGURE})")
 
 
 def check_values_in_role(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
@@ -1301,7 +1302,7 @@ def _changes_said(text: str) -> set[tuple[str, str]]:
     return {(canon_number(a), canon_number(b)) for a, b in _FROM_TO.findall(text)}
 
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "21,400" as one number
+_NUMBER = FIGURE  # "21,400" as one number
 _FROM_TO = re.compile(rf"from ({_NUMBER})[^.;\d]{{0,24}}? to ({_NUMBER})", re.I)
 _ONLY = re.compile(r"\bonly\b|\bexclusively\b|\balone\b", re.I)
 _ALONE = re.compile(r"\balone\b|\bon (?:its|their|your|my) own\b|\bby (?:itself|themselves|yourself|myself)\b", re.I)
