@@ -30,7 +30,6 @@ from .arithmetic import (
     CONVERSION_CONSTANTS,
     MONTHS,
     TWICE,
-    WEEKDAYS,
     COUNTING_CONSTANTS,
     clock_arithmetic,
     over_the_askers_span,
@@ -65,6 +64,7 @@ from .facts import (
     values_in,
 )
 from .roles import (
+    NAMES_OF_DAYS,
     affirms_the_unnamed,
     answer_clauses,
     denies_an_unnamed_thing,
@@ -428,7 +428,7 @@ def _row_differences(answer: str, source: str) -> set[str]:
     return found
 
 
-_DAY_OR_MONTH = re.compile(rf"(?:{'|'.join(MONTHS + WEEKDAYS)})s?", re.I)
+_A_DAY_OR_MONTH = re.compile(rf"(?:{NAMES_OF_DAYS})s?", re.I)
 _MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
@@ -761,7 +761,7 @@ def check_question_terms_grounded(question: str, source: str, subject: str = "",
     as named."""
     # (a day or a month is the asker's time, no thing the source must name: "Are you open on Sundays?",
     # unless the answer says it again as the source's: "Yes, Friday is the preferred remote day")
-    missing = [t for t in missing_terms(question, f"{source}\n{subject}") if not _DAY_OR_MONTH.fullmatch(t)
+    missing = [t for t in missing_terms(question, f"{source}\n{subject}") if not _A_DAY_OR_MONTH.fullmatch(t)
                or re.search(rf"\b{re.escape(t.rstrip('sS'))}", answer, re.I)]
     if missing and not (answer and denies_an_unnamed_thing(question, answer, source, subject)):
         return fail("question_terms_grounded", f"question names what the source does not: {', '.join(missing[:5])}")

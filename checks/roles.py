@@ -1018,9 +1018,9 @@ _AUX_START = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|ha
                         re.I)
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b|무엇|어디|언제|누구|어떻게|얼마|몇|왜|어느|"
                  r"何|どこ|いつ|誰|どう|いくら|なぜ", re.I)
-_NAMES_OF_DAYS = "|".join(MONTHS + WEEKDAYS)
-_SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({_NAMES_OF_DAYS})\s+(?:to|until|till|through|and|[-–])\s+"
-                            rf"({_NAMES_OF_DAYS})\b", re.I)
+NAMES_OF_DAYS = "|".join(MONTHS + WEEKDAYS)  # months and weekdays, for a regex
+_SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({NAMES_OF_DAYS})\s+(?:to|until|till|through|and|[-–])\s+"
+                            rf"({NAMES_OF_DAYS})\b", re.I)
 
 
 def _span_reversed(clause: str, source: str) -> str | None:
@@ -1671,7 +1671,8 @@ def _yes_restates_the_negative(answer: str, fact: Fact) -> bool:
 _DENIAL_IN_OTHER_WORDS = re.compile(r"\b(?:only|same|unchanged|stayed|remained|neither|without|instead)\b", re.I)
 
 
-_ORDER_WORDS = frozenset(stems("first then before after beforehand afterwards away"))
+# Words that tie a reply to the source's instruction without claiming anything of their own.
+_LINKING_WORDS = frozenset(stems("first then before after beforehand afterwards away"))
 
 
 def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, subject: str = "") -> bool:
@@ -1685,7 +1686,7 @@ def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, su
         return False  # ("No, the case can only be charged over USB-C", "No, it stayed the same": denials, judged)
     supposed = about_stems(masked(question)) - about_stems(f"{source}\n{subject}")
     # ("thaw it fully first" of "… fully before cooking"; "keep it 30 cm away" of "keep it 30 cm from …")
-    said = about_stems(masked(body)) - _ORDER_WORDS
+    said = about_stems(masked(body)) - _LINKING_WORDS
     shared = said & about_stems(masked(fact.text))
     return bool(supposed) and len(shared) >= 2 and len(shared) / len(said) >= SUPPOSITION_ANSWERED
 
@@ -1943,7 +1944,7 @@ def denies_an_unnamed_thing(question: str, answer: str, source: str, subject: st
 
 
 _ANY_VERB = frozenset(stems("work use get go make take need have do come"))  # ("Will it work with my iPhone?")
-_DAY_STEMS = frozenset(stems(" ".join(MONTHS + WEEKDAYS)))
+_DAY_STEMS = frozenset(stems(NAMES_OF_DAYS.replace("|", " ")))
 
 
 def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = "") -> str | None:
@@ -2284,7 +2285,7 @@ def asked_kinds(question: str) -> set[str]:
 
 
 _ASKS_WHEN = re.compile(r"(?:^|[.!?]\s+)(?:when|(?:at|by|until|from) what time|what time)\b[^.!?]*\?\s*$", re.I)
-_DAY_OR_MONTH = re.compile(rf"\b(?:{_NAMES_OF_DAYS}|noon|midnight|sunset|sunrise)\b", re.I)
+_DAY_OR_MONTH = re.compile(rf"\b(?:{NAMES_OF_DAYS}|noon|midnight|sunset|sunrise)\b", re.I)
 
 
 def gives_asked_kind(question: str, answer: str) -> bool:
