@@ -319,7 +319,8 @@ def _breakdown(sentence: str, value, following, grounded: set[str]) -> tuple[str
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25,
               "one quarter": 0.25, "two thirds": 2 / 3, "three quarters": 0.75}
 # ("50% of the fare", "20% off", "half the season fee")
-_PERCENT_OF = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*%|\b({'|'.join(_FRACTIONS)}))\s+"
+# ("three-quarters of 55": a fraction may be hyphenated)
+_PERCENT_OF = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*%|\b({'|'.join(f.replace(' ', '[ -]') for f in _FRACTIONS)}))\s+"
                          r"(of\b|off\b|(?=(?:the|your|its|their)\s))", re.I)
 
 
@@ -327,11 +328,11 @@ def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None
     """The percentage or fraction of the sentence ("50% of the fare", "half of the £120 price", "20% off")
     and the known amount whose share the value is, to the value's precision: "€3.25" of €6.50."""
     for match in _PERCENT_OF.finditer(sentence):
-        share = float(match.group(1)) / 100 if match.group(1) else _FRACTIONS[match.group(2).lower()]
+        share = float(match.group(1)) / 100 if match.group(1) else _FRACTIONS[match.group(2).lower().replace("-", " ")]
         if (match.group(3) or "").lower() == "off":
             share = 1 - share  # "20% off the £28 rate": £22.40
         if amount := _amount_shared(share, known - {match.group(1)}, value):
-            return match.group(1) or match.group(2).lower(), amount
+            return match.group(1) or match.group(2).lower().replace("-", " "), amount
     return None
 
 
@@ -764,12 +765,14 @@ def in_base(number: str, unit: str) -> tuple[str, float] | None:
         return None
 
 
-_RESTATED = re.compile(r"^\s*(?:,\s*)?(?:or|i\.e\.|that is|=|≈|\(|—|–)\s*(?:about\s+|roughly\s+|around\s+)?$", re.I)
+_RESTATED = re.compile(r"^\s*(?:,\s*)?(?:or|i\.e\.|that is|is|equals|=|≈|\(|—|–)\s*"
+                       r"(?:about\s+|roughly\s+|around\s+)?$", re.I)  # ("5 cm is 50 mm")
 
 
 def conversions(answer: str, known: set[str]) -> set[str]:
     """Numbers of the answer that restate a known figure beside them in another unit
-    ("1,260 minutes, or 21 hours"; "2 m (200 cm)"; "270 days (9 months)"), to the places they give."""
+    ("1,260 minutes, or 21 hours"; "2 m (200 cm)"; "270 days (9 months)"; "5 cm is 50 mm"), to
+    the places they give."""
     found = set()
     values = values_in(answer)
     position = 0

@@ -67,6 +67,7 @@ from .roles import (
     NAMES_OF_DAYS,
     affirms_the_unnamed,
     answer_clauses,
+    changes_of,
     denies_an_unnamed_thing,
     check_answer_type,
     check_no_contradiction,
@@ -348,6 +349,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     if wrong:
         return fail("numbers_grounded", wrong)
     if (period := _period_not_in_source(answer, source) or _ordinal_period_not_in_source(answer, source)
+            or _fraction_not_in_source(answer, source)
             or _rate_period_not_in_source(answer, source) or _interval_not_in_source(answer, source)
             or _row_period_not_in_source(answer, source)) is not None:
         return fail("numbers_grounded", period)
@@ -428,7 +430,9 @@ def _row_differences(answer: str, source: str) -> set[str]:
     return found
 
 
-_A_DAY_OR_MONTH = re.compile(rf"(?:{NAMES_OF_DAYS})s?", re.I)
+# (a festival names the asker's time as a day does: "the Easter holidays" of "school holidays")
+_FESTIVALS = "Easter|Christmas|Xmas|Whitsun|Thanksgiving|Diwali|Eid|Hanukkah|Ramadan|Passover"
+_A_DAY_OR_MONTH = re.compile(rf"(?:{NAMES_OF_DAYS}|{_FESTIVALS})s?", re.I)
 _MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
@@ -464,6 +468,22 @@ def _ordinal_period_not_in_source(answer: str, source: str) -> str | None:
         said = theirs.get(ordinal.lower())
         if said and period.lower() not in said:
             return f"the source says the {ordinal.lower()} {sorted(said)[0]}, not the {ordinal.lower()} {period.lower()}"
+    return None
+
+
+_FRACTION_OF = re.compile(r"\b(half|(?:a|one|two|three)[ -](?:third|quarter)s?)\s+"
+                          r"(?!(?:the|this|that|these|those|its|their|your|our|and|was|were|are)\b)([a-z]{3,})\b", re.I)
+
+
+def _fraction_not_in_source(answer: str, source: str) -> str | None:
+    """"half full" where the source says "three-quarters full" (and never "half full")."""
+    theirs: dict[str, set[str]] = {}
+    for fraction, word in _FRACTION_OF.findall(source):
+        theirs.setdefault(word.lower(), set()).add(fraction.lower().replace("-", " "))
+    for fraction, word in _FRACTION_OF.findall(answer):
+        said = theirs.get(word.lower())
+        if said and fraction.lower().replace("-", " ") not in said:
+            return f"the source says {sorted(said)[0]} {word.lower()}, not {fraction.lower()} {word.lower()}"
     return None
 
 
@@ -540,8 +560,11 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
         if within is None and polarity is True:
             continue  # a yes beside a bare comparison: the asker's figure stays to be affirmed
         for raw in raws:  # the figure itself, not the end of another ("5 °C" of "45 °C")
-            figure = re.compile(rf"(?<![\d.,]){re.escape(raw)}")
-            answer, question = figure.sub(" ", answer), figure.sub(" ", question)
+            # (and said in the source's unit: "5 cm is 50 mm")
+            restated = conversions(answer, {v.number for v in values_in(raw)})
+            for said in [raw, *(v.raw for v in values_in(answer) if v.number in restated)]:
+                figure = re.compile(rf"(?<![\d.,]){re.escape(said)}")
+                answer, question = figure.sub(" ", answer), figure.sub(" ", question)
     if polarity is True and (ago := _AGO.search(question)):
         (case,) = values_in(ago.group(0))[:1] or (None,)
         spans = [v for v in values_in(source) if case and v.unit == case.unit and _is_number(v.number)]
@@ -877,6 +900,9 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
     worst: tuple[float, int, list[str]] = (1.0, 0, [])
     for sentence in _ANSWER_SENTENCE.split(answer.strip()) or [answer]:
         ratio, count, unsupported = support_ratio(sentence, source)
+        if unsupported and (told := _changes_told(sentence, source)):
+            unsupported = [u for u in unsupported if u.lower() not in told]
+            ratio = 1 - len(unsupported) / count
         if count >= MIN_WORDS_FOR_SUPPORT and ratio < SUPPORT_THRESHOLD and ratio >= SUPPORT_FLOOR:
             statements = [masked(f.text) for f in facts_of(source)] or [masked(source)]
             meaning, _ = best_similarity(masked(sentence), statements)
@@ -891,6 +917,32 @@ def check_content_supported(answer: str, source: str, subject: str = "") -> Chec
         shown = ", ".join(unsupported[:6])
         return fail("content_supported", f"{ratio:.0%} of a sentence's words are in the source (not: {shown})", ratio)
     return ok("content_supported", round(support_ratio(answer, source)[0], 3))
+
+
+def _within(share: float):
+    return lambda a, b: a != b and abs(b - a) <= share * max(abs(a), abs(b))
+
+
+# Words that say how a figure changed, each with when it is true of a change from a to b.
+_CHANGE_WORDS = {
+    **dict.fromkeys(("halved", "halve", "halves"), lambda a, b: abs(b - a / 2) <= 0.05 * abs(a)),
+    **dict.fromkeys(("doubled", "double", "doubles"), lambda a, b: abs(b - 2 * a) <= 0.1 * abs(a)),
+    **dict.fromkeys(("stayed", "stays", "remained", "unchanged", "steady"), lambda a, b: a == b),
+    **dict.fromkeys(("went", "moved", "changed"), lambda a, b: a != b),
+    **dict.fromkeys(("little", "slightly"), _within(0.1)),
+    **dict.fromkeys(("rose", "risen", "increased", "grew", "climbed"), lambda a, b: b > a),
+    **dict.fromkeys(("fell", "fallen", "dropped", "decreased", "declined"), lambda a, b: b < a),
+}
+
+
+def _changes_told(sentence: str, source: str) -> set[str]:
+    """The words of the sentence that say truly how a figure the source gives changed ("It halved,
+    from 6% to 3%", "stayed at 6%" of a table's "6 → 3" and "6 → 6"): the change must hold one of
+    the sentence's figures."""
+    said = {v.number for v in values_in(sentence)}
+    changes = [(float(a), float(b)) for a, b in changes_of(source) if a in said or b in said]
+    return {w.lower() for w in words(sentence) if w.lower() in _CHANGE_WORDS
+            and any(_CHANGE_WORDS[w.lower()](a, b) for a, b in changes)}
 
 
 MIN_WORDS_OF_CLAUSE = 3  # a clause of a paraphrase with this many words, none of them the source's, is its own
@@ -1028,10 +1080,27 @@ def check_answers_question(
     asked = {v.number for v in values_in(question)}
     if any(w.claimed and w.holds and asked & set(w.operands) for w in worked_calculations(answer)):
         return ok("answers_question")  # works out the asker's own figure: "£30 × 0.9 = £27" for a £30 book
+    if _gives_the_row_named_by_numbers(question, answer, source):
+        return ok("answers_question")  # "What do settings 1 and 2 give?" "Soft, light waffles." of "| 1–2 | …"
     return fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
 
 
 _PRICE_ASKED = re.compile(r"^\W*how much (?:is|are|does|do)\b", re.I)
+
+
+def _gives_the_row_named_by_numbers(question: str, answer: str, source: str) -> bool:
+    """Does the answer say what the table row says whose label's numbers are the question's own
+    ("settings 1 and 2" of a row "1–2")? Such a row is named by its numbers, not its words."""
+    asked = {v.number for v in values_in(question) if not v.unit}
+    said = set(stems(answer))
+    if not asked or not said:
+        return False
+    for fact in facts_of(source):
+        if fact.kind == "row" and fact.entity:
+            numbers = {n for v in values_in(fact.entity) for n in v.number.split("-") if n}
+            if numbers == asked and said <= set(stems(fact.text)):
+                return True
+    return False
 
 
 def _bare_price(answer: str) -> bool:
@@ -1122,7 +1191,7 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
     # Or the answer, in the passage's words, restates a statement of it about what the question
     # names ("Are the notes available to other researchers?" "No. … the notes cannot be shared …").
     if answer and support_ratio(answer, source)[0] >= SUPPORT_THRESHOLD and len(content_tokens(answer)) >= \
-            MIN_WORDS_FOR_SUPPORT and _restates_a_statement_on(question, answer, facts):
+            MIN_WORDS_FOR_SUPPORT and _restates_a_statement_on(question, answer, facts, subject):
         return ok("question_on_topic", round(ratio, 3))
     return fail("question_on_topic", f"only {ratio:.0%} of the question's words are in the source "
                                      f"(meaning {meaning:.2f})", ratio)
@@ -1136,13 +1205,14 @@ def _share_by_prefix(text: str, source: str, prefix: int = 6) -> float:
     return sum(len(w) >= prefix and w[:prefix] in theirs for w in words) / len(words) if words else 0.0
 
 
-def _restates_a_statement_on(question: str, answer: str, facts) -> bool:
+def _restates_a_statement_on(question: str, answer: str, facts, subject: str = "") -> bool:
     """Does the answer repeat most of a source statement that shares a word with the question,
     or all but a word of one ("What did the other group do?" "They read to a teaching assistant
-    on the same schedule." of "the other half read to a teaching assistant on the same schedule")?"""
+    on the same schedule." of "the other half read to a teaching assistant on the same schedule")?
+    The document's subject, when the answer leaves it unsaid, is no word of the statement's here."""
     said, asked = set(stems(answer)), set(stems(question))
     for fact in facts:
-        words = set(stems(fact.text))
+        words = set(stems(fact.text)) - (set(stems(subject)) - said)
         if fact.kind == "clause" and len(words) >= 3 and len(words & said) / len(words) >= (
                 0.6 if words & asked else WHOLLY_RESTATED):
             return True

@@ -475,21 +475,27 @@ def _described_as_another(clause: str, question: str, source: str, entity: str |
 
 
 def _counted(text: str) -> dict[str, str]:
-    """Bare number → the stem of the noun it counts ("8 periods per day" → 8: period)."""
-    out = {}
-    for value in values_in(text):
-        if value.unit:
-            continue
-        after = re.search(rf"(?<![\w.]){re.escape(value.raw)}\s+(?:([a-z]+)\s+)?([A-Za-z]{{3,}})", text)
-        if not after:
-            continue
-        # "8 daily periods" counts periods; "48 classrooms across 12 schools" counts classrooms;
-        # "5 got trees" counts what the sentence speaks of, not trees.
-        if after.group(1) and after.group(1).lower() in _VERBS_AFTER_A_COUNT:
-            continue
-        noun = after.group(1) if after.group(1) and after.group(2).lower() in _LINKING else after.group(2)
-        if word := stems(noun):
-            out[value.number] = word[0]
+    """Bare number → the stem of the noun it counts ("8 periods per day" → 8: period), by its
+    first use."""
+    out: dict[str, str] = {}
+    for number, noun in _counts(text):
+        out.setdefault(number, noun)
+    return out
+
+
+def _counts(text: str) -> list[tuple[str, str]]:
+    """(bare number, stem of the noun it counts) of each use of each number: "12 signalled
+    pedestrian crossings … with 12 crossings without timers" counts crossings with 12 too."""
+    out = []
+    for value in {v.raw: v for v in values_in(text) if not v.unit}.values():
+        for after in re.finditer(rf"(?<![\w.]){re.escape(value.raw)}\s+(?:([a-z]+)\s+)?([A-Za-z]{{3,}})", text):
+            # "8 daily periods" counts periods; "48 classrooms across 12 schools" counts classrooms;
+            # "5 got trees" counts what the sentence speaks of, not trees.
+            if after.group(1) and after.group(1).lower() in _VERBS_AFTER_A_COUNT:
+                continue
+            noun = after.group(1) if after.group(1) and after.group(2).lower() in _LINKING else after.group(2)
+            if word := stems(noun):
+                out.append((value.number, word[0]))
     return out
 
 
@@ -506,12 +512,13 @@ def _counted_in(source: str) -> dict[str, set[str]]:
     counts one noun counts it too ("up to 20 items at a time, children up to 10")."""
     out: dict[str, set[str]] = {}
     for sentence in sentences(source, min_chars=4):
-        counted = _counted(sentence)
-        nouns = set(counted.values())
+        counted = _counts(sentence)
+        nouns = {noun for _, noun in counted}
         if len(nouns) == 1:
-            bare = {v.number for v in values_in(sentence) if not v.unit and v.number not in counted}
-            counted.update(dict.fromkeys(bare, next(iter(nouns))))
-        for number, noun in counted.items():
+            numbers = {number for number, _ in counted}
+            bare = {v.number for v in values_in(sentence) if not v.unit and v.number not in numbers}
+            counted += [(number, next(iter(nouns))) for number in bare]
+        for number, noun in counted:
             out.setdefault(noun, set()).add(number)
     return out
 
@@ -552,8 +559,32 @@ def _time_of_another(question: str, answer: str, source: str, subject: str = "")
 _CHANGE_SAID = re.compile(rf"({FIGURE})\s*%?\s*(?:to|→|down to|up to)\s*({FIGURE})")
 
 
+_NUMBERED = re.compile(r"\b([A-Za-z]{3,})\s+(\d+)\b(?![.,]\d|\s*[%°])")
+
+
+def _numbered_otherwise(question: str, answer: str, source: str, subject: str = "") -> str | None:
+    """Why a numbered thing the answer names ("Setting 4") is not the one the source's statement of
+    what the question asks gives ("Which setting suits most batters?" of "Setting 3 suits most
+    batters."), if it is not: that statement holds every word the question asks and names the
+    thing by the same word with another number."""
+    asked = about_stems(masked(question)) - about_stems(subject)
+    for match in _NUMBERED.finditer(answer):
+        label = stem(match.group(1).lower())
+        if label not in asked or len(asked) < 3:
+            continue
+        for sentence in sentences(source, min_chars=8):
+            theirs = [(stem(m.group(1).lower()), m.group(2)) for m in _NUMBERED.finditer(sentence)]
+            numbers = {number for word, number in theirs if word == label}
+            if numbers and match.group(2) not in numbers and asked <= about_stems(masked(sentence)):
+                theirs = f"{match.group(1)} {sorted(numbers)[0]}"
+                return f"the source gives {theirs}, not {match.group(0)}: {sentence[:60]!r}"
+    return None
+
+
 def check_values_in_role(question: str, answer: str, source: str, subject: str = "") -> CheckResult:
     if (other := _time_of_another(question, answer, source, subject)) is not None:
+        return fail("values_in_role", other)
+    if (other := _numbered_otherwise(question, answer, source, subject)) is not None:
         return fail("values_in_role", other)
     # Each value in the statement that states it alone: not a row or a sentence of several.
     facts = tuple(f for f in facts_of(source) if f.values and f.kind not in ("row", "name", "sentence"))
@@ -600,6 +631,9 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         if (why := _swapped_in_sentence(clause, source)) is not None:
             return fail("values_in_role", why)
         entity = _clause_entity(clause, entities)
+        if entity is None and len(clauses) == 1 and len(values_in(clause)) == 1 and \
+                len(about_stems(masked(_without_values(clause)))) <= 1:
+            entity = _clause_entity(question, entities)  # "How many bicycles were brought in?" "190."
         for value in values:
             held = {number for number, kind in entities.get(entity, ())
                     if _DIMENSION_OF.get(kind, kind) == _dimension(value)} if entity else set()
@@ -1081,6 +1115,25 @@ def _named_otherwise(question: str, answer: str, source: str, subject: str = "")
     return None
 
 
+_WHO_ASKED = re.compile(r"^\W*who\s+(?:will\s+|would\s+|must\s+|has\s+to\s+|should\s+)?([a-z]{3,})\b", re.I)
+_PARTY_SAID = re.compile(r"^\W*(we|you)\b", re.I)
+_PARTY_DOES = re.compile(r"\b(we|you)\s+(?:will\s+|must\s+|have\s+to\s+|should\s+|then\s+)?([a-z]{3,})\b", re.I)
+
+
+def _another_party(question: str, answer: str, source: str) -> str | None:
+    """Why an answer to "Who pays …?" names the other party ("We do" where the source says "you pay
+    the vet's bill"; a policy's "we" is its writer, "you" its reader, in answers as in the source),
+    if it does."""
+    asked, said = _WHO_ASKED.match(question), _PARTY_SAID.match(answer)
+    if not asked or not said:
+        return None
+    verb = stem(asked.group(1).lower())
+    theirs = {m.group(1).lower(): m.group(0) for m in _PARTY_DOES.finditer(source) if stem(m.group(2).lower()) == verb}
+    if theirs and said.group(1).lower() not in theirs:
+        return f"the source says {next(iter(theirs.values()))!r}, not {said.group(1).lower()!r}"
+    return None
+
+
 def _named_months(text: str) -> list[str]:
     """The months a text names, those inside a span of them too ("April to September")."""
     found = [w.lower() for w in re.findall(r"[A-Z][a-z]+", text) if w.lower() in MONTHS]
@@ -1248,7 +1301,7 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
     question and clause name the row, and the clause a rise or a fall."""
     said = _words(clause)
     up, down = bool(said & _MORE_WORDS), bool(said & _LESS_WORDS)
-    if up == down:
+    if up == down or _said_in_prose(clause, source, said & (_MORE_WORDS | _LESS_WORDS)):
         return None
     named = about_stems(masked(f"{question} {clause}"))
     changed = [(label, before, after, about_stems(masked(label))) for label, (before, after)
@@ -1264,6 +1317,23 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
         label, before, after = rows[0]
         return f"{label}: {before} to {after}"
     return None
+
+
+def _said_in_prose(clause: str, source: str, direction: set[str]) -> bool:
+    """Does a sentence of the source's prose say what the clause says, its "more" or "fewer"
+    included ("Older people waited for the next green more often once …")? Then the clause
+    restates it and turns no table row round."""
+    mine = about_stems(masked(clause))
+    for sentence in sentences(source, min_chars=8):
+        if "|" in sentence or not direction & _words(sentence):
+            continue
+        theirs = about_stems(masked(sentence))
+        if mine and len(mine & theirs) / len(mine) >= WHOLLY_SAID:
+            return True
+    return False
+
+
+WHOLLY_SAID = 0.8  # of a clause's words a source sentence holds to say what it says
 
 
 _SET_BESIDE = re.compile(r"\b(?:more|less|fewer|further|faster|slower|bigger|smaller)\b(?:\s+[\w-]+){0,5}\s+than\b"
@@ -1295,6 +1365,12 @@ def _direction_asked(question: str, fact: Fact, source: str = "") -> bool | None
         return None
     before, after = (float(canon_number(change.group(i))) for i in (1, 2))
     return None if before == after else (after > before) == up
+
+
+def changes_of(source: str) -> frozenset[tuple[str, str]]:
+    """(from, to) of each change the source gives: in its prose ("from 21,400 to 24,900") or a
+    table's cells and before-and-after rows."""
+    return frozenset(_changes_said(source)) | _table_changes(source)
 
 
 def _changes_said(text: str) -> set[tuple[str, str]]:
@@ -1906,7 +1982,8 @@ def _same_order(clause: str, statement: str) -> bool:
     before = re.search(r"(.*)\bbefore\b", statement, re.I)
     if not after or not before:
         return False
-    event = about_stems(masked(after.group(1)))
+    # (the event ends with its clause: "after unplugging it, if reverse hasn't cleared the jam")
+    event = about_stems(masked(re.split(r"[,;:]|\s[—–]\s", after.group(1))[0]))
     return bool(event) and event <= about_stems(masked(before.group(1)))
 
 
@@ -1962,6 +2039,20 @@ def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = 
     return min(repeated) if repeated else None
 
 
+def _affirmed_beyond_only(question: str, answer: str, source: str, subject: str = "") -> str | None:
+    """The source's restriction on what the question asks ("We filmed only in daylight …") that a
+    yes goes beyond by saying again a word of the question the source never uses ("Did they film at
+    night?" "Yes, in daylight and at night."), if there is one: times of day count here."""
+    told = f"{source}\n{subject}"
+    asked = about_stems(masked(question)) - about_stems(subject)
+    unnamed = {w for w in asked - about_stems(masked(told))
+               if w.isalpha() and not re.search(rf"\b{re.escape(w)}", told, re.I)}
+    if not unnamed & about_stems(masked(_reply_body(answer))):
+        return None
+    return next((sentence for sentence in sentences(source, min_chars=8) if _ONLY.search(sentence)
+                 and not _CONDITIONAL.search(sentence) and (asked - unnamed) & about_stems(masked(sentence))), None)
+
+
 # "Did bus and train use change much?" "Not much: from 1.2 to 1.0 a week." A reply on how much,
 # to a question on how much, weighs the source's figures; it denies no statement.
 _DEGREE_ASKED = re.compile(r"\b(?:much|a lot|significantly|greatly|substantially|markedly|noticeably|by far)\b", re.I)
@@ -1979,6 +2070,9 @@ def _even_row(cell: Fact, source: str) -> bool:
     return len(row) > 1 and len(set(row)) == 1
 
 
+# A yes with no condition: "always", "whenever you cancel", "at any time".
+_UNCONDITIONAL = re.compile(r"\b(?:always|whenever you \w+(?=\s*(?:[.!;,]|$))|(?:at )?any ?time|no matter when|"
+                            r"in (?:every|all) cases?)\b", re.I)
 _SET_AGAINST = re.compile(r"\b(?:more|longer|less|shorter|fewer|higher|lower|older|younger) than\b|\b(?:over|under|"
                           r"within|at least|at most)\b", re.I)
 _BOUND = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|no (?:less|later|earlier) than|or more|or less|within|"
@@ -2035,7 +2129,7 @@ def _instruction_denied(question: str, answer: str, source: str, subject: str = 
     verb = stem(asked.group(1).lower())
     rest = about_stems(masked(question[asked.end():])) - {verb}
     for sentence in sentences(source, min_chars=8):
-        for instruction in re.split(r";\s*|\.\s+", re.sub(r"^[#*\-\d.\s]+", "", sentence)):
+        for instruction in _instructions(re.sub(r"^[#*\-\d.\s]+", "", sentence)):
             told = _DONT.sub("", instruction.strip())
             first = word_tokens(told)[:1]
             if not first or stem(first[0].lower()) != verb:
@@ -2047,6 +2141,18 @@ def _instruction_denied(question: str, answer: str, source: str, subject: str = 
                 said = "yes" if polarity else "no"
                 return f"the answer says {said} where the source says {instruction.strip()[:80]!r}"
     return None
+
+
+def _instructions(sentence: str) -> list[str]:
+    """The instructions of a sentence: each part between semicolons and full stops, and, in a
+    part that denies nothing, each step after a comma, an "and" or a "then" ("Plug it in and close
+    the lid"; "If it is still jammed, unplug the shredder before …"), which goes on to the end."""
+    found = []
+    for part in re.split(r";\s*|\.\s+", sentence):
+        found.append(part)
+        if not NEGATION.search(part):
+            found += [part[step.end():] for step in re.finditer(r",\s*(?:and\s+|then\s+)?|\s+(?:and|then)\s+", part)]
+    return found
 
 
 def _meets_the_condition(question: str, answer: str, source: str) -> bool:
@@ -2072,6 +2178,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         polarity = None
     if (otherwise := _named_otherwise(question, answer, source, subject)) is not None:
         return fail("no_contradiction", otherwise)
+    if (party := _another_party(question, answer, source)) is not None:
+        return fail("no_contradiction", party)
     if polarity is not None and is_yes_no_question(question):
         fact = _judged_fact(question, source, subject, answer)
         if fact is not None and fact.negative and (negated := _negation_words(fact.text)) and \
@@ -2094,12 +2202,25 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says yes, it costs, where the source says it is free: "
                                                 f"{fact.text[:80]!r}")
             fact = None
+        if fact is not None and _FREE.search(question) and not _FREE.search(fact.text) and not fact.negative and any(
+                v.unit in CURRENCIES for v in values_in(fact.text)):
+            # "Is a second pet free?" of "A second pet … adds £4 to each visit": a yes contradicts, a no agrees
+            if polarity is True:
+                return fail("no_contradiction", f"the answer says yes, free, where the source gives a price: "
+                                                f"{fact.text[:80]!r}")
+            fact = None
         if fact is not None and fact.kind == "cell" and _COMPARATIVE.search(question) and _even_row(fact, source):
             # "Is shoe hire cheaper off-peak?" of "| Shoe hire | £4 | £4 |": the same in every column
             if polarity is True:
                 return fail("no_contradiction", f"the answer says yes where the source gives {fact.entity!r} the "
                                                 f"same figure in every column")
             fact = None
+        if fact is not None and not fact.negative and polarity is True and _UNCONDITIONAL.search(
+                _reply_body(answer)) and (_CONDITIONAL.search(fact.text) or _BOUND.search(fact.text)) \
+                and not _UNCONDITIONAL.search(fact.text):
+            # "Yes, you get a full refund whenever you cancel." of "Cancel more than 24 hours before … for a refund"
+            return fail("no_contradiction", f"the answer says yes in every case where the source grants it on a "
+                                            f"condition: {fact.text[:80]!r}")
         if fact is not None and fact.negative and polarity is True and _meets_the_condition(question, answer, source):
             fact = None  # "If I cancel 3 days before …?" "Yes. 3 days is more than the 48 hours' notice needed"
         if fact is not None and fact.negative and _FREE.search(question) and _FREE.search(fact.text):
@@ -2142,6 +2263,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             return fail("no_contradiction", f"the answer says no to what the source allows: {allowed[:80]!r}")
         if polarity is True and (denied := _asked_in_full_and_denied(question, answer, source)) is not None:
             return fail("no_contradiction", f"the answer says yes where the source says {denied.text[:80]!r}")
+        if polarity is True and (restricted := _affirmed_beyond_only(question, answer, source, subject)) is not None:
+            return fail("no_contradiction", f"the yes goes beyond what the source restricts: {restricted[:80]!r}")
         if fact is not None and polarity == fact.negative and not (
                 polarity is False and (_rests_on_source_limit(question, answer, source, fact, subject)
                                        or _no_corrects_the_question(question, answer, source, fact)
@@ -2212,7 +2335,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if (reversed_span := _span_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer reads {reversed_span!r} backwards")
         mine_order = _changes_said(clause)
-        changes = _changes_said(source) | _table_changes(source)
+        changes = changes_of(source)
         for start, end in mine_order:
             if (end, start) in changes and (start, end) not in changes:
                 return fail("no_contradiction", f"the answer reads 'from {start} to {end}' backwards")
@@ -2271,7 +2394,7 @@ _ASKS = [
     (re.compile(r"\bhow many\b|\bnumber of\b|몇\s?[개명]|いくつ", re.I), ("count",)),
     # "How much do I get back?", "What will I pay?": the asker's own money (which only ever speaks for an answer).
     # ("What would an adult and a 12-year-old pay on a Tuesday?", "What does a night cost?")
-    (re.compile(r"\b(?:how much|what) (?:do|did|does|will|would|should|can|could) (?:I|we|you|[\w -]{2,40}?) "
+    (re.compile(r"\b(?:how much|what) (?:do|did|does|will|would|should|can|could) (?:I|we|you|[\w –-]{2,40}?) "
                 r"(?:pay|owe|get back|save|spend|be charged|be refunded|cost)\b", re.I), ("price",)),
 ]
 # Kinds whose absence from the answer is a fault; "how big" may be answered in many ways
