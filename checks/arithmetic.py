@@ -489,9 +489,14 @@ def clock_arithmetic(answer: str, source: str, given: str = "") -> set[str]:
             derived.update(numbers)
     # A span between two known times the answer or the question names ("6:30 to 9 a.m.: 2 hours
     # 30 minutes"); not any span two of the source's times happen to make ("14 hours" from 6 p.m. to 8 a.m.).
+    # Or between the asker's time and one of the source's ("£50: 2 hours late" for a noon return,
+    # of "return is by 10 a.m.").
     times = set(known) & {minutes for minutes, _ in _clock_times(f"{answer}\n{given}")}
+    askers = {minutes for minutes, _ in _clock_times(given)}
+    sources = {minutes for minutes, _ in _clock_times(source)}
     for minutes, numbers in _span_matches(answer):
-        if any((b - a) % 1440 == minutes for a in times for b in times if a != b):
+        if any((b - a) % 1440 == minutes for a in times for b in times if a != b) or any(
+                abs(a - b) == minutes for a in askers for b in sources):
             derived.update(numbers)
     # How long a span of the source's lasts ("open on Thursdays from 5 p.m. to 8 p.m.": 3 hours).
     stated = {v.number for v in values_in(without_times_of_day(answer))}

@@ -46,6 +46,17 @@ NEGATION = re.compile(
     r"(?:(?<=\bis\s)|(?<=\bare\s)|(?<=\bbe\s)|(?<=\bwas\s)|(?<=\bwere\s)|(?<=\bbeen\s))non\b|\bnon\b(?!-)|"
     r"(없|않|안 |못 |아니|ない|ません|不|無|非)", re.I)
 
+# A "not" that is no denial of the statement: in its subject ("Pieces not collected within 2 months
+# are recycled") or on an alternative it sets aside ("… home from work, not from nights out.").
+_NOT_OF_A_PART = re.compile(r"^\s*(?:[\w'-]+\s+){1,3}not\s+\w+ed\b(?=[^,;]*\b(?:are|is|will|get|gets)\b)"
+                            r"|,\s*(?:and\s+)?not\s+[^,;.]*[.!]?\s*$", re.I)
+
+
+def states_negatively(text: str) -> bool:
+    """Is the statement itself negative ("not waterproof"), not just a part of it?"""
+    return bool(NEGATION.search(_NOT_OF_A_PART.sub(" ", text)))
+
+
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -328,9 +339,9 @@ def _clause_facts(text: str) -> list[Fact]:
                 about = " ".join(filter(None, (subject.group(1), subject.group(2), clause)))
             elif found := _SUBJECT.match(clause):
                 subject = found
-            facts.append(Fact(clause, about, "", bool(NEGATION.search(clause)), "clause"))
+            facts.append(Fact(clause, about, "", states_negatively(clause), "clause"))
         if len(clauses) > 1:  # the whole sentence too, for what spans its clauses
-            facts.append(Fact(sentence, sentence, "", bool(NEGATION.search(sentence)), "sentence"))
+            facts.append(Fact(sentence, sentence, "", states_negatively(sentence), "sentence"))
     return facts
 
 

@@ -363,6 +363,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     missing = sorted({v.number for v in answer_values if v.number not in numbers and v.number not in derived})
     if missing:
         return fail("numbers_grounded", f"numbers not in source: {', '.join(missing[:5])}")
+    if (rate := _rate_of_another_amount(answer, source, derived)) is not None:
+        return fail("numbers_grounded", rate)
     for value in answer_values:
         if value.number in derived:
             continue  # worked out, or a count of its own list: its unit comes with it
@@ -384,6 +386,30 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
                          :].strip(" -") or value.unit
         return fail("numbers_grounded", f"unit not in source next to {value.number}: {unit!r}")
     return ok("numbers_grounded")
+
+
+_NOT_RATINGS = CURRENCIES | {"%", unit_key("minutes"), unit_key("hours"), unit_key("days"), unit_key("weeks"),
+                             unit_key("months"), unit_key("years")}
+
+
+def _another_rating(question: str, answer: str, source: str) -> str | None:
+    """Why a yes to the asker's figure of a kind the source rates otherwise is wrong ("Can I use a
+    36 V battery?" "Yes, …" where the battery is 18 V and the source sets no range or limit), if it
+    is. Prices, shares and spans of time are the asker's own case."""
+    for mine in values_in(question):
+        if not mine.unit or mine.unit in _NOT_RATINGS:
+            continue
+        theirs = [v for v in values_in(source) if v.unit == mine.unit]
+        if theirs and all(v.number != mine.number for v in theirs) and not any(
+                _BOUND_NEAR.search(s) for s in sentences(source, min_chars=4) if any(v.raw in s for v in theirs)):
+            return f"the yes affirms {mine.raw!r}, where the source gives {theirs[0].raw!r}"
+    return None
+
+
+# (a range, a limit, or a setting the asker may change: "We wash at 40 °C unless you ask otherwise")
+_BOUND_NEAR = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|minimum|maximum|or (?:more|less|higher|lower)|between|"
+                         r"from|over|under|above|below|unless|otherwise|adjustable)\b|[–-]\s*\d|\d\s*(?:to|and)\s+\d",
+                         re.I)
 
 
 # "Will a 20 W phone charger charge it faster?": the asker's supposed case, not a claim about the source.
@@ -468,6 +494,23 @@ def _ordinal_period_not_in_source(answer: str, source: str) -> str | None:
         said = theirs.get(ordinal.lower())
         if said and period.lower() not in said:
             return f"the source says the {ordinal.lower()} {sorted(said)[0]}, not the {ordinal.lower()} {period.lower()}"
+    return None
+
+
+_PRICE_PER = re.compile(r"([$€£¥])\s?(\d[\d,]*(?:\.\d+)?)\s+(?:per|a|an|each)\s+([a-z]+)", re.I)
+
+
+def _rate_of_another_amount(answer: str, source: str, derived: set[str]) -> str | None:
+    """"£6 per piece" where the source charges "£4 per piece" (and never £6 for anything): a
+    figure of the source's given as the price of another thing. One worked out is the arithmetic's."""
+    theirs: dict[str, set[str]] = {}
+    for sign, amount, per in _PRICE_PER.findall(source):
+        theirs.setdefault(per.lower().rstrip("s"), set()).add(canon_number(amount))
+    for sign, amount, per in _PRICE_PER.findall(answer):
+        said = theirs.get(per.lower().rstrip("s"))
+        if said and canon_number(amount) not in said | derived and not any(
+                v.number == canon_number(amount) and v.unit in CURRENCIES for v in values_in(source)):
+            return f"the source gives {sign}{sorted(said)[0]} per {per.lower()}, not {sign}{amount}"
     return None
 
 
@@ -573,6 +616,9 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
         if spans:
             question = question.replace(ago.group(0), " ")
     result = check_numbers_grounded(answer, source, question)
+    if result.passed and polarity is True and is_yes_no_question(question) and \
+            (other := _another_rating(question, answer, source)) is not None:
+        return fail("numbers_grounded", other)
     if not result.passed or answer_polarity(answer) is not True or not is_yes_no_question(question) \
             or _FIRST_PERSON.search(question) or _SUPPOSED.search(question):
         return result
@@ -755,8 +801,11 @@ def _counted_elsewhere(value: Value, answer: str, values: tuple[Value, ...], con
     return f"{value.raw} {noun}: the source has {value.number} only as {', '.join(units)}"
 
 
+_CURRENCY_HEADING = re.compile(r"\(\s*([$€£¥₩])\s*\)")  # a column of prices: "Cost per passenger (£)"
+
+
 def values_in_units(text: str) -> set[str]:
-    return {v.unit for v in values_in(text) if v.unit}
+    return {v.unit for v in values_in(text) if v.unit} | {unit_key(sign) for sign in _CURRENCY_HEADING.findall(text)}
 
 
 _COLOUR = re.compile(r"\b(red|orange|yellow|green|blue|purple|white|black|grey|gray|pink|amber)\b", re.I)
@@ -1018,10 +1067,11 @@ def _sections(source: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 def _headings_over(answer: str, source: str) -> str:
-    """The headings of the sections that hold two or more of the answer's values: a summary of
-    the "Specifications" table is about specifications without saying the word."""
-    stated = {v.number for v in values_in(answer)}
-    return "\n".join(heading for heading, numbers in _sections(source) if len(stated & numbers) >= 2)
+    """The headings of the sections that hold two or more of the answer's values (one said twice
+    counts twice: "50 ml of vinegar with 50 ml of water"): a summary of the "Specifications" table
+    is about specifications without saying the word."""
+    stated = [v.number for v in values_in(answer)]
+    return "\n".join(heading for heading, numbers in _sections(source) if sum(n in numbers for n in stated) >= 2)
 
 
 # What a request asks for is its object, not its verb: "Summarise the main specifications".
@@ -1053,12 +1103,19 @@ def answer_relevance(
     # And every table cell holding one of its values ("1.52 … against 1.88": both rows).
     stated = {v.number for v in values_in(answer)}
     measured = {(v.number, v.unit) for v in values_in(answer) if v.unit}
+    # (and the cell the answer is word for word: "After each use." of "| Clean the blade | After each use |")
+    cell = _plain_words(answer)
     resting += "\n" + "\n".join(f.about if f.kind == "cell" else f.text for f in facts_of(source)
-                                 if (f.kind == "cell" and stated & {v.number for v in f.values})
+                                 if (f.kind == "cell" and (stated & {v.number for v in f.values}
+                                                           or cell and _plain_words(f.value) == cell))
                                  or (f.kind == "clause" and measured & {(v.number, v.unit) for v in f.values}))
     covered = set(stems(f"{answer}\n{evidence or ''}\n{resting}\n{_headings_over(answer, source)}"))
     total = sum(weight.values())
     return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0
+
+
+def _plain_words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in words(text))
 
 
 def check_answers_question(
@@ -1127,6 +1184,10 @@ def check_question_standalone(question: str) -> CheckResult:
 _CJK_COPULA = re.compile(r"(です|でした|である|だ|ます|ました|입니다|이다|예요|이에요|습니다|합니다)[。.!！]?\s*$")
 
 
+_WHEN_WORDS = frozenset({"after", "before", "each", "every", "once", "twice", "daily", "weekly", "monthly", "yearly",
+                         "never", "always", "until", "during"})
+
+
 def check_adds_information(question: str, answer: str) -> CheckResult:
     """The answer must say something the question did not: an answer that only restates
     the question ("X is the maker of X") looks grounded and on point, and teaches nothing.
@@ -1136,6 +1197,8 @@ def check_adds_information(question: str, answer: str) -> CheckResult:
     new_words = set(stems(_CJK_COPULA.sub("", answer))) - set(stems(question))
     new_numbers = (_numbers(answer) | {v.number for v in values_in(answer)}) - (
         _numbers(question) | {v.number for v in values_in(question)})  # "Up to two." says a number
+    # ("When do I clean the blade?" "After each use.": words of when and how often say something)
+    new_words |= {w.lower() for w in words(answer)} & _WHEN_WORDS - {w.lower() for w in words(question)}
     if not new_words and not new_numbers and answer.strip():
         return fail("adds_information", "the answer only restates the question")
     return ok("adds_information")
@@ -1304,8 +1367,9 @@ QA_CHECKS = CheckSet("qa", (
           "field, row or column: the battery's warranty given as the frame's)",
           _grounded(lambda c: check_values_in_role(c.question, c.answer, c.source, c.subject))),
     Check("no_contradiction", "the answer says yes where the source says no (or the other way round), restates a "
-          "source sentence with its \"not\" added or taken away, turns a comparison round, or widens what the "
-          "source restricts (\"both\" against \"only\")",
+          "source sentence with its \"not\" added or taken away, turns a comparison, a span or the order of two "
+          "steps round, widens what the source restricts (\"both\" against \"only\"), names a month or weekday "
+          "the source does not, or gives what the source sets aside (\"…, not Y\")",
           _grounded(lambda c: check_no_contradiction(c.question, c.answer, c.source, c.subject))),
     Check("content_supported", f"in some sentence of the answer, under {SUPPORT_THRESHOLD:.0%} of its distinct content "
           f"words (stemmed) occur in the source, and it is no paraphrase of a source statement either (embedding "

@@ -52,6 +52,7 @@ from .facts import (
     canon_number,
     facts_of,
     price_periods,
+    row_cells,
     values_in,
 )
 from .terms import missing_terms
@@ -193,6 +194,19 @@ def _entity_values(source: str) -> dict[str, frozenset[tuple[str, str]]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _not_the_rows(values: list[Value], entity: str, entities: dict[str, frozenset[tuple[str, str]]],
+                  source: str) -> str | None:
+    """Why a value said of a row (or record) is not that row's, if it is not."""
+    for value in values:
+        held = {number for number, kind in entities.get(entity, ())
+                if _DIMENSION_OF.get(kind, kind) == _dimension(value)}
+        if held and value.number not in held and not _said_of_in_prose(value, entity, source, entities):
+            return f"{value.raw} is not what the source gives {entity!r} ({', '.join(sorted(held))[:60]})"
+        if owner := _only_another_rows(value, entity, entities, source):
+            return f"{value.raw} is what the source gives {owner!r}, not {entity!r}"
+    return None
+
+
 def _only_another_rows(value: Value, entity: str, entities: dict[str, frozenset[tuple[str, str]]],
                        source: str) -> str | None:
     """The row (or record) a value belongs to, when the source states it only there and the
@@ -210,12 +224,14 @@ def _prose_values(source: str) -> tuple[Value, ...]:
     return tuple(v for f in facts_of(source) if not f.entity for v in f.values)
 
 
-def _clause_entity(clause: str, entities: dict[str, frozenset[tuple[str, str]]]) -> str | None:
-    """The one entity of the source a clause of the answer names (None: none or several)."""
+def _clause_entity(clause: str, entities: dict[str, frozenset[tuple[str, str]]], heads: bool = False) -> str | None:
+    """The one entity of the source a clause of the answer names (None: none or several); with
+    `heads`, by the head of its label before brackets too ("low season" of "Low (Nov–Mar)")."""
     text = normalize(clause)
     words = set(re.findall(r"[\w-]+", text))
     named = {e for e in entities if e and (re.search(rf"(?<!\w){re.escape(e)}", text) or (
-        len(re.findall(r"[\w-]+", e)) > 1 and set(re.findall(r"[\w-]+", e)) <= words))}
+        len(re.findall(r"[\w-]+", e)) > 1 and set(re.findall(r"[\w-]+", e)) <= words) or heads and (
+        len(head := e.split(" (")[0]) >= 3 and head != e and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text)))}
     named = {e for e in named if not any(e != other and e in other for other in named)}  # longest names win
     return next(iter(named)) if len(named) == 1 else None
 
@@ -586,6 +602,10 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         return fail("values_in_role", other)
     if (other := _numbered_otherwise(question, answer, source, subject)) is not None:
         return fail("values_in_role", other)
+    if (other := _cell_of_another_column(question, answer, source)) is not None:
+        return fail("values_in_role", other)
+    if (other := _word_cells_crossed(answer, source)) is not None:
+        return fail("values_in_role", other)
     # Each value in the statement that states it alone: not a row or a sentence of several.
     facts = tuple(f for f in facts_of(source) if f.values and f.kind not in ("row", "name", "sentence"))
     entities = _entity_values(source)
@@ -621,6 +641,7 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         if (why := _paired_swap(sentence, source)) is not None:
             return fail("values_in_role", why)
     clauses = answer_clauses(answer)
+    by_heads = len({e for c in clauses for part in _BESIDE.split(c) if (e := _clause_entity(part, entities, True))}) > 1
     for previous, clause in zip(["", *clauses], clauses):
         named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
         if (why := _described_as_another(clause, question, source, named)) is not None:
@@ -634,14 +655,14 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         if entity is None and len(clauses) == 1 and len(values_in(clause)) == 1 and \
                 len(about_stems(masked(_without_values(clause)))) <= 1:
             entity = _clause_entity(question, entities)  # "How many bicycles were brought in?" "190."
-        for value in values:
-            held = {number for number, kind in entities.get(entity, ())
-                    if _DIMENSION_OF.get(kind, kind) == _dimension(value)} if entity else set()
-            if held and value.number not in held and not _said_of_in_prose(value, entity, source, entities):
-                return fail("values_in_role", f"{value.raw} is not what the source gives {entity!r} "
-                                              f"({', '.join(sorted(held))[:60]})")
-            if entity and (owner := _only_another_rows(value, entity, entities, source)):
-                return fail("values_in_role", f"{value.raw} is what the source gives {owner!r}, not {entity!r}")
+        # (a clause of several rows, each part for its own; rows the answer sets side by side may be
+        # named by the heads of their labels: "7 nights in low season and 2 in high season")
+        parts = [(clause, entity, values)] if entity else [
+            (part, _clause_entity(part, entities, heads=by_heads), grounded_values(part, source))
+            for part in _BESIDE.split(clause)]
+        for part, named, part_values in parts:
+            if named and (why := _not_the_rows(part_values, named, entities, source)) is not None:
+                return fail("values_in_role", why)
         if not facts:
             continue
         # Which statement the clause is about decides whose value it may quote: the clause's
@@ -679,7 +700,7 @@ def _code_statements(text: str) -> dict[str, set[str]]:
     return out
 
 
-_COLUMN_WORDS = re.compile(r"[^\W\d_]+")
+_COLUMN_WORDS = re.compile(r"[^\W\d_]+(?:\d+[^\W\d_]*)*")  # (a code is one word: "N1")
 _NOT_NAMING = frozenset("the a an in for of at on with and or".split())
 _BESIDE = re.compile(r",|;|\s(?:and|but|while|whereas|against|versus|vs\.?|compared with)\s|\s[—–]\s", re.I)
 
@@ -875,6 +896,54 @@ def _column_swapped(question: str, answer: str, source: str) -> str | None:
     return None
 
 
+def _word_cells_crossed(answer: str, source: str) -> str | None:
+    """Why a part of the answer gives one row's cell of words to another row ("Clean it once a
+    season" of "| Clean the blade | After each use |" and "| Sharpen the blade | Once a season |"),
+    if it does: the part names one row by the words that set its label apart, and holds every word
+    of another row's cell and not all of its own."""
+    rows = [(cells[0], _words_of(" ".join(cells[1:]))) for line in source.splitlines()
+            if line.strip().startswith("|") and len(cells := row_cells(line)) >= 2
+            and not set("".join(cells)) <= set(":- ") and not values_in(" ".join(cells[1:]))]
+    if len(rows) < 3:  # (a header and two rows at least)
+        return None
+    labels = [_words_of(label) for label, _ in rows[1:]]
+    shared = frozenset.intersection(*labels)
+    for part in _BESIDE.split(answer):
+        said = _words_of(part)
+        named = [i for i, words in enumerate(labels) if (words - shared) & said]
+        if len(named) != 1:
+            continue
+        label, own = rows[1 + named[0]]
+        if own and own <= said:
+            continue
+        other = next((theirs for theirs, cell in rows[1:] if theirs != label and cell and cell <= said), None)
+        if other is not None:
+            return f"what the answer says of {label!r} is what the source's table says of {other!r}"
+    return None
+
+
+def _cell_of_another_column(question: str, answer: str, source: str) -> str | None:
+    """Why a bare value is not the cell the question names by its row and its column ("What share
+    of N1 riders felt safe?" "79%." where 79 is the row's N2 figure), if it is not."""
+    values = values_in(answer)
+    if len(values) != 1 or len(about_stems(masked(_without_values(answer)))) > 1:
+        return None
+    cells = _table_cells(source)
+    columns = {column for _, column, _ in cells if column}
+    if len(columns) < 2 or (column := _column_named(question, columns)) is None:
+        return None
+    asked = _words_of(question) - frozenset().union(*(_words_of(c) for c in columns))
+    overlap = sorted(((len(_words_of(row) & asked), row) for row in {row for row, _, _ in cells}), reverse=True)
+    if not overlap or not overlap[0][0] or len(overlap) > 1 and overlap[1][0] == overlap[0][0]:
+        return None
+    row = overlap[0][1]
+    held = {c: n for r, c, n in cells if r == row}
+    number = values[0].number
+    if column in held and held[column] != number and (other := next((c for c, n in held.items() if n == number), None)):
+        return f"{values[0].raw} is the source's {other!r} figure for {row!r}, not its {column!r} one"
+    return None
+
+
 def _codes_swapped(answer: str, source: str) -> str | None:
     """Why the answer says of one code what the source says of another ("E1 means the tank is
     full" where the source says that of P2), if it does."""
@@ -1057,6 +1126,33 @@ _SPAN_OF_NAMES = re.compile(rf"\b(?:from\s+|between\s+)?({NAMES_OF_DAYS})\s+(?:t
                             rf"({NAMES_OF_DAYS})\b", re.I)
 
 
+_THEN = re.compile(r"(?:,\s*|;\s*|\s+)(?:and\s+)?then\s+", re.I)
+_ORDINAL_WORDS = frozenset(stems("first then next afterwards finally"))
+
+
+def _steps(text: str) -> list[tuple[str, frozenset[str], frozenset[str]]]:
+    """(sentence, what comes first, what comes then) of each "A, then B" of the text, as words."""
+    found = []
+    for sentence in sentences(text, min_chars=8):
+        parts = _THEN.split(sentence, maxsplit=1)
+        if len(parts) == 2:
+            first, then = (frozenset(about_stems(masked(p)) - _ORDINAL_WORDS) for p in parts)
+            if first and then:
+                found.append((sentence, first, then))
+    return found
+
+
+def _steps_reversed(clause: str, source: str) -> str | None:
+    """The source's "A, then B" that the clause turns round ("Level the top first, then trim the
+    sides" of "Trim the sides first, …, then level the top"), if it does."""
+    for _, first, then in _steps(clause):
+        for sentence, theirs_first, theirs_then in _steps(source):
+            if len(first & theirs_then) > len(first & theirs_first) and \
+                    len(then & theirs_first) > len(then & theirs_then):
+                return sentence
+    return None
+
+
 def _span_reversed(clause: str, source: str) -> str | None:
     """A span of months or weekdays the clause gives the other way round from the source's ("From
     July to March" of "from March to July"), if it does."""
@@ -1065,7 +1161,21 @@ def _span_reversed(clause: str, source: str) -> str | None:
         span = (match.group(1).lower(), match.group(2).lower())
         if span[::-1] in theirs and span not in theirs:
             return f"{match.group(1)} to {match.group(2)}"
+    # (and of times of day: "between 5 a.m. and midnight" of "between midnight and 5 a.m.")
+    theirs = {_times_of_span(m) for m in _SPAN_OF_TIMES.finditer(source)}
+    for match in _SPAN_OF_TIMES.finditer(clause):
+        span = _times_of_span(match)
+        if span[::-1] in theirs and span not in theirs:
+            return f"{match.group(1)} to {match.group(2)}"
     return None
+
+
+_TIME = r"\d{1,2}(?::\d\d)?\s*[ap]\.?\s?m\b\.?|midnight|noon|midday"
+_SPAN_OF_TIMES = re.compile(rf"\b(?:from|between)\s+({_TIME})\s*(?:to|and|until|till|–|-)\s*({_TIME})", re.I)
+
+
+def _times_of_span(match: re.Match) -> tuple[frozenset[int], frozenset[int]]:
+    return frozenset(times_of_day(match.group(1))), frozenset(times_of_day(match.group(2)))
 
 
 def _outside_its_span(question: str, statement: str) -> bool:
@@ -1107,12 +1217,44 @@ def _named_otherwise(question: str, answer: str, source: str, subject: str = "")
     said = [c for c in answer_clauses(answer) if not NEGATION.search(_reply_body(c))]
     if answer_polarity(answer) is True and is_yes_no_question(question):
         said.append(question)
+    # (months and days an answer names are held to those of any sentence, a "not" one too: "Do not
+    # cut … from March to August"; those a yes grants of the question, to those of the plain ones)
+    told = f"{source}\n{subject}"
+    asked = set(_named_months(question)) | _named_days(question)
     for text in said:
         if theirs and (mine := {m.lower() for m in _COMPASS.findall(text)} - theirs):
             return f"the source names {' and '.join(sorted(theirs))}, not {sorted(mine)[0]}"
         if seasons and (mine := {m.lower() for m in _SEASON.findall(text)} - seasons):
             return f"the source names no time in {sorted(mine)[0]}"
+        # Months and weekdays (the asker's own aside, unless a yes grants them): "From April to
+        # September" of "from March to August"; "Yes, every night" of "on Fridays and Saturdays"
+        mine = set(_named_months(text)) | _named_days(text)
+        if text is not question:
+            mine -= asked
+        named_months, days = (set(_named_months(told)), _named_days(told)) if text is not question else (
+            months, _named_days(plain_source))
+        if named_months and (other := sorted(m for m in mine - named_months if m in MONTHS)):
+            return f"the source names no time in {other[0].title()}"
+        if days and len(days) < 7 and (other := sorted(d for d in mine - days if d in WEEKDAYS)):
+            return f"the source names {', '.join(d.title() for d in WEEKDAYS if d in days)}, not {other[0].title()}"
     return None
+
+
+# Days a text names by a word for several: "weekends", "every night".
+_DAY_SETS = ((re.compile(r"\bweekdays?\b", re.I), WEEKDAYS[:5]), (re.compile(r"\bweeknights?\b", re.I), WEEKDAYS[:5]),
+             (re.compile(r"\bweekends?\b", re.I), WEEKDAYS[5:]),
+             (re.compile(r"\b(?:every|each) (?:day|night|evening)\b|\b(?:daily|nightly|7 days a week)\b", re.I),
+              WEEKDAYS))
+
+
+def _named_days(text: str) -> set[str]:
+    """The weekdays a text names, those inside a span of them ("Monday to Friday") or a word for
+    several ("weekends") too."""
+    found = {w.lower().rstrip("s") for w in re.findall(r"[A-Z][a-z]+", text) if w.lower().rstrip("s") in WEEKDAYS}
+    for start, end in ((m.group(1).lower(), m.group(2).lower()) for m in _SPAN_OF_NAMES.finditer(text)):
+        if start in WEEKDAYS and (span := names_in_span(start, end)):
+            found |= set(span)
+    return found | {day for pattern, names in _DAY_SETS if pattern.search(text) for day in names}
 
 
 _WHO_ASKED = re.compile(r"^\W*who\s+(?:will\s+|would\s+|must\s+|has\s+to\s+|should\s+)?([a-z]{3,})\b", re.I)
@@ -1244,7 +1386,7 @@ def _rather_reversed(clause: str, source: str) -> str | None:
 
 
 _EARLIER = re.compile(r"\b(?:before|start|baseline|pre|old|then|first|initial)\b|^\s*(?:19|20)\d\d\s*$", re.I)
-_LATER = re.compile(r"\b(?:after|end|with|post|new|now|second|final|follow-up)\b|^\s*(?:19|20)\d\d\s*$", re.I)
+_LATER = re.compile(r"\b(?:after|end|with|post|new|now|second|final|follow-up|during)\b|^\s*(?:19|20)\d\d\s*$", re.I)
 
 
 def _month_and_year(heading: str) -> tuple[int, int] | None:
@@ -1371,6 +1513,35 @@ def changes_of(source: str) -> frozenset[tuple[str, str]]:
     """(from, to) of each change the source gives: in its prose ("from 21,400 to 24,900") or a
     table's cells and before-and-after rows."""
     return frozenset(_changes_said(source)) | _table_changes(source)
+
+
+_SET_ASIDE = re.compile(r"^(.*),\s*(?:and\s+)?not\s+([^,;.]+)", re.I)
+
+
+def _says_what_is_set_aside(answer: str, fact: Fact) -> str | None:
+    """The alternative the statement sets aside ("… home from work, not from nights out") that the
+    answer gives instead of what the statement says ("No, most were coming home from nights out."),
+    if it does."""
+    found = _SET_ASIDE.match(fact.text)
+    if not found:
+        return None
+    kept, aside = (about_stems(masked(part)) for part in found.groups())
+    said = about_stems(masked(_reply_body(answer)))
+    kept -= aside
+    if aside and len(aside & said) / len(aside) >= RESTATED and len(kept & said) < len(kept) / 2:
+        return found.group(2).strip()
+    return None
+
+
+def _change_shown_as_asked(question: str, answer: str, source: str) -> bool:
+    """Does the answer show a change the source gives ("from 12% to 21%") going the way the
+    question asks ("Did more young people come?")? Then that change answers it."""
+    said = _words(question)
+    up, down = bool(said & _MORE_WORDS), bool(said & _LESS_WORDS)
+    if up == down:
+        return False
+    changes = changes_of(source)
+    return any((a, b) in changes and (float(b) > float(a)) == up for a, b in _changes_said(answer))
 
 
 def _changes_said(text: str) -> set[tuple[str, str]]:
@@ -1562,9 +1733,11 @@ def _rests_on_source_limit(question: str, answer: str, source: str, judged: Fact
                 _same(v, mine) for v in fact.values for mine in stated):
             return True
         # A lower limit answers a no when the answer sets a figure under it beside it ("7 of 10,
-        # and you need at least 8"); a no with the limit alone may be to a case that meets it.
+        # and you need at least 8"), or the asker's own is under it ("4 nights in July?" "No, a
+        # 7-night minimum"); a no with the limit alone may be to a case that meets it.
         if _LOWER_LIMIT.search(fact.text) and score >= asked - LIMIT_REACH and any(
-                _same(v, mine) and any(_under(other, v) for other in stated) for v in fact.values for mine in stated):
+                _same(v, mine) and any(_under(other, v) for other in [*stated, *values_in(question)])
+                for v in fact.values for mine in stated):
             return True
     return False
 
@@ -1577,8 +1750,11 @@ def _under(figure: Value, limit: Value) -> bool:
 
 # "not" on the verb: what flips a statement ("can be charged" / "cannot be charged"). Words such
 # as "without" or "except" also make a fact negative, but restate it in other ways too.
+# ("work kept them from coming earlier" says what "could not come earlier because of work" does)
 _VERB_NEGATION = re.compile(r"\b(not|never|cannot|can't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|won't|"
-                            r"hasn't|haven't|shouldn't|mustn't|nobody|no one)\b|\b\w+n't\b", re.I)
+                            r"hasn't|haven't|shouldn't|mustn't|nobody|no one)\b|\b\w+n't\b|"
+                            r"\b(?:kept|keeps?|stopped|stops?|prevented|prevents?)\s+(?:\w+\s+){1,2}"
+                            r"from(?=\s+\w+ing\b)", re.I)
 
 
 _LIMIT = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|maximum)\b", re.I)
@@ -2229,6 +2405,11 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                 return fail("no_contradiction", f"the answer says no, not free, where the source says "
                                                 f"{fact.text[:80]!r}")
             fact = None
+        if fact is not None and (aside := _says_what_is_set_aside(answer, fact)) is not None:
+            return fail("no_contradiction", f"the answer says what the source sets aside ({aside!r}): "
+                                            f"{fact.text[:80]!r}")
+        if fact is not None and polarity is True and _change_shown_as_asked(question, answer, source):
+            fact = None  # "Did more young people come?" "Yes, visitors aged 16–24 went from 12% to 21%."
         if fact is not None and (rightly := _direction_asked(question, fact, source)) is not None:
             # "Did car trips go up?" of "6.0 → 5.9": the change answers, not the cell's being stated
             if polarity != rightly:
@@ -2259,7 +2440,9 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             return fail("no_contradiction", only)
         if (instructed := _instruction_denied(question, answer, source, subject)) is not None:
             return fail("no_contradiction", instructed)
-        if polarity is False and (allowed := _only_allows_what_is_asked(question, source, subject)) is not None:
+        if polarity is False and (allowed := _only_allows_what_is_asked(question, source, subject)) is not None \
+                and not _denies_only_all(question, answer, Fact(allowed, allowed, "", False, "sentence")):
+            # ("Will all four branches keep it?" "No, only two of the four will." of "Two of the four … only")
             return fail("no_contradiction", f"the answer says no to what the source allows: {allowed[:80]!r}")
         if polarity is True and (denied := _asked_in_full_and_denied(question, answer, source)) is not None:
             return fail("no_contradiction", f"the answer says yes where the source says {denied.text[:80]!r}")
@@ -2332,6 +2515,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         if (reversed_choice := _rather_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer turns round the choice the source makes: "
                                             f"{reversed_choice[:80]!r}")
+        if (steps := _steps_reversed(clause, source)) is not None:
+            return fail("no_contradiction", f"the answer turns round the order of the source's steps: {steps[:80]!r}")
         if (reversed_span := _span_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer reads {reversed_span!r} backwards")
         mine_order = _changes_said(clause)

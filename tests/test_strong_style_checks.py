@@ -2541,3 +2541,167 @@ def test_a_yes_in_every_case_to_what_the_source_grants_on_a_condition():
                                       "Yes, you get a full refund whenever you cancel.", source).passed
     assert check_no_contradiction("Can I get a full refund?", "Yes, if you cancel more than 48 hours before.",
                                   source).passed
+
+
+# --- heldout-v43's and v44's misses (a hedge trimmer, pottery classes, night buses; a bottle
+# --- steriliser, campervan hire, later library opening) ------------------------------------------
+
+def test_a_currency_in_a_column_heading_is_its_cells_unit():
+    source = "| Measure | Line A | Line B |\n|---|---|---|\n| Cost per trip (£) | 2.40 | 5.90 |"
+    assert check_numbers_grounded("£3.50 more: £5.90 against £2.40.", source).passed
+    assert not check_numbers_grounded("€5.90 against €2.40.", source).passed
+
+
+def test_kept_from_doing_says_what_could_not_do_says():
+    source = "A third of late visitors said they could not come earlier because of childcare."
+    assert check_no_contradiction("Why did late visitors not come earlier?",
+                                  "A third said childcare kept them from coming earlier.", source).passed
+    # (and against a source that says they could: the answer's "kept … from" denies it)
+    assert not check_no_contradiction("Why did late visitors come earlier?", "A third said childcare kept them from "
+                                      "coming earlier.", "A third of late visitors said they could come earlier "
+                                      "because of childcare.").passed
+
+
+def test_a_no_to_all_that_gives_the_few_the_source_allows_only():
+    source = "Three of the five pools will keep early swims, on Mondays and Fridays only."
+    assert check_no_contradiction("Will all five pools keep early swims?", "No, only three of the five will.",
+                                  source).passed
+    assert not check_no_contradiction("Will three pools keep early swims?", "No, none will.", source).passed
+
+
+def test_a_no_that_sets_the_askers_figure_under_a_minimum():
+    source = ("## Hire rates\n\n| Season | Per night | Minimum stay |\n|---|---|---|\n"
+              "| Low (Nov–Mar) | £70 | 2 nights |\n| Mid (Apr–Jun, Sep–Oct) | £90 | 3 nights |\n"
+              "| High (Jul–Aug) | £120 | 7 nights |\n\n"
+              "Rates include insurance. A refundable £400 deposit is taken at pick-up.")
+    assert check_no_contradiction("Can I hire the boat for 4 nights in July?", "No, high season (July–August) has a "
+                                  "7-night minimum.", source).passed
+    # (the asker's figure meets it: a no to it is not this limit's)
+    assert not check_no_contradiction("Can I hire the boat for 9 nights in July?", "No, high season (July–August) "
+                                      "has a 7-night minimum.", source).passed
+
+
+def test_a_span_between_the_askers_time_and_the_sources():
+    source = "Bikes must be back by 6 p.m. Late returns cost £8 per hour."
+    question = "What would I pay for bringing it back at 9 p.m.?"
+    assert check_numbers_grounded("£24: 3 hours late at £8 an hour.", source, question).passed
+    assert not check_numbers_grounded("£32: 4 hours late at £8 an hour.", source, question).passed
+
+
+def test_a_cell_given_word_for_word_answers_when():
+    from agentsynth.checks.qa import check_adds_information, check_answers_question
+
+    source = ("## Care\n\n| Task | How often |\n|---|---|\n| Rinse the filter | After each use |\n"
+              "| Replace the filter | Every 6 months |")
+    assert check_answers_question("When do I rinse the filter?", "After each use.", source).passed
+    assert check_adds_information("When do I rinse the filter?", "After each use.").passed
+    assert not check_adds_information("Do I rinse the filter after each use?", "After each use.").passed
+
+
+def test_a_value_said_twice_counts_twice_for_its_sections_heading():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("## Descaling\n\nDescale the kettle every month. Mix 100 ml of citric acid with 100 ml of water and "
+              "boil it.")
+    assert check_answers_question("What do I descale with?", "100 ml of citric acid mixed with 100 ml of water.",
+                                  source).passed
+    assert not check_answers_question("What do I descale with?", "About 100 ml.", source).passed
+
+
+def test_a_yes_that_shows_the_asked_change_answers_it():
+    source = ("| Measure | Before | During the trial |\n|---|---|---|\n| Visitors under 25 (%) | 15 | 24 |\n\n"
+              "A third of visitors said they could not come in the day.")
+    assert check_no_contradiction("Did more young people come?", "Yes, visitors under 25 went from 15% to 24%.",
+                                  source).passed
+    assert not check_no_contradiction("How did visitors under 25 change?", "They fell from 24% to 15%.",
+                                      source).passed
+
+
+def test_columns_named_by_codes():
+    source = "| Measure | Route X4 | Route X7 |\n|---|---|---|\n| Riders per day | 520 | 240 |"
+    assert not check_values_in_role("How many riders did each route carry?", "X4 carried 240 a day and X7 520.",
+                                    source).passed
+    assert check_values_in_role("How many riders did each route carry?", "X4 carried 520 a day and X7 240.",
+                                source).passed
+
+
+def test_a_bare_value_is_the_cell_of_the_questions_row_and_column():
+    source = "| Measure | Route X4 | Route X7 |\n|---|---|---|\n| Riders who felt safe (%) | 91 | 76 |"
+    assert not check_values_in_role("What share of X4 riders felt safe?", "76%.", source).passed
+    assert check_values_in_role("What share of X4 riders felt safe?", "91%.", source).passed
+
+
+def test_a_row_named_by_its_head_in_each_part_of_a_clause():
+    source = "| Season | Per night | Minimum stay |\n|---|---|---|\n| Low (Oct–Apr) | £60 | 2 nights |\n" \
+             "| High (May–Sep) | £95 | 5 nights |"
+    question = "What are the minimum stays in low and high season?"
+    assert not check_values_in_role(question, "5 nights in low season and 2 in high season.", source).passed
+    assert check_values_in_role(question, "2 nights in low season and 5 in high season.", source).passed
+
+
+def test_a_span_of_times_of_day_read_backwards():
+    source = "The shuttle runs every 20 minutes between midnight and 4 a.m. on Saturdays."
+    assert not check_no_contradiction("When does the shuttle run?", "Between 4 a.m. and midnight.", source).passed
+    assert check_no_contradiction("When does the shuttle run?", "Between midnight and 4 a.m.", source).passed
+
+
+def test_months_and_weekdays_the_source_never_names():
+    source = ("The ferry runs on Saturdays and Sundays. Do not land on the island from April to July, the nesting "
+              "months.")
+    assert not check_no_contradiction("When is the nesting season?", "From May to September.", source).passed
+    assert not check_no_contradiction("Does the ferry run on weekdays?", "Yes, every day.", source).passed
+    assert check_no_contradiction("Can I land in June?", "No, April to July are the nesting months.", source).passed
+    assert check_no_contradiction("Does the ferry run on Mondays?", "No, only at weekends.", source).passed
+
+
+def test_the_order_of_two_steps_turned_round():
+    source = "Sand the door first, working with the grain, then apply the varnish."
+    assert not check_no_contradiction("In what order do I work?", "Apply the varnish first, then sand the door.",
+                                      source).passed
+    assert check_no_contradiction("In what order do I work?", "Sand the door with the grain, then varnish it.",
+                                  source).passed
+
+
+def test_a_tables_word_cells_given_to_each_others_rows():
+    source = "| Task | How often |\n|---|---|\n| Empty the tray | After each use |\n| Descale the tank | Once a month |"
+    assert not check_values_in_role("How often do I empty the tray and descale the tank?",
+                                    "Empty the tray once a month and descale the tank after each use.", source).passed
+    assert check_values_in_role("How often do I empty the tray and descale the tank?",
+                                "Empty the tray after each use and descale the tank once a month.", source).passed
+
+
+def test_a_yes_to_a_rating_the_source_gives_otherwise():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "The mower runs on a 24 V battery. It cuts grass up to 10 cm tall."
+    assert not check_numbers_affirmed("Can I use a 40 V battery?", "Yes, any battery of the range fits.",
+                                      source).passed
+    assert check_numbers_affirmed("Can I use a 24 V battery?", "Yes, it runs on a 24 V battery.", source).passed
+    assert check_numbers_affirmed("Can I cut 8 cm grass?", "Yes, it cuts grass up to 10 cm tall.", source).passed
+
+
+def test_a_price_per_thing_the_source_prices_otherwise():
+    source = ("| Course | Sessions | Price |\n|---|---|---|\n| Wheel | 8 × 2 hours | £200 |\n\n"
+              "Glazing costs £3 per piece.")
+    assert not check_numbers_grounded("£8 per piece.", source).passed
+    assert check_numbers_grounded("£3 per piece.", source).passed
+    assert check_numbers_grounded("£12: 4 pieces at £3 each.", source, "What would glazing 4 pieces cost?").passed
+
+
+def test_a_not_in_a_statements_subject_or_on_an_alternative_is_no_denial():
+    from agentsynth.checks.facts import states_negatively
+
+    assert not states_negatively("Bikes not returned within 24 hours are charged as lost.")
+    assert not states_negatively("Most callers were asking about bills, not about outages.")
+    assert states_negatively("Bikes are not returned to the dock.")
+    assert not check_no_contradiction("Are bikes not returned within 24 hours charged as lost?",
+                                      "No, we wait until you bring them back.",
+                                      "Bikes not returned within 24 hours are charged as lost.").passed
+
+
+def test_an_answer_that_gives_the_alternative_the_source_sets_aside():
+    source = "Most callers were asking about bills, not about outages."
+    assert not check_no_contradiction("Were most callers asking about bills?", "No, most were asking about outages.",
+                                      source).passed
+    assert check_no_contradiction("Were most callers asking about outages?", "No, most were asking about bills.",
+                                  source).passed
