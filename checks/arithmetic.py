@@ -48,7 +48,8 @@ _WORKED = re.compile(rf"(?P<chain>{_CHAIN})\s*(?P<sign>=|≈|equals|gives|makes|
                      rf"|{_MONEY}(?P<result2>{_NUM}){_UNIT}\s*\((?P<chain2>{_CHAIN})\)"
                      rf"|(?:^|(?<=[.!?]\s))(?:about\s+|roughly\s+|up to\s+|at most\s+|at least\s+)?"
                      rf"{_MONEY}(?P<result3>{_NUM}|an(?=\s+hour\b)){_UNIT}\s*:\s*"
-                     rf"(?P<chain3>{_CHAIN})(?=\s*(?:[.,;]|$))", re.IGNORECASE)
+                     # (what it counts may follow: "2 × £10 for the extra half hours")
+                     rf"(?P<chain3>{_CHAIN})(?=\s*(?:[.,;]|$)|\s+(?:for|on|in)\s)", re.IGNORECASE)
 _TOKEN = re.compile(rf"(?P<number>{_NUM})(?P<percent>\s*%)?|(?P<op>[×x*·/÷+−-]|times|divided by|plus|minus|of)"
                     r"|(?P<bracket>[()])", re.IGNORECASE)
 _OPS = {"×": "*", "x": "*", "*": "*", "·": "*", "times": "*", "of": "*", "/": "/", "÷": "/", "divided by": "/",

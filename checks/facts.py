@@ -46,10 +46,13 @@ NEGATION = re.compile(
     r"(?:(?<=\bis\s)|(?<=\bare\s)|(?<=\bbe\s)|(?<=\bwas\s)|(?<=\bwere\s)|(?<=\bbeen\s))non\b|\bnon\b(?!-)|"
     r"(없|않|안 |못 |아니|ない|ません|不|無|非)", re.I)
 
-# A "not" that is no denial of the statement: in its subject ("Pieces not collected within 2 months
-# are recycled") or on an alternative it sets aside ("… home from work, not from nights out.").
+# A "not" or "no" that is no denial of the statement: in its subject ("Pieces not collected within 2
+# months are recycled"), on an alternative it sets aside ("… home from work, not from nights out."),
+# on a deed it gives reasons for ("reasons for not buying one"), or a bound ("no larger than 4 cm").
 _NOT_OF_A_PART = re.compile(r"^\s*(?:[\w'-]+\s+){1,3}not\s+\w+ed\b(?=[^,;]*\b(?:are|is|will|get|gets)\b)"
-                            r"|,\s*(?:and\s+)?not\s+[^,;.]*[.!]?\s*$", re.I)
+                            r"|,\s*(?:and\s+)?not\s+[^,;.]*[.!]?\s*$|\bfor not \w+ing\b"
+                            r"|\bno (?:more|less|larger|bigger|longer|higher|heavier|later|earlier|fewer|smaller|"
+                            r"shorter|wider|thicker) than\b", re.I)
 
 
 def states_negatively(text: str) -> bool:

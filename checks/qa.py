@@ -74,6 +74,7 @@ from .roles import (
     check_values_in_role,
     gives_asked_kind,
     is_yes_no_question,
+    judged_statement,
     rests_on_asked_fact,
 )
 
@@ -349,7 +350,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     if wrong:
         return fail("numbers_grounded", wrong)
     if (period := _period_not_in_source(answer, source) or _ordinal_period_not_in_source(answer, source)
-            or _fraction_not_in_source(answer, source)
+            or _share_not_in_source(answer, source)
             or _rate_period_not_in_source(answer, source) or _interval_not_in_source(answer, source)
             or _row_period_not_in_source(answer, source)) is not None:
         return fail("numbers_grounded", period)
@@ -376,7 +377,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
         if any(v.unit == value.unit for v in same) or (value.number, value.unit) in _shared_units(source):
             continue
         # (a number said as a word, "two adults", counts: it lends no unit to a price or a measure)
-        bare = any(not v.unit and not v.raw.isalpha() for v in same)
+        bare = any(not v.unit and not v.raw.isalpha() for v in same) and not _only_in_names(value.number, source)
         around = context.get(value.number, "")
         if bare and (value.unit in values_in_units(around) or re.search(rf"(?<!\w){re.escape(value.unit)}", around, re.I)):
             continue
@@ -410,6 +411,16 @@ def _another_rating(question: str, answer: str, source: str) -> str | None:
 _BOUND_NEAR = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|minimum|maximum|or (?:more|less|higher|lower)|between|"
                          r"from|over|under|above|below|unless|otherwise|adjustable)\b|[–-]\s*\d|\d\s*(?:to|and)\s+\d",
                          re.I)
+
+
+def _only_in_names(number: str, source: str) -> bool:
+    """Is the number in the source without a unit only as part of a name ("PS-500", "E5"), which
+    lends it no unit?"""
+    for value in values_in(source):
+        if value.unit:
+            source = source.replace(value.raw, " ")
+    found = list(re.finditer(rf"(?<![\d.,]){re.escape(number)}(?![\d])", source))
+    return bool(found) and all(re.search(r"[A-Za-z]-?$", source[:m.start()]) for m in found)
 
 
 # "Will a 20 W phone charger charge it faster?": the asker's supposed case, not a claim about the source.
@@ -514,19 +525,22 @@ def _rate_of_another_amount(answer: str, source: str, derived: set[str]) -> str 
     return None
 
 
-_FRACTION_OF = re.compile(r"\b(half|(?:a|one|two|three)[ -](?:third|quarter)s?)\s+"
-                          r"(?!(?:the|this|that|these|those|its|their|your|our|and|was|were|are)\b)([a-z]{3,})\b", re.I)
+# A share or an ordinal said of a thing: "half full", "the full service price", "every fifth bath".
+_SHARE_OF = re.compile(r"\b(half|full|whole|(?:a|one|two|three)[ -](?:third|quarter)s?|second|third|fourth|fifth|sixth|"
+                       r"seventh|eighth|ninth|tenth)\s+(?:the\s+)?"
+                       r"(?!(?:the|this|that|these|those|its|their|your|our|and|was|were|are)\b)([a-z]{3,})\b", re.I)
 
 
-def _fraction_not_in_source(answer: str, source: str) -> str | None:
-    """"half full" where the source says "three-quarters full" (and never "half full")."""
+def _share_not_in_source(answer: str, source: str) -> str | None:
+    """"half full" where the source says "three-quarters full", "every third bath" where it says
+    "every fifth bath" (and never the answer's)."""
     theirs: dict[str, set[str]] = {}
-    for fraction, word in _FRACTION_OF.findall(source):
-        theirs.setdefault(word.lower(), set()).add(fraction.lower().replace("-", " "))
-    for fraction, word in _FRACTION_OF.findall(answer):
+    for share, word in _SHARE_OF.findall(source):
+        theirs.setdefault(word.lower(), set()).add(share.lower().replace("-", " "))
+    for share, word in _SHARE_OF.findall(answer):
         said = theirs.get(word.lower())
-        if said and fraction.lower().replace("-", " ") not in said:
-            return f"the source says {sorted(said)[0]} {word.lower()}, not {fraction.lower()} {word.lower()}"
+        if said and share.lower().replace("-", " ") not in said:
+            return f"the source says {sorted(said)[0]} {word.lower()}, not {share.lower()} {word.lower()}"
     return None
 
 
@@ -636,6 +650,10 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     own = {v.number for v in values_in(question)} - {v.number for v in values_in(f"{source}\n{subject}")}
     if own and own <= recomputed_from_shown(answer, {v.number for v in values_in(source)}, own):
         return result
+    # "Can it start an appliance that briefly draws 900 W?" "Yes, the surge goes up to 1,000 W.":
+    # the asker's figure is within the limit the yes gives.
+    if own and all(_within_the_answers_limit(v, answer) for v in values_in(question) if v.number in own):
+        return result
     return fail("numbers_grounded", f"the yes affirms the question's {asked.detail}")
 
 
@@ -733,6 +751,16 @@ def _against_limits(question: str, answer: str, source: str = "") -> list[tuple[
 _WITHIN_IT = re.compile(r"(?P<mine>[$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)\s+(?:is|are|falls?)\s+(?:well\s+|still\s+)?"
                         r"(?P<side>within|inside|under|past|beyond|over|outside)\s+"
                         r"(?:it|that|this|them|the limit|the period)\b", re.I)
+
+
+def _within_the_answers_limit(mine: Value, answer: str) -> bool:
+    """Is the asker's figure within an upper limit the answer states in its unit ("up to 1,000 W")?"""
+    for match in _LIMIT.finditer(answer):
+        limits = values_in(match.group("limit") or match.group("limit2"))
+        if match.group("upper") and limits and _is_number(limits[0].number) and _is_number(mine.number) and (
+                sizes := _comparable(mine, limits[0])) is not None and sizes[0] <= sizes[1]:
+            return True
+    return False
 
 
 def _comparable(mine: Value, limit: Value) -> tuple[float, float] | None:
@@ -907,7 +935,7 @@ def _source_sentences(source: str) -> tuple[tuple[tuple[str, frozenset[str]], ..
 # Words that set figures side by side ("64%, compared with 55%, 9 points apart"): how an answer
 # relates what the source says, not a claim of its own.
 _CONNECTIVES = frozenset({"compared", "versus", "vs", "against", "respectively", "whereas", "point", "points",
-                          "instead", "rather"})
+                          "instead", "rather", "since", "because"})  # ("… since that's less than 24 hours ahead")
 
 
 def support_ratio(text: str, source: str) -> tuple[float, int, list[str]]:
@@ -1188,11 +1216,16 @@ _WHEN_WORDS = frozenset({"after", "before", "each", "every", "once", "twice", "d
                          "never", "always", "until", "during"})
 
 
-def check_adds_information(question: str, answer: str) -> CheckResult:
+def check_adds_information(question: str, answer: str, source: str | None = None, subject: str = "") -> CheckResult:
     """The answer must say something the question did not: an answer that only restates
     the question ("X is the maker of X") looks grounded and on point, and teaches nothing.
-    A yes or no to a yes/no question says what was asked."""
-    if answer_polarity(answer) is not None and is_yes_no_question(question) and len(words(answer)) > 1:
+    A yes or no to a yes/no question says what was asked; a bare "Yes." or "No." only where the
+    source's statement the question asks says it too ("Can I use it in the rain?" "No." of
+    "Do not use it in rain")."""
+    polarity = answer_polarity(answer)
+    if polarity is not None and is_yes_no_question(question) and (len(words(answer)) > 1 or source and (
+            judged := judged_statement(question, source, subject, answer)) is not None
+            and polarity is not judged.negative):
         return ok("adds_information")
     new_words = set(stems(_CJK_COPULA.sub("", answer))) - set(stems(question))
     new_numbers = (_numbers(answer) | {v.number for v in values_in(answer)}) - (
@@ -1249,7 +1282,9 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
         return ok("question_on_topic", round(ratio, 3))
     # Or the answer is a term of this passage and next to nothing else ("What fuel does it use?"
     # "Propane."; "What did finishers get?" "A medal.").
-    if answer and 1 <= len(content_tokens(answer)) <= MAX_TERM_WORDS and support_ratio(answer, source)[0] == 1.0:
+    # (its figures aside: "£35, half the service price" of the asker's £70)
+    terms = [w for w in content_tokens(answer) if not any(c.isdigit() for c in w)]
+    if answer and 1 <= len(terms) <= MAX_TERM_WORDS and support_ratio(answer, source)[0] == 1.0:
         return ok("question_on_topic", round(ratio, 3))
     # Or the answer, in the passage's words, restates a statement of it about what the question
     # names ("Are the notes available to other researchers?" "No. … the notes cannot be shared …").
@@ -1262,10 +1297,17 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
 
 def _share_by_prefix(text: str, source: str, prefix: int = 6) -> float:
     """The share of the text's content words that begin as one of the source's words does, to
-    `prefix` letters ("randomised", "randomly")."""
+    `prefix` letters ("randomised", "randomly"), or whose root before a noun's ending does
+    ("storage", "store")."""
     words = [w.lower() for w in content_tokens(text)]
     theirs = {w.lower()[:prefix] for w in content_tokens(source) if len(w) >= prefix}
-    return sum(len(w) >= prefix and w[:prefix] in theirs for w in words) / len(words) if words else 0.0
+    source_words = {w.lower() for w in content_tokens(source)}
+    return sum((len(w) >= prefix and w[:prefix] in theirs) or (
+        (root := _NOUN_ENDING.sub("", w)) != w and len(root) >= 4 and any(s.startswith(root) for s in source_words))
+        for w in words) / len(words) if words else 0.0
+
+
+_NOUN_ENDING = re.compile(r"(?:age|ment)$")  # "storage" of "store", "shipment" of "ship"
 
 
 def _restates_a_statement_on(question: str, answer: str, facts, subject: str = "") -> bool:
@@ -1397,8 +1439,9 @@ QA_CHECKS = CheckSet("qa", (
           "required; or it asks who makes, wrote, sells or is responsible for something and the answer names no "
           "one new",
           lambda c: check_answer_type(c.question, c.answer)),
-    Check("adds_information", "the answer only restates the question (no word or number the question lacks)",
-          lambda c: check_adds_information(c.question, c.answer)),
+    Check("adds_information", "the answer only restates the question (no word or number the question lacks), or "
+          "is a bare \"Yes.\" or \"No.\" that no statement of the source the question asks says too",
+          lambda c: check_adds_information(c.question, c.answer, c.source, c.subject)),
     Check("language", "question or answer is in another language than `--language` / the document's",
           lambda c: check_language(c.question, c.answer, c.language, c.source or "")),
     Check("not_duplicate", f"the question duplicates, nearly duplicates (token-sort similarity ≥ "

@@ -606,6 +606,8 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
         return fail("values_in_role", other)
     if (other := _word_cells_crossed(answer, source)) is not None:
         return fail("values_in_role", other)
+    if (other := _word_cell_of_another_row(question, answer, source)) is not None:
+        return fail("values_in_role", other)
     # Each value in the statement that states it alone: not a row or a sentence of several.
     facts = tuple(f for f in facts_of(source) if f.values and f.kind not in ("row", "name", "sentence"))
     entities = _entity_values(source)
@@ -893,6 +895,26 @@ def _column_swapped(question: str, answer: str, source: str) -> str | None:
                       and held.get((row, column)) in stated - {number}), None)
         if other is not None:
             return f"{values[0].raw} is the source's {other!r} figure, not its {column!r} one"
+    return None
+
+
+def _word_cell_of_another_row(question: str, answer: str, source: str) -> str | None:
+    """Why an answer that is a table cell of words word for word ("Coarse.") is another row's than
+    the one the question names ("Which pulp setting for apples?" of "| Apples | 550 ml | Fine |"),
+    if it is: the named row's cell in that column says otherwise."""
+    said = tuple(w.lower() for w in word_tokens(answer))
+    lines = [row_cells(line) for line in source.splitlines() if line.strip().startswith("|")]
+    rows = [cells for cells in lines[1:] if not set("".join(cells)) <= set(":- ")]
+    asked = _words_of(question)
+    named = [cells for cells in rows if _words_of(cells[0]) and _words_of(cells[0]) <= asked]
+    if not said or len(named) != 1 or values_in(answer):  # (a figure's row and column, the checks above judge)
+        return None
+    own = named[0]
+    for cells in rows:
+        for column, cell in enumerate(cells[1:], start=1):
+            if cells is not own and tuple(w.lower() for w in word_tokens(cell)) == said and column < len(own) \
+                    and tuple(w.lower() for w in word_tokens(own[column])) != said:
+                return f"{answer.strip()!r} is the {cells[0]!r} row's, not the {own[0]!r} row's ({own[column]!r})"
     return None
 
 
@@ -1323,11 +1345,19 @@ def _charged_where_free(clause: str, statement: str) -> str | None:
     if _FREE.search(statement) and not _CHARGED.search(statement) and not _FREE.search(clause):
         if found := _CHARGED.search(clause):
             return found.group()
-    # (and free where the statement charges: "rescheduled for free" of "cancelled and charged")
+    # (and free where the statement charges: "rescheduled for free" of "cancelled and charged"; not
+    # the span before the charge starts: "the first 30 minutes are free" of "within 30 minutes …;
+    # after that we charge £5")
     if _FREE.search(clause) and not _CHARGED.search(clause) and not _FREE.search(statement) \
             and not _VERB_NEGATION.search(statement) and (found := _CHARGED.search(statement)):
+        after, first = _AFTER_THAT.search(statement), re.search(r"\bfirst\s+(\d+)", clause)
+        if after and first and re.search(rf"\b{first.group(1)}\b", statement[:after.start()]):
+            return None
         return _FREE.search(clause).group()
     return None
+
+
+_AFTER_THAT = re.compile(r"\b(?:after that|after this|thereafter|beyond that|after which)\b", re.I)
 
 
 _DONE_WITHOUT = re.compile(r"\b(?:can|could|will|would|does|do|may)\s+(?:still\s+|be\s+)?([^\W\d_]{3,})\s+without\s+"
@@ -1572,6 +1602,11 @@ def is_yes_no_question(question: str) -> bool:
     return bool(_AUX_START.match(asked) or _KO_JA_YES_NO.search(asked))
 
 
+def judged_statement(question: str, source: str, subject: str = "", answer: str = "") -> Fact | None:
+    """The source's statement a yes/no question asks, when one clearly is (else None)."""
+    return _judged_fact(question, source, subject, answer)
+
+
 def _judged_fact(question: str, source: str, subject: str = "", answer: str = "") -> Fact | None:
     """The fact a yes/no question is about, when one clearly is (else None: no judgement).
     A record's yes/no field outranks prose that comes close ("Consultant Available: N"
@@ -1580,7 +1615,8 @@ def _judged_fact(question: str, source: str, subject: str = "", answer: str = ""
     # ("Is the dehydrator on its own enough …?" asks what "the dehydrator alone will not …" says)
     alone = _ALONE.search(question) is not None
     facts = tuple(f for f in every if (not _ONLY.search(f.text) or alone and _ALONE.search(f.text))
-                  and not _CONDITIONAL.search(f.text) and f.kind not in ("row", "name") and not _mixed(f, every))
+                  and (not _CONDITIONAL.search(f.text) or _condition_asked(question, f.text))
+                  and f.kind not in ("row", "name") and not _mixed(f, every))
     if not facts:
         return None
     scores = sorted(zip(fact_scores(question, source, facts, subject), range(len(facts))), reverse=True)
@@ -1608,6 +1644,19 @@ def _judged_fact(question: str, source: str, subject: str = "", answer: str = ""
 
 
 _REPLY = re.compile(rf"^\s*(?:no|yes|{HEDGED_NOT}not(?=\s*[,.:;!—–-]))\b[,.:;!—–-]*\s*", re.IGNORECASE)
+
+
+def _condition_asked(question: str, statement: str) -> bool:
+    """Does the question ask a conditional statement with its condition ("Do leafy greens give more
+    juice rolled up?" of "Leafy greens give more juice when rolled into tight bundles")? Then the
+    statement says yes or no to it: the question holds every word of what it says and a word of
+    the condition."""
+    parts = _CONDITIONAL.split(statement, maxsplit=1)
+    if len(parts) < 3:
+        return False
+    said, condition = about_stems(masked(parts[0])), about_stems(masked(parts[2]))
+    asked = about_stems(masked(question))
+    return len(said) >= 2 and said <= asked and bool(condition & asked)
 
 
 def _reply_body(text: str) -> str:
@@ -2048,6 +2097,15 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
     if any(v.number in held and v.number != s.number and _dimension(v) == _dimension(s)
            for s in supposed for v in values_in(body)):
         return True
+    # One where the question supposes several ("Did the trial cover several towns?" "No, one town."
+    # of "40 households in one town").
+    several = re.search(r"\b(?:several|many|multiple|two|three|four|five)\s+([a-z]{3,})s\b", question, re.I)
+    if several:
+        plural = several.group(1) + "s"
+        singular = "|".join(map(re.escape, {plural[:-3] + "y" if plural.endswith("ies") else plural[:-1], plural[:-2]}))
+    one = rf"\b(?:one|a single)\s+(?:{singular})\b" if several else None
+    if one and re.search(one, body, re.I) and re.search(one, source, re.I):
+        return True
     # The source's own occasion where the question supposes another ("Will I be fined the first
     # time?" "No. The £50 fine applies the second time.").
     asked, told = set(_ORDINAL.findall(question.lower())), set(_ORDINAL.findall(body.lower()))
@@ -2200,19 +2258,31 @@ _ANY_VERB = frozenset(stems("work use get go make take need have do come"))  # (
 _DAY_STEMS = frozenset(stems(NAMES_OF_DAYS.replace("|", " ")))
 
 
+# ("41 °C instead of 68 °C", "more than the 7 days needed")
+_SETTING_BESIDE = frozenset(stems("instead against versus compared rather needed required necessary"))
+
+
 def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = "") -> str | None:
     """A word of a yes/no question that neither the source nor the title uses, which a yes then
     says again as the source's ("Does the Complete plan cover radiators?" "Yes, radiators and
     pipework are included."), if there is one: the yes invents what it affirms. The asker's own
-    figures, days and spans of time are theirs ("3 days is more than 48 hours")."""
+    figures, days and spans of time are theirs ("3 days is more than 48 hours"). A yes to such a
+    question whose reason is nothing the source says ("Yes, if it has thawed first.") invents it too."""
     if has_cjk(question) or answer_polarity(answer) is not True or not is_yes_no_question(question):
         return None
     told = f"{source}\n{subject}"
     named = about_stems(masked(told))
     unnamed = {w for w in about_stems(masked(question)) - named - _ANY_VERB - _TIMES - _DAY_STEMS
                if w.isalpha() and not re.search(rf"\b{re.escape(w)}", told, re.I)}  # ("DVD" of "DVDs")
-    repeated = unnamed & about_stems(masked(_reply_body(answer)))
-    return min(repeated) if repeated else None
+    body = about_stems(masked(_reply_body(answer))) - about_stems(subject)
+    repeated = unnamed & body
+    if repeated:
+        return min(repeated)
+    # (or the yes rests on nothing the source says: "Can I juice frozen fruit?" "Yes, if it has thawed …")
+    reason = _words_without_values(_reply_body(answer)) - about_stems(subject) - _SETTING_BESIDE - _APPLIES
+    if unnamed and reason and not reason & named:
+        return max(sorted(unnamed), key=len)
+    return None
 
 
 def _affirmed_beyond_only(question: str, answer: str, source: str, subject: str = "") -> str | None:

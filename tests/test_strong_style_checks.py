@@ -2705,3 +2705,120 @@ def test_an_answer_that_gives_the_alternative_the_source_sets_aside():
                                       source).passed
     assert check_no_contradiction("Were most callers asking about outages?", "No, most were asking about bills.",
                                   source).passed
+
+
+# --- heldout-v45's and v46's misses (a slow juicer, venue hire, befriending; a power station, dog
+# --- grooming, cargo bike loans) -------------------------------------------------------------------
+
+def test_a_bound_or_a_deed_given_reasons_for_is_no_denial():
+    from agentsynth.checks.facts import states_negatively
+
+    assert not states_negatively("Slice bread no thicker than 2 cm and remove the crusts first.")
+    assert not states_negatively("The main reasons for not joining were cost and distance.")
+    assert check_no_contradiction("Do I need to cut the crusts off?", "Yes, remove the crusts first.",
+                                  "Slice bread no thicker than 2 cm and remove the crusts first.").passed
+    assert not check_no_contradiction("Was cost a reason for not joining?", "No, cost wasn't mentioned.",
+                                      "The main reasons for not joining were cost and distance.").passed
+
+
+def test_a_no_that_gives_one_where_the_question_supposes_several():
+    source = "In 2023, 30 schools in one county took part in the scheme for a year."
+    assert check_no_contradiction("Did the scheme cover several counties?", "No, one county.", source).passed
+    assert check_no_contradiction("Did the scheme run in several counties?", "No, in one county.", source).passed
+
+
+def test_a_yes_that_sets_the_askers_figure_within_its_own_limit():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "The inverter gives up to 300 W, with a 600 W surge for starting motors."
+    assert check_numbers_affirmed("Can it start a pump that briefly draws 550 W?", "Yes, the surge goes up to "
+                                  "600 W.", source).passed
+    assert not check_numbers_affirmed("Can it start a pump that briefly draws 750 W?", "Yes, the surge goes up to "
+                                      "600 W.", source).passed
+
+
+def test_a_bare_yes_or_no_adds_what_was_asked():
+    from agentsynth.checks.qa import check_adds_information
+
+    source = "Do not use the heater in rain or near a bath. Keep it 1 m from curtains."
+    assert check_adds_information("Can I use it in the rain?", "No.", source).passed
+    # (a bare reply the source's statement does not bear out, or one with no source to hold it to)
+    assert not check_adds_information("Can I use it in the rain?", "Yes.", source).passed
+    assert not check_adds_information("Can I use it in the rain?", "No.").passed
+
+
+def test_a_yes_whose_reason_the_source_never_gives():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "Cut vegetables into pieces no larger than 3 cm. Feed them slowly with the pusher."
+    assert not check_question_terms_grounded("Can I blend frozen vegetables?", source,
+                                             answer="Yes, once they have thawed for an hour.").passed
+    assert check_question_terms_grounded("Can I feed vegetables by hand?", source,
+                                         answer="No, feed them slowly with the pusher.").passed
+
+
+def test_a_calculation_followed_by_what_it_counts():
+    source = "A wash costs £20. Long coats cost £6 extra per half hour."
+    question = "What would a wash cost for a long coat that takes an extra hour?"
+    assert check_numbers_grounded("£32: £20 plus 2 × £6 for the extra half hours.", source, question).passed
+    assert not check_numbers_grounded("£34: £20 plus 2 × £6 for the extra half hours.", source, question).passed
+
+
+def test_the_span_before_a_charge_starts_is_free():
+    source = "Collect your bike within 15 minutes of our text; after that we charge £3 for each extra half hour."
+    assert check_no_contradiction("What would I pay if I come 45 minutes after the text?",
+                                  "£3: the first 15 minutes are free, then £3 for the next half hour.", source).passed
+    assert not check_no_contradiction("Is collection free?", "Yes, collection is always free.",
+                                      "Collection costs £3 per bike.").passed
+
+
+def test_since_joins_a_reason_and_is_no_claim():
+    source = "Cancel at least 48 hours ahead at no charge. Later cancellations are charged in full."
+    assert check_content_supported("Yes, in full, since that's less than 48 hours ahead.", source).passed
+
+
+def test_an_answer_of_the_passages_words_and_the_askers_figure_keeps_its_question_on_topic():
+    from agentsynth.checks.qa import check_question_on_topic
+
+    source = "If you cancel later or don't turn up, we charge half the lesson price."
+    assert check_question_on_topic("What would a no-show at a £40 tasting cost?", source,
+                                   answer="£20, half the lesson price.").passed
+    assert not check_question_on_topic("What would a no-show at a £40 tasting cost?", source,
+                                       answer="£20, a quarter of the monthly bill.").passed
+
+
+def test_a_noun_of_a_verb_the_source_uses():
+    from agentsynth.checks.qa import check_question_on_topic
+
+    source = ("A year after the trial, 12 families had bought a trailer of their own. The main reasons given for "
+              "not buying one were price and nowhere safe to store it.")
+    answer = "Yes, nowhere safe to store one was a main reason for not buying."
+    assert check_question_on_topic("Was storage a problem?", source, answer=answer).passed
+    assert not check_question_on_topic("Was shipment a problem?", source, answer=answer).passed
+
+
+def test_a_share_or_an_ordinal_the_source_gives_otherwise():
+    source = "No-shows are charged half the class price. Members get every fourth class free."
+    assert not check_numbers_grounded("The full class price.", source).passed
+    assert not check_numbers_grounded("Every third class.", source).passed
+    assert check_numbers_grounded("Every fourth class.", source).passed
+
+
+def test_a_word_cell_of_another_row_than_the_questions():
+    source = ("| Produce | Juice per kg | Pulp |\n|---|---|---|\n| Pears | 500 ml | Fine |\n"
+              "| Beetroot | 400 ml | Coarse |")
+    assert not check_values_in_role("Which pulp setting for pears?", "Coarse.", source).passed
+    assert check_values_in_role("Which pulp setting for beetroot?", "Coarse.", source).passed
+
+
+def test_a_number_only_in_a_name_lends_no_unit():
+    source = "The HX-400 stores 412 Wh. Its outlets give up to 400 W."
+    assert not check_numbers_grounded("400 Wh.", source).passed
+    assert check_numbers_grounded("412 Wh.", source).passed
+
+
+def test_a_conditional_statement_asked_with_its_condition():
+    source = "Herbs keep longer when wrapped in damp paper."
+    assert not check_no_contradiction("Do herbs keep longer wrapped up?", "No, wrapping makes no difference.",
+                                      source).passed
+    assert check_no_contradiction("Do herbs keep longer wrapped up?", "Yes, wrapped in damp paper.", source).passed
