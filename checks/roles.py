@@ -898,13 +898,18 @@ def _column_swapped(question: str, answer: str, source: str) -> str | None:
     return None
 
 
+def _markdown_rows(source: str) -> list[list[str]]:
+    """The cells of each row of the source's tables, header rows included, separator lines not."""
+    return [cells for line in source.splitlines()
+            if line.strip().startswith("|") and not set("".join(cells := row_cells(line))) <= set(":- ")]
+
+
 def _word_cell_of_another_row(question: str, answer: str, source: str) -> str | None:
     """Why an answer that is a table cell of words word for word ("Coarse.") is another row's than
     the one the question names ("Which pulp setting for apples?" of "| Apples | 550 ml | Fine |"),
     if it is: the named row's cell in that column says otherwise."""
     said = tuple(w.lower() for w in word_tokens(answer))
-    lines = [row_cells(line) for line in source.splitlines() if line.strip().startswith("|")]
-    rows = [cells for cells in lines[1:] if not set("".join(cells)) <= set(":- ")]
+    rows = _markdown_rows(source)[1:]
     asked = _words_of(question)
     named = [cells for cells in rows if _words_of(cells[0]) and _words_of(cells[0]) <= asked]
     if not said or len(named) != 1 or values_in(answer):  # (a figure's row and column, the checks above judge)
@@ -923,9 +928,8 @@ def _word_cells_crossed(answer: str, source: str) -> str | None:
     season" of "| Clean the blade | After each use |" and "| Sharpen the blade | Once a season |"),
     if it does: the part names one row by the words that set its label apart, and holds every word
     of another row's cell and not all of its own."""
-    rows = [(cells[0], _words_of(" ".join(cells[1:]))) for line in source.splitlines()
-            if line.strip().startswith("|") and len(cells := row_cells(line)) >= 2
-            and not set("".join(cells)) <= set(":- ") and not values_in(" ".join(cells[1:]))]
+    rows = [(cells[0], _words_of(" ".join(cells[1:]))) for cells in _markdown_rows(source)
+            if len(cells) >= 2 and not values_in(" ".join(cells[1:]))]
     if len(rows) < 3:  # (a header and two rows at least)
         return None
     labels = [_words_of(label) for label, _ in rows[1:]]
