@@ -75,6 +75,7 @@ from .roles import (
     gives_asked_kind,
     is_yes_no_question,
     judged_statement,
+    plain_words,
     rests_on_asked_fact,
 )
 
@@ -1132,18 +1133,14 @@ def answer_relevance(
     stated = {v.number for v in values_in(answer)}
     measured = {(v.number, v.unit) for v in values_in(answer) if v.unit}
     # (and the cell the answer is word for word: "After each use." of "| Clean the blade | After each use |")
-    cell = _plain_words(answer)
+    cell = plain_words(answer)
     resting += "\n" + "\n".join(f.about if f.kind == "cell" else f.text for f in facts_of(source)
                                  if (f.kind == "cell" and (stated & {v.number for v in f.values}
-                                                           or cell and _plain_words(f.value) == cell))
+                                                           or cell and plain_words(f.value) == cell))
                                  or (f.kind == "clause" and measured & {(v.number, v.unit) for v in f.values}))
     covered = set(stems(f"{answer}\n{evidence or ''}\n{resting}\n{_headings_over(answer, source)}"))
     total = sum(weight.values())
     return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0
-
-
-def _plain_words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in words(text))
 
 
 def check_answers_question(

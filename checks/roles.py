@@ -904,11 +904,16 @@ def _markdown_rows(source: str) -> list[list[str]]:
             if line.strip().startswith("|") and not set("".join(cells := row_cells(line))) <= set(":- ")]
 
 
+def plain_words(text: str) -> tuple[str, ...]:
+    """The text's words in order, lower-cased ("After each use." → after, each, use)."""
+    return tuple(w.lower() for w in word_tokens(text))
+
+
 def _word_cell_of_another_row(question: str, answer: str, source: str) -> str | None:
     """Why an answer that is a table cell of words word for word ("Coarse.") is another row's than
     the one the question names ("Which pulp setting for apples?" of "| Apples | 550 ml | Fine |"),
     if it is: the named row's cell in that column says otherwise."""
-    said = tuple(w.lower() for w in word_tokens(answer))
+    said = plain_words(answer)
     rows = _markdown_rows(source)[1:]
     asked = _words_of(question)
     named = [cells for cells in rows if _words_of(cells[0]) and _words_of(cells[0]) <= asked]
@@ -917,8 +922,8 @@ def _word_cell_of_another_row(question: str, answer: str, source: str) -> str | 
     own = named[0]
     for cells in rows:
         for column, cell in enumerate(cells[1:], start=1):
-            if cells is not own and tuple(w.lower() for w in word_tokens(cell)) == said and column < len(own) \
-                    and tuple(w.lower() for w in word_tokens(own[column])) != said:
+            if cells is not own and plain_words(cell) == said and column < len(own) \
+                    and plain_words(own[column]) != said:
                 return f"{answer.strip()!r} is the {cells[0]!r} row's, not the {own[0]!r} row's ({own[column]!r})"
     return None
 
@@ -1607,11 +1612,6 @@ def is_yes_no_question(question: str) -> bool:
 
 
 def judged_statement(question: str, source: str, subject: str = "", answer: str = "") -> Fact | None:
-    """The source's statement a yes/no question asks, when one clearly is (else None)."""
-    return _judged_fact(question, source, subject, answer)
-
-
-def _judged_fact(question: str, source: str, subject: str = "", answer: str = "") -> Fact | None:
     """The fact a yes/no question is about, when one clearly is (else None: no judgement).
     A record's yes/no field outranks prose that comes close ("Consultant Available: N"
     against a description that mentions consultants)."""
@@ -2431,7 +2431,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
     if (party := _another_party(question, answer, source)) is not None:
         return fail("no_contradiction", party)
     if polarity is not None and is_yes_no_question(question):
-        fact = _judged_fact(question, source, subject, answer)
+        fact = judged_statement(question, source, subject, answer)
         if fact is not None and fact.negative and (negated := _negation_words(fact.text)) and \
                 negated == _negation_words(question):
             # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
