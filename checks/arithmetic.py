@@ -223,7 +223,8 @@ def is_sum_or_difference(number: str, known: set[str]) -> bool:
 # "€90 in total, €6 more than paying €84", "174 mm more: 620 mm versus 446 mm", "(€2.50) … (€1.00)
 # … €3.50 in total". Known by a word that says which (more, less, total, …) in its sentence.
 _DIFFERENCE = re.compile(r"\b(?:more|less|fewer|higher|lower|longer|shorter|cheaper|dearer|difference|gap|instead of|"
-                         r"by \d[\d,.]*:? from|down to|down from|up from|cut|from [$€£¥]?\d[\d,.]*%?\s+to|"
+                         r"against|versus|by \d[\d,.]*:? from|down to|down from|up from|cut|"
+                         r"from [$€£¥]?\d[\d,.]*%?\s+to|"
                          r"saves?|saving|saved|extra|over|under|falls?|fell|drops?|dropped|rises?|rose|gains?|"
                          r"increases?|increased|decreases?|decreased|declines?|declined|reduction|reduced|points?)\b",
                          re.IGNORECASE)
@@ -253,8 +254,8 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
     for sentence in _SENTENCE.split(answer):
         values = values_in(sentence)
         for i, value in enumerate(values):
-            if value.number in grounded or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
-                continue
+            if known(value) or not re.fullmatch(r"\d+(?:\.\d+)?", value.number):
+                continue  # (one the source has as another quantity may be worked out: "3 m² a minute")
             if operands := _breakdown(sentence, value, values[i + 1:], grounded):
                 found[value.number] = operands
             elif operands := _percent_of(sentence, value, grounded | set(given)):
@@ -265,6 +266,8 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
                 found[value.number] = operands
             elif operands := _per_item(sentence, value, {v.number: float(v.number) for v in values_in(sentence)
                                                          if v.number in grounded and _is_plain(v.number)}):
+                found[value.number] = operands
+            elif operands := _rate_of_stated(sentence, value, [v for v in values if v.number in grounded]):
                 found[value.number] = operands
         difference, total = _DIFFERENCE.search(sentence), _TOTAL.search(sentence)
         if not (difference or total):
@@ -355,6 +358,25 @@ def _per_item(sentence: str, value, stated: dict[str, float]) -> tuple[str, ...]
         for count, number in stated.items():
             if whole != count and number > 1 and number == int(number) and _rounds_to(total / number, value.number):
                 return whole, count
+    return None
+
+
+_PER_PERIOD_AFTER = re.compile(r"\S*\s+(?:per|a|an|each|every)\s+(second|minute|hour|day|week|month|year)\b", re.I)
+
+
+def _rate_of_stated(sentence: str, value, stated) -> tuple[str, ...] | None:
+    """A rate the sentence works out from an amount and a span it states, to the rate's precision
+    ("About 3 m² a minute: around 100 m² in about 35 minutes")."""
+    at = sentence.find(value.raw)
+    period = _PER_PERIOD_AFTER.match(sentence, at + len(value.raw)) if at >= 0 else None
+    if not period or not value.unit:
+        return None
+    for amount in stated:
+        for span in stated:
+            if amount.unit == value.unit and span.unit == unit_key(period.group(1)) and _is_plain(amount.number) \
+                    and _is_plain(span.number) and float(span.number) \
+                    and _rounds_to(float(amount.number) / float(span.number), value.number):
+                return amount.number, span.number
     return None
 
 

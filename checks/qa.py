@@ -281,6 +281,18 @@ def _counts_of_rows(answer: str, source: str) -> set[str]:
     return counts
 
 
+_EQUAL_GROUPS = re.compile(r"(?<![\d.,])(?P<whole>\d+)\s*:\s*(?P<part>\d+)\s+(?:[^\W\d_]+\s+){0,2}?"
+                           r"(?:in|for|of|per)?\s*(?:each|both)\b", re.I)
+
+
+def _totals_of_equal_groups(answer: str, source: str) -> set[str]:
+    """A total the answer breaks into groups of one size, each of which the source counts
+    ("60: 30 in each group" of "30 road verges … and kept 30 similar verges")."""
+    counts = Counter(v.number for v in values_in(source) if not v.unit)
+    return {match["whole"] for match in _EQUAL_GROUPS.finditer(answer)
+            if counts[match["part"]] > 1 and int(match["whole"]) == int(match["part"]) * counts[match["part"]]}
+
+
 # "Figure 4", "Table 2", "step 3": a number that names a part of the document, not a quantity.
 _REFERENCE = re.compile(r"\b(fig(?:ure)?s?\.?|tables?|sections?|chapters?|steps?|appendix|appendices)\s+(\d+)\b",
                         re.IGNORECASE)
@@ -332,7 +344,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     keys = frozenset(v.key for v in values) | _shared_units(source)
     derived |= clock_arithmetic(answer, source, given)  # (before sums of them: "6 hours: 3 on Thursday and 3 …")
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
-                   _counts_of_rows(answer, source),
+                   _counts_of_rows(answer, source), _totals_of_equal_groups(answer, source),
                    over_the_askers_span(answer, given, numbers), per_period_of_intervals(answer, given),
                    counts_of_ranges(answer, numbers, source))
     # (on figures worked out so far, too: "half of £15 is £7.50, times 3 hours")
@@ -532,15 +544,26 @@ _SHARE_OF = re.compile(r"\b(half|full|whole|(?:a|one|two|three)[ -](?:third|quar
                        r"(?!(?:the|this|that|these|those|its|their|your|our|and|was|were|are)\b)([a-z]{3,})\b", re.I)
 
 
+# A change by a share: "the flow drops by half", "cut by a third".
+_BY_SHARE = re.compile(r"\b([a-z]+)\s+by\s+(half|(?:a|one|two|three)[ -](?:third|quarter)s?)\b", re.I)
+
+
+def _shares_said(text: str) -> list[tuple[str, str]]:
+    """(share, what it is said of) of each share the text gives ("half", "full"; "half", "by drop")."""
+    return [*_SHARE_OF.findall(text), *((share, f"by {stem(verb.lower())}") for verb, share in _BY_SHARE.findall(text))]
+
+
 def _share_not_in_source(answer: str, source: str) -> str | None:
     """"half full" where the source says "three-quarters full", "every third bath" where it says
-    "every fifth bath" (and never the answer's)."""
+    "every fifth bath", "drops by a quarter" where it says "drops by half" (and never the answer's)."""
     theirs: dict[str, set[str]] = {}
-    for share, word in _SHARE_OF.findall(source):
+    for share, word in _shares_said(source):
         theirs.setdefault(word.lower(), set()).add(share.lower().replace("-", " "))
-    for share, word in _SHARE_OF.findall(answer):
+    for share, word in _shares_said(answer):
         said = theirs.get(word.lower())
         if said and share.lower().replace("-", " ") not in said:
+            if word.startswith("by "):  # ("the source says by half, not by a quarter")
+                return f"the source says by {sorted(said)[0]}, not by {share.lower()}"
             return f"the source says {sorted(said)[0]} {word.lower()}, not {share.lower()} {word.lower()}"
     return None
 
@@ -754,12 +777,20 @@ _WITHIN_IT = re.compile(r"(?P<mine>[$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)\s+(?:is
                         r"(?:it|that|this|them|the limit|the period)\b", re.I)
 
 
+# A span something lasts or is covered for: "guaranteed for 90 days", "valid for 6 months".
+_LASTS_FOR = re.compile(r"\b(?:for|lasts?|within)\s+(?P<limit>\d[\d,.]*\s*(?:days?|weeks?|months?|years?))\b", re.I)
+
+
 def _within_the_answers_limit(mine: Value, answer: str) -> bool:
-    """Is the asker's figure within an upper limit the answer states in its unit ("up to 1,000 W")?"""
-    for match in _LIMIT.finditer(answer):
-        limits = values_in(match.group("limit") or match.group("limit2"))
-        if match.group("upper") and limits and _is_number(limits[0].number) and _is_number(mine.number) and (
-                sizes := _comparable(mine, limits[0])) is not None and sizes[0] <= sizes[1]:
+    """Is the asker's figure within an upper limit the answer states in its unit ("up to 1,000 W"),
+    or, a span of time, within the span the answer says it lasts ("after 2 months" of "guaranteed
+    for 90 days")?"""
+    limits = [values_in(m.group("limit") or m.group("limit2"))[:1] for m in _LIMIT.finditer(answer) if m.group("upper")]
+    if (span := in_base(mine.number, mine.unit)) and span[0] == "time":
+        limits += [values_in(m.group("limit"))[:1] for m in _LASTS_FOR.finditer(answer)]
+    for limit in limits:
+        if limit and _is_number(limit[0].number) and _is_number(mine.number) and (
+                sizes := _comparable(mine, limit[0])) is not None and sizes[0] <= sizes[1]:
             return True
     return False
 
@@ -1138,9 +1169,22 @@ def answer_relevance(
                                  if (f.kind == "cell" and (stated & {v.number for v in f.values}
                                                            or cell and plain_words(f.value) == cell))
                                  or (f.kind == "clause" and measured & {(v.number, v.unit) for v in f.values}))
+    resting += "\n" + "\n".join(_referred_back_to(resting, source))
     covered = set(stems(f"{answer}\n{evidence or ''}\n{resting}\n{_headings_over(answer, source)}"))
     total = sum(weight.values())
     return sum(w for word, w in weight.items() if word in covered) / total if total else 1.0
+
+
+# A sentence that says what happens "instead" or "otherwise" speaks of the case the one before it sets.
+_REFERS_BACK = re.compile(r"\b(?:instead|otherwise|in that case|if not|after that)\b", re.I)
+
+
+def _referred_back_to(resting: str, source: str) -> list[str]:
+    """The source sentences before those of `resting` that refer back to them ("Cancel at least
+    7 days ahead for a full refund." before "Within 7 days we offer a credit … instead.")."""
+    told = sentences(source, min_chars=8)
+    return [before for before, sentence in zip(told, told[1:])
+            if _REFERS_BACK.search(sentence) and sentence.strip(" .") in resting]
 
 
 def check_answers_question(
@@ -1196,11 +1240,12 @@ _DEICTIC = re.compile(
 )
 
 
-def check_question_standalone(question: str) -> CheckResult:
+def check_question_standalone(question: str, source: str | None = None) -> CheckResult:
     """A question that leans on "the passage" / "the text" makes no sense to a reader of
-    the dataset, who never sees the source."""
+    the dataset, who never sees the source; unless the source says it too, where it names a
+    thing of its own ("Bikes not collected within 14 days of the text": a text message)."""
     match = _DEICTIC.search(question)
-    if match:
+    if match and not (source and re.search(rf"\b{re.escape(match.group())}\b", source, re.I)):
         return fail("question_standalone", f"the question refers to {match.group()!r}, which a reader cannot see")
     return ok("question_standalone")
 
@@ -1408,7 +1453,8 @@ QA_CHECKS = CheckSet("qa", (
     Check("no_contradiction", "the answer says yes where the source says no (or the other way round), restates a "
           "source sentence with its \"not\" added or taken away, turns a comparison, a span or the order of two "
           "steps round, widens what the source restricts (\"both\" against \"only\"), names a month or weekday "
-          "the source does not, or gives what the source sets aside (\"…, not Y\")",
+          "the source does not, says yes to a time outside the hours it gives, or gives what the source sets aside "
+          "(\"…, not Y\")",
           _grounded(lambda c: check_no_contradiction(c.question, c.answer, c.source, c.subject))),
     Check("content_supported", f"in some sentence of the answer, under {SUPPORT_THRESHOLD:.0%} of its distinct content "
           f"words (stemmed) occur in the source, and it is no paraphrase of a source statement either (embedding "
@@ -1417,7 +1463,8 @@ QA_CHECKS = CheckSet("qa", (
     Check("question_well_formed", 'the question is neither a question nor a request ("Summarise …")',
           lambda c: check_question_well_formed(c.question)),
     Check("question_standalone", 'the question leans on "the passage", "the text", "the document" … that a reader '
-          "of the dataset never sees", lambda c: check_question_standalone(c.question)),
+          "of the dataset never sees, where the source does not name such a thing itself (a text message: \"after the "
+          "text\")", lambda c: check_question_standalone(c.question, c.source)),
     Check("question_on_topic", f"under {ON_TOPIC_THRESHOLD:.0%} of the question's content words (the document's "
           f"subject aside) occur in the source, and no source statement means what it asks (similarity under "
           f"{ON_TOPIC_SEMANTIC}), and its answer is not this passage's", _grounded(

@@ -22,6 +22,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import combinations
 
 from ..tools.semantic import EMBEDDER, masked
 from ..tools.text import HEDGED_NOT, STOPWORDS, answer_polarity, has_cjk, normalize, sentences, stem, stems
@@ -728,10 +729,18 @@ def _row_named_by_its_numbers(answer: str, source: str) -> str | None:
         if len(named) != 1:
             continue
         own = {number for row, _, number in cells if row == named[0]}
-        for number in {n for n, _ in said - rows[named[0]]} - own:
+        for number in {n for n, _ in said - rows[named[0]]} - own - _factors_of_a_product(said):
             if theirs := next((row for row, _, n in cells if n == number and row != named[0]), None):
                 return f"{number} is the {theirs!r} row's, not the {named[0]!r} row's"
     return None
+
+
+def _factors_of_a_product(said: set[tuple[str, str]]) -> set[str]:
+    """The numbers of a segment that multiply to another of its numbers ("£190 for five days at
+    £38": 5 and 38): a working, whose factors may be any row's."""
+    plain = {n: float(n) for n, _ in said if re.fullmatch(r"\d+(?:\.\d+)?", n)}
+    return {n for a, b in combinations(plain, 2) if any(math.isclose(plain[a] * plain[b], c) for c in plain.values())
+            for n in (a, b)}
 
 
 def _row_named(label: str, text: str) -> bool:
@@ -1226,6 +1235,25 @@ def _outside_its_span(question: str, statement: str) -> bool:
     return all(not any(inside(name, start, end) for start, end in spans) for name in asked)
 
 
+_HOURS = re.compile(rf"({_TIME})\s*(?:to|until|till|–|-)\s*({_TIME})", re.I)
+
+
+def _outside_its_hours(question: str, statement: str) -> bool:
+    """Does the question ask only of times of day outside every span of hours the statement gives
+    ("at 6 p.m." of "open … 9 a.m. to 5:30 p.m.")?"""
+    asked = times_of_day(question)
+    spans = [(min(times_of_day(m.group(1)), default=None), min(times_of_day(m.group(2)), default=None))
+             for m in _HOURS.finditer(statement)]
+    spans = [(start, end) for start, end in spans if start is not None and end is not None]
+    if not asked or not spans:
+        return False
+
+    def inside(time: int, start: int, end: int) -> bool:
+        return start <= time <= end if start <= end else time >= start or time <= end  # (a night wraps round)
+
+    return all(not any(inside(time, start, end) for start, end in spans) for time in asked)
+
+
 _COMPASS = re.compile(r"\b(north|south|east|west)(?:ern|erly|wards?)?\b", re.I)
 _SEASON = re.compile(r"\b(?:in|during|over|through|this|last|next|every|each)\s+(?:the\s+)?"
                      r"(spring|summer|autumn|winter)s?\b", re.I)
@@ -1500,6 +1528,45 @@ def _turned_against_table(question: str, clause: str, source: str) -> str | None
     return None
 
 
+_GROUPS_COMPARED = frozenset({"more", "fewer", "less", "higher", "lower", "greater", "bigger", "smaller", "larger"})
+_THAN = re.compile(r"\bthan\s+(?:the\s+|with\s+)?([^,.;:]+)", re.I)
+
+
+def _compared_in_table(text: str, source: str, context: str = "") -> tuple[str, bool] | None:
+    """(the row, whether the comparison holds) where the text sets one group of a two-group table
+    ("| Measure | Pilot schools | Other schools |") above or below the other: the group named after
+    "than" ("fewer than other schools") or, with no "than", the one it names ("Did pilot schools
+    have more absences?"); the row is the one it, with `context`, names (by what is "more" or
+    "fewer" first: "more complaints"). None when it compares no such groups."""
+    said = _words(text) & _GROUPS_COMPARED  # ("rise", "fall": a change over time, which a row's arrows give)
+    up, down = bool(said & _MORE_WORDS), bool(said & _LESS_WORDS)
+    rows = _markdown_rows(source)
+    if up == down or len(rows) < 2 or len(rows[0]) != 3:
+        return None
+    heads = [about_stems(masked(head)) for head in rows[0][1:]]
+    if not heads[0] & heads[1]:
+        return None  # (two measures, "Yearly fee" and "Tools at a time", are no two groups of one kind)
+    than = _THAN.search(text)
+    named = about_stems(masked(than.group(1) if than else text))
+    columns = [bool(named & (heads[i] - heads[1 - i])) for i in (0, 1)]  # (by a word of its own: "usual")
+    if columns.count(True) != 1:
+        return None
+    subject = columns.index(False) if than else columns.index(True)
+    words = about_stems(masked(f"{context} {text}"))
+    compared = {stem(m.group(2).lower()) for m in re.finditer(r"\b(\w+)\s+(\w+)", f"{context} {text}")
+                if m.group(1).lower() in _MORE_WORDS | _LESS_WORDS}
+    shared = sorted(((len(about_stems(masked(row[0])) & compared), len(about_stems(masked(row[0])) & words), i)
+                     for i, row in enumerate(rows[1:], 1) if len(row) == 3), reverse=True)
+    if not shared or shared[0][1] < 1 or len(shared) > 1 and shared[1][:2] == shared[0][:2]:
+        return None
+    row = rows[shared[0][2]]
+    figures = [re.fullmatch(rf"\s*[$€£¥]?({_NUMBER})\s*%?\s*", cell) for cell in row[1:]]
+    if not all(figures):
+        return None  # (a cell of words, or of a change: "23 → 9")
+    mine, theirs = (float(canon_number(figures[i].group(1))) for i in (subject, 1 - subject))
+    return None if mine == theirs else (f"{row[0]}: {row[1]} against {row[2]}", (mine > theirs) == up)
+
+
 def _said_in_prose(clause: str, source: str, direction: set[str]) -> bool:
     """Does a sentence of the source's prose say what the clause says, its "more" or "fewer"
     included ("Older people waited for the next green more often once …")? Then the clause
@@ -1552,6 +1619,17 @@ def changes_of(source: str) -> frozenset[tuple[str, str]]:
     """(from, to) of each change the source gives: in its prose ("from 21,400 to 24,900") or a
     table's cells and before-and-after rows."""
     return frozenset(_changes_said(source)) | _table_changes(source)
+
+
+_EXCEPTED = re.compile(r"\b(?:other than|except(?: for)?|apart from)\s+([^.;:]+)", re.I)
+
+
+def _excepted(question: str, fact: Fact) -> bool:
+    """Does the question ask about one of the things a denial excepts ("Can I use it on a bathroom
+    mirror?" of "Do not use the vac on wet surfaces other than glass, tiles or mirrors")? A yes to
+    it says what the statement allows."""
+    found = _EXCEPTED.search(fact.text)
+    return bool(found and fact.negative and about_stems(masked(found.group(1))) & about_stems(masked(question)))
 
 
 _SET_ASIDE = re.compile(r"^(.*),\s*(?:and\s+)?not\s+([^,;.]+)", re.I)
@@ -1619,7 +1697,8 @@ def judged_statement(question: str, source: str, subject: str = "", answer: str 
     # ("Is the dehydrator on its own enough …?" asks what "the dehydrator alone will not …" says)
     alone = _ALONE.search(question) is not None
     facts = tuple(f for f in every if (not _ONLY.search(f.text) or alone and _ALONE.search(f.text))
-                  and (not _CONDITIONAL.search(f.text) or _condition_asked(question, f.text))
+                  and (not _CONDITIONAL.search(f.text) or _condition_asked(question, f.text)
+                       or _reports_a_past_event(f.text))
                   and f.kind not in ("row", "name") and not _mixed(f, every))
     if not facts:
         return None
@@ -1648,6 +1727,17 @@ def judged_statement(question: str, source: str, subject: str = "", answer: str 
 
 
 _REPLY = re.compile(rf"^\s*(?:no|yes|{HEDGED_NOT}not(?=\s*[,.:;!—–-]))\b[,.:;!—–-]*\s*", re.IGNORECASE)
+
+
+_PAST_PASSIVE = re.compile(r"\b(?:was|were)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|lt|ght)\b", re.I)
+
+
+def _reports_a_past_event(statement: str) -> bool:
+    """Is the statement's "after" or "when" the time of something that happened ("Two parklets
+    were removed after complaints"), not a condition a rule sets? It says yes outright."""
+    found = _CONDITIONAL.search(statement)
+    return bool(found and found.group(1).lower() in ("after", "when")  # (in the clause that says it happened)
+                and re.search(rf"{_PAST_PASSIVE.pattern}[^,;]*$", statement[:found.start()], re.I))
 
 
 def _condition_asked(question: str, statement: str) -> bool:
@@ -1882,6 +1972,9 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     denied = bool(_VERB_NEGATION.search(clause))
     if denied == bool(_VERB_NEGATION.search(fact.text)):
         return False
+    if not denied and (aside := _SET_ASIDE.match(fact.text)) and not _VERB_NEGATION.search(aside.group(1)) and not (
+            about_stems(masked(aside.group(2))) - about_stems(masked(aside.group(1)))) & about_stems(masked(clause)):
+        return False  # "rinse them in tank water" of "Rinse media in tank water, not tap water": the "not" is tap's
     if _restates_a_part_said_so(clause, fact.text):
         return False  # "every day in hot weather" of "every day in hot weather, so bacteria cannot grow"
     if NEGATION.search(fact.text if denied else clause):
@@ -2277,7 +2370,8 @@ def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = 
     told = f"{source}\n{subject}"
     named = about_stems(masked(told))
     unnamed = {w for w in about_stems(masked(question)) - named - _ANY_VERB - _TIMES - _DAY_STEMS
-               if w.isalpha() and not re.search(rf"\b{re.escape(w)}", told, re.I)}  # ("DVD" of "DVDs")
+               if w.isalpha() and not re.search(rf"\b{re.escape(w)}", told, re.I)  # ("DVD" of "DVDs")
+               and not values_in(w)}  # ("five" days: the asker's figure in words)
     body = about_stems(masked(_reply_body(answer))) - about_stems(subject)
     repeated = unnamed & body
     if repeated:
@@ -2432,6 +2526,12 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         return fail("no_contradiction", party)
     if polarity is not None and is_yes_no_question(question):
         fact = judged_statement(question, source, subject, answer)
+        if (compared := _compared_in_table(question, source)) is not None:
+            # "Did pilot schools have more absences?" of "| Absences per pupil | 4.1 | 6.3 |": the cells decide
+            if polarity is not compared[1]:
+                return fail("no_contradiction", f"the answer says {'yes' if polarity else 'no'} where the source's "
+                                                f"table gives {compared[0]!r}")
+            fact = None
         if fact is not None and fact.negative and (negated := _negation_words(fact.text)) and \
                 negated == _negation_words(question):
             # "Can I dim the ring without using Sleep mode?" of "… dimmed in the app without switching
@@ -2492,6 +2592,11 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             fact = None
         if fact is not None and _outside_its_span(question, fact.text):
             fact = None  # "Can I have a bonfire in October?" of "not allowed from April to September"
+        if fact is not None and not fact.negative and _outside_its_hours(question, fact.text):
+            if polarity is True:  # "Can I collect at 6 p.m.?" of "open … 9 a.m. to 5:30 p.m."
+                return fail("no_contradiction", f"the answer says yes to a time outside the source's hours: "
+                                                f"{fact.text[:80]!r}")
+            fact = None  # "No, you'd need to come by 5:30 p.m."
         if fact is not None and polarity is False and _ONLY_ASKED.search(question) and not _ONLY.search(fact.text):
             fact = None  # "Were sitting times measured only at the end?" "No. At the start, at 3 and 6 months."
         if fact is not None and polarity is False and _denies_only_all(question, answer, fact):
@@ -2527,7 +2632,7 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                                        or _no_corrects_the_question(question, answer, source, fact)
                                        or _no_restates_the_positive(answer, fact)
                                        or _no_to_a_supposition(question, answer, source, fact, subject))) and not (
-                polarity is True and _yes_restates_the_negative(answer, fact)):
+                polarity is True and (_yes_restates_the_negative(answer, fact) or _excepted(question, fact))):
             said = "yes" if polarity else "no"
             return fail("no_contradiction", f"the answer says {said} where the source says {fact.text[:80]!r}")
     facts = facts_of(source)
@@ -2586,6 +2691,10 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
                                             f"{best.text[:80]!r}")
         if not values_in(clause) and (row := _turned_against_table(question, said, source)) is not None:
             return fail("no_contradiction", f"the answer turns round the change the source's table gives: {row!r}")
+        if not values_in(clause) and _THAN.search(said) and (
+                compared := _compared_in_table(said, source, question)) is not None and not compared[1]:
+            return fail("no_contradiction", f"the answer turns round the comparison the source's table gives: "
+                                            f"{compared[0]!r}")
         if (reversed_choice := _rather_reversed(clause, source)) is not None:
             return fail("no_contradiction", f"the answer turns round the choice the source makes: "
                                             f"{reversed_choice[:80]!r}")
@@ -2708,10 +2817,13 @@ _SHARE_OF_TIME = re.compile(r"\d\s*%\s+of\s+(?:the\s+)?(?:time|days?|nights?|hou
                             re.I)
 
 
-# "An hour and a half", "a few days": a span said in words (not "twice a day": how often), or in nights.
+# "An hour and a half", "a few days": a span said in words (not "twice a day": how often), in nights or
+# weekends ("4 nights": a stay's length), or from one year to another ("From 2022 to 2024").
 _SPAN_IN_WORDS = re.compile(r"(?<!\btimes )(?<!\bonce )(?<!\btwice )\b(?:an?|one|half an?|a quarter of an?|a couple of|"
                             r"a few|several)\s+(?:hours?|minutes?|days?|weeks?|months?|years?|fortnight)\b"
-                            r"|\b\d+\s+nights?\b", re.I)  # ("4 nights": a stay's length)
+                            r"|\b\d+\s+(?:nights?|weekends?)\b"
+                            r"|\b(?:from|between)\s+(?:19|20)\d\d\s+(?:to|until|and)\s+(?:19|20)\d\d\b"
+                            r"|\b(?:19|20)\d\d\s*[–-]\s*(?:19|20)?\d\d\b", re.I)
 
 
 def check_answer_type(question: str, answer: str) -> CheckResult:

@@ -2822,3 +2822,121 @@ def test_a_conditional_statement_asked_with_its_condition():
     assert not check_no_contradiction("Do herbs keep longer wrapped up?", "No, wrapping makes no difference.",
                                       source).passed
     assert check_no_contradiction("Do herbs keep longer wrapped up?", "Yes, wrapped in damp paper.", source).passed
+
+
+# --- heldout-v47's and v48's misses (a window vac, cycle repairs, parklets; an aquarium filter, a
+# holiday club, wildflower verges), each rule on a text of its own.
+
+def test_the_text_the_source_itself_names():
+    from agentsynth.checks.qa import check_question_standalone
+
+    source = "We send a text when your prescription is ready. Collect it within 10 days of the text."
+    assert check_question_standalone("How long do I have after the text?", source).passed
+    assert not check_question_standalone("How long do I have according to the text?",
+                                         "Collect it within 10 days of our message.").passed
+
+
+def test_spans_in_weekends_and_from_year_to_year():
+    from agentsynth.checks.roles import check_answer_type
+
+    assert check_answer_type("How long did the survey run?", "From 2019 to 2021.").passed
+    assert check_answer_type("How long were visitors counted?", "For 3 weekends in June.").passed
+    assert not check_answer_type("How long did the survey run?", "In 2019.").passed
+
+
+def test_the_askers_figure_in_words_is_theirs():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "| Ticket | Price |\n|---|---|\n| Day pass | £12 |\n| Week pass (7 days) | £60 |"
+    assert check_question_terms_grounded("Is a week pass cheaper than seven day passes?", source,
+                                         answer="Yes: £60 against £84 for seven days at £12.").passed
+
+
+def test_a_rate_worked_out_from_an_amount_and_a_span():
+    source = "A full tank sprays about 9 km of hedge in about 4 hours; charge it for 2 hours."
+    assert check_numbers_grounded("Roughly 2 km an hour: 9 km in about 4 hours.", source).passed
+    assert not check_numbers_grounded("Roughly 3 km an hour: 9 km in about 4 hours.", source).passed
+
+
+def test_a_difference_set_against_its_working():
+    source = "| Ticket | Price |\n|---|---|\n| One session | £25 |\n| Block of 4 sessions | £85 |"
+    assert check_numbers_grounded("£15: £85 against 4 × £25 = £100.", source).passed
+    assert not check_numbers_grounded("£10: £85 against 4 × £25 = £100.", source).passed
+
+
+def test_a_total_of_equal_groups_the_source_counts():
+    source = "40 schools took part in the pilot and 40 similar schools carried on as before."
+    assert check_numbers_grounded("80: 40 in each group.", source).passed
+    assert not check_numbers_grounded("90: 40 in each group.", source).passed
+
+
+def test_what_happens_instead_answers_what_happens_if():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("## Returns\n\nReturn an unworn item within 30 days to get your money back. After that we offer store "
+              "credit instead. Sale items cannot be returned.")
+    assert check_answers_question("What happens if I return a jumper 40 days later?",
+                                  "You get store credit rather than your money.", source).passed
+
+
+def test_the_alternative_a_statement_sets_aside_is_its_only_no():
+    source = "Clean the lenses in cool water, not hot water, so the coating lasts."
+    assert check_no_contradiction("Should I polish the lenses?", "No; just clean them in cool water.", source).passed
+    assert not check_no_contradiction("Can I clean the lenses with hot water?", "Yes, hot water cleans them best.",
+                                      source).passed
+
+
+def test_a_yes_to_what_a_denial_excepts():
+    source = "Do not use the spray on wet surfaces other than steel, glass or stone."
+    assert check_no_contradiction("Can I use it on a stone floor?", "Yes, stone floors are fine.", source).passed
+    assert not check_no_contradiction("Can I use the spray on wooden surfaces?", "Yes, wood is fine.", source).passed
+
+
+def test_a_time_outside_the_hours_a_statement_gives():
+    source = "The collection desk is staffed Monday to Friday, 8 a.m. to 4 p.m."
+    assert check_no_contradiction("Can I collect at 5 p.m. on a Monday?", "No, come by 4 p.m.", source).passed
+    assert not check_no_contradiction("Can I collect at 5 p.m. on a Monday?", "Yes, we're there then.",
+                                      source).passed
+    assert not check_no_contradiction("Can I collect at 2 p.m. on a Monday?", "No, come by 4 p.m.", source).passed
+
+
+def test_the_askers_span_within_the_span_a_yes_gives():
+    source = "Lamps are covered for 180 days from purchase."
+    assert check_numbers_grounded("Yes, lamps are covered for 180 days.", source,
+                                  "If a lamp fails after 3 months, is it replaced?").passed
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    assert check_numbers_affirmed("If a lamp fails after 3 months, is it replaced?",
+                                  "Yes, lamps are covered for 180 days.", source).passed
+    assert not check_numbers_affirmed("If a lamp fails after 8 months, is it replaced?",
+                                      "Yes, lamps are covered for 180 days.", source).passed
+
+
+def test_what_happened_after_is_said_outright():
+    source = "Footfall rose by a fifth. Three benches were removed after complaints about noise."
+    assert not check_no_contradiction("Were any benches removed?", "No, all of them stayed.", source).passed
+    assert check_no_contradiction("Were any benches removed?", "Yes, three were taken away.", source).passed
+
+
+def test_the_factors_of_a_working_may_be_any_rows():
+    source = "| Booking | Price |\n|---|---|\n| Day pass (9 a.m. to 5 p.m.) | £30 |\n| Week pass (4 days) | £100 |"
+    assert check_values_in_role("Is a week pass cheaper than four day passes?",
+                                "Yes: £100 against £120 for four days at £30.", source).passed
+    assert not check_values_in_role("What does a week pass cost?", "£30 for the 4 days.", source).passed
+
+
+def test_a_change_by_a_share_the_source_gives_otherwise():
+    source = "If the suction drops by a third, empty the bin."
+    assert not check_numbers_grounded("When the suction drops by half.", source).passed
+    assert check_numbers_grounded("When the suction drops by a third.", source).passed
+
+
+def test_a_comparison_with_the_other_group_of_a_table():
+    source = ("| Measure | Pilot schools | Other schools |\n|---|---|---|\n| Absences per pupil | 4.1 | 6.3 |\n"
+              "| Reading score | 104 | 101 |")
+    assert check_no_contradiction("Did pilot schools have more absences?", "No, fewer than other schools.",
+                                  source).passed
+    assert not check_no_contradiction("Did pilot schools have fewer absences?", "No, more than other schools.",
+                                      source).passed
+    assert check_no_contradiction("Did pilot schools get higher reading scores?", "Yes, 104 against 101.",
+                                  source).passed
