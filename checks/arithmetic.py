@@ -203,7 +203,7 @@ def derived_numbers(answer: str, grounded: set[str], given: set[str] = frozenset
         # (an operand one off the asker's figure: "the first month is free, then 3 × £12" of 4 months)
         between = {o for o in operands if o not in allowed and is_sum_or_difference(o, grounded | given |
                                                                                       COUNTING_CONSTANTS)}
-        results = {n for n in stated - set(operands) if _rounds_to(computed, n)}
+        results = {n for n in stated - set(operands) if rounds_to(computed, n)}
         if results and all(o in allowed or o in between for o in operands):
             derived.update(results, (o for o in operands if o not in grounded))
     return derived, None
@@ -292,7 +292,7 @@ def implied_calculations(answer: str, grounded: set[str], given: set[str] = froz
                     found[value.number] = (a, b)
                     break
                 if difference and value.unit == "%" and any(
-                        base and _rounds_to(abs(fa - fb) / base * 100, value.number) for base in (fa, fb)):
+                        base and rounds_to(abs(fa - fb) / base * 100, value.number) for base in (fa, fb)):
                     found[value.number] = (a, b)
                     break
             else:
@@ -343,7 +343,7 @@ def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None
 def _amount_shared(share: float, amounts: set[str], value) -> str | None:
     """The amount whose `share` the value is, to the value's precision, if one is."""
     return next((amount for amount in amounts if _is_plain(amount)
-                 and _rounds_to(share * float(amount), value.number)), None)
+                 and rounds_to(share * float(amount), value.number)), None)
 
 
 _EACH = re.compile(r"\b(?:each|apiece|a piece|per (?:item|piece|unit|person|head|ring|bag|ticket))\b", re.I)
@@ -356,7 +356,7 @@ def _per_item(sentence: str, value, stated: dict[str, float]) -> tuple[str, ...]
         return None
     for whole, total in stated.items():
         for count, number in stated.items():
-            if whole != count and number > 1 and number == int(number) and _rounds_to(total / number, value.number):
+            if whole != count and number > 1 and number == int(number) and rounds_to(total / number, value.number):
                 return whole, count
     return None
 
@@ -375,7 +375,7 @@ def _rate_of_stated(sentence: str, value, stated) -> tuple[str, ...] | None:
         for span in stated:
             if amount.unit == value.unit and span.unit == unit_key(period.group(1)) and _is_plain(amount.number) \
                     and _is_plain(span.number) and float(span.number) \
-                    and _rounds_to(float(amount.number) / float(span.number), value.number):
+                    and rounds_to(float(amount.number) / float(span.number), value.number):
                 return amount.number, span.number
     return None
 
@@ -407,7 +407,7 @@ def _rate_of_given(answer: str, value, given: set[str]) -> tuple[str, ...] | Non
     return None
 
 
-def _rounds_to(exact: float, stated: str) -> bool:
+def rounds_to(exact: float, stated: str) -> bool:
     """Is `stated` the exact figure rounded to the places it gives ("23" of 22.5, "3.25" of 3.25)?"""
     places = len(stated.split(".")[1]) if "." in stated else 0
     return abs(exact - float(stated)) <= 0.5 * 10 ** -places + 1e-9
@@ -636,7 +636,7 @@ def _exactly(exact: float, stated: str) -> bool:
 
 
 def _close(exact: float, stated: str) -> bool:
-    return _rounds_to(exact, stated) or abs(exact - float(stated)) <= 0.005 * abs(exact)
+    return rounds_to(exact, stated) or abs(exact - float(stated)) <= 0.005 * abs(exact)
 
 
 _INTEGER_RANGE = re.compile(r"(?<![\d.,])(\d+)\s*(?:to|–|-)\s*(\d+)(?![\d.,]\d)")
@@ -757,7 +757,7 @@ def over_the_askers_span(answer: str, given: str, grounded: set[str]) -> set[str
         if number in grounded and _is_plain(number) and unit:
             per_second.append(float(number) / unit[1])
     stated = {v.number for v in values_in(answer) if _is_plain(v.number)}
-    return {n for n in stated for rate in per_second for _, seconds in spans if _rounds_to(rate * seconds, n)}
+    return {n for n in stated for rate in per_second for _, seconds in spans if rounds_to(rate * seconds, n)}
 
 
 def per_period_of_intervals(answer: str, given: str = "") -> set[str]:
@@ -768,7 +768,7 @@ def per_period_of_intervals(answer: str, given: str = "") -> set[str]:
     found = set()
     for count, _, period in rates_in(answer):
         length = in_base("1", unit_key(period))
-        if _is_plain(count) and length and any(_rounds_to(length[1] / i, count) for i in intervals if i):
+        if _is_plain(count) and length and any(rounds_to(length[1] / i, count) for i in intervals if i):
             found.add(count)
     return found
 
@@ -821,6 +821,6 @@ def conversions(answer: str, known: set[str]) -> set[str]:
                 exact = float(given.number) * _IN_BASE[given.unit] / _IN_BASE[said.unit]
             except ValueError:
                 continue
-            if _rounds_to(exact, said.number):
+            if rounds_to(exact, said.number):
                 found.add(said.number)
     return found

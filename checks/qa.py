@@ -46,6 +46,7 @@ from .arithmetic import (
     stepped_values,
     implied_calculations,
     in_base,
+    rounds_to,
     is_sum_or_difference,
     worked_calculations,
 )
@@ -249,6 +250,20 @@ _COUNT_THEN_LIST = re.compile(r"(?<![\w.])(?P<count>\d|two|three|four|five|six|s
 _ITEM_BREAK = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
+def _in_another_unit(answer: str, values: tuple[Value, ...]) -> set[str]:
+    """Numbers of the answer that give a figure of the source in another unit of its kind, to the
+    places they give ("3.2 metres" of "320 cm"). Not spans of time: "30 days" is no restatement of
+    "1 month's notice" (months and days do not convert exactly)."""
+    found = set()
+    for value in values_in(answer):
+        mine = in_base(value.number, value.unit) if value.unit else None
+        if mine and mine[0] != "time" and any(
+                (theirs := in_base(v.number, v.unit)) and theirs[0] == mine[0] and v.unit != value.unit
+                and rounds_to(theirs[1] / mine[1] * float(value.number), value.number) for v in values if v.unit):
+            found.add(value.number)
+    return found
+
+
 def _counts_of_own_lists(answer: str) -> set[str]:
     counts = set()
     for match in _COUNT_THEN_LIST.finditer(answer):
@@ -345,6 +360,7 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     derived |= clock_arithmetic(answer, source, given)  # (before sums of them: "6 hours: 3 on Thursday and 3 …")
     derived.update(implied_calculations(answer, numbers | derived, given_numbers, keys), _counts_of_own_lists(answer),
                    _counts_of_rows(answer, source), _totals_of_equal_groups(answer, source),
+                   _row_differences(answer, source),
                    over_the_askers_span(answer, given, numbers), per_period_of_intervals(answer, given),
                    counts_of_ranges(answer, numbers, source))
     # (on figures worked out so far, too: "half of £15 is £7.50, times 3 hours")
@@ -352,7 +368,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     change_asked = bool(_CHANGE_ASKED.search(given))
     derived |= recomputed_from_shown(answer, numbers | derived | twice, given_numbers, change_asked, keys)
     steps = stepped_values(source)
-    derived.update(conversions(answer, numbers | derived), _row_differences(answer, source),
+    derived.update(conversions(answer, numbers | derived), _in_another_unit(answer, values),
+                   _row_differences(answer, source),
                    _changes_of_cells(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))
     # A range whose ends the source gives: "5–15" of "aged 5 to 15".
@@ -421,8 +438,9 @@ def _another_rating(question: str, answer: str, source: str) -> str | None:
 
 
 # (a range, a limit, or a setting the asker may change: "We wash at 40 °C unless you ask otherwise")
-_BOUND_NEAR = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|minimum|maximum|or (?:more|less|higher|lower)|between|"
-                         r"from|over|under|above|below|unless|otherwise|adjustable)\b|[–-]\s*\d|\d\s*(?:to|and)\s+\d",
+_BOUND_NEAR = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|minimum|maximum|within|or (?:more|less|higher|lower)|"
+                         r"between|from|over|under|above|below|unless|otherwise|adjustable)\b|[–-]\s*\d|"
+                         r"\d\s*(?:to|and)\s+\d",
                          re.I)
 
 
@@ -473,11 +491,18 @@ def _row_differences(answer: str, source: str) -> set[str]:
         # The row is named right after the number ("14 for nurses") or before it in its clause ("Nurses: 14").
         named = set(stems(re.split(r"[,;.]|\band\b", answer[position:position + 40])[0]))
         named |= set(stems(re.split(r"[,;.]\s|\band\b", before)[-1]))
+        # (or by one of its values beside a change: "1,700 more on 5,200" of "| Pedestrians | 5,200 | 6,900 |")
+        others = {float(v.number) for v in values_in(answer) if v.number != value.number
+                  and re.fullmatch(r"\d+(?:\.\d+)?", v.number)} if _CHANGE_WORD.search(answer) else set()
         for label, amounts in rows.items():
-            if label <= named and any(equal(abs(a - b), float(value.number))
-                                      for i, a in enumerate(amounts) for b in amounts[i + 1:]):
+            if (label <= named or others & set(amounts)) and any(
+                    equal(abs(a - b), float(value.number)) for i, a in enumerate(amounts) for b in amounts[i + 1:]):
                 found.add(value.number)
     return found
+
+
+_CHANGE_WORD = re.compile(r"\b(?:more|less|fewer|higher|lower|up|down|rise|rose|fall|fell|increase|decrease|gain)\b",
+                          re.I)
 
 
 # (a festival names the asker's time as a day does: "the Easter holidays" of "school holidays")
@@ -784,15 +809,29 @@ _LASTS_FOR = re.compile(r"\b(?:for|lasts?|within)\s+(?P<limit>\d[\d,.]*\s*(?:day
 def _within_the_answers_limit(mine: Value, answer: str) -> bool:
     """Is the asker's figure within an upper limit the answer states in its unit ("up to 1,000 W"),
     or, a span of time, within the span the answer says it lasts ("after 2 months" of "guaranteed
-    for 90 days")?"""
-    limits = [values_in(m.group("limit") or m.group("limit2"))[:1] for m in _LIMIT.finditer(answer) if m.group("upper")]
+    for 90 days"), or on the side of a comparison the answer says it is ("a puncture 5 cm from
+    the sidewall": "it's more than 2.5 cm from the sidewall")?"""
+    limits = [(values_in(m.group("limit") or m.group("limit2"))[:1], True) for m in _LIMIT.finditer(answer)
+              if m.group("upper")]
     if (span := in_base(mine.number, mine.unit)) and span[0] == "time":
-        limits += [values_in(m.group("limit"))[:1] for m in _LASTS_FOR.finditer(answer)]
-    for limit in limits:
+        limits += [(values_in(m.group("limit"))[:1], True) for m in _LASTS_FOR.finditer(answer)]
+    limits += [(values_in(m.group("limit"))[:1], not re.match(_ABOVE, m.group("compared"), re.I))
+               for m in _LIMIT.finditer(answer) if m.group("compared")]
+    for limit, below in limits:
         if limit and _is_number(limit[0].number) and _is_number(mine.number) and (
-                sizes := _comparable(mine, limit[0])) is not None and sizes[0] <= sizes[1]:
+                sizes := _comparable(mine, limit[0])) is not None and (sizes[0] <= sizes[1]) == below:
+            return True
+    for match in _BETWEEN.finditer(answer):  # "between the 1.3 L MIN and 1.6 L MAX marks"
+        ends = [values_in(match.group(side))[:1] for side in ("low", "high")]
+        if all(ends) and _is_number(mine.number) and all(_is_number(end[0].number) for end in ends) and (
+                low := _comparable(mine, ends[0][0])) and (high := _comparable(mine, ends[1][0])) and \
+                low[1] <= low[0] <= high[1]:
             return True
     return False
+
+
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?P<low>[$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)(?:\s+[A-Za-z]+){0,2}"
+                      r"\s+and\s+(?:the\s+)?(?P<high>[$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)", re.I)
 
 
 def _comparable(mine: Value, limit: Value) -> tuple[float, float] | None:
@@ -1208,10 +1247,34 @@ def check_answers_question(
         return ok("answers_question")  # works out the asker's own figure: "£30 × 0.9 = £27" for a £30 book
     if _gives_the_row_named_by_numbers(question, answer, source):
         return ok("answers_question")  # "What do settings 1 and 2 give?" "Soft, light waffles." of "| 1–2 | …"
+    if _gives_the_bound_asked(question, answer, source):
+        return ok("answers_question")  # "What's the least I can put in?" "1.3 L." of "the MIN (1.3 L) … mark"
     return fail("answers_question", f"the answer covers {score:.0%} of what the question asks", round(score, 3))
 
 
 _PRICE_ASKED = re.compile(r"^\W*how much (?:is|are|does|do)\b", re.I)
+
+
+_ASKS_A_BOUND = re.compile(r"\b(?:(?P<low>least|minimum|min|smallest|fewest|lowest|shortest)|(?P<high>most|maximum|max|"
+                           r"largest|biggest|highest|longest))\b", re.I)
+_LOW_BOUND = re.compile(r"\b(?:min|minimum|at least|no less than|no fewer than)\b", re.I)
+_HIGH_BOUND = re.compile(rf"\b(?:max|maximum|{UPPER_LIMIT_WORDS}|no larger than|no longer than)\b", re.I)
+
+
+def _gives_the_bound_asked(question: str, answer: str, source: str) -> bool:
+    """Does the question ask for a least or a most ("What's the least I can put in?") and the
+    answer give a figure the source states as that bound ("the MIN (1.3 L) … mark")?"""
+    asked = _ASKS_A_BOUND.search(question)
+    if not asked:
+        return False
+    bound, other = (_LOW_BOUND, _HIGH_BOUND) if asked.group("low") else (_HIGH_BOUND, _LOW_BOUND)
+    given = {v.key for v in values_in(answer) if v.unit}
+    for value in values_in(source):
+        at = source.find(value.raw)
+        before = source[max(0, at - 25):at]  # (the bound word right before it: "MIN (1.3 L)", not "MAX (1.6 L)")
+        if value.key in given and at >= 0 and bound.search(before) and not other.search(before[-12:]):
+            return True
+    return False
 
 
 def _gives_the_row_named_by_numbers(question: str, answer: str, source: str) -> bool:
@@ -1321,6 +1384,10 @@ def check_question_on_topic(question: str, source: str, subject: str = "", answe
     held = {v.number for f in facts for v in f.values}
     if answer and any(v.number in held for v in values_in(answer)) and support_ratio(answer, source)[0] >= \
             SUPPORT_THRESHOLD:
+        return ok("question_on_topic", round(ratio, 3))
+    # Or the answer sets two or more of the passage's figures, with their units, side by side or
+    # works with them ("3 PSI: 18 PSI maximum against 15 PSI recommended"): its answer is this passage's.
+    if answer and len({v.key for v in values_in(answer)} & {v.key for v in values_in(source)}) >= 2:
         return ok("question_on_topic", round(ratio, 3))
     # Or the answer is a term of this passage and next to nothing else ("What fuel does it use?"
     # "Propane."; "What did finishers get?" "A medal.").

@@ -30,6 +30,7 @@ from ..tools.text import words as word_tokens
 from .arithmetic import (
     MONTHS,
     WEEKDAYS,
+    in_base,
     intervals_in,
     names_in_span,
     derived_numbers,
@@ -195,10 +196,25 @@ def _entity_values(source: str) -> dict[str, frozenset[tuple[str, str]]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+_COMPARED_WITH = re.compile(r"\b(?:under|below|up to|no more than|at most|within|over|above|at least|less than|"
+                            r"more than)\s+(?:the\s+|its\s+|a\s+)?$", re.I)
+_A_LIMIT = re.compile(r"\b(?:max(?:imum)?|min(?:imum)?|limit)\b", re.I)
+
+
+def _a_limit_compared_with(value: Value, text: str, entities: dict[str, frozenset[tuple[str, str]]]) -> bool:
+    """Is the value a limit row's ("Maximum load | 130 kg") that the text sets a thing against
+    ("their combined weight is under 130 kg")? Then it is the limit's, not the thing's."""
+    at = text.find(value.raw)
+    return at >= 0 and bool(_COMPARED_WITH.search(text[:at])) and any(
+        _A_LIMIT.search(name) and value.number in {number for number, _ in held} for name, held in entities.items())
+
+
 def _not_the_rows(values: list[Value], entity: str, entities: dict[str, frozenset[tuple[str, str]]],
-                  source: str) -> str | None:
+                  source: str, text: str = "") -> str | None:
     """Why a value said of a row (or record) is not that row's, if it is not."""
     for value in values:
+        if text and _a_limit_compared_with(value, text, entities):
+            continue
         held = {number for number, kind in entities.get(entity, ())
                 if _DIMENSION_OF.get(kind, kind) == _dimension(value)}
         if held and value.number not in held and not _said_of_in_prose(value, entity, source, entities):
@@ -478,6 +494,17 @@ def _entity_texts(source: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _named_in_clause(clause: str, question: str, entities: dict[str, frozenset[tuple[str, str]]],
+                     source: str) -> str | None:
+    """The row or record the clause names, unless the word that names it is a word of the row the
+    question names ("Blended soup" of the "Smooth" row asked for, beside a "Blend" row): then that one."""
+    entity = _clause_entity(clause, entities)
+    asked = _clause_entity(question, entities)
+    if entity and asked and asked != entity and set(stems(entity)) <= _entity_texts(source).get(asked, frozenset()):
+        return asked
+    return entity
+
+
 def _described_as_another(clause: str, question: str, source: str, entity: str | None) -> str | None:
     """Why a clause naming one row or record describes another one, if it does."""
     texts = _entity_texts(source)
@@ -646,7 +673,7 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
     clauses = answer_clauses(answer)
     by_heads = len({e for c in clauses for part in _BESIDE.split(c) if (e := _clause_entity(part, entities, True))}) > 1
     for previous, clause in zip(["", *clauses], clauses):
-        named = _clause_entity(clause, {k: frozenset() for k in _entity_texts(source)})
+        named = _named_in_clause(clause, question, {k: frozenset() for k in _entity_texts(source)}, source)
         if (why := _described_as_another(clause, question, source, named)) is not None:
             return fail("values_in_role", why)
         values = grounded_values(clause, source)
@@ -654,7 +681,7 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
             continue
         if (why := _swapped_in_sentence(clause, source)) is not None:
             return fail("values_in_role", why)
-        entity = _clause_entity(clause, entities)
+        entity = _named_in_clause(clause, question, entities, source)
         if entity is None and len(clauses) == 1 and len(values_in(clause)) == 1 and \
                 len(about_stems(masked(_without_values(clause)))) <= 1:
             entity = _clause_entity(question, entities)  # "How many bicycles were brought in?" "190."
@@ -664,7 +691,7 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
             (part, _clause_entity(part, entities, heads=by_heads), grounded_values(part, source))
             for part in _BESIDE.split(clause)]
         for part, named, part_values in parts:
-            if named and (why := _not_the_rows(part_values, named, entities, source)) is not None:
+            if named and (why := _not_the_rows(part_values, named, entities, source, part)) is not None:
                 return fail("values_in_role", why)
         if not facts:
             continue
@@ -1016,6 +1043,8 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
     for value in values:
         if value.number in partners:
             continue  # an operand or result of the answer's own calculation: the calculation held
+        if _a_limit_compared_with(value, clause, _entity_values(source)):
+            continue  # "their combined weight is under 130 kg" of "Maximum load | 130 kg"
         if not value.unit and len(value.number) < 4 and "-" not in value.number and "." not in value.number:
             # A bare count is known by what it counts: "4 periods" where the source counts
             # "8 periods" (and "four modes"); "3.6 miles" is no count.
@@ -1068,6 +1097,12 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             cell_words = _words_without_values(holder.about) if holder.kind == "cell" else set()
             asked = _words_without_values(f"{question} {query}")
             if len(cell_words) >= 2 and cell_words <= asked:
+                continue
+            # A cell of the row the question names, where the word that names the rival's row is a
+            # word of the asked row's own cells ("Rinsed cups" of the "Quick" row, beside a "Rinse" row).
+            rows = {k: frozenset() for k in _entity_texts(source)}
+            if holder.kind == rival.kind == "cell" and holder.entity != rival.entity and \
+                    _named_in_clause(clause, question, rows, source) == normalize(holder.entity):
                 continue
             # Or whose row it names in full, and not the rival's ("£90 for the first" of two permits:
             # the "First permit" row, not "Electric vehicle (first or second)").
@@ -1235,6 +1270,19 @@ def _outside_its_span(question: str, statement: str) -> bool:
     return all(not any(inside(name, start, end) for start, end in spans) for name in asked)
 
 
+_WITHIN_A_FIGURE = re.compile(r"\bwithin\s+([$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)", re.I)
+
+
+def _beyond_its_reach(question: str, statement: str) -> bool:
+    """Does the question ask only of figures beyond the reach a statement gives ("5 cm from the
+    sidewall" of "within 2.5 cm of it")? Then what the statement denies is not its case."""
+    reaches = [v for m in _WITHIN_A_FIGURE.finditer(statement) for v in values_in(m.group(1))[:1]]
+    asked = [v for v in values_in(question) if v.unit]
+    compared = [(a, r) for a, r in ((in_base(a.number, a.unit), in_base(r.number, r.unit)) for a in asked
+                                    for r in reaches) if a and r and a[0] == r[0]]
+    return bool(compared) and all(a[1] > r[1] for a, r in compared)
+
+
 _HOURS = re.compile(rf"({_TIME})\s*(?:to|until|till|–|-)\s*({_TIME})", re.I)
 
 
@@ -1365,6 +1413,8 @@ _ANTONYMS = [
     ({"flat"}, {"hilly", "steep"}),
     ({"weekday", "weekdays"}, {"saturday", "saturdays", "sunday", "sundays", "weekend", "weekends"}),
     ({"until"}, {"past", "beyond", "indefinitely", "forever", "permanently"}),
+    # ("can play alone" of "must play with an adult")
+    ({"alone", "unaccompanied", "unsupervised"}, {"accompanied", "supervised", "adult", "adults"}),
 ]
 _MORE_WORDS, _LESS_WORDS = _ANTONYMS[1]  # a rise and a fall
 _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
@@ -1708,7 +1758,9 @@ def judged_statement(question: str, source: str, subject: str = "", answer: str 
     if flag is not None and best_score >= 0.45:
         return facts[flag]
     # Variants of one statement (a clause and its whole sentence) do not compete.
-    runner_up = next((s for s, i in scores[1:] if facts[i].negative != facts[best].negative), 0.0)
+    # (nor a clause read with the best one as its context: "thaw it first." after "Do not put frozen food in")
+    runner_up = next((s for s, i in scores[1:] if facts[i].negative != facts[best].negative
+                      and facts[best].text not in facts[i].about.replace(facts[i].text, "")), 0.0)
     if best_score < 0.45 or best_score - runner_up < POLARITY_LEAD:
         return None
     if _matched_by_context_alone(question, facts[best], subject):
@@ -1748,8 +1800,15 @@ def _condition_asked(question: str, statement: str) -> bool:
     parts = _CONDITIONAL.split(statement, maxsplit=1)
     if len(parts) < 3:
         return False
-    said, condition = about_stems(masked(parts[0])), about_stems(masked(parts[2]))
     asked = about_stems(masked(question))
+    if not parts[0].strip() and "," in parts[2]:  # "If we cancel a game, you get a full refund."
+        stated, said = parts[2].split(",", 1)
+        condition, said = about_stems(masked(stated)), about_stems(masked(said))
+        figures, mine = {v.number for v in values_in(stated)}, {v.number for v in values_in(question)}
+        if figures and mine and not figures & mine:
+            return False  # ("My train was 10 minutes late" is not "more than 30 minutes late")
+        return bool(said & asked) and len(condition) >= 2 and len(condition & asked) / len(condition) >= RESTATED
+    said, condition = about_stems(masked(parts[0])), about_stems(masked(parts[2]))
     return len(said) >= 2 and said <= asked and bool(condition & asked)
 
 
@@ -1980,6 +2039,9 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     if NEGATION.search(fact.text if denied else clause):
         return False
     mine = about_stems(masked(_VERB_NEGATION.sub(" ", clause)))
+    ours, theirs = {v.number for v in values_in(clause)}, {v.number for v in values_in(fact.text)}
+    if ours and theirs and not ours & theirs:
+        return False  # "15 PSI." of "Do not go above 18 PSI.": another figure, no restatement
     if _ONLY.search(fact.text) or (absolute and _CONDITIONAL.search(fact.text)):
         # "not covered at all" of "[the burrs] are covered for 1 year only"; "never returned" of
         # "[the deposit] is returned within 14 days … if the room is left clean"
@@ -1990,12 +2052,18 @@ def _negation_flipped(clause: str, fact: Fact) -> bool:
     for part in (fact.text, *_THEREFORE.split(fact.text, maxsplit=1)[:1]):
         theirs = about_stems(masked(_VERB_NEGATION.sub(" ", part)))
         shared = mine & theirs
-        if mine and theirs and len(shared) / len(theirs) >= RESTATED and len(shared) / len(mine) >= RESTATED:
+        # (a statement that leaves out what it denies says too little to be restated: "Blend does not.")
+        if theirs and not _ELLIPTIC.search(part) and len(shared) / len(theirs) >= RESTATED and \
+                len(shared) / len(mine) >= RESTATED:
             return True
     return False
 
 
 _REASON = re.compile(r"(?:,|;|\s[—–])\s*(?:so|as|because|since)\s+", re.I)
+
+
+_ELLIPTIC = re.compile(r"\b(?:does|do|did|is|are|was|were|can|will|should|may|has|have)\s*(?:not|n't)\s*[.!]?\s*$"
+                       r"|\bcannot\s*[.!]?\s*$", re.I)
 
 
 def _restates_a_part_said_so(clause: str, statement: str) -> bool:
@@ -2046,7 +2114,7 @@ def _asked_in_full_and_denied(question: str, answer: str, source: str) -> Fact |
         said = about_stems(masked(_VERB_NEGATION.sub(" ", fact.text)))
         subject = about_stems(masked(_VERB_NEGATION.sub(" ", fact.about))) - said
         if len(said) >= 2 and said <= asked and (subject & asked or fact.about == fact.text) \
-                and not _yes_restates_the_negative(answer, fact):
+                and not _yes_restates_the_negative(answer, fact) and not _beyond_its_reach(question, fact.text):
             return fact
     return None
 
@@ -2087,6 +2155,24 @@ def _no_to_a_supposition(question: str, answer: str, source: str, fact: Fact, su
     said = about_stems(masked(body)) - _LINKING_WORDS
     shared = said & about_stems(masked(fact.text))
     return bool(supposed) and len(shared) >= 2 and len(shared) / len(said) >= SUPPOSITION_ANSWERED
+
+
+def _only_leaves_out_the_asked(question: str, answer: str, fact: Fact) -> str | None:
+    """The word of the question a no's "only" leaves out where the statement names it beside what
+    the no keeps ("Does Chunky heat the soup?" "No, only Smooth heats." of "Smooth and Chunky heat
+    the soup"), if there is one."""
+    body = _reply_body(answer)
+    if not _ONLY.search(body) or NEGATION.search(body):
+        return None
+    said = about_stems(masked(body))
+    # (the things the statement lists side by side: "Smooth and Chunky")
+    listed = {stem(word.lower()) for match in _LISTED.finditer(fact.text)
+              for word in re.findall(r"[\w-]+(?=,|\s+(?:and|or)\b)|(?<=and )[\w-]+|(?<=or )[\w-]+", match.group())}
+    left_out = (about_stems(masked(question)) & listed) - said
+    return min(left_out) if left_out and said & listed else None
+
+
+_LISTED = re.compile(r"(?:[\w-]+,\s+)*[\w-]+\s+(?:and|or)\s+[\w-]+")
 
 
 def _no_restates_the_positive(answer: str, fact: Fact) -> bool:
@@ -2208,6 +2294,11 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
     asked, told = set(_ORDINAL.findall(question.lower())), set(_ORDINAL.findall(body.lower()))
     if asked and told and not asked & told and told <= set(_ORDINAL.findall(fact.text.lower())):
         return True
+    # The source's own unit of charge where the question supposes another ("Is wheel alignment
+    # charged per tyre?" "No, it's £45 per car." of "Wheel alignment (per car) | £45").
+    asked, told = set(_PER.findall(question.lower())), set(_PER.findall(body.lower()))
+    if asked and told and not asked & told and told <= set(_PER.findall(f"{fact.about} {fact.text}".lower())):
+        return True
     # The source's own figures against a comparison the question makes without one ("Were
     # younger pupils included?" "No, the pupils were aged 14 to 16.").
     given = values_in(body)
@@ -2216,6 +2307,7 @@ def _no_corrects_the_question(question: str, answer: str, source: str, fact: Fac
 
 
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b")
+_PER = re.compile(r"\bper\s+([a-z]{3,})\b")
 
 
 # The asker's own case ("I'm 22 and …", "My son is …"): whether a requirement is met is the answer's
@@ -2526,6 +2618,10 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
         return fail("no_contradiction", party)
     if polarity is not None and is_yes_no_question(question):
         fact = judged_statement(question, source, subject, answer)
+        if fact is not None and polarity is False and not fact.negative and \
+                (left_out := _only_leaves_out_the_asked(question, answer, fact)) is not None:
+            return fail("no_contradiction", f"the answer's 'only' leaves out {left_out!r}, which the source "
+                                            f"includes: {fact.text[:80]!r}")
         if (compared := _compared_in_table(question, source)) is not None:
             # "Did pilot schools have more absences?" of "| Absences per pupil | 4.1 | 6.3 |": the cells decide
             if polarity is not compared[1]:
@@ -2592,6 +2688,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             fact = None
         if fact is not None and _outside_its_span(question, fact.text):
             fact = None  # "Can I have a bonfire in October?" of "not allowed from April to September"
+        if fact is not None and fact.negative and _beyond_its_reach(question, fact.text):
+            fact = None  # "a puncture 5 cm from the sidewall" of "cannot repair punctures … within 2.5 cm of it"
         if fact is not None and not fact.negative and _outside_its_hours(question, fact.text):
             if polarity is True:  # "Can I collect at 6 p.m.?" of "open … 9 a.m. to 5:30 p.m."
                 return fail("no_contradiction", f"the answer says yes to a time outside the source's hours: "
@@ -2683,7 +2781,8 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             for mine, theirs in ((up, down), (down, up)):
                 if mine == {"after"} and _same_order(clause, best.text):
                     continue  # "after it has cooled" of "let it cool … before covering it"
-                if words & mine and fact_words & theirs and not fact_words & mine:
+                # (a clause that says both sets one against the other: "under the 130 kg maximum")
+                if words & mine and fact_words & theirs and not fact_words & mine and not words & theirs:
                     return fail("no_contradiction", f"the answer says {sorted(words & mine)[0]!r} where the source "
                                                     f"says {sorted(fact_words & theirs)[0]!r}: {best.text[:80]!r}")
         if (turned := _direction_turned(clause, best.text)) is not None:
@@ -2771,8 +2870,16 @@ _ENFORCED = {"duration", "mass", "distance", "speed", "temperature", "phone", "z
 _STRICT = {"phone", "zip"}  # asked for, they must be there; other kinds may be said in words
 
 
+# "How long is it in metres?": the unit asked for says the kind.
+_IN_A_UNIT_OF_LENGTH = re.compile(r"\bin (?:metres|meters|centimetres|centimeters|millimetres|millimeters|cm|mm|feet|"
+                                  r"foot|inches|km|kilometres|kilometers|miles)\b", re.I)
+
+
 def asked_kinds(question: str) -> set[str]:
-    return {kind for pattern, kinds in _ASKS if pattern.search(question) for kind in kinds}
+    kinds = {kind for pattern, kinds in _ASKS if pattern.search(question) for kind in kinds}
+    if "duration" in kinds and _IN_A_UNIT_OF_LENGTH.search(question):
+        kinds = kinds - {"duration"} | {"distance"}
+    return kinds
 
 
 _ASKS_WHEN = re.compile(r"(?:^|[.!?]\s+)(?:when|(?:at|by|until|from) what time|what time)\b[^.!?]*\?\s*$", re.I)

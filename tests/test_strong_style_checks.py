@@ -2940,3 +2940,113 @@ def test_a_comparison_with_the_other_group_of_a_table():
                                       source).passed
     assert check_no_contradiction("Did pilot schools get higher reading scores?", "Yes, 104 against 101.",
                                   source).passed
+
+
+# --- heldout-v49's and v50's misses (a paddle board, tyre fitting, a market square; a soup maker,
+# escape rooms, cycle training), each rule on a text of its own.
+
+def test_another_figure_restates_no_denial():
+    source = "Pump the tyre to 12 PSI with the hand pump. Do not go above 20 PSI."
+    assert check_no_contradiction("What pressure should I pump it to?", "12 PSI.", source).passed
+    assert not check_no_contradiction("How hard can I pump it?", "You can go above 20 PSI.", source).passed
+
+
+def test_a_statement_of_one_word_is_not_restated():
+    source = "Eco and Turbo heat the water; Rinse does not."
+    assert check_no_contradiction("Does Rinse heat the water?", "No, only Eco and Turbo heat it; Rinse just rinses.",
+                                  source).passed
+
+
+def test_a_no_whose_only_leaves_out_what_the_source_lists():
+    source = "Eco and Turbo heat the water; Rinse does not."
+    assert not check_no_contradiction("Does Turbo heat the water?", "No, only Eco heats.", source).passed
+    assert check_no_contradiction("Does Turbo heat the water?", "Yes, Eco and Turbo both do.", source).passed
+
+
+def test_an_answer_working_with_two_of_the_passages_figures_is_on_topic():
+    from agentsynth.checks.qa import check_question_on_topic
+
+    source = ("## Pumping\n\nPump the tyre to 12 PSI with the hand pump; it takes about 3 minutes. "
+              "Do not go above 20 PSI.")
+    assert check_question_on_topic("How much headroom is there between the usual and the top pressure?", source,
+                                   answer="8 PSI: 20 PSI top against 12 PSI usual.").passed
+
+
+def test_a_figure_in_another_unit_of_length():
+    from agentsynth.checks.roles import check_answer_type
+
+    source = "| Item | Size |\n|---|---|\n| Hose | 1,500 cm |\n| Reel | 40 cm |"
+    assert check_numbers_grounded("15 metres.", source).passed
+    assert not check_numbers_grounded("12 metres.", source).passed
+    assert check_answer_type("How long is it in metres?", "15 metres.").passed
+
+
+def test_a_limit_row_a_thing_is_set_against():
+    source = "| Item | Figure |\n|---|---|\n| Weight | 14 kg |\n| Maximum load | 150 kg |"
+    assert check_values_in_role("Can two kids ride?", "Yes, if their combined weight is under 150 kg.", source).passed
+    assert check_no_contradiction("We weigh 70 kg and 60 kg. Can we both ride?",
+                                  "Yes: together 130 kg, under the 150 kg maximum load.", source).passed
+    assert not check_values_in_role("How heavy is the trailer?", "Its weight is 150 kg.", source).passed
+
+
+def test_a_no_giving_the_sources_unit_of_charge():
+    source = "| Service | Price |\n|---|---|\n| Valet (per car) | £60 |\n| Tyre check (per tyre) | £5 |"
+    assert check_no_contradiction("Is a valet charged per seat?", "No, it's £60 per car.", source).passed
+
+
+def test_a_figure_beyond_the_reach_of_a_denial():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "We cannot fit a hook within 10 cm of a window; those walls need a bracket."
+    question = "Can you fit a hook 30 cm from the window?"
+    answer = "Yes, it's more than 10 cm from the window."
+    assert check_no_contradiction(question, answer, source).passed
+    assert check_numbers_affirmed(question, answer, source).passed
+    assert not check_no_contradiction("Can you fit a hook 4 cm from the window?", "Yes, that's fine.", source).passed
+
+
+def test_a_change_named_by_one_of_its_rows_values():
+    source = "| Measure | Before | After |\n|---|---|---|\n| Visitors per week | 800 | 1,000 |\n| Staff | 4 | 5 |"
+    assert check_numbers_grounded("About 25%: 200 more on 800.", source).passed
+    assert not check_numbers_grounded("About 25%: 300 more on 800.", source).passed
+
+
+def test_a_word_of_the_asked_row_that_names_another_row():
+    source = ("| Mode | Time | Result |\n|---|---|---|\n| Quick | 10 minutes | Rinsed cups |\n"
+              "| Rinse | 2 minutes | Rinsing only |")
+    assert check_values_in_role("What does the Quick mode give?", "Rinsed cups, in 10 minutes.", source).passed
+
+
+def test_the_bound_a_question_asks_for():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("## Filling\n\nFill the tank between the MIN (2 L) and MAX (5 L) marks. Cut fruit into pieces no "
+              "larger than 3 cm. Do not put ice in the tank; crush it first.")
+    assert check_answers_question("What's the least I can put in?", "2 L, the MIN mark.", source).passed
+
+
+def test_the_askers_figure_between_the_ends_a_yes_gives():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "Fill the tank between the MIN (2 L) and MAX (5 L) marks."
+    answer = "Yes, that's between the 2 L MIN and 5 L MAX marks."
+    assert check_numbers_affirmed("Is 3 litres OK?", answer, source).passed
+    assert not check_numbers_affirmed("Is 6 litres OK?", answer, source).passed
+
+
+def test_a_clause_read_with_a_denial_does_not_compete_with_it():
+    source = "Chop nuts into halves. Do not put frozen food in the bowl; thaw it first."
+    assert not check_no_contradiction("Can I put frozen food in?", "Yes, it cooks from frozen.", source).passed
+
+
+def test_a_conditional_that_opens_its_sentence_asked_with_its_condition():
+    source = "Book at least a day ahead. If we close the pool, you get a full refund."
+    assert not check_no_contradiction("If you close the pool, do I get a refund?", "No, a voucher instead.",
+                                      source).passed
+    assert check_no_contradiction("If you close the pool, do I get a refund?", "Yes, a full refund.", source).passed
+
+
+def test_alone_against_with_an_adult():
+    source = "## Prices\n\nA swim costs £4. Children under 10 must swim with an adult, and the minimum age is 3."
+    assert not check_no_contradiction("Do under-10s need an adult?", "No, children of any age can swim alone.",
+                                      source).passed
