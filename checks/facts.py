@@ -42,7 +42,7 @@ NEGATION = re.compile(
     r"neither|unsupported|n't|lacks?|absent|missing|excluded|except|banned|prohibited|forbidden|nobody|"
     r"no one)\b|"
     r"\bleft (?:to|for) future work\b|"
-    r"\b(?<!\bat\s)no\b|\bno\b(?!\s+(?:extra\s+|additional\s+)?(?:charge|cost)\b)|"
+    r"\b(?<!\bat\s)no\b(?!-shows?\b)|\bno\b(?!\s+(?:extra\s+|additional\s+)?(?:charge|cost)\b)(?!-shows?\b)|"
     r"(?:(?<=\bis\s)|(?<=\bare\s)|(?<=\bbe\s)|(?<=\bwas\s)|(?<=\bwere\s)|(?<=\bbeen\s))non\b|\bnon\b(?!-)|"
     r"(없|않|안 |못 |아니|ない|ません|不|無|非)", re.I)
 

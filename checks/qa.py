@@ -68,6 +68,7 @@ from .roles import (
     NAMES_OF_DAYS,
     affirms_the_unnamed,
     answer_clauses,
+    asked_kinds,
     changes_of,
     denies_an_unnamed_thing,
     check_answer_type,
@@ -78,6 +79,7 @@ from .roles import (
     judged_statement,
     plain_words,
     rests_on_asked_fact,
+    span_in_words_stated,
 )
 
 SUPPORT_THRESHOLD = 0.75  # share of each answer sentence's distinct content words found in the source
@@ -413,6 +415,8 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
             continue
         if value.unit == unit_key("points") and (any(v.unit == "%" for v in same) or (bare and "%" in around)):
             continue  # percentage points: a difference of percentages
+        if value.unit == unit_key("points") and bare and re.search(r"\b(?:score|scale|rating|index)s?\b", around, re.I):
+            continue  # the points of a score ("fell by 6.1 points" of "Change in agitation score | −6.1")
         unit = value.raw[len(value.raw.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%°/µ평층년개월시간분 -"))
                          :].strip(" -") or value.unit
         return fail("numbers_grounded", f"unit not in source next to {value.number}: {unit!r}")
@@ -569,13 +573,14 @@ _SHARE_OF = re.compile(r"\b(half|full|whole|(?:a|one|two|three)[ -](?:third|quar
                        r"(?!(?:the|this|that|these|those|its|their|your|our|and|was|were|are)\b)([a-z]{3,})\b", re.I)
 
 
-# A change by a share: "the flow drops by half", "cut by a third".
-_BY_SHARE = re.compile(r"\b([a-z]+)\s+by\s+(half|(?:a|one|two|three)[ -](?:third|quarter)s?)\b", re.I)
+# A change by a share: "the flow drops by half", "cuts boil times by about a third".
+_BY_SHARE = re.compile(r"\bby\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+)?"
+                       r"(half|(?:a|one|two|three)[ -](?:third|quarter)s?)\b", re.I)
 
 
 def _shares_said(text: str) -> list[tuple[str, str]]:
-    """(share, what it is said of) of each share the text gives ("half", "full"; "half", "by drop")."""
-    return [*_SHARE_OF.findall(text), *((share, f"by {stem(verb.lower())}") for verb, share in _BY_SHARE.findall(text))]
+    """(share, what it is said of) of each share the text gives ("half", "full"; "half", "by")."""
+    return [*_SHARE_OF.findall(text), *((share, "by") for share in _BY_SHARE.findall(text))]
 
 
 def _share_not_in_source(answer: str, source: str) -> str | None:
@@ -587,7 +592,7 @@ def _share_not_in_source(answer: str, source: str) -> str | None:
     for share, word in _shares_said(answer):
         said = theirs.get(word.lower())
         if said and share.lower().replace("-", " ") not in said:
-            if word.startswith("by "):  # ("the source says by half, not by a quarter")
+            if word == "by":  # ("the source says by half, not by a quarter")
                 return f"the source says by {sorted(said)[0]}, not by {share.lower()}"
             return f"the source says {sorted(said)[0]} {word.lower()}, not {share.lower()} {word.lower()}"
     return None
@@ -691,6 +696,8 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
         if not holds:
             return fail("numbers_grounded", f"the yes affirms {threshold!r}, which the answer's own figure does not")
         question = question.replace(threshold, " ")
+    if re.search(r"\bthan\b", question):  # ("Is a weekday at 3 p.m. cheaper than a weekend?": the asker's case)
+        question = without_times_of_day(question)
     asked = check_numbers_grounded(question, f"{source}\n{subject}")
     if asked.passed:
         return result
@@ -1238,6 +1245,8 @@ def check_answers_question(
         return ok("answers_question")  # a yes or a no answers it (no_contradiction checks which)
     if gives_asked_kind(question, answer):
         return ok("answers_question")  # asked how far, told in km
+    if "duration" in asked_kinds(question) and span_in_words_stated(answer, source):
+        return ok("answers_question")  # "How long will it last?" "About an hour." of "about 60 minutes"
     if _PRICE_ASKED.search(question) and _bare_price(answer):
         return ok("answers_question")  # "How much is a one-hour lesson?" "£38."
     if rests_on_asked_fact(question, answer, source, subject):
@@ -1520,8 +1529,8 @@ QA_CHECKS = CheckSet("qa", (
     Check("no_contradiction", "the answer says yes where the source says no (or the other way round), restates a "
           "source sentence with its \"not\" added or taken away, turns a comparison, a span or the order of two "
           "steps round, widens what the source restricts (\"both\" against \"only\"), names a month or weekday "
-          "the source does not, says yes to a time outside the hours it gives, or gives what the source sets aside "
-          "(\"…, not Y\")",
+          "the source does not, says yes to a time or a figure outside the hours or range it gives, or gives what "
+          "the source sets aside (\"…, not Y\")",
           _grounded(lambda c: check_no_contradiction(c.question, c.answer, c.source, c.subject))),
     Check("content_supported", f"in some sentence of the answer, under {SUPPORT_THRESHOLD:.0%} of its distinct content "
           f"words (stemmed) occur in the source, and it is no paraphrase of a source statement either (embedding "

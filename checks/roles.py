@@ -55,6 +55,7 @@ from .facts import (
     facts_of,
     price_periods,
     row_cells,
+    unit_key,
     values_in,
 )
 from .terms import missing_terms
@@ -535,9 +536,11 @@ def _counts(text: str) -> list[tuple[str, str]]:
         for after in re.finditer(rf"(?<![\w.]){re.escape(value.raw)}\s+(?:([a-z]+)\s+)?([A-Za-z]{{3,}})", text):
             # "8 daily periods" counts periods; "48 classrooms across 12 schools" counts classrooms;
             # "5 got trees" counts what the sentence speaks of, not trees.
-            if after.group(1) and after.group(1).lower() in _VERBS_AFTER_A_COUNT:
-                continue
-            noun = after.group(1) if after.group(1) and after.group(2).lower() in _LINKING else after.group(2)
+            if after.group(1) and after.group(1).lower() in _VERBS_AFTER_A_COUNT | {"per", "each", "every", "a", "an"}:
+                continue  # ("19 per street": a rate, no count of streets)
+            # ("3 streets stopped": a verb after the noun)
+            noun = after.group(1) if after.group(1) and (after.group(2).lower() in _LINKING or re.fullmatch(
+                r"[a-z]+ed", after.group(2)) and after.group(1).endswith("s")) else after.group(2)
             if word := stems(noun):
                 out.append((value.number, word[0]))
     return out
@@ -750,13 +753,15 @@ def _row_named_by_its_numbers(answer: str, source: str) -> str | None:
     rows = {row: keys for row, keys in rows.items() if keys}
     if len(rows) < 2:
         return None
+    # (the operands of arithmetic the answer shows, which holds: "2 × £18 + 2 × £9 = £54")
+    operands = {n for w in worked_calculations(answer) if w.holds for n in w.operands}
     for segment in re.split(r"\s+and\s+|;|,\s+", answer):
         said = {v.key for v in values_in(segment)}
         named = [row for row, keys in rows.items() if keys <= said or _row_named(row, segment)]
         if len(named) != 1:
             continue
         own = {number for row, _, number in cells if row == named[0]}
-        for number in {n for n, _ in said - rows[named[0]]} - own - _factors_of_a_product(said):
+        for number in {n for n, _ in said - rows[named[0]]} - own - _factors_of_a_product(said) - operands:
             if theirs := next((row for row, _, n in cells if n == number and row != named[0]), None):
                 return f"{number} is the {theirs!r} row's, not the {named[0]!r} row's"
     return None
@@ -1049,6 +1054,10 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
             # A bare count is known by what it counts: "4 periods" where the source counts
             # "8 periods" (and "four modes"); "3.6 miles" is no count.
             noun = counted.get(value.number)
+            if noun is None and len(values_in(answer)) == 1 and not _words_without_values(answer) and (
+                    asked := re.search(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)", question, re.I)):
+                # "How many streets stopped?" "5.": the first word after "how many" the source counts
+                noun = next((w for w in stems(asked.group(1)) if w in _counted_in(source)), None)
             numbers = _counted_in(source).get(noun, set()) if noun else set()
             if numbers and value.number not in numbers:
                 return f"the source counts {sorted(numbers)[0]} {noun}, not {value.raw}"
@@ -1100,6 +1109,12 @@ def _value_role_failure(clause: str, query: str, values: list[Value], source: st
                 continue
             # A cell of the row the question names, where the word that names the rival's row is a
             # word of the asked row's own cells ("Rinsed cups" of the "Quick" row, beside a "Rinse" row).
+            # Or a row of days that holds the day the question names ("on Saturday" of "Weekends | £12").
+            asked_days = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]+", question)} & set(WEEKDAYS)
+            if asked_days and any(f.kind == "cell" and asked_days <= _named_days(f.entity) for f in facts
+                                  if any(_same(value, v) for v in f.values)) and not (
+                    rival.kind == "cell" and asked_days <= _named_days(rival.entity)):
+                continue
             rows = {k: frozenset() for k in _entity_texts(source)}
             if holder.kind == rival.kind == "cell" and holder.entity != rival.entity and \
                     _named_in_clause(clause, question, rows, source) == normalize(holder.entity):
@@ -1283,6 +1298,94 @@ def _beyond_its_reach(question: str, statement: str) -> bool:
     return bool(compared) and all(a[1] > r[1] for a, r in compared)
 
 
+_RANGE_OF_FIGURES = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*(?:[^\W\d_]{1,3}\s*)?(?:to|–|-)\s*(\d+(?:\.\d+)?)"
+                               r"\s*([^\W\d_]{1,5})?")
+
+
+def _outside_its_range(question: str, fact: Fact) -> str | None:
+    """The range of the statement (or its row's label) that the question's one figure lies outside
+    ("a 16-year-old" of "Child (4–15)", "my 16 kg toddler" of "from 3.5 kg to 15 kg"), if it does."""
+    asked = [v for v in values_in(without_times_of_day(question)) if re.fullmatch(r"\d+(?:\.\d+)?", v.number)]
+    if len(asked) != 1:
+        return None
+    mine = asked[0]
+    for match in _RANGE_OF_FIGURES.finditer(f"{fact.entity} {fact.text}"):
+        unit = unit_key(match.group(3) or "") if match.group(3) else ""
+        if unit and mine.unit and unit != mine.unit:
+            continue
+        if not unit and mine.unit and any(v.unit for v in values_in(match.group())):
+            continue
+        low, high = float(match.group(1)), float(match.group(2))
+        if low < high and not low <= float(mine.number) <= high:
+            return match.group().strip()
+    return None
+
+
+# A state and its opposite: "open" buckles where the source has them "fastened".
+_OPPOSITE_STATES = [({"open", "opened", "undone", "unfastened", "unlocked", "loose"},
+                     {"closed", "shut", "fastened", "locked", "done", "tight"})]
+
+
+def _state_turned(question: str, statement: str) -> tuple[str, str] | None:
+    """(the question's state, the statement's opposite one) where a question asks of a state the
+    statement gives the other way ("Should the buckles be open in the wash?" of "with the buckles
+    fastened"), if it does."""
+    asked, told = _words(question), _words(statement)
+    for one, other in _OPPOSITE_STATES:
+        for mine, theirs in ((one, other), (other, one)):
+            if asked & mine and told & theirs and not asked & theirs and not told & mine:
+                return min(asked & mine), min(told & theirs)
+    return None
+
+
+_MUST = re.compile(r"\b(?:must|have to|has to|need to|needs to|required to|obliged to)\b", re.I)
+_CHOICE = re.compile(r"\b(?:choose|choice|either|whichever)\b", re.I)
+
+
+def _must_of_a_choice(question: str, statement: str) -> bool:
+    """Does the question ask whether one must do what the statement offers as one of a choice
+    ("Must I take another date?" of "you can choose a full refund or another date")?"""
+    return bool(_MUST.search(question) and _CHOICE.search(statement) and re.search(r"\bor\b", statement)
+                and about_stems(masked(question)) & about_stems(masked(statement)))
+
+
+_EQUAL_ASKED = re.compile(r"\b(?:as (?:long|much|many|big|high|heavy|far|often|large|old) as|the same (?:as|length|"
+                          r"price|size))\b", re.I)
+
+
+def _equal_asked_told_apart(question: str, answer: str, source: str) -> bool:
+    """Does the question ask whether two things are the same ("covered as long as the stove?") and
+    the answer give two of the source's figures of one kind that differ ("1 year against 3 years")?"""
+    if not _EQUAL_ASKED.search(question):
+        return False
+    stated = {v.number for v in values_in(source)}
+    given = [v for v in values_in(answer) if v.number in stated and re.fullmatch(r"\d+(?:\.\d+)?", v.number)]
+    # (a bare figure takes its partner's unit: "2 years against 5")
+    return any((a.unit == b.unit or not a.unit or not b.unit) and a.number != b.number
+               for i, a in enumerate(given) for b in given[i + 1:])
+
+
+_UPPER = re.compile(r"\b(?:below|under|up to|no more than|at most|less than)\s+([$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)",
+                    re.I)
+
+
+def _within_the_statements_limit(question: str, statement: str) -> bool:
+    """Does the question's figure lie within an upper limit the statement sets before its "not"
+    or "never" ("a shed that reaches 40 °C" of "Store cartridges below 50 °C and never in direct
+    sun")? Then a yes keeps to it; the denial is of something else."""
+    negated = NEGATION.search(statement)
+    asked = [v for v in values_in(question) if v.unit]
+    for match in _UPPER.finditer(statement):
+        if negated is None or match.start() > negated.start():
+            continue
+        limit = values_in(match.group(1))[:1]
+        for mine in asked:
+            if limit and limit[0].unit == mine.unit and re.fullmatch(r"\d+(?:\.\d+)?", mine.number) and \
+                    re.fullmatch(r"\d+(?:\.\d+)?", limit[0].number) and float(mine.number) <= float(limit[0].number):
+                return True
+    return False
+
+
 _HOURS = re.compile(rf"({_TIME})\s*(?:to|until|till|–|-)\s*({_TIME})", re.I)
 
 
@@ -1421,7 +1524,8 @@ _RATHER = re.compile(r"\b(?:rather than|instead of)\b", re.I)
 _DIRECTION = re.compile(r"\b([a-z]{3,})\s+(up|down|upwards|downwards)\b", re.I)
 
 
-_FREE = re.compile(r"\b(?:free|free of charge|at no (?:extra )?(?:charge|cost)|no (?:[a-z-]+ )?(?:charge|fee)|"
+# ("step-free access" is no price)
+_FREE = re.compile(r"(?<!-)\b(?:free|free of charge|at no (?:extra )?(?:charge|cost)|no (?:[a-z-]+ )?(?:charge|fee)|"
                    r"costs? nothing)\b", re.I)
 _CHARGED = re.compile(r"\b(?:costs?|fees?|charged|charges?|payable|paid|pays?)\b", re.I)
 
@@ -2451,6 +2555,15 @@ _DAY_STEMS = frozenset(stems(NAMES_OF_DAYS.replace("|", " ")))
 _SETTING_BESIDE = frozenset(stems("instead against versus compared rather needed required necessary"))
 
 
+_IRREGULAR_PAST = {"knew": "know", "took": "take", "gave": "give", "went": "go", "got": "get", "made": "make",
+                   "saw": "see", "came": "come", "began": "begin", "grew": "grow", "kept": "keep", "left": "leave",
+                   "paid": "pay", "sold": "sell", "bought": "buy", "brought": "bring", "thought": "think",
+                   "told": "tell", "found": "find", "felt": "feel", "held": "hold", "met": "meet", "spent": "spend",
+                   "won": "win", "lost": "lose", "ate": "eat", "drove": "drive", "rode": "ride", "wrote": "write",
+                   "spoke": "speak", "chose": "choose", "slept": "sleep", "taught": "teach", "caught": "catch",
+                   "drank": "drink", "swam": "swim", "ran": "run", "sat": "sit", "stood": "stand", "built": "build"}
+
+
 def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = "") -> str | None:
     """A word of a yes/no question that neither the source nor the title uses, which a yes then
     says again as the source's ("Does the Complete plan cover radiators?" "Yes, radiators and
@@ -2461,7 +2574,9 @@ def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = 
         return None
     told = f"{source}\n{subject}"
     named = about_stems(masked(told))
-    unnamed = {w for w in about_stems(masked(question)) - named - _ANY_VERB - _TIMES - _DAY_STEMS
+    # (a verb's past the source uses names it too: "know" of "knew")
+    pasts = {stem(base) for past, base in _IRREGULAR_PAST.items() if re.search(rf"\b{past}\b", told, re.I)}
+    unnamed = {w for w in about_stems(masked(question)) - named - pasts - _ANY_VERB - _TIMES - _DAY_STEMS
                if w.isalpha() and not re.search(rf"\b{re.escape(w)}", told, re.I)  # ("DVD" of "DVDs")
                and not values_in(w)}  # ("five" days: the asker's figure in words)
     body = about_stems(masked(_reply_body(answer))) - about_stems(subject)
@@ -2690,6 +2805,23 @@ def check_no_contradiction(question: str, answer: str, source: str, subject: str
             fact = None  # "Can I have a bonfire in October?" of "not allowed from April to September"
         if fact is not None and fact.negative and _beyond_its_reach(question, fact.text):
             fact = None  # "a puncture 5 cm from the sidewall" of "cannot repair punctures … within 2.5 cm of it"
+        if fact is not None and not fact.negative and (outside := _outside_its_range(question, fact)) is not None:
+            if polarity is True:  # "Is a 16-year-old a child for pricing?" of "Child (4–15)"
+                return fail("no_contradiction", f"the answer says yes to a figure outside the source's range "
+                                                f"{outside!r}: {fact.text[:80]!r}")
+            fact = None  # "No, child tickets are for ages 4 to 15."
+        if fact is not None and (turned := _state_turned(question, fact.text)) is not None:
+            if polarity is True:  # "Should the buckles be open in the wash?" of "with the buckles fastened"
+                return fail("no_contradiction", f"the answer says yes to {turned[0]!r} where the source says "
+                                                f"{turned[1]!r}: {fact.text[:80]!r}")
+            fact = None  # "No, fasten them first."
+        if fact is not None and polarity is False and _must_of_a_choice(question, fact.text):
+            fact = None  # "Must I take another date?" "No, …" of "you can choose a full refund or another date"
+        if fact is not None and polarity is False and _equal_asked_told_apart(question, answer, source):
+            fact = None  # "Is the igniter covered as long as the stove?" "No, 1 year against 3 years."
+        if fact is not None and fact.negative and polarity is True and \
+                _within_the_statements_limit(question, fact.text):
+            fact = None  # "a shed that reaches 40 °C" of "Store cartridges below 50 °C and never in direct sun"
         if fact is not None and not fact.negative and _outside_its_hours(question, fact.text):
             if polarity is True:  # "Can I collect at 6 p.m.?" of "open … 9 a.m. to 5:30 p.m."
                 return fail("no_contradiction", f"the answer says yes to a time outside the source's hours: "
@@ -2931,6 +3063,22 @@ _SPAN_IN_WORDS = re.compile(r"(?<!\btimes )(?<!\bonce )(?<!\btwice )\b(?:an?|one
                             r"|\b\d+\s+(?:nights?|weekends?)\b"
                             r"|\b(?:from|between)\s+(?:19|20)\d\d\s+(?:to|until|and)\s+(?:19|20)\d\d\b"
                             r"|\b(?:19|20)\d\d\s*[–-]\s*(?:19|20)?\d\d\b", re.I)
+
+
+_WORDED_SPAN = re.compile(r"\b(an?|one|half an?|a quarter of an?)\s+(minute|hour|day|week|month|year)\b", re.I)
+_WORDED_SHARE = {"a": 1.0, "an": 1.0, "one": 1.0, "half a": 0.5, "half an": 0.5, "a quarter of a": 0.25,
+                 "a quarter of an": 0.25}
+
+
+def span_in_words_stated(answer: str, source: str) -> bool:
+    """Does the answer give, in words, a span the source gives in figures ("About an hour." of
+    "lasts about 60 minutes")?"""
+    theirs = {size[1] for v in values_in(source) if (size := in_base(v.number, v.unit)) and size[0] == "time"}
+    for match in _WORDED_SPAN.finditer(answer):
+        size = in_base("1", unit_key(match.group(2)))
+        if size and any(math.isclose(_WORDED_SHARE[match.group(1).lower()] * size[1], t) for t in theirs):
+            return True
+    return False
 
 
 def check_answer_type(question: str, answer: str) -> CheckResult:

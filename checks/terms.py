@@ -71,7 +71,10 @@ def missing_terms(text: str, source: str) -> list[str]:
     for term in named_terms(text):
         # ("under-18" of the source's "Under 18": one term, hyphenated as a modifier)
         spaced = normalize(re.sub(r"(?<=\d)s$", "", term.replace("-", " ")))  # "over-60s" of "over 60"
-        if normalize(term) in source_plain or spaced in source_plain \
+        # (or its plural: "Sundays" of "on one Sunday afternoon each month")
+        singular = normalize(term[:-1]) if term.endswith("s") and len(term) > 3 else None
+        if normalize(term) in source_plain or spaced in source_plain or (singular and re.search(
+                rf"\b{re.escape(singular)}\b", source_plain)) \
                 or _QUANTITY_WORD.match(term) or _in_an_age_range(spaced, source_plain):
             continue
         runs = [run for run in capitalised_runs(text) if term in run.split()]

@@ -3050,3 +3050,104 @@ def test_alone_against_with_an_adult():
     source = "## Prices\n\nA swim costs £4. Children under 10 must swim with an adult, and the minimum age is 3."
     assert not check_no_contradiction("Do under-10s need an adult?", "No, children of any age can swim alone.",
                                       source).passed
+
+
+# --- heldout-v51's and v52's misses (a camping stove, boat trips, play streets; a baby carrier,
+# tennis courts, music in care homes), each rule on a text of its own.
+
+def test_step_free_is_no_price_and_no_shows_no_denial():
+    source = "The bus has no step-free access to the top deck. No-shows are charged the full fare."
+    assert check_no_contradiction("Is there step-free access to the top deck?", "No, there isn't.", source).passed
+    assert not check_no_contradiction("Is there step-free access to the top deck?", "Yes, by a ramp.", source).passed
+    assert not check_no_contradiction("Are no-shows charged?", "No, there's no charge.", source).passed
+
+
+def test_a_figure_outside_the_range_a_statement_or_its_row_gives():
+    table = "| Ticket | Price |\n|---|---|\n| Junior (5–12) | £6 |\n| Adult | £10 |"
+    assert check_no_contradiction("Is a 13-year-old a junior?", "No, junior tickets are for ages 5 to 12.",
+                                  table).passed
+    prose = "The sling suits babies from 4 kg to 12 kg. Check the straps before each use."
+    assert check_no_contradiction("Will it take my 14 kg toddler?", "No, the limit is 12 kg.", prose).passed
+    assert not check_no_contradiction("Will it take my 14 kg toddler?", "Yes, easily.", prose).passed
+
+
+def test_a_state_the_question_asks_the_other_way_round():
+    source = "Machine wash at 30 °C with the zips closed."
+    assert check_no_contradiction("Should the zips be open in the wash?", "No, close them first.", source).passed
+    assert not check_no_contradiction("Should the zips be open in the wash?", "Yes, open them.", source).passed
+
+
+def test_a_no_to_must_of_what_the_source_offers_as_a_choice():
+    source = "If we cancel a class, you can choose a refund or a credit for another class."
+    assert check_no_contradiction("If you cancel a class, must I take a credit?", "No, you can have a refund instead.",
+                                  source).passed
+
+
+def test_a_no_to_as_long_as_with_two_figures_that_differ():
+    source = "The frame has a 10-year warranty and the motor parts 2 years."
+    assert check_no_contradiction("Is the motor covered as long as the frame?", "No, 2 years against 10.",
+                                  source).passed
+
+
+def test_a_yes_within_the_limit_a_statement_sets_before_its_never():
+    source = ("## After use\n\nLet it cool for 5 minutes. Store cartridges below 45 °C and never in direct sun. "
+              "The stove has a 2-year guarantee.")
+    assert check_no_contradiction("Can I store cartridges in a shed that reaches 35 °C?",
+                                  "Yes, that's below 45 °C, as long as they're out of direct sun.", source).passed
+
+
+def test_a_span_in_words_the_source_gives_in_figures():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("## Cooking\n\n| Setting | Output |\n|---|---|\n| Low | 1 kW |\n| High | 3 kW |\n\n"
+              "A 450 g cartridge lasts about 60 minutes on High. In wind, use the shield.")
+    assert check_answers_question("How long will a 450 g cartridge last on High?", "About an hour.", source).passed
+
+
+def test_the_operands_of_arithmetic_that_holds_may_be_any_rows():
+    source = ("## Tickets\n\n| Ticket | Price |\n|---|---|\n| Adult | £20 |\n| Child (5–15) | £10 |\n"
+              "| Family (2 adults, 2 children) | £50 |\n\nUnder-5s go free.")
+    assert check_values_in_role("How much does a family ticket save over paying separately?",
+                                "£10: £50 against 2 × £20 + 2 × £10 = £60.", source).passed
+    assert check_values_in_role("What would two adults and one child pay?", "£50: 2 × £20 plus £10.", source).passed
+
+
+def test_the_plural_of_a_term_the_source_names_and_a_verbs_past():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "Each street closed on one Saturday morning each month. The share of staff who knew the exits rose."
+    assert check_question_terms_grounded("What were the Saturdays compared with?", source,
+                                         answer="A normal Saturday a week earlier.").passed
+    assert check_question_terms_grounded("Did more staff know the exits?", source,
+                                         answer="Yes, the share knowing them rose.").passed
+
+
+def test_a_row_of_days_holds_the_day_the_question_names():
+    source = ("| Time | Price per hour |\n|---|---|\n| Weekdays | £6 |\n| Weekends | £9 |\n\n"
+              "Lights cost £3 extra per hour.")
+    assert check_values_in_role("What does an hour on Sunday cost?", "£9.", source).passed
+
+
+def test_the_askers_time_in_a_comparison_is_their_case():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "| Time | Price per hour |\n|---|---|\n| Weekdays before 6 p.m. | £5 |\n| Weekends | £8 |"
+    assert check_numbers_affirmed("Is a weekday at 2 p.m. cheaper than a weekend?", "Yes, £5 against £8 an hour.",
+                                  source).passed
+
+
+def test_the_points_of_a_score():
+    source = "| Measure | Group A | Group B |\n|---|---|---|\n| Change in pain score | −2.5 | −0.8 |"
+    assert check_numbers_grounded("It fell by 2.5 points, against 0.8 in group B.", source).passed
+
+
+def test_a_share_said_by_about():
+    source = "The cover cuts heat loss by about a quarter."
+    assert not check_numbers_grounded("By about half.", source).passed
+    assert check_numbers_grounded("By about a quarter.", source).passed
+
+
+def test_a_bare_count_of_what_the_question_counts():
+    source = "Of the 12 shops on the street, 4 shops closed early; 6 cafés stayed open."
+    assert not check_values_in_role("How many shops closed early?", "6.", source).passed
+    assert check_values_in_role("How many shops closed early?", "4.", source).passed
