@@ -127,7 +127,8 @@ def worked_calculations(answer: str) -> list[Worked]:
         result = "result" if match.group("result") else "result2" if match.group("result2") else "result3"
         scale = _SCALE.match(answer, match.end(result))
         factor = _SCALES[scale.group(1).lower()] if scale else _time_factor(answer[match.end(result):], chain)
-        if computed is not None and match.group("result") and _in_percent(chain, answer[match.end("result"):]):
+        # (a result before its working, "59%: 38% plus 21%", is in percent as one after it is)
+        if computed is not None and _in_percent(chain, answer[match.end(result):]):
             computed *= 100
         claimed = (match.group("sign") or "").lower() in ("=", "≈", "equals") or bool(match.group("result3"))
         found.append(Worked(match.group(0).strip(), operands, stated, computed, claimed, factor))
@@ -337,7 +338,13 @@ def _percent_of(sentence: str, value, known: set[str]) -> tuple[str, ...] | None
             share = 1 - share  # "20% off the £28 rate": £22.40
         if amount := _amount_shared(share, known - {match.group(1)}, value):
             return match.group(1) or match.group(2).lower().replace("-", " "), amount
+    for match in _LESS_A_PERCENT.finditer(sentence):  # "£126: … = £140, less 10%"
+        if amount := _amount_shared(1 - float(match.group(1)) / 100, known - {match.group(1)}, value):
+            return match.group(1), amount
     return None
+
+
+_LESS_A_PERCENT = re.compile(r"\b(?:less|minus)\s+(\d+(?:\.\d+)?)\s*%", re.I)
 
 
 def _amount_shared(share: float, amounts: set[str], value) -> str | None:

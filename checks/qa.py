@@ -8,6 +8,7 @@ The named `Check` objects at the end say what each rejects; `QA_CHECKS` runs the
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from functools import lru_cache
@@ -442,7 +443,8 @@ def _another_rating(question: str, answer: str, source: str) -> str | None:
 
 
 # (a range, a limit, or a setting the asker may change: "We wash at 40 °C unless you ask otherwise")
-_BOUND_NEAR = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|minimum|maximum|within|or (?:more|less|higher|lower)|"
+_BOUND_NEAR = re.compile(rf"\b(?:{UPPER_LIMIT_WORDS}|at least|minimum|maximum|within|no [a-z]+er than|"
+                         r"or (?:more|less|higher|lower)|"
                          r"between|from|over|under|above|below|unless|otherwise|adjustable)\b|[–-]\s*\d|"
                          r"\d\s*(?:to|and)\s+\d",
                          re.I)
@@ -568,7 +570,8 @@ def _rate_of_another_amount(answer: str, source: str, derived: set[str]) -> str 
 
 
 # A share or an ordinal said of a thing: "half full", "the full service price", "every fifth bath".
-_SHARE_OF = re.compile(r"\b(half|full|whole|(?:a|one|two|three)[ -](?:third|quarter)s?|second|third|fourth|fifth|sixth|"
+_SHARE_OF = re.compile(r"\b(half|full|whole|(?:(?:a|one|two|three)[ -])?quarters?|(?:a|one|two)[ -]thirds?|"
+                       r"second|third|fourth|fifth|sixth|"
                        r"seventh|eighth|ninth|tenth)\s+(?:the\s+)?"
                        r"(?!(?:the|this|that|these|those|its|their|your|our|and|was|were|are)\b)([a-z]{3,})\b", re.I)
 
@@ -587,11 +590,14 @@ def _share_not_in_source(answer: str, source: str) -> str | None:
     """"half full" where the source says "three-quarters full", "every third bath" where it says
     "every fifth bath", "drops by a quarter" where it says "drops by half" (and never the answer's)."""
     theirs: dict[str, set[str]] = {}
+    def plain(share: str) -> str:  # ("a quarter open" of "Quarter open")
+        return re.sub(r"^(?:a|one) ", "", share.lower().replace("-", " "))
+
     for share, word in _shares_said(source):
-        theirs.setdefault(word.lower(), set()).add(share.lower().replace("-", " "))
+        theirs.setdefault(word.lower(), set()).add(plain(share))
     for share, word in _shares_said(answer):
         said = theirs.get(word.lower())
-        if said and share.lower().replace("-", " ") not in said:
+        if said and plain(share) not in said:
             if word == "by":  # ("the source says by half, not by a quarter")
                 return f"the source says by {sorted(said)[0]}, not by {share.lower()}"
             return f"the source says {sorted(said)[0]} {word.lower()}, not {share.lower()} {word.lower()}"
@@ -698,6 +704,9 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
         question = question.replace(threshold, " ")
     if re.search(r"\bthan\b", question):  # ("Is a weekday at 3 p.m. cheaper than a weekend?": the asker's case)
         question = without_times_of_day(question)
+    # "Is Wide four times as wide as Narrow?" "Yes: 16 m against 4 m.": the ratio of the answer's figures
+    if (ratio := _TIMES_AS.search(question)) and _ratio_given(ratio.group(1), answer):
+        question = question.replace(ratio.group(0), " ")
     asked = check_numbers_grounded(question, f"{source}\n{subject}")
     if asked.passed:
         return result
@@ -711,6 +720,20 @@ def check_numbers_affirmed(question: str, answer: str, source: str, subject: str
     if own and all(_within_the_answers_limit(v, answer) for v in values_in(question) if v.number in own):
         return result
     return fail("numbers_grounded", f"the yes affirms the question's {asked.detail}")
+
+
+_TIMES_AS = re.compile(r"\b(\w+) times (?:as|more|bigger|longer|wider|larger|higher|heavier|faster)\b", re.I)
+
+
+def _ratio_given(times: str, answer: str) -> bool:
+    """Do two figures of one unit the answer gives stand in the ratio the question asks ("four
+    times" of "16 m against 4 m")?"""
+    wanted = values_in(times)
+    figures = [v for v in values_in(answer) if _is_number(v.number)]
+    return bool(wanted) and _is_number(wanted[0].number) and any(
+        a.unit == b.unit and float(b.number) and math.isclose(float(a.number) / float(b.number),
+                                                              float(wanted[0].number))
+        for a in figures for b in figures if a is not b)
 
 
 _ABOVE = r"more than|over|above|greater than|longer than|higher than|heavier than|at least"
@@ -1247,6 +1270,8 @@ def check_answers_question(
         return ok("answers_question")  # asked how far, told in km
     if "duration" in asked_kinds(question) and span_in_words_stated(answer, source):
         return ok("answers_question")  # "How long will it last?" "About an hour." of "about 60 minutes"
+    if re.search(r"\bhow many times\b", question, re.I) and re.search(r"\b(?:once|twice|\w+ times)\b", answer, re.I):
+        return ok("answers_question")  # "How many times can I move a ticket?" "Once."
     if _PRICE_ASKED.search(question) and _bare_price(answer):
         return ok("answers_question")  # "How much is a one-hour lesson?" "£38."
     if rests_on_asked_fact(question, answer, source, subject):

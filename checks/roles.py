@@ -34,6 +34,7 @@ from .arithmetic import (
     intervals_in,
     names_in_span,
     derived_numbers,
+    shown_calculations,
     implied_calculations,
     stepped_values,
     times_of_day,
@@ -651,6 +652,12 @@ def check_values_in_role(question: str, answer: str, source: str, subject: str =
             partners.setdefault(number, set()).update(set(operands) - {number})
     # So is a result the answer works out, with arithmetic that holds ("20 − 10 = 10 more items").
     worked, _ = derived_numbers(answer, source_numbers, {v.number for v in values_in(question)})
+    # (and so are the operands of arithmetic it writes out that holds: "48 m²: 4 m × 12 m")
+    stated = {float(v.number) for v in values_in(answer) if re.fullmatch(r"\d+(?:\.\d+)?", v.number)}
+    held = [w.operands for w in worked_calculations(answer) if w.holds] + [
+        operands for operands, computed in shown_calculations(answer) if any(math.isclose(computed, x) for x in stated)]
+    for number in {n for operands in held for n in operands}:
+        partners.setdefault(number, set())
     steps = stepped_values(source)  # (a setting a range in steps allows: "190 °C")
     for number in worked | {v.number for v in values_in(answer) if v.key in steps}:
         partners.setdefault(number, set())
@@ -974,8 +981,8 @@ def _word_cells_crossed(answer: str, source: str) -> str | None:
     season" of "| Clean the blade | After each use |" and "| Sharpen the blade | Once a season |"),
     if it does: the part names one row by the words that set its label apart, and holds every word
     of another row's cell and not all of its own."""
-    rows = [(cells[0], _words_of(" ".join(cells[1:]))) for cells in _markdown_rows(source)
-            if len(cells) >= 2 and not values_in(" ".join(cells[1:]))]
+    table = [cells for cells in _markdown_rows(source) if len(cells) >= 2 and not values_in(" ".join(cells[1:]))]
+    rows = [(cells[0], _words_of(" ".join(cells[1:]))) for cells in table]
     if len(rows) < 3:  # (a header and two rows at least)
         return None
     labels = [_words_of(label) for label, _ in rows[1:]]
@@ -989,6 +996,12 @@ def _word_cells_crossed(answer: str, source: str) -> str | None:
         if own and own <= said:
             continue
         other = next((theirs for theirs, cell in rows[1:] if theirs != label and cell and cell <= said), None)
+        # (or, cell by cell, another row's cell of a column where its own differs: "a quarter open for
+        # normal burning" of "| Normal burning | Closed | Half open |" and "| Slow burn | Closed | Quarter open |")
+        mine = [_words_of(cell) for cell in table[1 + named[0]][1:]]
+        other = other or next((cells[0] for cells in table[1:] if cells[0] != label for j, cell in enumerate(cells[1:])
+                               if j < len(mine) and (theirs := _words_of(cell)) and theirs != mine[j]
+                               and theirs <= said and not mine[j] <= said), None)
         if other is not None:
             return f"what the answer says of {label!r} is what the source's table says of {other!r}"
     return None
@@ -2561,7 +2574,8 @@ _IRREGULAR_PAST = {"knew": "know", "took": "take", "gave": "give", "went": "go",
                    "told": "tell", "found": "find", "felt": "feel", "held": "hold", "met": "meet", "spent": "spend",
                    "won": "win", "lost": "lose", "ate": "eat", "drove": "drive", "rode": "ride", "wrote": "write",
                    "spoke": "speak", "chose": "choose", "slept": "sleep", "taught": "teach", "caught": "catch",
-                   "drank": "drink", "swam": "swim", "ran": "run", "sat": "sit", "stood": "stand", "built": "build"}
+                   "drank": "drink", "swam": "swim", "ran": "run", "sat": "sit", "stood": "stand", "built": "build",
+                   "swept": "sweep", "hung": "hang", "shut": "shut", "fed": "feed", "led": "lead"}
 
 
 def affirms_the_unnamed(question: str, answer: str, source: str, subject: str = "") -> str | None:
@@ -2975,6 +2989,10 @@ _ASKS = [
                 r"program|cycle|period|trial|contract|loan|stay|delay|ride|journey|run|shift|break|course|session|"
                 r"class|lesson|freeze|season|battery|charge|notice|term)s?\b)[\w-]+(?: [\w-]+)?\s*\?\s*$", re.I),
      ("distance",)),
+    # "How long can the logs be?", "How long is the spray on Wide?": a thing's length
+    (re.compile(r"\bhow long (?:can|should|may|must) (?:the|a|an|its|my|your|each) [\w-]+(?: [\w-]+)? be\b|"
+                r"\bhow long (?:is|are) (?:the|a|an|its|each) (?:spray|jet|reach|throw|hose|cable|cord|lead|log|board|"
+                r"blade|bar|pole|rope|strap)s?(?:\s+(?:on|in|at|of|with)\b[^?]*)?\s*\?\s*$", re.I), ("distance",)),
     (re.compile(r"\bhow (?:heavy|much does .{0,40}weigh)|\bweighs?\b", re.I), ("mass",)),
     (re.compile(r"\bhow far\b(?! apart| ahead| in advance| back)|\bhow high\b|\baltitude\b|\bheight\b", re.I),
      ("distance",)),
@@ -3007,10 +3025,17 @@ _IN_A_UNIT_OF_LENGTH = re.compile(r"\bin (?:metres|meters|centimetres|centimeter
                                   r"foot|inches|km|kilometres|kilometers|miles)\b", re.I)
 
 
+# "How long did the waiting lists get?": how many are on it
+_LENGTH_OF_A_QUEUE = re.compile(r"\bhow long (?:did|do|does|was|were|is|are|can|could) (?:the )?(?:waiting lists?|"
+                                r"queues?|lines?)\b", re.I)
+
+
 def asked_kinds(question: str) -> set[str]:
     kinds = {kind for pattern, kinds in _ASKS if pattern.search(question) for kind in kinds}
     if "duration" in kinds and _IN_A_UNIT_OF_LENGTH.search(question):
         kinds = kinds - {"duration"} | {"distance"}
+    if _LENGTH_OF_A_QUEUE.search(question):
+        kinds = kinds - {"duration"} | {"count"}
     return kinds
 
 

@@ -3151,3 +3151,72 @@ def test_a_bare_count_of_what_the_question_counts():
     source = "Of the 12 shops on the street, 4 shops closed early; 6 cafés stayed open."
     assert not check_values_in_role("How many shops closed early?", "6.", source).passed
     assert check_values_in_role("How many shops closed early?", "4.", source).passed
+
+
+# --- heldout-v53's and v54's misses (a wood burner, an ice rink, library laptops; a sprinkler,
+# dance classes, free swimming), each rule on a text of its own.
+
+def test_how_long_a_thing_can_be_or_reaches_asks_a_length():
+    from agentsynth.checks.roles import check_answer_type
+
+    assert check_answer_type("How long can the poles be?", "No longer than 2 m.").passed
+    assert check_answer_type("How long is the jet on High?", "9 m.").passed
+    assert check_answer_type("How long did the queues get?", "Up to 25 people.").passed
+
+
+def test_a_yes_within_a_no_longer_than_bound():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "Logs should be no longer than 40 cm. Burn only dry wood."
+    assert check_numbers_affirmed("Can I burn a 35 cm log?", "Yes, logs can be up to 40 cm long.", source).passed
+
+
+def test_a_quarter_of_a_cell_and_cells_crossed_between_rows():
+    source = ("| Stage | Primary | Vent |\n|---|---|---|\n| Start | Open | Half open |\n"
+              "| Night | Closed | Quarter open |")
+    assert check_numbers_grounded("A quarter open at night.", source).passed
+    assert not check_values_in_role("What are the vents at the start and at night?",
+                                    "A quarter open at the start and half open at night.", source).passed
+
+
+def test_how_many_times_answered_once():
+    from agentsynth.checks.qa import check_answers_question
+
+    source = ("## Booking\n\nBook online up to 3 weeks ahead. Passes are non-refundable but can be moved to another "
+              "day once, up to 48 hours before. Late arrivals are not given extra time.")
+    assert check_answers_question("How many times can I move a pass?", "Once.", source).passed
+
+
+def test_the_past_of_sweep_names_it():
+    from agentsynth.checks.qa import check_question_terms_grounded
+
+    source = "Have the flue swept once a year, or twice if you use the stove daily."
+    assert check_question_terms_grounded("Is one sweep a year enough if I use it weekly?", source,
+                                         answer="Yes, one sweep a year, unless you use the stove daily.").passed
+
+
+def test_a_sum_of_percentages_before_its_working():
+    source = "| Use | Share (%) |\n|---|---|\n| Work | 30 |\n| School | 17 |\n| Other | 53 |"
+    assert check_numbers_grounded("47%: 30% plus 17%.", source).passed
+    assert not check_numbers_grounded("50%: 30% plus 17%.", source).passed
+
+
+def test_the_operands_of_a_working_shown_after_its_result():
+    source = ("| Setting | Width | Length |\n|---|---|---|\n| Narrow | 3 m | 10 m |\n| Wide | 12 m | 15 m |\n\n"
+              "The widest setting covers up to 180 m² at 3 bar.")
+    assert check_values_in_role("What area does Narrow cover?", "30 m²: 3 m × 10 m.", source).passed
+
+
+def test_a_ratio_the_answers_figures_stand_in():
+    from agentsynth.checks.qa import check_numbers_affirmed
+
+    source = "| Setting | Width |\n|---|---|\n| Narrow | 4 m |\n| Wide | 12 m |\n\nIt needs at least 2 bar."
+    assert check_numbers_affirmed("Is Wide three times as wide as Narrow?", "Yes: 12 m against 4 m.", source).passed
+    assert not check_numbers_affirmed("Is Wide five times as wide as Narrow?", "Yes: 12 m against 4 m.",
+                                      source).passed
+
+
+def test_less_a_percentage_of_a_worked_figure():
+    source = "| Class | Term |\n|---|---|\n| Tap | £60 |\n| Jazz | £75 |\n\nSiblings get 10% off term fees."
+    assert check_numbers_grounded("£108: 2 × £60 = £120, less 10%.", source).passed
+    assert not check_numbers_grounded("£100: 2 × £60 = £120, less 10%.", source).passed
