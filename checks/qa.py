@@ -372,7 +372,6 @@ def check_numbers_grounded(answer: str, source: str, given: str = "") -> CheckRe
     derived |= recomputed_from_shown(answer, numbers | derived | twice, given_numbers, change_asked, keys)
     steps = stepped_values(source)
     derived.update(conversions(answer, numbers | derived), _in_another_unit(answer, values),
-                   _row_differences(answer, source),
                    _changes_of_cells(answer, source),
                    (v.number for v in values_in(answer) if v.key in steps))
     # A range whose ends the source gives: "5–15" of "aged 5 to 15".
