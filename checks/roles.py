@@ -1378,8 +1378,7 @@ def _equal_asked_told_apart(question: str, answer: str, source: str) -> bool:
                for i, a in enumerate(given) for b in given[i + 1:])
 
 
-_UPPER = re.compile(r"\b(?:below|under|up to|no more than|at most|less than)\s+([$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)",
-                    re.I)
+_UPPER = re.compile(rf"\b(?:below|under|less than|{UPPER_LIMIT_WORDS})\s+([$€£¥]?\d[\d,.]*\s*[^\s\d,.;:)]*)", re.I)
 
 
 def _within_the_statements_limit(question: str, statement: str) -> bool:
